@@ -1,0 +1,53 @@
+import factory
+import wagtail_factories
+
+from portal.core.factories import KnowledgePageFactory
+
+from .models import LearningIndexPage, LearningNotePage, PeerVisitIndexPage, PeerVisitReportPage
+
+
+class LearningIndexPageFactory(wagtail_factories.PageFactory):
+    title = "Learning notes"
+    slug = "learning"
+    intro = "Short notes from teams about what they tried and what they learned."
+
+    class Meta:
+        model = LearningIndexPage
+        django_get_or_create = ("slug", "parent")
+
+
+class LearningNotePageFactory(KnowledgePageFactory):
+    author_name = factory.Faker("name")
+    what_we_tried = factory.Faker("paragraph")
+    what_happened = factory.Faker("paragraph")
+    what_we_learned = factory.Faker("paragraph")
+    what_we_would_advise = factory.Faker("paragraph")
+
+    class Meta:
+        model = LearningNotePage
+
+
+class PeerVisitIndexPageFactory(wagtail_factories.PageFactory):
+    title = "Peer visits"
+    slug = "peer-visits"
+    intro = "Reports from visits between organisations: what works well and what could be better."
+
+    class Meta:
+        model = PeerVisitIndexPage
+        django_get_or_create = ("slug", "parent")
+
+
+class PeerVisitReportPageFactory(KnowledgePageFactory):
+    focus = factory.Faker("sentence")
+    what_works_well = factory.Faker("paragraph")
+    what_could_be_better = factory.Faker("paragraph")
+    ideas_to_take_home = factory.Faker("paragraph")
+    agreed_actions = factory.LazyFunction(lambda: "Share the checklist\nVisit again in three months")
+
+    class Meta:
+        model = PeerVisitReportPage
+
+    @factory.post_generation
+    def visiting_organisations(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.visiting_organisations.set(extracted)

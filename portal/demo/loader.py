@@ -1,0 +1,342 @@
+"""Build the demo site from the TOML files in ``content/``.
+
+Pages are made with the same factories the tests use. Every step looks up
+what already exists (by slug, name or username) first, so running it again
+changes nothing and duplicates nothing.
+"""
+
+import datetime
+import sys
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings as django_settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.files.images import ImageFile
+from django.utils import timezone
+from django.utils.html import escape
+from wagtail.images import get_image_model
+from wagtail.models import Site
+from wagtail.rich_text import RichText
+from wagtailnhsukfrontend.settings.models import FooterSettings, HeaderSettings
+
+from casestudies.factories import CaseStudyIndexPageFactory, CaseStudyPageFactory
+from casestudies.models import CaseStudyPage
+from learning.factories import (
+    LearningIndexPageFactory,
+    LearningNotePageFactory,
+    PeerVisitIndexPageFactory,
+    PeerVisitReportPageFactory,
+)
+from learning.models import LearningNotePage, PeerVisitReportPage
+from portal.core.models import PortalSettings
+from portal.home.factories import StandardPageFactory
+from portal.home.models import HomePage
+from portal.roadmap.factories import RoadmapPageFactory
+from portal.taxonomy.models import Organisation, Setting
+from portal.updates.factories import UpdateIndexPageFactory, UpdatePageFactory
+from portal.updates.models import UpdatePage
+
+from .images import illustration_png
+
+CONTENT_DIR = Path(__file__).parent / "content"
+
+# Demo logins exist only where settings.PORTAL_DEMO_ACCOUNTS is true (dev).
+DEMO_ACCOUNTS = [
+    # username, password, name, role, groups, superuser
+    ("admin", "demo-admin-pass", "Ada Whitworth", "Administrator (everything)", [], True),
+    ("editor", "demo-editor-pass", "Ravi Chandran", "Programme team editor and moderator", ["Moderators"], False),
+    ("carehome", "demo-carehome-pass", "Grace Okafor", "Care home manager (member)", [], False),
+]
+
+
+def paragraphs(text):
+    return [p.strip() for p in text.strip().split("\n\n") if p.strip()]
+
+
+def rich_text(text):
+    """Plain paragraphs from the content files as escaped rich-text HTML."""
+    return "".join(f"<p>{escape(' '.join(p.split()))}</p>" for p in paragraphs(text))
+
+
+def plain(text):
+    return "\n\n".join(" ".join(p.split()) for p in paragraphs(text))
+
+
+class Progress:
+    """A one-line progress bar on a terminal; a line per step elsewhere."""
+
+    def __init__(self, stdout, label, total):
+        self.stdout, self.label, self.total, self.done = stdout, label, total, 0
+        self.tty = getattr(stdout, "isatty", lambda: False)() or sys.stdout.isatty()
+
+    def step(self):
+        self.done += 1
+        filled = int(20 * self.done / max(self.total, 1))
+        line = f"  {self.label:<18} [{'#' * filled}{'.' * (20 - filled)}] {self.done}/{self.total}"
+        if self.tty:
+            self.stdout.write("\r" + line, ending="\n" if self.done == self.total else "")
+        elif self.done == self.total:
+            self.stdout.write(line)
+
+
+@dataclass
+class Counts:
+    created: dict = field(default_factory=dict)
+
+    def add(self, kind, was_created):
+        self.created.setdefault(kind, [0, 0])[0 if was_created else 1] += 1
+
+
+class DemoLoader:
+    def __init__(self, stdout, content_dir=CONTENT_DIR):
+        self.stdout = stdout
+        self.content = {path.stem: tomllib.loads(path.read_text()) for path in sorted(content_dir.glob("*.toml"))}
+        self.counts = Counts()
+
+    def run(self):
+        site = Site.objects.get(is_default_site=True)
+        home = self.home(site)
+        indexes = self.indexes(home)
+        organisations = self.organisations()
+        self.case_studies(indexes["case_studies"], organisations)
+        self.learning_notes(indexes["learning"], organisations)
+        self.peer_visits(indexes["peer_visits"], organisations)
+        self.updates(indexes["updates"])
+        self.standard_pages(home)
+        self.navigation(site, indexes)
+        accounts = self.accounts() if getattr(django_settings, "PORTAL_DEMO_ACCOUNTS", False) else []
+        return accounts
+
+    # Pages -----------------------------------------------------------------
+
+    def home(self, site):
+        text = self.content["site"]["site"]
+        home = site.root_page.specific
+        if not isinstance(home, HomePage):
+            raise RuntimeError("The default site's root page is not a HomePage; run migrate on an empty database.")
+        home.title = text["portal_name"]
+        home.intro = plain(text["home_intro"])
+        home.aim = text["aim_statement"]
+        home.save_revision().publish()
+        return home
+
+    def indexes(self, home):
+        roadmap_text = self.content["site"]["roadmap"]
+        site_text = self.content["site"]["site"]
+        roadmap = RoadmapPageFactory(
+            parent=home,
+            title=roadmap_text["title"],
+            aim=site_text["aim_statement"],
+            target_date=site_text["target_date"],
+            intro=plain(roadmap_text["intro"]),
+            body=[("paragraph", RichText(rich_text(roadmap_text["body"])))],
+        )
+        return {
+            "case_studies": CaseStudyIndexPageFactory(parent=home),
+            "learning": LearningIndexPageFactory(parent=home),
+            "peer_visits": PeerVisitIndexPageFactory(parent=home),
+            "updates": UpdateIndexPageFactory(parent=home),
+            "roadmap": roadmap,
+        }
+
+    def organisations(self):
+        settings_by_slug = {s.slug: s for s in Setting.objects.all()}
+        found = {}
+        rows = self.content["organisations"]["organisation"]
+        progress = Progress(self.stdout, "Organisations", len(rows))
+        for row in rows:
+            organisation, created = Organisation.objects.get_or_create(
+                name=row["name"],
+                defaults={
+                    "setting": settings_by_slug[row["setting"]],
+                    "locality": row.get("locality", ""),
+                    "website": row.get("website", ""),
+                },
+            )
+            found[row["slug"]] = organisation
+            self.counts.add("organisations", created)
+            progress.step()
+        return found
+
+    def _page(self, kind, model, factory, parent, row, **fields):
+        """Create one knowledge page unless a page with its slug is already there."""
+        if model.objects.child_of(parent).filter(slug=row["slug"]).exists():
+            self.counts.add(kind, False)
+            return None
+        when = timezone.make_aware(datetime.datetime.combine(row.get("date") or row["visit_date"], datetime.time(9)))
+        page = factory(
+            parent=parent,
+            slug=row["slug"],
+            title=row["title"],
+            summary=" ".join(row["summary"].split()),
+            date=row.get("date") or row["visit_date"],
+            settings=row["settings"],
+            safety_domains=row["domains"],
+            tags=row["tags"],
+            first_published_at=when,
+            last_published_at=when,
+            **fields,
+        )
+        self.counts.add(kind, True)
+        return page
+
+    def _image(self, row):
+        spec = row["image"]
+        Image = get_image_model()
+        title = f"Illustration: {row['title']}"[:255]
+        image = Image.objects.filter(title=title).first()
+        if image is None:
+            data = illustration_png(spec["motif"], spec["colour"])
+            image = Image(title=title, description=spec["alt"][:255])
+            image.file = ImageFile(_named_bytes(data, f"{row['slug']}.png"), name=f"{row['slug']}.png")
+            image.save()
+        return image, spec["alt"]
+
+    def case_studies(self, parent, organisations):
+        rows = self.content["case_studies"]["case_study"]
+        progress = Progress(self.stdout, "Case studies", len(rows))
+        for row in rows:
+            image, alt = self._image(row)
+            self._page(
+                "case studies",
+                CaseStudyPage,
+                CaseStudyPageFactory,
+                parent,
+                row,
+                organisation=organisations.get(row.get("organisation")),
+                contact_name=row.get("contact_name", ""),
+                hero_image=image,
+                hero_image_alt=alt,
+                problem=rich_text(row["problem"]),
+                what_was_done=rich_text(row["what_we_did"]),
+                results=rich_text(row["results"]),
+                result_figures=[("figures", row.get("results_figures", []))] if row.get("results_figures") else [],
+                what_others_can_copy=rich_text(row["what_others_can_copy"]),
+            )
+            progress.step()
+
+    def learning_notes(self, parent, organisations):
+        rows = self.content["learning_notes"]["learning_note"]
+        progress = Progress(self.stdout, "Learning notes", len(rows))
+        for row in rows:
+            self._page(
+                "learning notes",
+                LearningNotePage,
+                LearningNotePageFactory,
+                parent,
+                row,
+                author_name=row["author"],
+                organisation=organisations.get(row.get("organisation")),
+                what_we_tried=plain(row["what_we_tried"]),
+                what_happened=plain(row["what_happened"]),
+                what_we_learned=plain(row["what_we_learned"]),
+                what_we_would_advise=plain(row["what_we_would_advise"]),
+            )
+            progress.step()
+
+    def peer_visits(self, parent, organisations):
+        rows = self.content["peer_visits"]["peer_visit"]
+        progress = Progress(self.stdout, "Peer-visit reports", len(rows))
+        for row in rows:
+            self._page(
+                "peer-visit reports",
+                PeerVisitReportPage,
+                PeerVisitReportPageFactory,
+                parent,
+                row,
+                host_organisation=organisations[row["host"]],
+                visiting_organisations=[organisations[slug] for slug in row["visitors"]],
+                visitors=", ".join(row.get("visitor_names", [])),
+                focus=" ".join(row["focus"].split()),
+                what_works_well=plain(row["what_works_well"]),
+                what_could_be_better=plain(row["what_could_be_better"]),
+                ideas_to_take_home=plain(row["ideas_to_take_home"]),
+                agreed_actions="\n".join(row.get("agreed_actions", [])),
+            )
+            progress.step()
+
+    def updates(self, parent):
+        rows = self.content["updates"]["update"]
+        progress = Progress(self.stdout, "Updates", len(rows))
+        for row in rows:
+            self._page(
+                "updates",
+                UpdatePage,
+                UpdatePageFactory,
+                parent,
+                row,
+                body=[("paragraph", RichText(rich_text(row["body"])))],
+            )
+            progress.step()
+
+    def standard_pages(self, home):
+        for row in self.content["site"].get("standard_page", []):
+            StandardPageFactory(
+                parent=home,
+                slug=row["slug"],
+                title=row["title"],
+                intro=" ".join(row.get("intro", "").split()),
+                body=[("paragraph", RichText(rich_text(row["body"])))],
+            )
+
+    # Site furniture ----------------------------------------------------------
+
+    def navigation(self, site, indexes):
+        header = HeaderSettings.for_site(site)
+        header.service_name = self.content["site"]["site"]["portal_name"]
+        header.service_link = site.root_page
+        header.logo_aria = "NHS"
+        header.show_search = True
+        header.navigation_links.all().delete()
+        for label, key in [
+            ("Case studies", "case_studies"),
+            ("Learning notes", "learning"),
+            ("Peer visits", "peer_visits"),
+            ("Updates", "updates"),
+            ("Roadmap", "roadmap"),
+        ]:
+            header.navigation_links.create(label=label, page=indexes[key])
+        header.save()
+
+        footer = FooterSettings.for_site(site)
+        footer.footer_links.all().delete()
+        for label, url in [
+            ("About the programme", "/about/"),
+            ("How to use this portal", "/help/"),
+            ("Care settings", "/settings/"),
+            ("Safety domains", "/domains/"),
+            ("Accessibility statement", "/accessibility/"),
+        ]:
+            footer.footer_links.create(link_label=label, link_url=url)
+        footer.save()
+
+        portal_settings = PortalSettings.for_site(site)
+        portal_settings.programme_name = self.content["site"]["site"]["programme_name"]
+        portal_settings.footer_note = "Demo content: every organisation and person named here is fictional."
+        portal_settings.save()
+
+    def accounts(self):
+        User = get_user_model()
+        made = []
+        for username, password, name, role, groups, superuser in DEMO_ACCOUNTS:
+            first, _, last = name.partition(" ")
+            user, _ = User.objects.get_or_create(username=username)
+            user.first_name, user.last_name = first, last
+            user.email = f"{username}@example.org"
+            user.is_superuser = user.is_staff = superuser
+            user.set_password(password)
+            user.save()
+            user.groups.set(Group.objects.filter(name__in=groups))
+            made.append((username, password, role))
+        return made
+
+
+def _named_bytes(data, name):
+    import io
+
+    buffer = io.BytesIO(data)
+    buffer.name = name
+    return buffer
