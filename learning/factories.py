@@ -2,6 +2,7 @@ import factory
 import wagtail_factories
 
 from portal.core.factories import KnowledgePageFactory
+from portal.taxonomy.factories import OrganisationFactory
 
 from .models import LearningIndexPage, LearningNotePage, PeerVisitIndexPage, PeerVisitReportPage
 
@@ -38,6 +39,7 @@ class PeerVisitIndexPageFactory(wagtail_factories.PageFactory):
 
 
 class PeerVisitReportPageFactory(KnowledgePageFactory):
+    host_organisation = factory.SubFactory(OrganisationFactory)
     focus = factory.Faker("sentence")
     what_works_well = factory.Faker("paragraph")
     what_could_be_better = factory.Faker("paragraph")
@@ -49,5 +51,5 @@ class PeerVisitReportPageFactory(KnowledgePageFactory):
 
     @factory.post_generation
     def visiting_organisations(self, create, extracted, **kwargs):
-        if create and extracted:
-            self.visiting_organisations.set(extracted)
+        if create:
+            self.visiting_organisations.set(extracted or [OrganisationFactory()])

@@ -76,9 +76,7 @@ class LearningIndexPage(KnowledgeIndexPage):
 
 
 class PeerVisitReportPageTag(TaggedItemBase):
-    content_object = ParentalKey(
-        "learning.PeerVisitReportPage", related_name="tagged_items", on_delete=models.CASCADE
-    )
+    content_object = ParentalKey("learning.PeerVisitReportPage", related_name="tagged_items", on_delete=models.CASCADE)
 
 
 class PeerVisitReportPage(KnowledgePage):
@@ -103,9 +101,7 @@ class PeerVisitReportPage(KnowledgePage):
     what_works_well = models.TextField(help_text="What the visitors saw working well.")
     what_could_be_better = models.TextField(help_text="What could be better. Be specific and kind.")
     ideas_to_take_home = models.TextField(help_text="Ideas the visitors will try in their own organisation.")
-    agreed_actions = models.TextField(
-        blank=True, help_text="Actions agreed at the end of the visit, one on each line."
-    )
+    agreed_actions = models.TextField(blank=True, help_text="Actions agreed at the end of the visit, one on each line.")
     tags = ClusterTaggableManager(
         through=PeerVisitReportPageTag, blank=True, help_text="Topics such as falls, medicines or handover."
     )

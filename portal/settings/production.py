@@ -8,9 +8,7 @@ from .base import SECRET_KEY, env_bool
 DEBUG = False
 
 if not SECRET_KEY or len(SECRET_KEY) < 50 or SECRET_KEY.startswith(("dev-", "test-")):
-    raise ImproperlyConfigured(
-        "Set SECRET_KEY to a long random value (50+ characters) before starting in production."
-    )
+    raise ImproperlyConfigured("Set SECRET_KEY to a long random value (50+ characters) before starting in production.")
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)

@@ -11,9 +11,7 @@ from .models import SafetyDomain, Setting
 
 def setting_detail(request, slug):
     setting = get_object_or_404(Setting, slug=slug)
-    listing = build_listing(
-        request, KnowledgePage.objects.for_listing().in_setting(setting), fields=("domain",)
-    )
+    listing = build_listing(request, KnowledgePage.objects.for_listing().in_setting(setting), fields=("domain",))
     return TemplateResponse(
         request, "taxonomy/setting_detail.html", {"term": setting, "listing": listing, "kind": "setting"}
     )
@@ -21,9 +19,7 @@ def setting_detail(request, slug):
 
 def domain_detail(request, slug):
     domain = get_object_or_404(SafetyDomain, slug=slug)
-    listing = build_listing(
-        request, KnowledgePage.objects.for_listing().in_domain(domain), fields=("setting",)
-    )
+    listing = build_listing(request, KnowledgePage.objects.for_listing().in_domain(domain), fields=("setting",))
     return TemplateResponse(
         request, "taxonomy/domain_detail.html", {"term": domain, "listing": listing, "kind": "domain"}
     )

@@ -1,0 +1,50 @@
+"""Fixtures for the whole suite.
+
+The test database is built by running every migration, so it starts with what
+a fresh install has: the eight care settings, the five safety domains, and a
+HomePage as the default site's root.
+"""
+
+import factory.random
+import pytest
+from wagtail.models import Site
+
+from casestudies.factories import CaseStudyIndexPageFactory
+from learning.factories import LearningIndexPageFactory, PeerVisitIndexPageFactory
+from portal.home.models import HomePage
+from portal.updates.factories import UpdateIndexPageFactory
+
+
+@pytest.fixture(autouse=True)
+def _repeatable_fake_data():
+    factory.random.reseed_random("safety-learning-portal")
+
+
+@pytest.fixture(autouse=True)
+def _media_in_a_temporary_folder(settings, tmp_path_factory):
+    settings.MEDIA_ROOT = tmp_path_factory.getbasetemp() / "media"
+
+
+@pytest.fixture
+def home(db):
+    return HomePage.objects.get(pk=Site.objects.get(is_default_site=True).root_page_id)
+
+
+@pytest.fixture
+def case_study_index(home):
+    return CaseStudyIndexPageFactory(parent=home)
+
+
+@pytest.fixture
+def learning_index(home):
+    return LearningIndexPageFactory(parent=home)
+
+
+@pytest.fixture
+def peer_visit_index(home):
+    return PeerVisitIndexPageFactory(parent=home)
+
+
+@pytest.fixture
+def update_index(home):
+    return UpdateIndexPageFactory(parent=home)

@@ -1,0 +1,112 @@
+"""The demo site: realistic, complete, and safe to load twice."""
+
+from io import StringIO
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from wagtail.images import get_image_model
+
+from casestudies.models import CaseStudyPage
+from learning.models import LearningNotePage, PeerVisitReportPage
+from portal.core.models import KnowledgePage
+from portal.taxonomy.models import Organisation, SafetyDomain, Setting
+from portal.updates.models import UpdatePage
+
+pytestmark = pytest.mark.django_db
+
+
+def load():
+    out = StringIO()
+    call_command("load_demo", stdout=out)
+    return out.getvalue()
+
+
+@pytest.fixture
+def demo(db):
+    return load()
+
+
+def snapshot():
+    return {
+        "pages": sorted(KnowledgePage.objects.values_list("url_path", flat=True)),
+        "organisations": Organisation.objects.count(),
+        "images": get_image_model().objects.count(),
+        "users": get_user_model().objects.count(),
+    }
+
+
+def test_demo_has_sixty_knowledge_pages_over_every_setting_and_domain(demo):
+    assert KnowledgePage.objects.live().count() >= 60
+    assert CaseStudyPage.objects.count() >= 10
+    assert LearningNotePage.objects.count() >= 15
+    assert PeerVisitReportPage.objects.count() >= 10
+    assert UpdatePage.objects.count() >= 8
+    assert Organisation.objects.count() >= 12
+    for setting in Setting.objects.all():
+        assert setting.pages.count() >= 3, setting
+    for domain in SafetyDomain.objects.all():
+        assert domain.pages.count() >= 5, domain
+
+
+def test_every_case_study_has_a_locally_made_picture_with_alt_text(demo):
+    for case_study in CaseStudyPage.objects.select_related("hero_image"):
+        assert case_study.hero_image is not None
+        assert case_study.hero_image_alt.strip()
+        assert case_study.hero_image.width == 1200
+
+
+def test_loading_twice_changes_nothing_and_says_so(demo):
+    before = snapshot()
+    again = load()
+    assert snapshot() == before
+    assert "learning notes: 0 added" in again
+
+
+def test_demo_shows_progress_while_it_loads(demo):
+    assert "Case studies" in demo and "14/14" in demo
+    assert "Demo site ready." in demo
+
+
+def test_demo_logins_are_only_made_under_development_settings(demo, settings):
+    assert get_user_model().objects.count() == 0
+    assert "Demo logins" not in demo
+    settings.PORTAL_DEMO_ACCOUNTS = True
+    out = load()
+    users = get_user_model().objects.order_by("username")
+    assert [u.username for u in users] == ["admin", "carehome", "editor"]
+    assert users.get(username="admin").is_superuser
+    assert users.get(username="editor").groups.filter(name="Moderators").exists()
+    assert not users.get(username="carehome").is_staff
+    assert "demo-editor-pass" in out
+
+
+@pytest.mark.parametrize(
+    "url, expected",
+    [
+        ("/", "Latest learning"),
+        ("/case-studies/", "Case studies"),
+        ("/learning/", "Learning notes"),
+        ("/peer-visits/", "Peer visits"),
+        ("/updates/", "Updates"),
+        ("/roadmap/", "Our aim"),
+        ("/search/?q=falls", "results for ‘falls’"),
+        ("/settings/care-homes/", "Care homes"),
+        ("/domains/integration-and-learning/", "Are we responding and improving?"),
+        ("/about/", "About the programme"),
+    ],
+)
+def test_each_demo_address_answers_with_its_content(client, demo, url, expected):
+    response = client.get(url)
+    assert response.status_code == 200
+    assert expected in response.content.decode()
+
+
+def test_demo_listing_filters_narrow_results(client, demo):
+    everything = client.get("/learning/").content.decode()
+    narrowed = client.get("/learning/?setting=care-homes&domain=past-harm").content.decode()
+    total = int(everything.split('role="status">')[1].split(" ")[0])
+    filtered = int(narrowed.split('role="status">')[1].split(" ")[0])
+    assert 0 < filtered < total
+    for page in LearningNotePage.objects.filter(settings__slug="care-homes", safety_domains__slug="past-harm"):
+        assert page.title.replace("'", "&#x27;") in narrowed

@@ -1,0 +1,60 @@
+import re
+
+import pytest
+from wagtail.models import PageViewRestriction
+
+from casestudies.factories import CaseStudyPageFactory
+from learning.factories import LearningNotePageFactory
+from portal.home.factories import StandardPageFactory
+from portal.updates.factories import UpdatePageFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_home_shows_the_programme_aim_and_the_newest_learning_of_every_kind(
+    client, home, learning_index, case_study_index, update_index
+):
+    home.intro = "A partnership of every health and care organisation in the city."
+    home.aim = "The safest health and care economy in the country."
+    home.latest_count = 2
+    home.save()
+    LearningNotePageFactory(parent=learning_index, title="Oldest note", date="2019-01-01")
+    CaseStudyPageFactory(parent=case_study_index, title="Newest case study", date="2024-01-01")
+    UpdatePageFactory(parent=update_index, title="Middle update", date="2021-01-01")
+
+    html = client.get("/").content.decode()
+    assert "A partnership of every health and care organisation in the city." in html
+    assert "The safest health and care economy in the country." in html
+    latest = re.findall(r'class="nhsuk-card__link" href="[^"]+">([^<]+)</a>', html)
+    assert latest == ["Newest case study", "Middle update"]
+    assert "Case study" in html and "Update" in html
+
+
+def test_home_offers_every_setting_and_domain_with_counts_of_public_pages(client, home, learning_index):
+    LearningNotePageFactory(parent=learning_index, settings=["care-homes"], safety_domains=["past-harm"])
+    private = LearningNotePageFactory(parent=learning_index, settings=["care-homes"], safety_domains=["past-harm"])
+    PageViewRestriction.objects.create(page=private, restriction_type="password", password="secret")
+    draft = LearningNotePageFactory(parent=learning_index, settings=["care-homes"])
+    draft.unpublish()
+
+    html = client.get("/").content.decode()
+    assert '<a href="/settings/care-homes/">Care homes</a> <span class="nhsuk-body-s">(1)</span>' in html
+    assert '<a href="/settings/mental-health/">Mental health</a> <span class="nhsuk-body-s">(0)</span>' in html
+    assert '<a href="/domains/past-harm/">Past harm</a> <span class="nhsuk-body-s">(1)</span>' in html
+    assert "Are we responding and improving?" in html
+
+
+def test_standard_page_renders_intro_and_body(client, home):
+    page = StandardPageFactory(parent=home, title="About the programme", intro="Who we are.")
+    html = client.get(page.url).content.decode()
+    assert "<h1>About the programme</h1>" in html
+    assert "Who we are." in html
+
+
+def test_every_page_has_the_nhs_header_search_and_footer(client, home):
+    html = client.get("/").content.decode()
+    assert 'class="nhsuk-header' in html
+    assert 'action="/search/"' in html
+    assert "Search the Safety Learning Portal" in html
+    assert 'class="nhsuk-footer"' in html
+    assert "Skip to main content" in html
