@@ -3,17 +3,11 @@
 import re
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from learning.factories import LearningNotePageFactory
+from tests.helpers import card_titles, count_queries
 
 pytestmark = pytest.mark.django_db
-
-
-def titles(response):
-    """The card headings a reader sees, in order."""
-    return re.findall(r'class="nhsuk-card__link" href="[^"]+">([^<]+)</a>', response.content.decode())
 
 
 @pytest.fixture
@@ -50,7 +44,7 @@ def test_listing_shows_every_live_note_newest_first(client, learning_index, note
     draft = notes["gp falls"]
     draft.unpublish()
     response = client.get(learning_index.url)
-    assert titles(response) == ["Medicines round moved to nine", "Night checks cut falls"]
+    assert card_titles(response) == ["Medicines round moved to nine", "Night checks cut falls"]
     assert "2 items" in response.content.decode()
 
 
@@ -66,7 +60,7 @@ def test_listing_shows_every_live_note_newest_first(client, learning_index, note
 )
 def test_filters_narrow_the_listing(client, learning_index, notes, query, expected):
     response = client.get(learning_index.url + query)
-    assert titles(response) == expected
+    assert card_titles(response) == expected
 
 
 def test_active_filters_are_shown_with_links_that_remove_them(client, learning_index, notes):
@@ -83,7 +77,7 @@ def test_an_unknown_filter_value_is_explained_next_to_its_field_and_ignored(clie
     assert response.status_code == 200
     assert "There is no care setting with that name. Showing all care settings instead." in html
     assert "<script>alert(1)</script>" not in html
-    assert titles(response) == ["Night checks cut falls", "Falls clinic referrals from the practice"]
+    assert card_titles(response) == ["Night checks cut falls", "Falls clinic referrals from the practice"]
 
 
 def test_topic_filter_offers_only_topics_in_use(client, learning_index, notes):
@@ -97,28 +91,21 @@ def test_listing_paginates_and_keeps_filters_in_page_links(client, learning_inde
     for day in range(1, 6):
         LearningNotePageFactory(parent=learning_index, title=f"Note {day}", date=f"2024-01-0{day}")
     first = client.get(learning_index.url + "?setting=care-homes")
-    assert titles(first) == ["Note 5", "Note 4"]
+    assert card_titles(first) == ["Note 5", "Note 4"]
     assert "5 items, page 1 of 3" in first.content.decode()
     assert 'href="?setting=care-homes&amp;page=2"' in first.content.decode()
-    assert titles(client.get(learning_index.url + "?setting=care-homes&page=3")) == ["Note 1"]
+    assert card_titles(client.get(learning_index.url + "?setting=care-homes&page=3")) == ["Note 1"]
     # Nonsense page numbers show a real page rather than an error.
-    assert titles(client.get(learning_index.url + "?page=99")) == ["Note 1"]
-    assert titles(client.get(learning_index.url + "?page=abc")) == ["Note 5", "Note 4"]
-
-
-def queries_to_render(client, url):
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(captured)
+    assert card_titles(client.get(learning_index.url + "?page=99")) == ["Note 1"]
+    assert card_titles(client.get(learning_index.url + "?page=abc")) == ["Note 5", "Note 4"]
 
 
 def test_listing_query_count_stays_the_same_from_10_to_200_notes(client, learning_index):
     url = learning_index.url + "?setting=care-homes"
     LearningNotePageFactory.create_batch(10, parent=learning_index, tags=["falls", "medicines"])
     client.get(url)  # warm per-process caches (content types, site root paths)
-    at_10 = queries_to_render(client, url)
+    at_10 = count_queries(client, url)
     LearningNotePageFactory.create_batch(190, parent=learning_index, tags=["falls", "handover"])
-    at_200 = queries_to_render(client, url)
+    at_200 = count_queries(client, url)
     assert at_10 == at_200
     assert at_200 <= 30  # about half is the header, footer and site lookups, the same on every page

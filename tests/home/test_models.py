@@ -1,5 +1,3 @@
-import re
-
 import pytest
 from wagtail.models import PageViewRestriction
 
@@ -7,6 +5,7 @@ from casestudies.factories import CaseStudyPageFactory
 from learning.factories import LearningNotePageFactory
 from portal.home.factories import StandardPageFactory
 from portal.updates.factories import UpdatePageFactory
+from tests.helpers import card_titles
 
 pytestmark = pytest.mark.django_db
 
@@ -22,10 +21,11 @@ def test_home_shows_the_programme_aim_and_the_newest_learning_of_every_kind(
     CaseStudyPageFactory(parent=case_study_index, title="Newest case study", date="2024-01-01")
     UpdatePageFactory(parent=update_index, title="Middle update", date="2021-01-01")
 
-    html = client.get("/").content.decode()
+    response = client.get("/")
+    html = response.content.decode()
     assert "A partnership of every health and care organisation in the city." in html
     assert "The safest health and care economy in the country." in html
-    latest = re.findall(r'class="nhsuk-card__link" href="[^"]+">([^<]+)</a>', html)
+    latest = card_titles(response)
     assert latest == ["Newest case study", "Middle update"]
     assert "Case study" in html and "Update" in html
 

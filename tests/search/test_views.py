@@ -1,15 +1,10 @@
-import re
-
 import pytest
 
 from casestudies.factories import CaseStudyPageFactory
 from learning.factories import LearningNotePageFactory
+from tests.helpers import card_titles
 
 pytestmark = pytest.mark.django_db
-
-
-def titles(response):
-    return re.findall(r'class="nhsuk-card__link" href="[^"]+">([^<]+)</a>', response.content.decode())
 
 
 def test_search_finds_a_word_in_the_body_of_a_learning_note(client, learning_index, case_study_index):
@@ -18,7 +13,7 @@ def test_search_finds_a_word_in_the_body_of_a_learning_note(client, learning_ind
     )
     CaseStudyPageFactory(parent=case_study_index, title="Insulin passports", problem="<p>Doses were missed.</p>")
     response = client.get("/search/?q=corridor")
-    assert titles(response) == ["Night staff and drinks"]
+    assert card_titles(response) == ["Night staff and drinks"]
     assert "1 result for ‘corridor’" in response.content.decode()
 
 
@@ -26,7 +21,7 @@ def test_search_never_shows_drafts(client, learning_index):
     LearningNotePageFactory(parent=learning_index, title="Published sepsis note", what_we_tried="sepsis screening")
     draft = LearningNotePageFactory(parent=learning_index, title="Draft sepsis note", what_we_tried="sepsis screening")
     draft.unpublish()
-    assert titles(client.get("/search/?q=sepsis")) == ["Published sepsis note"]
+    assert card_titles(client.get("/search/?q=sepsis")) == ["Published sepsis note"]
 
 
 def test_empty_search_shows_the_form_and_no_results(client, db):

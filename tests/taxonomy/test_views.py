@@ -1,18 +1,11 @@
-import re
-
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from casestudies.factories import CaseStudyPageFactory
 from learning.factories import LearningNotePageFactory, PeerVisitReportPageFactory
 from portal.updates.factories import UpdatePageFactory
+from tests.helpers import card_titles, count_queries
 
 pytestmark = pytest.mark.django_db
-
-
-def titles(response):
-    return re.findall(r'class="nhsuk-card__link" href="[^"]+">([^<]+)</a>', response.content.decode())
 
 
 @pytest.fixture
@@ -38,24 +31,28 @@ def test_setting_page_explains_the_setting_and_lists_every_type_newest_first(cli
     html = response.content.decode()
     assert "<h1>Care homes</h1>" in html
     assert "Residential and nursing homes" in html
-    assert titles(response) == ["Note in care homes", "Visit in care homes", "Case study in care homes"]
+    assert card_titles(response) == ["Note in care homes", "Visit in care homes", "Case study in care homes"]
     assert ">Learning note</strong>" in html and ">Peer-visit report</strong>" in html
 
 
 def test_setting_page_can_be_narrowed_by_domain(client, mixed):
-    assert titles(client.get("/settings/care-homes/?domain=reliability")) == ["Note in care homes"]
+    assert card_titles(client.get("/settings/care-homes/?domain=reliability")) == ["Note in care homes"]
 
 
 def test_domain_page_shows_its_guiding_question_and_can_be_narrowed_by_setting(client, mixed):
     response = client.get("/domains/reliability/?setting=care-homes")
     html = response.content.decode()
     assert "Are our clinical systems and processes reliable?" in html
-    assert titles(response) == ["Note in care homes"]
+    assert card_titles(response) == ["Note in care homes"]
 
 
-def test_unknown_setting_or_domain_is_a_not_found_page(client, db):
-    assert client.get("/settings/nowhere/").status_code == 404
-    assert client.get("/domains/nothing/").status_code == 404
+def test_unknown_setting_or_domain_is_a_not_found_page_in_the_site_design(client, db):
+    for url in ("/settings/nowhere/", "/domains/nothing/", "/learning/no-such-note/"):
+        response = client.get(url)
+        assert response.status_code == 404
+        html = response.content.decode()
+        assert "<h1>Page not found</h1>" in html
+        assert 'class="nhsuk-header' in html
 
 
 def test_index_pages_list_every_setting_and_domain(client, db):
@@ -75,9 +72,7 @@ def test_browse_query_count_is_constant_from_10_to_200_pages_of_mixed_types(
         UpdatePageFactory.create_batch(each, parent=update_index, settings=["care-homes", "whole-system"])
 
     def count(url):
-        with CaptureQueriesContext(connection) as captured:
-            assert client.get(url).status_code == 200
-        return len(captured)
+        return count_queries(client, url)
 
     add(3)  # 12 pages: a full first page of cards
     client.get("/settings/care-homes/")
