@@ -1,21 +1,134 @@
-"""A plain site search over every knowledge page (the search issue makes it rich)."""
+"""The search page and the suggestions behind the header search box.
 
-from django.conf import settings
+Both talk only to ``search.service``; which engine answers is its business.
+"""
+
+import json
+from dataclasses import dataclass
+
 from django.core.paginator import Paginator
-from django.db.models import prefetch_related_objects
+from django.http import HttpResponse
 from django.template.response import TemplateResponse
+from django.utils.cache import patch_cache_control
 
-from portal.core.models import KnowledgePage
+from portal.taxonomy.models import SafetyDomain, Setting
+from search import service
+from search.forms import FACET_NOUNS, SearchForm, clean_text
 
-MAX_QUERY_LENGTH = 200
+FACET_HEADINGS = {
+    "setting": "Care setting",
+    "domain": "Safety domain",
+    "type": "Type",
+    "tag": "Topic",
+    "year": "Year",
+}
+SORT_LABELS = {"relevance": "best match", "newest": "newest first"}
+MAX_PREFIX_LENGTH = 100
+
+
+def _url(params, **changes):
+    """The query string ``params`` with some parameters replaced; None removes one. Always from page 1."""
+    params = params.copy()
+    params.pop("page", None)
+    for name, value in changes.items():
+        params.pop(name, None)
+        if value is not None:
+            params.setlist(name, value if isinstance(value, list) else [value])
+    return f"?{params.urlencode()}" if params else "?"
+
+
+def _without_value(params, facet, value):
+    return _url(params, **{facet: [kept for kept in params.getlist(facet) if kept != value] or None})
+
+
+def _with_value(params, facet, value):
+    return _url(params, **{facet: [*params.getlist(facet), value]})
+
+
+@dataclass
+class FacetLink:
+    value: service.FacetValue
+    url: str
+
+
+@dataclass
+class FacetGroup:
+    name: str
+    heading: str
+    links: list
+    error: str = ""
+
+    @property
+    def has_selection(self):
+        return any(link.value.selected for link in self.links)
+
+
+@dataclass
+class Chip:
+    label: str
+    facet: str
+    remove_url: str
+
+
+def _facet_groups(results, params, errors):
+    groups = []
+    for facet in service.FACETS:
+        links = []
+        for value in results.facets.get(facet, []):
+            toggle = _without_value if value.selected else _with_value
+            links.append(FacetLink(value=value, url=toggle(params, facet, value.key)))
+        if links or errors.get(facet):
+            groups.append(FacetGroup(facet, FACET_HEADINGS[facet], links, errors.get(facet, "")))
+    return groups
 
 
 def search(request):
-    query = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
-    page_obj = None
-    if query:
-        results = KnowledgePage.objects.live().public().search(query)
-        page_obj = Paginator(results, settings.PORTAL_PAGE_SIZE).get_page(request.GET.get("page"))
-        # Cards show settings and domains; fetch them for the whole page at once.
-        prefetch_related_objects(page_obj.object_list, "settings", "safety_domains")
-    return TemplateResponse(request, "search/search.html", {"query": query, "page_obj": page_obj})
+    form = SearchForm(request.GET)
+    text, filters = form.text, form.filters
+    # Only what is valid goes into the links on the page.
+    params = request.GET.copy()
+    for facet in service.FACETS:
+        params.setlist(facet, filters.get(facet, []))
+    if text:
+        params["q"] = text
+    context = {"query": text, "form": form, "results": None, "filter_errors": form.filter_errors}
+    if text or filters:
+        results = service.query(
+            text, filters, form.sort_order, form.page_number, user=request.user, autocorrect=not form.exact_words
+        )
+        if form.page_number == 1 and text and not filters:
+            service.record_search(results)
+        context.update(
+            results=results,
+            query=results.query.text,
+            facet_groups=_facet_groups(results, params, form.filter_errors),
+            chips=[
+                Chip(value.label, FACET_NOUNS[facet], _without_value(params, facet, value.key))
+                for facet, value in results.active_filters
+            ],
+            clear_filters_url=_url(params, **dict.fromkeys(service.FACETS)),
+            page_obj=Paginator(range(results.total), results.query.per_page).get_page(results.query.page),
+            sort=results.query.sort,
+            sort_label=SORT_LABELS[results.query.sort],
+            other_sort_url=_url(params, sort="newest" if results.query.sort == "relevance" else None),
+            suggestion_url=results.suggestion and _url(params, q=results.suggestion, exact=None),
+            original_url=results.corrected_from and _url(params, q=results.corrected_from, exact="1"),
+        )
+    if not context["results"] or not context["results"].total:
+        context.update(browse_settings=Setting.objects.all(), browse_domains=SafetyDomain.objects.all())
+    return TemplateResponse(request, "search/search.html", context)
+
+
+def suggest(request):
+    """Up to eight pages whose titles match what has been typed so far, as JSON."""
+    prefix = clean_text(request.GET.get("q", ""))[:MAX_PREFIX_LENGTH]
+    items = service.suggest(prefix, user=request.user) if len(prefix) >= 2 else []
+    data = {
+        "query": prefix,
+        "results": [{**item, "type_label": service.CONTENT_TYPES.get(item.get("type"), "")} for item in items],
+    }
+    # Markup characters escaped as json_script does, so the JSON stays inert even if opened as a page.
+    body = json.dumps(data).translate({ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"})
+    response = HttpResponse(body, content_type="application/json")
+    patch_cache_control(response, private=True, max_age=60)
+    return response

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "wagtailnhsukfrontend.forms",
     "wagtail.contrib.settings",
     "wagtail.contrib.redirects",
+    "wagtail.contrib.search_promotions",
     "wagtail.embeds",
     "wagtail.sites",
     "wagtail.users",
@@ -170,8 +171,14 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 # service can switch engine; the admin keeps the database backend.
 ELASTICSEARCH_URL = os.environ.get("ELASTICSEARCH_URL", "")
 WAGTAILSEARCH_BACKENDS = {
-    "default": {"BACKEND": "wagtail.search.backends.database"},
+    # SEARCH_CONFIG is PostgreSQL's text search configuration (stemming, stop
+    # words); SQLite ignores it. Named here so that search does not depend on
+    # the server's default_text_search_config.
+    "default": {"BACKEND": "wagtail.search.backends.database", "SEARCH_CONFIG": "english"},
 }
+# Daily search counts (wagtail.contrib.search_promotions) kept for the
+# "Search terms" report, which covers the last 30 days.
+WAGTAILSEARCH_HITS_MAX_AGE = 30
 
 # How many cards a listing shows per page.
 PORTAL_PAGE_SIZE = 12

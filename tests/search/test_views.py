@@ -1,10 +1,45 @@
+"""The search page and the header box's suggestions, as a reader meets them."""
+
+import datetime
+import json
+import logging
+import re
+from html import unescape
+from urllib.parse import parse_qs
+
 import pytest
+from django.core.cache import cache
+from wagtail.contrib.search_promotions.models import Query as SearchedQuery
+from wagtail.models import PageViewRestriction
 
 from casestudies.factories import CaseStudyPageFactory
 from learning.factories import LearningNotePageFactory
+from portal.updates.factories import UpdatePageFactory
+from search import service
+from search.models import ZeroResultSearch
 from tests.helpers import card_titles, count_queries
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _fresh_term_dictionary():
+    cache.clear()  # the spelling dictionary is cached; build it from each test's pages
+
+
+def text_of(html):
+    """The words a reader sees in the page's main content, tags removed and spaces tidied."""
+    main = html.split('id="maincontent"', 1)[1].split("<footer", 1)[0]
+    text = " ".join(re.sub(r"<[^>]+>", " ", main).split())
+    return re.sub(r" ([).?,])", r"\1", text).replace("( ", "(")
+
+
+def html_of(response):
+    return response.content.decode()
+
+
+def status_of(response):
+    return re.search(r'role="status">([^<]*)<', response.content.decode()).group(1)
 
 
 def test_search_finds_a_word_in_the_body_of_a_learning_note(client, learning_index, case_study_index):
@@ -22,12 +57,14 @@ def test_search_never_shows_drafts(client, learning_index):
     draft = LearningNotePageFactory(parent=learning_index, title="Draft sepsis note", what_we_tried="sepsis screening")
     draft.unpublish()
     assert card_titles(client.get("/search/?q=sepsis")) == ["Published sepsis note"]
+    assert "Draft sepsis note" not in client.get("/search/suggest/?q=seps").content.decode()
 
 
 def test_empty_search_shows_the_form_and_no_results(client, db):
     html = client.get("/search/").content.decode()
     assert '<input class="nhsuk-input nhsuk-u-width-two-thirds" id="search-page-field" name="q"' in html
     assert "result" not in html.split("</form>", 1)[1].split("<footer", 1)[0]
+    assert "Browse by care setting" in html
 
 
 def test_no_match_suggests_browsing_and_escapes_the_query(client, db):
@@ -35,6 +72,8 @@ def test_no_match_suggests_browsing_and_escapes_the_query(client, db):
     assert "Nothing matched" in html
     assert "<script>zzz</script>" not in html
     assert "&lt;script&gt;zzz&lt;/script&gt;" in html
+    assert '<a href="/settings/care-homes/">Care homes</a>' in html
+    assert '<a href="/domains/past-harm/">Past harm</a>' in html
 
 
 def test_search_query_count_is_the_same_for_one_result_and_a_full_page(client, learning_index, navigation):
@@ -46,4 +85,277 @@ def test_search_query_count_is_the_same_for_one_result_and_a_full_page(client, l
     )
     full_page = count_queries(client, "/search/?q=handover")
     assert one == full_page
+    # Page chrome (site, header, footer, portal settings) 7, search 6, counting the search 2.
     assert full_page <= 16
+
+
+def test_a_search_naming_a_topic_costs_the_same_for_few_and_many_results(client, learning_index, navigation):
+    # Pages tagged "handover" match it whether or not their text says it: two more queries.
+    LearningNotePageFactory(parent=learning_index, what_we_tried="handover checklist", tags=["handover"])
+    LearningNotePageFactory(parent=learning_index, title="Shift change at two", tags=["handover"])
+    client.get("/search/?q=handover")
+    few = count_queries(client, "/search/?q=handover")
+    LearningNotePageFactory.create_batch(30, parent=learning_index, what_we_tried="handover", tags=["handover"])
+    for number in range(30):
+        LearningNotePageFactory(parent=learning_index, title=f"Shift change {number}", tags=["handover"])
+    cache.clear()  # the new pages' topics are known at once, not ten minutes later
+    client.get("/search/?q=handover")
+    many = count_queries(client, "/search/?q=handover")
+    assert few == many <= 18
+
+
+def test_filtered_search_query_count_does_not_grow_with_the_results(client, learning_index, navigation):
+    url = "/search/?q=handover&setting=care-homes&domain=past-harm&type=learning-note&tag=staffing"
+    LearningNotePageFactory(parent=learning_index, what_we_tried="handover checklist", tags=["staffing"])
+    client.get(url)
+    few = count_queries(client, url)
+    LearningNotePageFactory.create_batch(40, parent=learning_index, what_we_tried="handover", tags=["staffing"])
+    assert count_queries(client, url) == few
+
+
+def test_words_are_marked_in_the_snippet_and_a_script_in_the_text_stays_text(client, learning_index):
+    LearningNotePageFactory(
+        parent=learning_index,
+        title="Falls sensor trial",
+        summary='We tried sensors for falls. <script>alert("x")</script> & more.',
+    )
+    html = client.get("/search/?q=falls").content.decode()
+    snippet = re.search(r'portal-hit__snippet">(.*?)</p>', html).group(1)
+    assert snippet == (
+        "We tried sensors for <mark>falls</mark>. &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; more."
+    )
+
+
+def test_a_passage_of_the_text_is_shown_when_only_the_body_has_the_words(client, learning_index):
+    LearningNotePageFactory(
+        parent=learning_index,
+        title="Night routines",
+        summary="How our night team works.",
+        what_happened="Residents who woke at three were offered a warm drink and fewer fell.",
+    )
+    html = client.get("/search/?q=warm+drink").content.decode()
+    assert "offered a <mark>warm</mark> <mark>drink</mark> and fewer fell." in html
+
+
+def test_a_facet_narrows_the_results_keeps_the_search_and_shows_a_chip(client, learning_index, case_study_index):
+    LearningNotePageFactory(
+        parent=learning_index, title="Falls in a care home", settings=["care-homes"], tags=["falls"]
+    )
+    LearningNotePageFactory(parent=learning_index, title="Falls on a ward", settings=["acute-hospital"], tags=["falls"])
+    CaseStudyPageFactory(parent=case_study_index, title="Falls across the city", settings=["whole-system"])
+
+    everything = client.get("/search/?q=falls")
+    assert status_of(everything) == "3 results for ‘falls’"
+    html = everything.content.decode()
+    assert '<a class="portal-facet__link" href="?q=falls&amp;setting=care-homes">Care homes' in html
+
+    narrowed = client.get("/search/?q=falls&setting=care-homes")
+    assert card_titles(narrowed) == ["Falls in a care home"]
+    assert status_of(narrowed) == "1 result for ‘falls’"
+    text = text_of(narrowed.content.decode())
+    assert "Showing only Remove the care setting filter: Care homes ×" in text
+    # Other settings still show what they would give with the search alone.
+    assert "Acute hospital (1 result)" in text
+    # The chip removes its filter and keeps the search.
+    assert 'href="?q=falls">Clear all filters</a>' in narrowed.content.decode()
+
+
+def test_two_values_of_one_facet_show_pages_with_either(client, learning_index):
+    LearningNotePageFactory(parent=learning_index, title="Falls in a care home", settings=["care-homes"])
+    LearningNotePageFactory(parent=learning_index, title="Falls on a ward", settings=["acute-hospital"])
+    LearningNotePageFactory(parent=learning_index, title="Falls in pharmacy", settings=["community-pharmacy"])
+    response = client.get("/search/?q=falls&setting=care-homes&setting=acute-hospital&sort=newest")
+    assert sorted(card_titles(response)) == ["Falls in a care home", "Falls on a ward"]
+    # Each chip removes only its own value, and keeps the search and the order.
+    chips = re.findall(
+        r'class="portal-term portal-term--active" href="\?([^"]+)">.*?</span>([^<]+) <', html_of(response)
+    )
+    assert {label: parse_qs(unescape(query)) for query, label in chips} == {
+        "Care homes": {"q": ["falls"], "sort": ["newest"], "setting": ["acute-hospital"]},
+        "Acute hospital": {"q": ["falls"], "sort": ["newest"], "setting": ["care-homes"]},
+    }
+
+
+def test_a_filter_that_names_nothing_is_reported_and_ignored(client, learning_index):
+    LearningNotePageFactory(parent=learning_index, title="Falls in a care home")
+    response = client.get("/search/?q=falls&setting=no-such-setting&year=twenty")
+    assert card_titles(response) == ["Falls in a care home"]
+    text = text_of(response.content.decode())
+    assert "There is no care setting with that name. Showing all care settings instead." in text
+    assert "There is no year with that name. Showing all years instead." in text
+
+
+def test_only_filters_lists_everything_in_that_setting_newest_first(client, learning_index):
+    LearningNotePageFactory(parent=learning_index, title="Older", settings=["care-homes"], date="2020-01-01")
+    LearningNotePageFactory(parent=learning_index, title="Newer", settings=["care-homes"], date="2024-01-01")
+    LearningNotePageFactory(parent=learning_index, title="Elsewhere", settings=["mental-health"])
+    response = client.get("/search/?setting=care-homes")
+    assert card_titles(response) == ["Newer", "Older"]
+    assert status_of(response) == "2 results"
+
+
+def test_newest_first_orders_by_date_and_can_switch_back(client, learning_index):
+    for year in (2019, 2023, 2021):
+        LearningNotePageFactory(parent=learning_index, title=f"Hydration in {year}", date=f"{year}-05-01")
+    response = client.get("/search/?q=hydration&sort=newest")
+    assert card_titles(response) == ["Hydration in 2023", "Hydration in 2021", "Hydration in 2019"]
+    text = text_of(response.content.decode())
+    assert "Sorted by newest first. Sort by best match" in text
+
+
+def test_results_come_ten_to_a_page_and_a_page_too_far_shows_the_last(client, learning_index):
+    for number in range(23):
+        LearningNotePageFactory(
+            parent=learning_index,
+            title=f"Handover note {number:02d}",
+            date=datetime.date(2020, 1, 1) + datetime.timedelta(days=number),
+        )
+    first = client.get("/search/?q=handover&sort=newest")
+    assert status_of(first) == "23 results for ‘handover’, page 1 of 3"
+    assert card_titles(first)[0] == "Handover note 22"
+    last = client.get("/search/?q=handover&sort=newest&page=99")
+    assert status_of(last) == "23 results for ‘handover’, page 3 of 3"
+    assert card_titles(last) == ["Handover note 02", "Handover note 01", "Handover note 00"]
+    assert 'aria-label="Page 2"' in last.content.decode()
+
+
+def test_a_misspelt_search_shows_the_corrected_results_and_offers_the_original(client, learning_index):
+    LearningNotePageFactory(parent=learning_index, title="Medicines rounds at night", summary="About medicines.")
+    response = client.get("/search/?q=medcines")
+    assert card_titles(response) == ["Medicines rounds at night"]
+    text = text_of(response.content.decode())
+    assert "Showing results for medicines. Search instead for medcines." in text
+    assert status_of(response) == "1 result for ‘medicines’"
+
+    original = client.get("/search/?q=medcines&exact=1")
+    assert card_titles(original) == []
+    assert "Did you mean medicines?" in text_of(original.content.decode())
+
+
+def test_synonyms_and_plurals_find_the_same_pages(client, learning_index):
+    LearningNotePageFactory(parent=learning_index, title="Pressure ulcers at home", summary="Turning charts.")
+    for text in ("bed sores", "pressure sore", "pressure ulcer", "Pressure Ulcers"):
+        assert card_titles(client.get(f"/search/?q={text}")) == ["Pressure ulcers at home"], text
+
+
+def test_a_topic_tag_is_found_even_when_the_text_never_names_it(client, learning_index):
+    LearningNotePageFactory(
+        parent=learning_index, title="Soft signs card", summary="Carers tick a box.", tags=["sepsis"]
+    )
+    assert card_titles(client.get("/search/?q=sepsis")) == ["Soft signs card"]
+
+
+def test_a_page_behind_a_login_is_found_only_by_people_signed_in(client, learning_index, django_user_model):
+    open_note = LearningNotePageFactory(parent=learning_index, title="Open falls note")
+    members = LearningNotePageFactory(parent=learning_index, title="Members falls note")
+    secret = LearningNotePageFactory(parent=learning_index, title="Password falls note")
+    PageViewRestriction.objects.create(page=members, restriction_type=PageViewRestriction.LOGIN)
+    PageViewRestriction.objects.create(page=secret, restriction_type=PageViewRestriction.PASSWORD, password="pw")
+    assert card_titles(client.get("/search/?q=falls")) == [open_note.title]
+    assert "Members falls note" not in client.get("/search/suggest/?q=falls").content.decode()
+
+    client.force_login(django_user_model.objects.create_user("member", password="pw"))
+    assert sorted(card_titles(client.get("/search/?q=falls"))) == ["Members falls note", "Open falls note"]
+    assert "Password falls note" not in client.get("/search/suggest/?q=falls").content.decode()
+
+
+def test_results_may_be_incomplete_when_elasticsearch_is_down(client, learning_index, monkeypatch, caplog):
+    LearningNotePageFactory(parent=learning_index, title="Falls note")
+
+    class Unreachable:
+        def search(self, query):
+            raise service.EngineUnavailable("connection refused")
+
+    from search.engines.database import DatabaseEngine
+
+    monkeypatch.setattr(service, "get_engine", lambda: service.FallbackEngine(Unreachable(), DatabaseEngine()))
+    with caplog.at_level(logging.WARNING, logger="search.service"):
+        response = client.get("/search/?q=falls")
+    assert card_titles(response) == ["Falls note"]
+    assert "Results may be incomplete right now" in response.content.decode()
+    assert "connection refused" in caplog.text
+
+
+def test_suggestions_are_titles_that_start_with_what_was_typed(client, learning_index, case_study_index):
+    LearningNotePageFactory(parent=learning_index, title="Falls <b>at</b> night", slug="falls-at-night")
+    CaseStudyPageFactory(parent=case_study_index, title="Fewer falls with drinks", slug="fewer-falls")
+    LearningNotePageFactory(parent=learning_index, title="Sepsis cards")
+    response = client.get("/search/suggest/?q=fal")
+    assert response["Content-Type"] == "application/json"
+    data = json.loads(response.content)
+    assert data["query"] == "fal"
+    assert sorted((item["title"], item["type_label"], item["url"]) for item in data["results"]) == [
+        ("Falls <b>at</b> night", "Learning note", "/learning/falls-at-night/"),
+        ("Fewer falls with drinks", "Case study", "/case-studies/fewer-falls/"),
+    ]
+    assert "<b>" not in response.content.decode()  # JSON escapes markup; the script inserts text
+    assert json.loads(client.get("/search/suggest/?q=f").content)["results"] == []
+    assert json.loads(client.get('/search/suggest/?q="*%00').content)["results"] == []
+
+
+def test_each_search_is_counted_and_those_that_found_nothing_too(client, learning_index):
+    LearningNotePageFactory(parent=learning_index, title="Falls note")
+    client.get("/search/?q=Falls")
+    client.get("/search/?q=falls")
+    client.get("/search/?q=falls&page=2")  # turning pages is not searching again
+    client.get("/search/?q=falls&setting=care-homes")  # nor is narrowing
+    client.get("/search/?q=qqqq")
+    counted = {query.query_string: query.hits for query in SearchedQuery.objects.all()}
+    assert counted == {"falls": 2, "qqqq": 1}
+    assert list(ZeroResultSearch.objects.values_list("query_string", "hits")) == [("qqqq", 1)]
+
+
+def test_related_learning_at_the_foot_of_a_page(client, learning_index, case_study_index, update_index):
+    page = LearningNotePageFactory(
+        parent=learning_index, title="This note", settings=["care-homes"], tags=["falls", "hydration"]
+    )
+    LearningNotePageFactory(
+        parent=learning_index,
+        title="Shares two topics",
+        settings=["mental-health"],
+        tags=["falls", "hydration"],
+        date="2020-01-01",
+    )
+    CaseStudyPageFactory(
+        parent=case_study_index,
+        title="Shares one topic and the setting",
+        settings=["care-homes"],
+        tags=["falls"],
+        date="2021-01-01",
+    )
+    UpdatePageFactory(
+        parent=update_index,
+        title="Shares the setting, newer",
+        settings=["care-homes"],
+        safety_domains=["reliability"],
+        date="2024-01-01",
+    )
+    UpdatePageFactory(
+        parent=update_index,
+        title="Shares the setting, older",
+        settings=["care-homes"],
+        safety_domains=["reliability"],
+        date="2019-01-01",
+    )
+    draft = LearningNotePageFactory(parent=learning_index, title="Draft, shares all", tags=["falls", "hydration"])
+    draft.unpublish()
+
+    html = client.get(page.url).content.decode()
+    related = html.split('id="related-heading"', 1)[1].split("</section>", 1)[0]
+    titles = re.findall(r'<li><a href="[^"]+">([^<]+)</a>', related)
+    assert titles == [
+        "Shares two topics",
+        "Shares one topic and the setting",
+        "Shares the setting, newer",
+        "Shares the setting, older",
+    ]
+    assert "Case study, <time" in related
+
+
+def test_related_learning_costs_the_same_for_few_and_many_pages(client, learning_index, navigation):
+    page = LearningNotePageFactory(parent=learning_index, tags=["falls"])
+    LearningNotePageFactory(parent=learning_index, tags=["falls"])
+    client.get(page.url)
+    few = count_queries(client, page.url)
+    LearningNotePageFactory.create_batch(20, parent=learning_index, tags=["falls", "dementia"])
+    assert count_queries(client, page.url) == few

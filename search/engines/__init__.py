@@ -1,0 +1,1 @@
+"""The engines behind ``search.service``; Elasticsearch's lives in ``search.elasticsearch``."""

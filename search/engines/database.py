@@ -1,0 +1,511 @@
+"""The database engine: Wagtail's database search backend, made forgiving.
+
+Wagtail's backend does the matching and the first ranking (SQLite FTS5 with
+BM25, or PostgreSQL full text with ``ts_rank``). Around it this engine:
+
+* builds the backend query from ``search.vocabulary`` concepts, never from
+  raw text, so quotes and FTS operators typed by a reader are just words and
+  cannot break the FTS5 query syntax. Each concept is an OR of its synonyms in
+  the singular and the plural (SQLite's index does not stem; PostgreSQL's
+  ``english`` configuration does, where the extra forms do no harm), and a page
+  must match every concept, in its text or in its topic tags, care settings
+  and safety domains (see ``_match``);
+* puts pages that have the searched words in the title, then the topic tags,
+  then the summary ahead of pages that only mention them in passing, keeping
+  the backend's order within each group, so both databases rank alike;
+* counts facets in Python from the matching pages' settings, domains, types,
+  tags and years, fetched in one query whatever the number of results;
+* corrects spelling with ``search.engines.spelling``: when nothing matches it
+  searches for the corrected words, and with one or two results it offers
+  them as "Did you mean ...?".
+
+Only live pages are searched; pages in a private section only when every
+restriction above them is "logged-in users" and the reader is logged in.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field, replace
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import CharField, Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.db.models.lookups import StartsWith
+from django.utils.html import escape
+from taggit.models import Tag
+from wagtail.models import PageViewRestriction
+from wagtail.search.models import IndexEntry
+from wagtail.search.query import And, Or, Phrase, PlainText
+
+from search import highlight
+from search.engines import spelling
+from search.service import CONTENT_TYPES, FACETS, FacetValue, Hit, Query, Results, Term
+from search.vocabulary import parse, search_terms, term_key, tokenize, variants
+
+# With this many results or fewer, a likely misspelling is offered as "Did you mean ...?".
+FEW_HITS = 2
+# The topic facet lists this many of the most used tags (plus any chosen).
+MAX_TAG_FACETS = 15
+# A shared topic tag says more about two pages than a shared setting or domain.
+RELATED_WEIGHTS = {"tags": 2, "settings": 1, "domains": 1}
+CARD_FIELDS = ("id", "title", "summary", "date", "content_type_id", "url_path")
+
+
+def knowledge_types():
+    """{'case-study': CaseStudyPage, ...}, in the order of ``service.CONTENT_TYPES``."""
+    from casestudies.models import CaseStudyPage
+    from learning.models import LearningNotePage, PeerVisitReportPage
+    from portal.updates.models import UpdatePage
+
+    models = {
+        "case-study": CaseStudyPage,
+        "learning-note": LearningNotePage,
+        "peer-visit-report": PeerVisitReportPage,
+        "update": UpdatePage,
+    }
+    return {key: models[key] for key in CONTENT_TYPES}
+
+
+def tag_through_models():
+    return [model.tags.through for model in knowledge_types().values()]
+
+
+def _type_keys():
+    """{content type id: type key}. ContentType caches these, so no query after the first."""
+    return {ContentType.objects.get_for_model(model).pk: key for key, model in knowledge_types().items()}
+
+
+def _hidden_restrictions(user):
+    restrictions = PageViewRestriction.objects.all()
+    if getattr(user, "is_authenticated", False):
+        restrictions = restrictions.exclude(restriction_type=PageViewRestriction.LOGIN)
+    return restrictions
+
+
+def visible_pages(user=None):
+    """Live knowledge pages ``user`` may see, filtered on page paths (as Wagtail's search backends require)."""
+    from portal.core.models import KnowledgePage
+
+    pages = KnowledgePage.objects.live()
+    hidden = Q()
+    for restriction in _hidden_restrictions(user).select_related("page"):
+        hidden |= pages.descendant_of_q(restriction.page, inclusive=True)
+    return pages.exclude(hidden) if hidden else pages
+
+
+def visible_pages_in_one_query(user=None):
+    """The same pages as ``visible_pages``, with the restrictions checked inside the query."""
+    from portal.core.models import KnowledgePage
+
+    hidden = _hidden_restrictions(user).filter(StartsWith(OuterRef("path"), F("page__path")))
+    return KnowledgePage.objects.live().exclude(Exists(hidden))
+
+
+def backend_query(concepts):
+    """Wagtail search query objects: AND over concepts, OR over each concept's alternatives."""
+    parts = []
+    for concept in concepts:
+        alternatives = [
+            PlainText(words[0]) if len(words) == 1 else Phrase(" ".join(words)) for words in concept.alternatives
+        ]
+        parts.append(alternatives[0] if len(alternatives) == 1 else Or(alternatives))
+    return parts[0] if len(parts) == 1 else And(parts)
+
+
+def _concept_pattern(concept):
+    phrases = sorted((r"\s+".join(re.escape(word) for word in words) for words in concept.alternatives), key=len)
+    return re.compile(r"(?<!\w)(?:" + "|".join(reversed(phrases)) + r")(?!\w)", re.IGNORECASE)
+
+
+@dataclass
+class _Record:
+    """What one matching page contributes to ranking, facets and its card."""
+
+    page: object
+    type: str
+    settings: set = field(default_factory=set)
+    domains: set = field(default_factory=set)
+    tags: dict = field(default_factory=dict)  # slug -> name
+
+    def values(self, facet):
+        if facet == "setting":
+            return self.settings
+        if facet == "domain":
+            return self.domains
+        if facet == "tag":
+            return self.tags.keys()
+        if facet == "type":
+            return {self.type}
+        return {str(self.page.date.year)}
+
+
+def _vocabularies():
+    """[(slug, name)] of every care setting and safety domain, each in its own order (one small query)."""
+    from portal.taxonomy.models import SafetyDomain, Setting
+
+    fields = ("sort_order", "name", "slug")
+    rows = (
+        Setting.objects.order_by()
+        .annotate(kind=Value("setting", output_field=CharField()))
+        .values_list("kind", *fields)
+        .union(
+            SafetyDomain.objects.order_by()
+            .annotate(kind=Value("domain", output_field=CharField()))
+            .values_list("kind", *fields),
+            all=True,
+        )
+    )
+    vocabularies = {"setting": [], "domain": []}
+    for kind, _order, name, slug in sorted(rows):
+        vocabularies[kind].append((slug, name))
+    return vocabularies
+
+
+def _terms_of(ids, kinds=("setting", "domain", "tag")):
+    """(page id, kind, slug, name, sort order) for the settings, domains and topic tags of pages, in one query."""
+    from portal.core.models import KnowledgePage
+
+    def rows(queryset, page_field, kind, term, order):
+        return (
+            queryset.filter(**{f"{page_field}__in": ids})
+            .order_by()
+            .annotate(kind=Value(kind, output_field=CharField()), order=order)
+            .values_list(page_field, "kind", f"{term}__slug", f"{term}__name", "order")
+        )
+
+    parts = []
+    if "setting" in kinds:
+        parts.append(
+            rows(
+                KnowledgePage.settings.through.objects,
+                "knowledgepage_id",
+                "setting",
+                "setting",
+                F("setting__sort_order"),
+            )
+        )
+    if "domain" in kinds:
+        parts.append(
+            rows(
+                KnowledgePage.safety_domains.through.objects,
+                "knowledgepage_id",
+                "domain",
+                "safetydomain",
+                F("safetydomain__sort_order"),
+            )
+        )
+    if "tag" in kinds:
+        no_order = Value(0, output_field=IntegerField())
+        parts.extend(
+            rows(through.objects, "content_object_id", "tag", "tag", no_order) for through in tag_through_models()
+        )
+    return parts[0].union(*parts[1:], all=True)
+
+
+def _named_terms(concepts, vocabularies, topics):
+    """For each concept, the (kind, slug) of every topic, setting and domain whose name is one of its alternatives."""
+    names = defaultdict(set)
+    for kind in ("setting", "domain"):
+        for slug, name in vocabularies[kind]:
+            names[term_key(name)].add((kind, slug))
+    for key, slugs in topics.items():
+        names[key].update(("tag", slug) for slug in slugs)
+    return [
+        set().union(*(names.get(term_key(" ".join(words)), set()) for words in concept.alternatives))
+        for concept in concepts
+    ]
+
+
+def _pages_with_terms(pages, terms):
+    """(page id, kind, slug) for the given pages tagged with any of ``terms`` ((kind, slug) pairs), in one query."""
+    from portal.core.models import KnowledgePage
+
+    visible = pages.values("pk")
+    slugs = defaultdict(set)
+    for kind, slug in terms:
+        slugs[kind].add(slug)
+
+    def rows(queryset, page_field, kind, term):
+        return (
+            queryset.filter(**{f"{page_field}__in": visible, f"{term}__slug__in": slugs[kind]})
+            .order_by()
+            .annotate(kind=Value(kind, output_field=CharField()))
+            .values_list(page_field, "kind", f"{term}__slug")
+        )
+
+    parts = [
+        rows(KnowledgePage.settings.through.objects, "knowledgepage_id", "setting", "setting"),
+        rows(KnowledgePage.safety_domains.through.objects, "knowledgepage_id", "domain", "safetydomain"),
+        *(rows(through.objects, "content_object_id", "tag", "tag") for through in tag_through_models()),
+    ]
+    return parts[0].union(*parts[1:], all=True)
+
+
+def _matches(record, selected, ignore=None):
+    """Whether a page passes every chosen filter (any of the values chosen within one facet)."""
+    return all(record.values(facet) & chosen for facet, chosen in selected.items() if chosen and facet != ignore)
+
+
+def _shared_count(queryset, outer_field):
+    """How many rows of ``queryset`` (already narrowed to one outer page) there are, as a subquery."""
+    counted = queryset.order_by().values(outer_field).annotate(n=Count("*")).values("n")[:1]
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+class DatabaseEngine:
+    def search(self, query: Query) -> Results:
+        concepts = parse(query.text)
+        results, records = self._search(query, concepts)
+        if not concepts or results.total > FEW_HITS:
+            return results
+        tokens = tokenize(query.text)
+        if results.total:
+            # Every concept matched, so every word is in some page. Only a word that no
+            # matching page shows in its title, summary or topics may still be a typo
+            # that happens to appear deep in a body text.
+            shown = set()
+            for record in records:
+                shown.update(tokenize(" ".join([record.page.title, record.page.summary, *record.tags.values()])))
+            suspects = [token for token in tokens if not shown.intersection(variants(token))]
+            corrected = spelling.correct(tokens, suspects) if suspects else None
+            if corrected:
+                results.suggestion = " ".join(corrected)
+            return results
+        corrected = spelling.correct(tokens)
+        if corrected is None:
+            return results
+        corrected_text = " ".join(corrected)
+        retry, _records = self._search(replace(query, text=corrected_text), parse(corrected_text))
+        if not retry.total:
+            return results
+        if query.autocorrect:
+            retry.corrected_from = query.text
+            return retry
+        results.suggestion = corrected_text
+        return results
+
+    def _search(self, query, concepts):
+        pages = visible_pages(query.user).only(*CARD_FIELDS)
+        vocabularies = _vocabularies()
+        if concepts:
+            found = self._match(pages, concepts, vocabularies)
+        elif query.text.strip():
+            found = []  # only punctuation, emoji or stop words: nothing to look for
+        else:
+            found = list(pages.order_by("-date", "-pk"))
+        records = self._records(found)
+        if concepts:
+            self._rank(records, concepts)
+        selected = {facet: set(query.filters.get(facet, ())) for facet in FACETS}
+        matching = [record for record in records if _matches(record, selected)]
+        if query.sort == "newest":
+            matching.sort(key=lambda record: (record.page.date, record.page.pk), reverse=True)
+
+        per_page = max(1, query.per_page)
+        num_pages = max(1, -(-len(matching) // per_page))
+        page_number = min(max(1, query.page), num_pages)
+        shown = matching[(page_number - 1) * per_page : page_number * per_page]
+        results = Results(
+            query=replace(query, page=page_number),
+            hits=self._hits(shown, search_terms(concepts), vocabularies),
+            total=len(matching),
+            facets=self._facets(records, selected, vocabularies),
+            num_pages=num_pages,
+        )
+        return results, matching
+
+    @staticmethod
+    def _match(pages, concepts, vocabularies):
+        """Pages matching every concept, the backend's best first.
+
+        A concept that names a topic tag, care setting or safety domain
+        ("sepsis", "GP", "past harm") is also matched by pages tagged with it,
+        whether or not their text says it. Wagtail's database index cannot be
+        relied on for tags: it indexes a page when the page row is saved,
+        before the page's tags and vocabularies are.
+        """
+        found = list(pages.search(backend_query(concepts)))
+        named = _named_terms(concepts, vocabularies, spelling.get_dictionary().topics)
+        if not any(named):
+            return found
+        wanted = set().union(*named)
+        tagged = defaultdict(set)
+        for page_id, kind, slug in _pages_with_terms(pages, wanted):
+            tagged[kind, slug].add(page_id)
+        matched = None
+        for concept, terms in zip(concepts, named, strict=True):
+            if len(concepts) == 1:
+                ids = {page.pk for page in found}
+            else:
+                ids = {page.pk for page in pages.only("id").search(backend_query([concept]))}
+            for term in terms:
+                ids |= tagged[term]
+            matched = ids if matched is None else matched & ids
+        found_ids = {page.pk for page in found}
+        extra = list(pages.filter(pk__in=matched - found_ids).order_by("-date", "-pk")) if matched - found_ids else []
+        return found + extra
+
+    @staticmethod
+    def _records(pages):
+        """One record per page, in the given order, with its settings, domains and tags (one query)."""
+        type_keys = _type_keys()
+        records = {page.pk: _Record(page=page, type=type_keys.get(page.content_type_id, "")) for page in pages}
+        if not records:
+            return []
+        for page_id, kind, slug, name, _order in _terms_of(list(records)):
+            record = records[page_id]
+            if kind == "setting":
+                record.settings.add(slug)
+            elif kind == "domain":
+                record.domains.add(slug)
+            else:
+                record.tags[slug] = name
+        return list(records.values())
+
+    @staticmethod
+    def _rank(records, concepts):
+        """Title matches first, then topic tags, then summary; the backend's order within each group."""
+        patterns = [_concept_pattern(concept) for concept in concepts]
+
+        def score(record):
+            tags = " | ".join(record.tags.values())
+            total = 0
+            for pattern in patterns:
+                if pattern.search(record.page.title):
+                    total += 3
+                elif pattern.search(tags):
+                    total += 2
+                elif pattern.search(record.page.summary):
+                    total += 1
+            return total
+
+        records.sort(key=score, reverse=True)
+
+    @staticmethod
+    def _facets(records, selected, vocabularies):
+        """Counts for every facet, each over the pages that match all the *other* chosen filters."""
+        counts = {
+            facet: Counter(
+                value
+                for record in records
+                if _matches(record, selected, ignore=facet)
+                for value in record.values(facet)
+            )
+            for facet in FACETS
+        }
+
+        def listed(facet, labelled):
+            return [
+                FacetValue(key=key, label=label, count=counts[facet][key], selected=key in selected[facet])
+                for key, label in labelled
+                if counts[facet][key] or key in selected[facet]
+            ]
+
+        tag_names = {slug: name for record in records for slug, name in record.tags.items()}
+        missing = selected["tag"] - set(tag_names)
+        if missing:  # a chosen topic no matching page has: name it all the same
+            tag_names.update(Tag.objects.filter(slug__in=missing).values_list("slug", "name"))
+        top_tags = sorted(counts["tag"], key=lambda slug: (-counts["tag"][slug], tag_names.get(slug, slug)))
+        top_tags = top_tags[:MAX_TAG_FACETS]
+        shown_tags = top_tags + sorted(selected["tag"] - set(top_tags))
+        years = sorted(set(counts["year"]) | selected["year"], reverse=True)
+        return {
+            "setting": listed("setting", vocabularies["setting"]),
+            "domain": listed("domain", vocabularies["domain"]),
+            "type": listed("type", CONTENT_TYPES.items()),
+            "tag": listed("tag", [(slug, tag_names[slug]) for slug in shown_tags if slug in tag_names]),
+            "year": listed("year", [(year, year) for year in years]),
+        }
+
+    @staticmethod
+    def _hits(records, terms, vocabularies):
+        """Cards for one page of results; snippets from the summary or the indexed text (one query)."""
+        if not records:
+            return []
+        texts = {}
+        if terms:
+            entries = IndexEntry.objects.filter(
+                object_id__in=[str(record.page.pk) for record in records],
+                content_type_id__in=list(_type_keys()),
+            ).values_list("object_id", spelling.index_text_field())
+            texts = {int(object_id): text for object_id, text in entries}
+        return [
+            _hit(record, _snippet(record.page.summary, texts.get(record.page.pk, ""), terms), vocabularies)
+            for record in records
+        ]
+
+    def autocomplete(self, prefix: str, limit: int = 8, user=None) -> list[dict]:
+        words = tokenize(prefix)
+        if not words or len("".join(words)) < 2:
+            return []
+        type_keys = _type_keys()
+        pages = visible_pages(user).only("id", "title", "content_type_id", "url_path")
+        return [
+            {"title": page.title, "url": page.get_url() or "", "type": type_keys.get(page.content_type_id, "")}
+            for page in pages.autocomplete(" ".join(words))[:limit]
+        ]
+
+    def related(self, page, limit: int = 4, user=None) -> list[Hit]:
+        """Pages sharing the most topic tags, settings and domains with ``page``, newest first among equals.
+
+        Two queries: the ranked pages, then their settings and domains.
+        """
+        from portal.core.models import KnowledgePage
+
+        setting_through = KnowledgePage.settings.through
+        domain_through = KnowledgePage.safety_domains.through
+        own_settings = setting_through.objects.filter(knowledgepage_id=page.pk).values("setting_id")
+        own_domains = domain_through.objects.filter(knowledgepage_id=page.pk).values("safetydomain_id")
+        own_tags = page.specific_class.tags.through.objects.filter(content_object_id=page.pk).values("tag_id")
+        overlap = RELATED_WEIGHTS["settings"] * _shared_count(
+            setting_through.objects.filter(knowledgepage_id=OuterRef("pk"), setting_id__in=own_settings),
+            "knowledgepage_id",
+        ) + RELATED_WEIGHTS["domains"] * _shared_count(
+            domain_through.objects.filter(knowledgepage_id=OuterRef("pk"), safetydomain_id__in=own_domains),
+            "knowledgepage_id",
+        )
+        for through in tag_through_models():
+            overlap += RELATED_WEIGHTS["tags"] * _shared_count(
+                through.objects.filter(content_object_id=OuterRef("pk"), tag_id__in=own_tags), "content_object_id"
+            )
+        rows = list(
+            visible_pages_in_one_query(user)
+            .exclude(pk=page.pk)
+            .only(*CARD_FIELDS)
+            .annotate(overlap=overlap)
+            .filter(overlap__gt=0)
+            .order_by("-overlap", "-date", "-pk")[:limit]
+        )
+        if not rows:
+            return []
+        type_keys = _type_keys()
+        records = {row.pk: _Record(page=row, type=type_keys.get(row.content_type_id, "")) for row in rows}
+        names = {"setting": set(), "domain": set()}
+        for page_id, kind, slug, name, order in _terms_of(list(records), kinds=("setting", "domain")):
+            (records[page_id].settings if kind == "setting" else records[page_id].domains).add(slug)
+            names[kind].add((order, name, slug))
+        vocabularies = {kind: [(slug, name) for _order, name, slug in sorted(terms)] for kind, terms in names.items()}
+        return [_hit(record, escape(record.page.summary), vocabularies) for record in records.values()]
+
+
+def _snippet(summary, text, terms):
+    """The summary with the searched terms marked, or a marked passage of the text if only it has them."""
+    if terms and not highlight.contains(summary, terms) and highlight.contains(text, terms):
+        return highlight.snippet(text, terms)
+    return highlight.mark(summary, terms)
+
+
+def _hit(record, snippet, vocabularies):
+    page = record.page
+    return Hit(
+        page_id=page.pk,
+        title=page.title,
+        content_type=record.type,
+        url=page.get_url() or "",
+        date=page.date,
+        settings=tuple(Term(slug, name) for slug, name in vocabularies["setting"] if slug in record.settings),
+        domains=tuple(Term(slug, name) for slug, name in vocabularies["domain"] if slug in record.domains),
+        snippet=snippet,
+    )

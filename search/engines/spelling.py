@@ -1,0 +1,201 @@
+"""Spelling suggestions from the words of the published knowledge pages.
+
+The dictionary has two parts, both built from live, public knowledge pages
+(and it also records their topic tags, for ``search.engines.database``):
+
+* candidates: the words of titles, summaries, topic tags, care settings,
+  safety domains and the synonym list, each weighted by where it appears.
+  Only these are ever offered as corrections;
+* known words: every word of the indexed text of knowledge pages (drafts
+  included; they are never shown, only spared from "correction"). A query
+  word that is known is never "corrected", even if it appears only deep in
+  one page's body.
+
+Building it takes five small queries; it is kept in Django's cache for ten
+minutes, so a search costs no extra queries for it most of the time, and a
+page published now has its words suggested, and a new topic tag is matched
+by name, within ten minutes.
+
+A query word is corrected to the candidate with the fewest edits (insertions,
+deletions, substitutions, swaps of neighbours) among those of trigram
+similarity 0.3 or more, the threshold of PostgreSQL's ``pg_trgm``. On
+PostgreSQL the similarity is computed by ``pg_trgm``'s ``similarity()``
+(enabled by migration ``search.0003``); elsewhere by the same formula in
+Python, so both databases suggest the same words.
+"""
+
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from django.apps import apps as django_apps
+from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
+from django.db import DatabaseError, connection, transaction
+from wagtail.search.models import IndexEntry
+
+from search.vocabulary import STOP_WORDS, SYNONYMS, term_key, variants
+
+SIMILARITY_THRESHOLD = 0.3
+CACHE_KEY = "search:term-dictionary"
+CACHE_SECONDS = 10 * 60
+LETTERS = re.compile(r"[^\W\d_]{3,}")
+
+
+def words_in(text):
+    return LETTERS.findall((text or "").lower())
+
+
+def trigrams(word):
+    """The trigrams ``pg_trgm`` takes from one word: lower-cased, two spaces before, one after."""
+    padded = f"  {word.lower()} "
+    return {padded[i : i + 3] for i in range(len(padded) - 2)}
+
+
+def similarity(a, b):
+    """``pg_trgm``'s similarity(): shared trigrams over all distinct trigrams of both words."""
+    ta, tb = trigrams(a), trigrams(b)
+    return len(ta & tb) / len(ta | tb) if ta | tb else 0.0
+
+
+def edit_distance(a, b):
+    """Optimal string alignment distance: a swap of two neighbouring letters counts as one edit."""
+    previous2, previous = None, list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            cost = 0 if ca == cb else 1
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                current[j] = min(current[j], previous2[j - 2] + 1)
+        previous2, previous = previous, current
+    return previous[-1]
+
+
+@dataclass
+class TermDictionary:
+    candidates: dict[str, int]  # word -> weight
+    known: frozenset[str]
+    # The topic tags of published pages by their words in the singular: {("pressure", "ulcer"): {"pressure-ulcers"}}
+    topics: dict[tuple[str, ...], set[str]] = field(default_factory=dict)
+
+    def is_known(self, word):
+        return any(form in self.known for form in variants(word))
+
+
+def index_text_field():
+    # PostgreSQL keeps tsvectors in ``body`` and the plain text in ``body_text``.
+    names = {field.name for field in IndexEntry._meta.get_fields()}
+    return "body_text" if "body_text" in names else "body"
+
+
+def build_dictionary():
+    from portal.core.models import KnowledgePage
+    from portal.taxonomy.models import SafetyDomain, Setting
+    from search.engines.database import tag_through_models
+
+    weights = Counter()
+    known = set(STOP_WORDS)
+    # Subqueries rather than lists of ids: SQLite allows only so many
+    # parameters in one statement, and the portal may hold 100,000 pages.
+    live = KnowledgePage.objects.live().public()
+    live_ids = live.values("pk")
+    for title, summary in live.values_list("title", "summary").iterator():
+        weights.update(dict.fromkeys(words_in(title), 3))
+        weights.update(words_in(summary))
+    topics = defaultdict(set)
+    tags = None
+    for through in tag_through_models():
+        rows = through.objects.filter(content_object_id__in=live_ids).order_by().values_list("tag__name", "tag__slug")
+        tags = rows if tags is None else tags.union(rows)
+    for name, slug in tags or []:
+        weights.update(dict.fromkeys(words_in(name), 3))
+        topics[term_key(name)].add(slug)
+    taxonomy = Setting.objects.order_by().values_list("name", flat=True)
+    for name in taxonomy.union(SafetyDomain.objects.order_by().values_list("name", flat=True)):
+        weights.update(dict.fromkeys(words_in(name), 2))
+    for group in SYNONYMS:
+        for term in group:
+            weights.update(words_in(term))
+    # Words from every indexed knowledge page count as known (never "corrected");
+    # only live, public pages supply the suggestions themselves.
+    knowledge_types = ContentType.objects.get_for_models(
+        *[model for model in django_apps.get_models() if issubclass(model, KnowledgePage)]
+    ).values()
+    entries = IndexEntry.objects.filter(content_type__in=knowledge_types).values_list(index_text_field(), flat=True)
+    for text in entries.iterator():
+        known.update(words_in(text))
+    known.update(weights)
+    return TermDictionary(candidates=dict(weights), known=frozenset(known), topics=dict(topics))
+
+
+def get_dictionary():
+    dictionary = cache.get(CACHE_KEY)
+    if dictionary is None:
+        dictionary = build_dictionary()
+        cache.set(CACHE_KEY, dictionary, CACHE_SECONDS)
+    return dictionary
+
+
+def _similar_in_python(words, candidates):
+    found = []
+    for word in words:
+        for candidate in candidates:
+            if abs(len(candidate) - len(word)) <= 3:
+                score = similarity(word, candidate)
+                if score >= SIMILARITY_THRESHOLD:
+                    found.append((word, candidate, score))
+    return found
+
+
+def _similar_in_postgres(words, candidates):
+    sql = (
+        "SELECT q.word, c.word, similarity(q.word, c.word) FROM unnest(%s::text[]) AS q(word) "
+        "CROSS JOIN unnest(%s::text[]) AS c(word) WHERE similarity(q.word, c.word) >= %s"
+    )
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(sql, [list(words), list(candidates), SIMILARITY_THRESHOLD])
+        return [(word, candidate, float(score)) for word, candidate, score in cursor.fetchall()]
+
+
+def similar_words(words, candidates):
+    """(word, candidate, similarity) for every pair at or above the threshold."""
+    if connection.vendor == "postgresql":
+        try:
+            return _similar_in_postgres(words, candidates)
+        except DatabaseError:  # pg_trgm missing: same answer, computed here
+            pass
+    return _similar_in_python(words, candidates)
+
+
+def _could_be_misspelt(word):
+    return len(word) >= 3 and word.isalpha() and word not in STOP_WORDS
+
+
+def _needs_correction(word, dictionary):
+    return _could_be_misspelt(word) and not dictionary.is_known(word)
+
+
+def correct(tokens, suspects=None):
+    """``tokens`` with unknown words replaced by the likeliest candidate, or None if nothing changes.
+
+    Only ``suspects`` (by default every token) are looked at.
+    """
+    suspects = set(tokens if suspects is None else suspects)
+    if not any(_could_be_misspelt(token) for token in suspects):
+        return None
+    dictionary = get_dictionary()
+    unknown = sorted({token for token in suspects if _needs_correction(token, dictionary)})
+    if not unknown:
+        return None
+    best = {}
+    for word, candidate, score in similar_words(unknown, dictionary.candidates):
+        distance = edit_distance(word, candidate)
+        if distance > (1 if len(word) <= 5 else 2):
+            continue
+        rank = (distance, -score, -dictionary.candidates[candidate], candidate)
+        if word not in best or rank < best[word][0]:
+            best[word] = (rank, candidate)
+    if not best:
+        return None
+    return [best[token][1] if token in best else token for token in tokens]

@@ -1,0 +1,77 @@
+from django.db import IntegrityError, models, transaction
+
+
+class IndexOutboxQuerySet(models.QuerySet):
+    def pending(self):
+        return self.filter(done_at__isnull=True)
+
+
+class IndexOutbox(models.Model):
+    """A change to a knowledge page that the Elasticsearch index has still to hear about.
+
+    Written in the same transaction as the publish, unpublish, move or delete,
+    and marked done only once Elasticsearch has acknowledged the write, so that
+    no change is lost while the cluster is unreachable. See
+    ``search.elasticsearch.indexing``.
+    """
+
+    UPSERT = "upsert"
+    DELETE = "delete"
+    ACTIONS = [(UPSERT, "Add or update"), (DELETE, "Remove")]
+
+    # Not a foreign key: the row must outlive the page it asks to remove.
+    page_id = models.PositiveIntegerField(db_index=True)
+    action = models.CharField(max_length=10, choices=ACTIONS)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    attempts = models.PositiveIntegerField(default=0)
+    last_attempt_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    done_at = models.DateTimeField(null=True, blank=True, db_index=True)
+
+    objects = IndexOutboxQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = "search index outbox entry"
+        verbose_name_plural = "search index outbox"
+
+    def __str__(self):
+        return f"{self.action} page {self.page_id}"
+
+
+class ZeroResultSearch(models.Model):
+    """How often, on one day, a search found nothing: words the portal is missing.
+
+    Every search is also counted in ``wagtail.contrib.search_promotions``'
+    ``Query``/``QueryDailyHits``; the "Search terms" report puts the two side
+    by side (``search.reports``).
+    """
+
+    query_string = models.CharField(max_length=255, help_text="The search, lower-cased, with spaces tidied.")
+    date = models.DateField(help_text="The day the search was made.")
+    hits = models.PositiveIntegerField(default=0, help_text="How many times it found nothing that day.")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["query_string", "date"], name="unique_zero_result_search_day")]
+        verbose_name = "search with no results"
+        verbose_name_plural = "searches with no results"
+        permissions = [("view_search_terms", "Can see which searches are popular and which find nothing")]
+
+    def __str__(self):
+        return f"{self.query_string} ({self.date})"
+
+    @classmethod
+    def record(cls, query_string, date):
+        """Count one search that found nothing."""
+        count_hit(cls, query_string=query_string, date=date)
+
+
+def count_hit(model, **day):
+    """Add one to ``hits`` of the ``model`` row for one day, creating it if need be (usually one query)."""
+    if model.objects.filter(**day).update(hits=models.F("hits") + 1):
+        return
+    try:
+        with transaction.atomic():
+            model.objects.create(**day, hits=1)
+    except IntegrityError:  # created meanwhile by another request
+        model.objects.filter(**day).update(hits=models.F("hits") + 1)

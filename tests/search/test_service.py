@@ -1,0 +1,298 @@
+"""The search service's interface and the database engine behind it."""
+
+import datetime
+import itertools
+import logging
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+
+from casestudies.factories import CaseStudyPageFactory
+from learning.factories import LearningNotePageFactory, PeerVisitReportPageFactory
+from portal.core.models import KnowledgePage
+from portal.updates.factories import UpdatePageFactory
+from search import highlight, service, vocabulary
+from search.engines import spelling
+from search.engines.database import DatabaseEngine
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _fresh_term_dictionary():
+    cache.clear()  # the spelling dictionary is cached; build it from each test's pages
+
+
+@pytest.fixture
+def varied_pages(learning_index, case_study_index, peer_visit_index, update_index):
+    """Pages about falls over several settings, domains, types, topics and years, plus some that are not."""
+    settings = ["care-homes", "acute-hospital", "general-practice", "whole-system"]
+    domains = ["past-harm", "reliability", "sensitivity-to-operations"]
+    tags = [["falls"], ["falls", "dementia"], ["hydration"], []]
+    factories = [
+        (LearningNotePageFactory, learning_index),
+        (CaseStudyPageFactory, case_study_index),
+        (PeerVisitReportPageFactory, peer_visit_index),
+        (UpdatePageFactory, update_index),
+    ]
+    combinations = itertools.product(range(4), range(3), range(4))
+    for number, (s, d, t) in enumerate(combinations):
+        factory, parent = factories[number % 4]
+        factory(
+            parent=parent,
+            title=f"Falls work {number}" if number % 5 else f"Staffing work {number}",
+            summary="What we learned about falls." if number % 5 else "Nothing about that.",
+            settings=settings[s : s + 2],
+            safety_domains=[domains[d]],
+            tags=tags[t],
+            date=datetime.date(2018 + number % 5, 3, 1),
+        )
+
+
+FILTER_CASES = [
+    {},
+    {"setting": ["care-homes"]},
+    {"setting": ["care-homes", "general-practice"]},
+    {"domain": ["reliability"], "type": ["case-study"]},
+    {"tag": ["falls"], "year": ["2020"]},
+    {"setting": ["acute-hospital"], "domain": ["past-harm"], "tag": ["dementia"], "type": ["learning-note"]},
+]
+
+
+def orm_count(ids, filters):
+    """How many pages the ORM finds among ``ids`` for ``filters`` (any value within a facet, every facet)."""
+    pages = KnowledgePage.objects.live().filter(pk__in=ids)
+    type_models = {"case-study": "casestudypage", "learning-note": "learningnotepage",
+                   "peer-visit-report": "peervisitreportpage", "update": "updatepage"}  # fmt: skip
+    for facet, values in filters.items():
+        if facet == "setting":
+            pages = pages.filter(settings__slug__in=values)
+        elif facet == "domain":
+            pages = pages.filter(safety_domains__slug__in=values)
+        elif facet == "type":
+            pages = pages.filter(content_type__model__in=[type_models[value] for value in values])
+        elif facet == "year":
+            pages = pages.filter(date__year__in=[int(value) for value in values])
+        elif facet == "tag":
+            ids_tagged = set()
+            for model in ("casestudypage", "learningnotepage", "peervisitreportpage", "updatepage"):
+                lookup = {f"{model}__tagged_items__tag__slug__in": values}
+                ids_tagged |= set(pages.filter(**lookup).values_list("pk", flat=True))
+            pages = pages.filter(pk__in=ids_tagged)
+    return pages.distinct().count()
+
+
+@pytest.mark.parametrize("filters", FILTER_CASES, ids=lambda filters: "&".join(filters) or "none")
+def test_facet_counts_equal_orm_counts_for_the_same_filters(varied_pages, filters):
+    results = service.query("falls", filters, per_page=200)
+    everything = [hit.page_id for hit in service.query("falls", per_page=200).hits]
+    assert results.total == orm_count(everything, filters) == len(results.hits)
+    for facet, values in results.facets.items():
+        others = {name: chosen for name, chosen in filters.items() if name != facet}
+        for value in values:
+            assert value.count == orm_count(everything, {**others, facet: [value.key]}), (facet, value)
+            assert value.selected == (value.key in filters.get(facet, []))
+    # Every value that would give results is offered.
+    assert sum(value.count for value in results.facets["type"]) == orm_count(
+        everything, {name: chosen for name, chosen in filters.items() if name != "type"}
+    )
+
+
+def test_a_search_returns_hits_with_what_a_card_needs(learning_index):
+    page = LearningNotePageFactory(
+        parent=learning_index,
+        title="Evening drinks and falls",
+        summary="Falls dropped after the drinks round moved.",
+        settings=["general-practice", "care-homes"],
+        safety_domains=["reliability", "past-harm"],
+        date="2018-06-12",
+    )
+    results = service.query("falls")
+    assert results.total == 1 and results.num_pages == 1
+    assert results.hits == [
+        service.Hit(
+            page_id=page.pk,
+            title="Evening drinks and falls",
+            content_type="learning-note",
+            url=page.url,
+            date=datetime.date(2018, 6, 12),
+            settings=(service.Term("care-homes", "Care homes"), service.Term("general-practice", "General practice")),
+            domains=(service.Term("past-harm", "Past harm"), service.Term("reliability", "Reliability")),
+            snippet="<mark>Falls</mark> dropped after the drinks round moved.",
+        )
+    ]
+    assert results.hits[0].content_type_label == "Learning note"
+    assert [value.label for value in results.facets["type"]] == ["Learning note"]
+    assert [(value.key, value.count) for value in results.facets["year"]] == [("2018", 1)]
+
+
+def test_results_count_their_pages():
+    query = service.Query(text="x", per_page=10)
+    assert service.Results(query=query, hits=[], total=0, facets={}).num_pages == 1
+    assert service.Results(query=query, hits=[], total=21, facets={}).num_pages == 3
+    assert service.Results(query=query, hits=[], total=21, facets={}, num_pages=2).num_pages == 2
+
+
+def test_the_database_engine_is_used_without_elasticsearch(settings):
+    settings.ELASTICSEARCH_URL = ""
+    assert isinstance(service.get_engine(), DatabaseEngine)
+
+
+def test_elasticsearch_is_tried_first_with_the_database_behind_it(settings):
+    pytest.importorskip("search.elasticsearch.engine")
+    settings.ELASTICSEARCH_URL = "http://127.0.0.1:9"
+    engine = service.get_engine()
+    assert isinstance(engine, service.FallbackEngine)
+    assert type(engine.primary).__name__ == "ElasticsearchEngine"
+    assert isinstance(engine.fallback, DatabaseEngine)
+
+
+class Unavailable:
+    def search(self, query):
+        raise service.EngineUnavailable("no route to host")
+
+    def autocomplete(self, prefix, limit=8, user=None):
+        raise service.EngineUnavailable("no route to host")
+
+    def related(self, page, limit=4, user=None):
+        raise service.EngineUnavailable("no route to host")
+
+
+def test_the_fallback_answers_when_the_primary_is_unavailable_and_says_so(learning_index, caplog):
+    page = LearningNotePageFactory(parent=learning_index, title="Falls and drinks", tags=["falls"])
+    LearningNotePageFactory(parent=learning_index, title="Falls at night", tags=["falls"])
+    engine = service.FallbackEngine(primary=Unavailable(), fallback=DatabaseEngine())
+    with caplog.at_level(logging.WARNING, logger="search.service"):
+        results = engine.search(service.Query(text="falls"))
+        suggestions = engine.autocomplete("fal")
+        related = engine.related(page)
+    assert results.degraded and results.total == 2
+    assert len(suggestions) == 2
+    assert [hit.title for hit in related] == ["Falls at night"]
+    assert [record.levelname for record in caplog.records] == ["WARNING"] * 3
+    assert "no route to host" in caplog.records[0].getMessage()
+
+
+def test_the_database_engine_is_never_degraded(learning_index):
+    LearningNotePageFactory(parent=learning_index, title="Falls")
+    assert not DatabaseEngine().search(service.Query(text="falls")).degraded
+
+
+class TestVocabulary:
+    def test_synonym_groups_are_lower_case_words(self):
+        assert len(vocabulary.SYNONYMS) >= 15
+        for group in vocabulary.SYNONYMS:
+            assert len(group) >= 2
+            for term in group:
+                assert term == term.lower() and term == " ".join(vocabulary.tokenize(term)), term
+
+    def test_the_required_groups_are_there(self):
+        groups = [set(group) for group in vocabulary.SYNONYMS]
+
+        def together(*terms):
+            return any(set(terms) <= group for group in groups)
+
+        assert together("fall", "faller")
+        assert together("meds", "medication", "medicine")
+        assert together("uti", "urinary tract infection")
+        assert together("pressure ulcer", "pressure sore", "bed sore")
+        assert together("gp", "general practice", "primary care")
+
+    def test_a_query_becomes_concepts_with_every_way_of_saying_them(self):
+        concepts = vocabulary.parse("Bed sores at NIGHT")
+        assert [concept.text for concept in concepts] == ["bed sores", "night"]
+        assert ("pressure", "ulcers") in concepts[0].alternatives
+        assert ("bed", "sore") in concepts[0].alternatives
+        assert concepts[1].alternatives == (("night",), ("nights",))
+
+    def test_plurals_and_singulars(self):
+        assert vocabulary.variants("falls") == ("falls", "fall")
+        assert vocabulary.variants("injuries") == ("injuries", "injury")
+        assert vocabulary.variants("box") == ("box", "boxes")
+        assert vocabulary.singular("sepsis") == "sepsis"
+        assert vocabulary.singular("news") == "news"
+        assert vocabulary.variants("at") == ("at",)
+
+    def test_quoted_words_stay_together_and_unbalanced_quotes_are_ignored(self):
+        exact = vocabulary.parse('"tea trolley" falls')
+        assert exact[0].exact and exact[0].alternatives == (("tea", "trolley"),)
+        assert [concept.text for concept in vocabulary.parse('"tea trolley falls')] == ["tea", "trolley", "falls"]
+
+    def test_search_syntax_and_stop_words_are_not_concepts(self):
+        assert vocabulary.parse('AND OR NOT * ^ - : ( ) "') == []
+        assert [concept.text for concept in vocabulary.parse("NEAR(falls night)")] == ["near", "falls", "night"]
+        assert vocabulary.tokenize("a\x00b\x07c 🙂 ſtaff") == ["ſtaff"]
+
+
+class TestHighlight:
+    def test_escape_first_then_mark(self):
+        marked = highlight.mark('<b>Falls</b> & "falls"', ["falls"])
+        assert marked == "&lt;b&gt;<mark>Falls</mark>&lt;/b&gt; &amp; &quot;<mark>falls</mark>&quot;"
+
+    def test_a_searched_word_is_never_marked_inside_an_entity(self):
+        assert highlight.mark("Tom & Jerry's <quote>", ["amp", "quot", "lt", "x27"]) == (
+            "Tom &amp; Jerry&#x27;s &lt;quote&gt;"
+        )
+
+    def test_phrases_are_marked_whole_and_only_whole_words(self):
+        assert highlight.mark("A pressure  ulcer, pressure care, ulcers", ["pressure ulcer"]) == (
+            "A <mark>pressure ulcer</mark>, pressure care, ulcers"
+        )
+
+    def test_a_snippet_is_a_window_around_the_first_match(self):
+        text = " ".join(["word"] * 100) + " the falls were fewer " + " ".join(["more"] * 100)
+        snippet = highlight.snippet(text, ["falls"], length=60)
+        assert snippet.startswith("… ") and snippet.endswith(" …")
+        assert "<mark>falls</mark>" in snippet and len(snippet) < 120
+
+    def test_markers_in_the_text_cannot_forge_marks(self):
+        forged = f"{highlight.START}<script>{highlight.END}"
+        assert highlight.mark(forged, []) == "&lt;script&gt;"
+        assert highlight.from_sentinels(f"a {highlight.START}<b>{highlight.END} c") == "a <mark>&lt;b&gt;</mark> c"
+        assert highlight.from_sentinels(f"{highlight.START}<b>") == "&lt;b&gt;"
+
+
+class TestSpelling:
+    def test_similarity_is_pg_trgm_similarity(self):
+        assert spelling.similarity("fals", "falls") == pytest.approx(4 / 7)
+        assert spelling.similarity("nigth", "night") == pytest.approx(3 / 9)
+        assert spelling.similarity("word", "word") == 1
+
+    def test_a_swap_of_two_letters_is_one_edit(self):
+        assert spelling.edit_distance("nigth", "night") == 1
+        assert spelling.edit_distance("medcines", "medicines") == 1
+        assert spelling.edit_distance("falls", "fall") == 1
+        assert spelling.edit_distance("kitten", "sitting") == 3
+
+    def test_unknown_words_are_corrected_from_titles_summaries_and_tags(self, learning_index):
+        LearningNotePageFactory(
+            parent=learning_index, title="Falls at night", summary="Hydration rounds.", tags=["dementia"]
+        )
+        assert spelling.correct(["fals", "at", "nigth"]) == ["falls", "at", "night"]
+        assert spelling.correct(["dementa", "hydation"]) == ["dementia", "hydration"]
+        assert spelling.correct(["falls", "night"]) is None
+        assert spelling.correct(["xyzzy"]) is None
+
+    def test_a_word_only_in_a_page_body_is_not_corrected(self, learning_index):
+        LearningNotePageFactory(parent=learning_index, title="Falls", what_happened="The corridor was dim.")
+        assert spelling.correct(["corridor"]) is None
+
+    def test_words_of_drafts_are_never_suggested(self, learning_index):
+        draft = LearningNotePageFactory(parent=learning_index, title="Confidential restraint review")
+        draft.unpublish()
+        LearningNotePageFactory(parent=learning_index, title="Falls")
+        assert spelling.correct(["restrant"]) is None
+
+    @pytest.mark.skipif(connection.vendor != "postgresql", reason="pg_trgm is a PostgreSQL extension")
+    def test_postgresql_ranks_candidates_with_pg_trgm(self):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT extname FROM pg_extension WHERE extname = 'pg_trgm'")
+            assert cursor.fetchone() == ("pg_trgm",)
+        words = ["fals", "nigth", "medcines"]
+        candidates = ["falls", "fall", "night", "medicines", "nights", "north"]
+        in_postgres = spelling._similar_in_postgres(words, candidates)
+        in_python = spelling._similar_in_python(words, candidates)
+        assert {(a, b) for a, b, _score in in_postgres} == {(a, b) for a, b, _score in in_python}
+        for a, b, score in in_postgres:
+            assert score == pytest.approx(spelling.similarity(a, b), abs=1e-6)
