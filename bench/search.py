@@ -1,0 +1,279 @@
+"""How much the search service's facets cost over a plain backend search, at 10,000 and 100,000 pages.
+
+    .venv/bin/python -m bench.search                   # 10,000 and 100,000 pages on SQLite
+    .venv/bin/python -m bench.search --sizes 10000 --repeat 10
+    DATABASE_URL=postgres://.../portal .venv/bin/python -m bench.search   # PostgreSQL too
+
+For each size a child process builds a fresh database of its own (an SQLite
+file in ``bench/results/``, or a ``<name>_bench_<size>`` PostgreSQL database
+beside the one ``DATABASE_URL`` names), loads the synthetic pages with
+``bench.loader`` and indexes them into Wagtail's database search backend, then
+times, with ``time.perf_counter``:
+
+* faceted: ``search.service.query(text, filters)``, the search page's call:
+  matching, facet counts for all five facets, ranking, one page of hits with
+  snippets;
+* raw: ``list(KnowledgePage.objects.live().search(text)[:10])``, the backend's
+  own first ten matches, nothing else.
+
+Each query runs once to warm up, then ``--repeat`` times, or fewer (never
+none) when its share of ``--budget`` seconds runs out; the table gives the
+median and 95th percentile over all the timed runs and how many there were. The search service is
+measured with its database engine (``ELASTICSEARCH_URL`` is cleared in the
+child): no Elasticsearch cluster is involved. Not part of the test suite.
+"""
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+BENCH_DIR = Path(__file__).resolve().parent
+RESULTS_DIR = BENCH_DIR / "results"
+SIZES = [10_000, 100_000]
+
+# (text, filters): what a reader might type and tick.
+QUERIES = [
+    ("falls", {"setting": ["care-homes"]}),
+    ("medication", {"setting": ["care-homes"], "domain": ["past-harm"]}),
+    ("handover", {"type": ["learning-note"]}),
+    ("pressure ulcers", {"domain": ["reliability"]}),
+    ("hydration", {"setting": ["care-homes"], "type": ["case-study"]}),
+]
+
+
+def percentile(samples, fraction):
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+
+
+def timed(function, repeat, budget):
+    """Milliseconds of ``repeat`` runs after a warm-up, or fewer (at least one) if ``budget`` seconds run out."""
+    deadline = time.perf_counter() + budget
+    function()
+    samples = []
+    while len(samples) < repeat and (not samples or time.perf_counter() < deadline):
+        started = time.perf_counter()
+        function()
+        samples.append((time.perf_counter() - started) * 1000)
+    return samples
+
+
+def database_url(size):
+    """The child's database: its own SQLite file, or a PostgreSQL database beside DATABASE_URL's."""
+    url = os.environ.get("DATABASE_URL", "")
+    if url.startswith(("postgres://", "postgresql://")):
+        parts = urlsplit(url)
+        return urlunsplit(parts._replace(path=f"{parts.path.rstrip('/')}_bench_{size}"))
+    return f"sqlite:///{RESULTS_DIR / f'bench-{size}.sqlite3'}"
+
+
+def measure_one(size, repeat, reuse, budget, query_count):
+    """Run in the child process: build the database for ``size`` pages, then time both queries."""
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    from portal.core.models import KnowledgePage
+
+    fresh = not (reuse and _has_pages(size))
+    if fresh:
+        _recreate_database(connection)
+        call_command("migrate", verbosity=0)
+        load_started = time.perf_counter()
+        from bench.loader import BulkLoader
+
+        BulkLoader(size, PROGRESS_OUT).run()
+        load_seconds = time.perf_counter() - load_started
+        index_started = time.perf_counter()
+        build_search_index(PROGRESS_OUT)
+        index_seconds = time.perf_counter() - index_started
+    else:
+        load_seconds = index_seconds = 0.0
+
+    from search import service
+
+    faceted, raw, totals, per_query_medians, errors = [], [], [], {}, []
+    queries = QUERIES[:query_count]
+    per_query = budget / len(queries) / 2
+    for text, filters in queries:
+        try:
+            totals.append(service.query(text, filters).total)
+            these = timed(lambda text=text, filters=filters: service.query(text, filters), repeat, per_query)
+        except Exception as error:  # reported under the table; the raw query is still measured
+            errors.append(f"{text!r}: {type(error).__name__}: {error}")
+            these = []
+        faceted += these
+        raw_these = timed(lambda text=text: list(KnowledgePage.objects.live().search(text)[:10]), repeat, per_query)
+        raw += raw_these
+        per_query_medians[text] = [
+            round(statistics.median(these), 1) if these else None,
+            round(statistics.median(raw_these), 1),
+        ]
+    return {
+        "size": size,
+        "vendor": connection.vendor,
+        "pages": KnowledgePage.objects.live().count(),
+        "load_seconds": round(load_seconds, 1),
+        "index_seconds": round(index_seconds, 1),
+        "runs": [len(faceted), len(raw)],
+        "faceted_median": statistics.median(faceted) if faceted else None,
+        "faceted_p95": percentile(faceted, 0.95) if faceted else None,
+        "raw_median": statistics.median(raw),
+        "raw_p95": percentile(raw, 0.95),
+        "faceted_totals": totals,
+        "per_query_medians": per_query_medians,  # text: [faceted, raw] in ms
+        "errors": errors,
+    }
+
+
+def _has_pages(size):
+    from django.db import DatabaseError
+
+    from portal.core.models import KnowledgePage
+
+    try:
+        return KnowledgePage.objects.count() == size
+    except DatabaseError:
+        return False
+
+
+def _recreate_database(connection):
+    """Start from nothing: delete the SQLite file, or drop and create the PostgreSQL database."""
+    if connection.vendor == "sqlite":
+        connection.close()
+        Path(connection.settings_dict["NAME"]).unlink(missing_ok=True)
+        return
+    name = connection.settings_dict["NAME"]
+    with connection._nodb_cursor() as cursor:
+        quoted = connection.ops.quote_name(name)
+        cursor.execute(f"DROP DATABASE IF EXISTS {quoted}")
+        cursor.execute(f"CREATE DATABASE {quoted}")
+
+
+def build_search_index(stdout):
+    """Index every knowledge page into Wagtail's database search backend, as ``update_index`` does."""
+    from wagtail.search.backends import get_search_backend
+
+    from portal.demo.loader import Progress
+    from search.elasticsearch.documents import knowledge_models
+
+    backend = get_search_backend()
+    models = knowledge_models()
+    progress = Progress(stdout, "Search index", sum(model.objects.count() for model in models))
+    for model in models:
+        index = backend.get_index_for_model(model)
+        queryset = model.get_indexed_objects().order_by("pk")
+        last = 0
+        while True:
+            chunk = list(queryset.filter(pk__gt=last)[:1000])
+            if not chunk:
+                break
+            index.add_items(model, chunk)
+            last = chunk[-1].pk
+            for _ in chunk:
+                progress.step()
+
+
+class _Writer:
+    """A ``stdout``-like object for ``Progress``: the child's progress goes to stderr, its result to stdout."""
+
+    def write(self, text, ending="\n"):
+        sys.stderr.write(text + ending)
+        sys.stderr.flush()
+
+    def isatty(self):
+        return sys.stderr.isatty()
+
+
+PROGRESS_OUT = _Writer()
+
+
+def run_child(size, repeat, reuse, budget, query_count):
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "portal.settings.test",
+        "DATABASE_URL": database_url(size),
+        "ELASTICSEARCH_URL": "",
+    }
+    command = [sys.executable, "-m", "bench.search", "--child", str(size), "--repeat", str(repeat)]
+    command += ["--budget", str(budget), "--queries", str(query_count)]
+    if reuse:
+        command.append("--reuse")
+    started = time.perf_counter()
+    output = subprocess.run(command, env=env, cwd=BENCH_DIR.parent, check=True, stdout=subprocess.PIPE, text=True)
+    result = json.loads(output.stdout.strip().splitlines()[-1])
+    result["wall_seconds"] = round(time.perf_counter() - started, 1)
+    return result
+
+
+def table(results):
+    lines = [
+        "| pages | database | faceted median | faceted p95 | raw median | raw p95 | ratio (median) | timed runs |",
+        "|---:|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in results:
+        if r["faceted_median"] is None:
+            faceted, ratio = "failed | failed", "-"
+        else:
+            faceted = f"{r['faceted_median']:.1f} ms | {r['faceted_p95']:.1f} ms"
+            ratio = f"{r['faceted_median'] / r['raw_median']:.1f}x"
+        lines.append(
+            f"| {r['size']:,} | {r['vendor']} | {faceted} | {r['raw_median']:.1f} ms | {r['raw_p95']:.1f} ms | "
+            f"{ratio} | {r['runs'][0]}+{r['runs'][1]} |"
+        )
+    by_vendor = {}
+    for r in results:
+        by_vendor.setdefault(r["vendor"], []).append(r)
+    for vendor, rows in by_vendor.items():
+        rows = sorted(rows, key=lambda r: r["size"])
+        for small, large in zip(rows, rows[1:], strict=False):
+            growth = [f"raw median x{large['raw_median'] / small['raw_median']:.1f}"]
+            growth.append(f"raw p95 x{large['raw_p95'] / small['raw_p95']:.1f}")
+            if small["faceted_median"] and large["faceted_median"]:
+                growth.insert(0, f"faceted median x{large['faceted_median'] / small['faceted_median']:.1f}")
+                growth.insert(1, f"faceted p95 x{large['faceted_p95'] / small['faceted_p95']:.1f}")
+            lines.append(f"\nGrowth {small['size']:,} -> {large['size']:,} pages ({vendor}): {', '.join(growth)}")
+    for r in results:
+        lines.append(
+            f"\n{r['size']:,} pages ({r['vendor']}): loaded in {r['load_seconds']} s, "
+            f"indexed in {r['index_seconds']} s, {r['wall_seconds']} s in all; "
+            f"faceted totals per query {r['faceted_totals']}; medians per query [faceted, raw] ms "
+            f"{r['per_query_medians']}"
+        )
+        lines.extend(f"  faceted query failed: {error}" for error in r["errors"])
+    return "\n".join(lines)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", nargs="+", type=int, default=SIZES, help="page counts to build and measure")
+    parser.add_argument("--repeat", type=int, default=20, help="timed runs of each query (after one warm-up)")
+    parser.add_argument(
+        "--budget", type=float, default=600, help="seconds of timing per size; slow queries get fewer runs (at least 1)"
+    )
+    parser.add_argument(
+        "--queries", type=int, default=len(QUERIES), help=f"time only the first N of the {len(QUERIES)} queries"
+    )
+    parser.add_argument("--reuse", action="store_true", help="reuse a database already holding that many pages")
+    parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        print(json.dumps(measure_one(args.child, args.repeat, args.reuse, args.budget, args.queries)))
+        return
+    RESULTS_DIR.mkdir(exist_ok=True)
+    results = [run_child(size, args.repeat, args.reuse, args.budget, args.queries) for size in args.sizes]
+    name = "-".join(str(size) for size in args.sizes)
+    (RESULTS_DIR / f"search-{name}.json").write_text(json.dumps(results, indent=2))
+    print(table(results))
+
+
+if __name__ == "__main__":
+    main()

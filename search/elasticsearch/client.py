@@ -1,0 +1,85 @@
+"""Elasticsearch clients configured from settings.
+
+Reader-facing queries get a short timeout and no retries: when the cluster is
+slow or down, the search page answers from the database instead of making the
+reader wait. The outbox task may run inside an editor's publish request (with
+django-tasks' immediate backend), so it gets a short timeout too; what it
+cannot send stays in the outbox. Only the management commands, run by someone
+who expects to wait, get a long timeout and retries.
+https://elasticsearch-py.readthedocs.io/en/stable/api/elasticsearch.html
+"""
+
+import logging
+from functools import lru_cache
+from urllib.parse import urlsplit, urlunsplit
+
+from django.conf import settings
+from elasticsearch import ApiError, Elasticsearch, TransportError
+
+QUERY_TIMEOUT = 2  # seconds
+OUTBOX_TIMEOUT = 5
+COMMAND_TIMEOUT = 30
+
+
+def is_configured():
+    return bool(settings.ELASTICSEARCH_URL)
+
+
+def query_client():
+    return _client(settings.ELASTICSEARCH_URL, getattr(settings, "ELASTICSEARCH_TIMEOUT", QUERY_TIMEOUT), 0)
+
+
+def outbox_client():
+    return _client(settings.ELASTICSEARCH_URL, OUTBOX_TIMEOUT, 0)
+
+
+def indexing_client():
+    """For the management commands: bulk loads and alias swaps may take a while."""
+    return _client(settings.ELASTICSEARCH_URL, COMMAND_TIMEOUT, 2)
+
+
+@lru_cache(maxsize=8)
+def _client(url, timeout, retries):
+    # One client per URL and policy: the client keeps a connection pool and is thread-safe.
+    return Elasticsearch(url, request_timeout=timeout, max_retries=retries, retry_on_timeout=retries > 0)
+
+
+def is_outage(exc):
+    """True for errors that mean "the cluster cannot answer", not "our request is wrong".
+
+    Connection failures and timeouts are ``TransportError``; a 5xx answer or a
+    missing index (never rebuilt) is an ``ApiError`` with that status.
+    """
+    if isinstance(exc, TransportError):
+        return True
+    return isinstance(exc, ApiError) and (exc.meta.status >= 500 or exc.meta.status == 404)
+
+
+def quiet_transport_logs():
+    """Keep the client's own per-request and node-retry log lines out of a command's output.
+
+    A management command reports the outcome itself in one clear sentence.
+    """
+    logging.getLogger("elastic_transport").setLevel(logging.ERROR)
+
+
+def safe_url(url=None):
+    """The cluster's address for messages, without any user name or password in it."""
+    parts = urlsplit(url if url is not None else settings.ELASTICSEARCH_URL)
+    host = parts.hostname or ""
+    if parts.port:
+        host = f"{host}:{parts.port}"
+    return urlunsplit((parts.scheme, host, parts.path, "", ""))
+
+
+def describe(exc):
+    """A one-line description of an Elasticsearch error, e.g. "ConnectionError: [Errno 111] Connection refused"."""
+    if isinstance(exc, ApiError):
+        error = exc.body.get("error") if isinstance(exc.body, dict) else None
+        reason = error.get("reason") if isinstance(error, dict) else None
+        return f"HTTP {exc.meta.status} {exc.message}" + (f": {reason}" if reason else "")
+    root = exc
+    while root.__cause__ or root.__context__:
+        root = root.__cause__ or root.__context__
+    detail = str(root) if root is not exc else (getattr(exc, "message", "") or str(exc))
+    return f"{type(exc).__name__}: {detail}"

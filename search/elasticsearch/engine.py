@@ -1,0 +1,206 @@
+"""The Elasticsearch engine of the search service.
+
+It sends the bodies built in ``queries`` and turns Elasticsearch's answers into
+the service's ``Results`` and ``Hit`` objects. When the cluster cannot answer
+(connection refused, timeout, 5xx, no index yet) it raises
+``EngineUnavailable`` and the service answers from the database instead.
+
+Escaping: every string that reaches a template is plain text and is escaped
+there, except ``Hit.snippet``. A snippet is either a highlight fragment that
+Elasticsearch has HTML-encoded itself (``encoder: html``) and that contains no
+markup but our ``<mark>`` tags, or text we escape here. Anything else is
+refused, so a page's text can never inject markup into the results.
+"""
+
+import datetime
+import math
+import re
+from dataclasses import replace
+
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+from elasticsearch import ApiError, TransportError
+from taggit.models import Tag
+
+from portal.taxonomy.models import SafetyDomain, Setting
+from search.engines.database import FEW_HITS, MAX_TAG_FACETS
+from search.service import CONTENT_TYPES, EngineUnavailable, FacetValue, Hit, Results, Term
+
+from . import queries
+from .client import describe, is_outage, query_client
+from .documents import index_alias
+
+MARK_TAG = re.compile(r"(</?mark>)")
+# Outside our <mark> tags an HTML-encoded fragment has no "<" or ">", and "&" only in entities.
+# (Quotes are harmless in element text, and Lucene's encoder versions differ on escaping them.)
+UNSAFE_IN_FRAGMENT = re.compile(r"[<>]|&(?!(?:[a-zA-Z]+|#\d+|#x[0-9a-fA-F]+);)")
+FRAGMENT_SEPARATOR = " … "
+
+
+def trusted_fragment(fragment):
+    """The fragment as safe HTML if it is HTML-encoded text with balanced ``<mark>`` tags, else None."""
+    depth = 0
+    for part in MARK_TAG.split(fragment):
+        if part == "<mark>":
+            depth += 1
+            if depth > 1:
+                return None
+        elif part == "</mark>":
+            depth -= 1
+            if depth < 0:
+                return None
+        elif UNSAFE_IN_FRAGMENT.search(part):
+            return None
+    return mark_safe(fragment) if depth == 0 else None  # noqa: S308 - checked above
+
+
+def snippet(source, highlight):
+    """The marked summary, else marked passages of the body, else the summary escaped."""
+    for field in ("summary", "body"):
+        fragments = [trusted_fragment(fragment) for fragment in highlight.get(field, [])]
+        if fragments and all(fragments):
+            return mark_safe(FRAGMENT_SEPARATOR.join(fragments))  # noqa: S308 - each part checked
+    return escape(source.get("summary", ""))
+
+
+def terms(values):
+    return tuple(Term(slug=value["slug"], name=value["name"]) for value in values or ())
+
+
+def hit_from(raw):
+    source = raw["_source"]
+    return Hit(
+        page_id=int(source["page_id"]),
+        title=source["title"],
+        content_type=source["content_type"],
+        url=source.get("url") or "",
+        date=datetime.date.fromisoformat(source["date"][:10]),
+        settings=terms(source.get("settings")),
+        domains=terms(source.get("domains")),
+        snippet=snippet(source, raw.get("highlight", {})),
+    )
+
+
+def facets_from(aggregations, selected):
+    """Facet values as the database engine lists them, with Elasticsearch's counts.
+
+    Settings and domains in their vocabulary's order, types in the service's
+    order, the most used topic tags, years newest first; a value is listed when
+    it has results or is chosen (so a chosen filter can always be removed).
+    Elasticsearch counts slugs; the names come from three small queries.
+    """
+    counts = {
+        key: {
+            str(bucket["key"]): bucket["doc_count"]
+            for bucket in aggregations.get(key, {}).get("values", {}).get("buckets", [])
+        }
+        for key in queries.FACET_FIELDS
+    }
+    chosen = {key: set(selected.get(key, ())) for key in queries.FACET_FIELDS}
+    tag_names = dict(Tag.objects.filter(slug__in=set(counts["tag"]) | chosen["tag"]).values_list("slug", "name"))
+    top_tags = sorted(counts["tag"], key=lambda slug: (-counts["tag"][slug], tag_names.get(slug, slug)))
+    top_tags = top_tags[:MAX_TAG_FACETS]
+    shown_tags = top_tags + sorted(chosen["tag"] - set(top_tags))
+    labelled = {
+        "setting": list(Setting.objects.values_list("slug", "name")),
+        "domain": list(SafetyDomain.objects.values_list("slug", "name")),
+        "type": list(CONTENT_TYPES.items()),
+        "tag": [(slug, tag_names[slug]) for slug in shown_tags if slug in tag_names],
+        "year": [(year, year) for year in sorted(set(counts["year"]) | chosen["year"], reverse=True)],
+    }
+    return {
+        facet: [
+            FacetValue(key=key, label=label, count=counts[facet].get(key, 0), selected=key in chosen[facet])
+            for key, label in labelled[facet]
+            if counts[facet].get(key) or key in chosen[facet]
+        ]
+        for facet in queries.FACET_FIELDS
+    }
+
+
+def suggestion_from(response, text):
+    """The phrase suggester's best correction, if it differs from what was typed."""
+    for entry in response.get("suggest", {}).get(queries.SUGGESTION_NAME, []):
+        for option in entry.get("options", []):
+            if option.get("collate_match", True) and option["text"].strip().lower() != text.strip().lower():
+                return option["text"]
+    return None
+
+
+def results_from_response(query, response):
+    """The service's ``Results`` from a raw ``_search`` response body (before any spelling correction)."""
+    total = response["hits"]["total"]
+    total = total["value"] if isinstance(total, dict) else int(total)
+    per_page = max(1, int(query.per_page))
+    return Results(
+        query=replace(query, page=max(1, int(query.page))),
+        hits=[hit_from(raw) for raw in response["hits"]["hits"]],
+        total=total,
+        facets=facets_from(response.get("aggregations", {}), queries.selected_filters(query.filters)),
+        suggestion=suggestion_from(response, query.text or ""),
+        corrected_from=None,
+        degraded=False,
+        num_pages=max(1, math.ceil(min(total, queries.MAX_RESULT_WINDOW) / per_page)),
+    )
+
+
+class ElasticsearchEngine:
+    def __init__(self, client=None, index=None):
+        self._client = client
+        self._index = index
+
+    @property
+    def index(self):
+        return self._index or index_alias()
+
+    @property
+    def client(self):
+        return self._client or query_client()
+
+    def _search(self, request):
+        try:
+            return self.client.search(index=self.index, body=request.to_dict()).body
+        except (TransportError, ApiError) as exc:
+            if is_outage(exc):
+                raise EngineUnavailable(describe(exc)) from exc
+            raise
+
+    def search(self, query):
+        """Results, corrected as the database engine corrects them.
+
+        With a few results the suggester's correction is offered ("Did you
+        mean ...?"); with none, the correction is searched instead (unless the
+        reader asked for exactly what they typed) and ``corrected_from`` says so.
+        """
+        results = self._results(query)
+        if results.total > FEW_HITS or not results.suggestion:
+            return replace(results, suggestion=None)
+        if results.total:
+            return results
+        retry = self._results(replace(query, text=results.suggestion))
+        if not retry.total:
+            return replace(results, suggestion=None)
+        if query.autocorrect:
+            return replace(retry, suggestion=None, corrected_from=query.text)
+        return results
+
+    def _results(self, query):
+        results = results_from_response(query, self._search(queries.search_request(query, index=self.index)))
+        if not results.hits and results.total and results.query.page > results.num_pages:
+            # Past the last page (an old link): show the last page, as the database engine does.
+            return self._results(replace(query, page=results.num_pages))
+        return results
+
+    def autocomplete(self, prefix, limit=8, user=None):
+        prefix = (prefix or "").strip()
+        if not prefix:
+            return []
+        response = self._search(queries.autocomplete_request(prefix, limit, index=self.index))
+        return [
+            {"title": raw["_source"]["title"], "url": raw["_source"]["url"], "type": raw["_source"]["content_type"]}
+            for raw in response["hits"]["hits"]
+        ]
+
+    def related(self, page, limit=4, user=None):
+        response = self._search(queries.related_request(page.pk, limit, index=self.index))
+        return [hit_from(raw) for raw in response["hits"]["hits"]]

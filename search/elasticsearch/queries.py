@@ -1,0 +1,221 @@
+"""Request bodies for the knowledge index, built as ``elasticsearch.dsl.Search`` objects.
+
+Pure functions: nothing here talks to a cluster, so every body can be checked
+with ``Search.to_dict()`` in the tests.
+
+There is deliberately no "live" or "public" filter: only live pages without
+view restrictions are ever indexed (``indexing.indexable_pages``), and
+unpublishing, restricting, moving or deleting a page removes or rewrites its
+document through the outbox. A reader can therefore only ever be shown what an
+anonymous visitor may read.
+"""
+
+from elasticsearch.dsl import Q, Search
+
+from .documents import index_alias
+
+# The service's filter keys, and the document field each one filters and counts.
+FACET_FIELDS = {
+    "setting": "settings.slug",
+    "domain": "domains.slug",
+    "type": "content_type",
+    "tag": "tags.slug",
+    "year": "year",
+}
+# More buckets than there are terms in the small vocabularies; enough tags to pick the commonest from.
+FACET_SIZES = {"setting": 20, "domain": 20, "type": 10, "tag": 100, "year": 30}
+FACET_ORDER = {"year": {"_key": "desc"}}
+
+# Words may match in any field (``all_text``); these fields decide the ranking.
+RANKING_FIELDS = ["title^3", "summary^2", "body"]
+HIGHLIGHT_OPTIONS = {"encoder": "html", "pre_tags": ["<mark>"], "post_tags": ["</mark>"]}
+RESULT_SOURCE = ["page_id", "title", "summary", "content_type", "url", "date", "settings", "domains"]
+# Elasticsearch refuses from + size beyond index.max_result_window (10,000 by default).
+MAX_RESULT_WINDOW = 10_000
+SUGGESTION_NAME = "did_you_mean"
+
+
+def text_query(text):
+    """Every word (or a synonym, or a near spelling) somewhere; ranked by title, summary, body.
+
+    ``fuzziness: AUTO`` allows one typo in words of 3-5 letters and two in
+    longer ones. Elasticsearch does not apply fuzziness to a word that the
+    synonym filter expanded; the synonyms answer for those words instead.
+    Fuzziness compares stemmed words, so a typo that defeats the stemmer
+    ("medicaton" against "medic") may find nothing; the phrase suggester, which
+    works on unstemmed words, then offers "medication" and the engine searches
+    that instead.
+    Multi-word synonyms are matched as words, not phrases
+    (``auto_generate_synonyms_phrase_query: false``), because the stop filter
+    after the synonym filter leaves gaps that phrase matching would trip over
+    (https://github.com/elastic/elasticsearch/issues/28838).
+    """
+    if not text:
+        return Q("match_all")
+    return Q(
+        "bool",
+        must=[
+            Q(
+                "match",
+                all_text={
+                    "query": text,
+                    "operator": "and",
+                    "fuzziness": "AUTO",
+                    "auto_generate_synonyms_phrase_query": False,
+                },
+            )
+        ],
+        should=[
+            Q(
+                "multi_match",
+                query=text,
+                fields=RANKING_FIELDS,
+                type="best_fields",
+                tie_breaker=0.3,
+                fuzziness="AUTO",
+                auto_generate_synonyms_phrase_query=False,
+            )
+        ],
+    )
+
+
+def selected_filters(filters):
+    """The query's filters we know, without empty values, in a fixed order."""
+    filters = filters or {}
+    return {key: list(filters[key]) for key in FACET_FIELDS if filters.get(key)}
+
+
+def filter_clauses(selected, *, without=None):
+    return [Q("terms", **{FACET_FIELDS[key]: values}) for key, values in selected.items() if key != without]
+
+
+def add_facets(search, selected):
+    """Counts per facet value, each facet counted under every *other* selected filter.
+
+    The filters go in ``post_filter`` so that they narrow the hits but not the
+    aggregations; each facet's aggregation then applies the other facets'
+    filters itself. Choosing "Care homes" thus still shows how many results
+    every other setting would give, while the domain counts shrink to care homes.
+    https://www.elastic.co/guide/en/elasticsearch/reference/8.19/filter-search-results.html#post-filter
+    """
+    if selected:
+        search = search.post_filter(Q("bool", filter=filter_clauses(selected)))
+    for key, field in FACET_FIELDS.items():
+        others = filter_clauses(selected, without=key)
+        terms = {"field": field, "size": FACET_SIZES[key]}
+        if key in FACET_ORDER:
+            terms["order"] = FACET_ORDER[key]
+        search.aggs.bucket(key, "filter", filter=Q("bool", filter=others) if others else Q("match_all")).bucket(
+            "values", "terms", **terms
+        )
+    return search
+
+
+def add_highlight(search):
+    """Marked fragments of the summary (whole) and body (two short passages).
+
+    ``encoder: html`` makes Elasticsearch escape the text around the ``<mark>``
+    tags, so the fragments are safe to show as they are.
+    """
+    return (
+        search.highlight_options(**HIGHLIGHT_OPTIONS)
+        .highlight("summary", number_of_fragments=0)
+        .highlight("body", fragment_size=160, number_of_fragments=2)
+    )
+
+
+def add_suggestion(search, text):
+    """A "did you mean" from the phrase suggester over unstemmed words and shingles.
+
+    ``collate`` keeps only corrections that would themselves find something.
+    https://www.elastic.co/guide/en/elasticsearch/reference/8.19/search-suggesters.html#phrase-suggester
+    """
+    return search.suggest(
+        SUGGESTION_NAME,
+        text,
+        phrase={
+            "field": "spelling",
+            "size": 1,
+            "gram_size": 3,
+            "max_errors": 2,
+            "direct_generator": [{"field": "spelling", "suggest_mode": "always", "min_word_length": 3}],
+            "collate": {
+                "query": {"source": {"match": {"all_text": {"query": "{{suggestion}}", "operator": "and"}}}},
+                "prune": False,
+            },
+        },
+    )
+
+
+def sort_order(sort, text):
+    if sort == "newest" or not text:
+        return [{"date": {"order": "desc"}}, {"page_id": {"order": "desc"}}]
+    return ["_score", {"date": {"order": "desc"}}]
+
+
+def page_window(page, per_page):
+    """``(from, size)`` for a 1-based page, kept inside the result window."""
+    per_page = max(1, int(per_page))
+    start = (max(1, int(page)) - 1) * per_page
+    start = min(start, MAX_RESULT_WINDOW - per_page)
+    return max(0, start), per_page
+
+
+def search_request(query, *, index=None):
+    """The search page's request: hits, facet counts, highlights and a spelling suggestion."""
+    text = (query.text or "").strip()
+    selected = selected_filters(query.filters)
+    start, size = page_window(query.page, query.per_page)
+    search = (
+        Search(index=index or index_alias())
+        .query(text_query(text))
+        .sort(*sort_order(query.sort, text))
+        .source(RESULT_SOURCE)
+        .extra(track_total_hits=True)
+    )[start : start + size]
+    search = add_facets(search, selected)
+    if text:
+        search = add_highlight(search)
+        search = add_suggestion(search, text)
+    return search
+
+
+def autocomplete_request(prefix, limit=8, *, index=None):
+    """Titles that start with, or contain words starting with, what has been typed.
+
+    ``bool_prefix`` over the ``search_as_you_type`` sub-fields treats the last
+    word as a prefix and the others as whole words, in any order.
+    https://www.elastic.co/guide/en/elasticsearch/reference/8.19/search-as-you-type.html
+    """
+    return (
+        Search(index=index or index_alias())
+        .query(
+            "multi_match",
+            query=prefix,
+            type="bool_prefix",
+            fields=["title.suggest", "title.suggest._2gram", "title.suggest._3gram"],
+        )
+        .source(["title", "url", "content_type"])
+    )[:limit]
+
+
+def related_request(page_id, limit=4, *, index=None):
+    """Pages whose title, summary and body share the most distinctive words with this one.
+
+    The page itself is left out (``include`` is false by default). Terms must
+    appear in at least two pages to count, so one-off names do not dominate.
+    https://www.elastic.co/guide/en/elasticsearch/reference/8.19/query-dsl-mlt-query.html
+    """
+    index = index or index_alias()
+    return (
+        Search(index=index)
+        .query(
+            "more_like_this",
+            fields=["title", "summary", "body"],
+            like=[{"_index": index, "_id": str(page_id)}],
+            min_term_freq=1,
+            min_doc_freq=2,
+            max_query_terms=25,
+        )
+        .source(RESULT_SOURCE)
+    )[:limit]

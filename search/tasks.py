@@ -1,0 +1,17 @@
+"""Background tasks of the search app, run by django-tasks as Wagtail's own are.
+
+Without a ``TASKS`` setting django-tasks uses its immediate backend, which runs
+a task as soon as it is enqueued (here: once the publishing transaction has
+committed). A project with a worker queue gets the same behaviour in the
+background.
+"""
+
+from django_tasks import task
+
+from search.elasticsearch.indexing import send_pending
+
+
+@task()
+def send_index_outbox():
+    """Send every pending change to Elasticsearch; failures stay pending for the next run."""
+    return send_pending().as_dict()
