@@ -43,7 +43,10 @@ INSTALLED_APPS = [
     "wagtailnhsukfrontend.settings",
     "wagtailnhsukfrontend.forms",
     "wagtail.contrib.settings",
+    "wagtail.contrib.routable_page",
     "wagtail.contrib.redirects",
+    "wagtail.api.v2",
+    "rest_framework",
     "wagtail.embeds",
     "wagtail.sites",
     "wagtail.users",
@@ -175,3 +178,10 @@ WAGTAILSEARCH_BACKENDS = {
 
 # How many cards a listing shows per page.
 PORTAL_PAGE_SIZE = 12
+
+# The read-only API at /api/v2/: at most this many items per request (?limit=).
+WAGTAILAPI_LIMIT_MAX = 100
+
+# XmR charts: how many points in a row on one side of the mean make a shift
+# (NHS 'Making Data Count' uses 7; some guides use 6).
+PORTAL_SPC_RUN_LENGTH = 7
