@@ -5,6 +5,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from portal.api import api_router
 from search import views as search_views
 
 urlpatterns = [
@@ -12,7 +13,9 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("search/", search_views.search, name="search"),
+    path("feeds/", include("portal.feeds_urls")),
     path("", include("portal.taxonomy.urls")),
+    path("api/v2/", api_router.urls),
 ]
 
 if settings.DEBUG:
