@@ -48,3 +48,14 @@ def peer_visit_index(home):
 @pytest.fixture
 def update_index(home):
     return UpdateIndexPageFactory(parent=home)
+
+
+@pytest.fixture
+def navigation(home, case_study_index, learning_index, peer_visit_index, update_index):
+    """The header's navigation links, as the demo site has them."""
+    from wagtailnhsukfrontend.settings.models import HeaderSettings
+
+    header = HeaderSettings.for_site(Site.objects.get(is_default_site=True))
+    for index in (case_study_index, learning_index, peer_visit_index, update_index):
+        header.navigation_links.create(label=index.title, page=index)
+    return header

@@ -2,7 +2,7 @@ import pytest
 
 from casestudies.factories import CaseStudyPageFactory
 from learning.factories import LearningNotePageFactory
-from tests.helpers import card_titles
+from tests.helpers import card_titles, count_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -35,3 +35,15 @@ def test_no_match_suggests_browsing_and_escapes_the_query(client, db):
     assert "Nothing matched" in html
     assert "<script>zzz</script>" not in html
     assert "&lt;script&gt;zzz&lt;/script&gt;" in html
+
+
+def test_search_query_count_is_the_same_for_one_result_and_a_full_page(client, learning_index, navigation):
+    LearningNotePageFactory(parent=learning_index, what_we_tried="handover checklist")
+    client.get("/search/?q=handover")
+    one = count_queries(client, "/search/?q=handover")
+    LearningNotePageFactory.create_batch(
+        30, parent=learning_index, what_we_tried="handover checklist", settings=["care-homes", "whole-system"]
+    )
+    full_page = count_queries(client, "/search/?q=handover")
+    assert one == full_page
+    assert full_page <= 16

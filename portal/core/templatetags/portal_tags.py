@@ -1,4 +1,7 @@
 from django import template
+from django.urls import reverse
+from wagtail.models import Site
+from wagtailnhsukfrontend.settings.models import HeaderSettings
 
 register = template.Library()
 
@@ -17,3 +20,51 @@ def query_with(context, **changes):
 @register.filter
 def elided_pages(page_obj):
     return page_obj.paginator.get_elided_page_range(page_obj.number, on_each_side=1, on_ends=1)
+
+
+@register.inclusion_tag("wagtailnhsukfrontend/header.html", takes_context=True)
+def portal_header(context):
+    """The NHS.UK header from wagtail-nhsuk-frontend, fed in a fixed number of queries.
+
+    The package's own ``header`` tag loads each navigation link's page with a
+    query of its own and labels its search box 'Search the NHS website'; this
+    builds the same context for the package's template with the links' pages
+    fetched in one query and the search box labelled for this portal.
+    """
+    request = context["request"]
+    header = HeaderSettings.for_request(request)
+    site = Site.find_for_request(request)
+    root_url = site.root_page.relative_url(site)
+    links = []
+    for link in header.navigation_links.select_related("page"):
+        if link.page is None:
+            continue
+        url = link.page.relative_url(site)
+        links.append(
+            {
+                "label": link.label,
+                "url": url,
+                "current": url == request.path,
+                "active": url != "/" and request.path.startswith(url),
+            }
+        )
+    return {
+        "service_name": header.service_name,
+        "service_href": root_url,
+        "service_long_name": header.service_long_name,
+        "transactional": header.transactional,
+        "organisation_name": header.organisation_name,
+        "organisation_split_name": header.organisation_split_name,
+        "organisation_descriptor": header.organisation_descriptor,
+        "organisation_white": header.organisation_white,
+        "logo_href": root_url,
+        "logo_aria": header.logo_aria,
+        "logo_custom": header.logo_custom,
+        "show_search": header.show_search,
+        "search_action": reverse("search"),
+        "search_field_name": "q",
+        "search_visually_hidden_label": "Search the Safety Learning Portal",
+        "search_placeholder": "Search learning",
+        "search_visually_hidden_button": "Search",
+        "primary_links": links,
+    }
