@@ -5,12 +5,16 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from portal.api import api_router
+
 urlpatterns = [
     path("django-admin/", admin.site.urls),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("search/", include("search.urls")),
+    path("feeds/", include("portal.feeds_urls")),
     path("", include("portal.taxonomy.urls")),
+    path("api/v2/", api_router.urls),
 ]
 
 if settings.DEBUG:

@@ -31,15 +31,24 @@ from learning.factories import (
     PeerVisitReportPageFactory,
 )
 from learning.models import LearningNotePage, PeerVisitReportPage
-from portal.core.models import PortalSettings
+from portal.core.models import KnowledgePage, PortalSettings
 from portal.home.factories import StandardPageFactory
 from portal.home.models import HomePage
-from portal.roadmap.factories import RoadmapPageFactory
+from portal.roadmap.factories import (
+    ChangeIdeaFactory,
+    DriverFactory,
+    MeasureFactory,
+    MilestoneFactory,
+    RoadmapPageFactory,
+    WorkstreamFactory,
+)
+from portal.roadmap.models import ChangeIdea, Driver, Measure, Milestone, Workstream
 from portal.taxonomy.models import Organisation, Setting
 from portal.updates.factories import UpdateIndexPageFactory, UpdatePageFactory
 from portal.updates.models import UpdatePage
 
 from .images import illustration_png
+from .series import monthly_series
 
 CONTENT_DIR = Path(__file__).parent / "content"
 
@@ -105,6 +114,7 @@ class DemoLoader:
         self.learning_notes(indexes["learning"], organisations)
         self.peer_visits(indexes["peer_visits"], organisations)
         self.updates(indexes["updates"])
+        self.roadmap(organisations)
         self.standard_pages(home)
         self.navigation(site, indexes)
         accounts = self.accounts() if getattr(django_settings, "PORTAL_DEMO_ACCOUNTS", False) else []
@@ -281,6 +291,128 @@ class DemoLoader:
                 intro=" ".join(row.get("intro", "").split()),
                 body=[("paragraph", RichText(rich_text(row["body"])))],
             )
+
+    # Roadmap ---------------------------------------------------------------
+    # Snippets, not pages: the driver diagram, workstreams, milestones and
+    # measures. Each is matched by slug (or by title under its parent) so a
+    # second run adds nothing; pages and updates are named by slug.
+
+    def roadmap(self, organisations):
+        text = self.content["roadmap"]
+        workstreams = self.workstreams(text["workstream"], organisations)
+        self.driver_diagram(text["primary_driver"], workstreams)
+        self.milestones(text["milestone"], workstreams, organisations)
+        self.measures(text["measure"], workstreams)
+
+    def workstreams(self, rows, organisations):
+        found = {}
+        progress = Progress(self.stdout, "Workstreams", len(rows))
+        for order, row in enumerate(rows):
+            workstream = Workstream.objects.filter(slug=row["slug"]).first()
+            created = workstream is None
+            if created:
+                workstream = WorkstreamFactory(
+                    slug=row["slug"],
+                    title=row["title"],
+                    description=plain(row["description"]),
+                    lead_organisation=organisations[row["lead"]],
+                    settings=row["settings"],
+                    safety_domains=row["domains"],
+                    sort_order=order,
+                )
+            self.counts.add("workstreams", created)
+            found[row["slug"]] = workstream
+            progress.step()
+        return found
+
+    def driver_diagram(self, primaries, workstreams):
+        secondaries = [secondary for primary in primaries for secondary in primary["secondary"]]
+        ideas = [idea for secondary in secondaries for idea in secondary["change_idea"]]
+        pages = self._pages_by_slug(slug for idea in ideas for slug in idea.get("evidence", []))
+        progress = Progress(self.stdout, "Driver diagram", len(ideas))
+        for order, row in enumerate(primaries):
+            primary = self._driver(row, None, order)
+            for secondary_order, secondary_row in enumerate(row["secondary"]):
+                secondary = self._driver(secondary_row, primary, secondary_order)
+                for idea_order, idea in enumerate(secondary_row["change_idea"]):
+                    exists = ChangeIdea.objects.filter(driver=secondary, title=idea["title"]).exists()
+                    if not exists:
+                        ChangeIdeaFactory(
+                            driver=secondary,
+                            title=idea["title"],
+                            description=idea["description"],
+                            sort_order=idea_order,
+                            workstreams=[workstreams[slug] for slug in idea["workstreams"]],
+                            evidence=[pages[slug] for slug in idea.get("evidence", [])],
+                        )
+                    self.counts.add("change ideas", not exists)
+                    progress.step()
+
+    def _driver(self, row, parent, order):
+        driver = Driver.objects.filter(parent=parent, title=row["title"]).first()
+        created = driver is None
+        if created:
+            driver = DriverFactory(parent=parent, title=row["title"], description=row["description"], sort_order=order)
+        self.counts.add("drivers", created)
+        return driver
+
+    def _pages_by_slug(self, slugs):
+        slugs = set(slugs)
+        pages = {page.slug: page for page in KnowledgePage.objects.filter(slug__in=slugs)}
+        if missing := slugs - pages.keys():
+            raise ValueError(f"roadmap.toml names pages that are not in the demo: {', '.join(sorted(missing))}")
+        return pages
+
+    def milestones(self, rows, workstreams, organisations):
+        updates = {page.slug: page for page in UpdatePage.objects.all()}
+        progress = Progress(self.stdout, "Milestones", len(rows))
+        for row in rows:
+            workstream = workstreams[row["workstream"]]
+            exists = Milestone.objects.filter(workstream=workstream, title=row["title"]).exists()
+            if not exists:
+                MilestoneFactory(
+                    workstream=workstream,
+                    title=row["title"],
+                    description=row["description"],
+                    lead_organisation=organisations[row["lead"]] if "lead" in row else workstream.lead_organisation,
+                    planned_date=row["planned_date"],
+                    actual_date=row.get("actual_date"),
+                    settings=row["settings"],
+                    safety_domains=row["domains"],
+                    status_history=[
+                        {
+                            "date": change["date"],
+                            "status": change["status"],
+                            "reason": change["reason"],
+                            "update": updates[change["update"]] if "update" in change else None,
+                        }
+                        for change in row["changes"]
+                    ],
+                )
+            self.counts.add("milestones", not exists)
+            progress.step()
+
+    def measures(self, rows, workstreams):
+        progress = Progress(self.stdout, "Measures", len(rows))
+        for row in rows:
+            exists = Measure.objects.filter(slug=row["slug"]).exists()
+            if not exists:
+                MeasureFactory(
+                    slug=row["slug"],
+                    name=row["name"],
+                    definition=plain(row["definition"]),
+                    unit=row["unit"],
+                    safety_domain=row["domain"],
+                    settings=row["settings"],
+                    direction=row["direction"],
+                    chart_type=row["chart_type"],
+                    baseline_points=row.get("baseline_points"),
+                    workstream=workstreams.get(row.get("workstream")),
+                    data_points=monthly_series(row["series"]),
+                    annotations=[(note["date"], note["text"]) for note in row.get("annotations", [])],
+                )
+            self.counts.add("measures", not exists)
+            progress.step()
 
     # Site furniture ----------------------------------------------------------
 

@@ -43,8 +43,11 @@ INSTALLED_APPS = [
     "wagtailnhsukfrontend.settings",
     "wagtailnhsukfrontend.forms",
     "wagtail.contrib.settings",
+    "wagtail.contrib.routable_page",
     "wagtail.contrib.redirects",
     "wagtail.contrib.search_promotions",
+    "wagtail.api.v2",
+    "rest_framework",
     "wagtail.embeds",
     "wagtail.sites",
     "wagtail.users",
@@ -182,3 +185,10 @@ WAGTAILSEARCH_HITS_MAX_AGE = 30
 
 # How many cards a listing shows per page.
 PORTAL_PAGE_SIZE = 12
+
+# The read-only API at /api/v2/: at most this many items per request (?limit=).
+WAGTAILAPI_LIMIT_MAX = 100
+
+# XmR charts: how many points in a row on one side of the mean make a shift
+# (NHS 'Making Data Count' uses 7; some guides use 6).
+PORTAL_SPC_RUN_LENGTH = 7

@@ -7,6 +7,7 @@ from wagtail.models import PageViewRestriction
 from wagtail.test.utils.form_data import inline_formset, nested_form_data
 
 from learning.factories import LearningNotePageFactory
+from portal.taxonomy.models import Organisation, Setting
 
 pytestmark = pytest.mark.django_db
 
@@ -35,13 +36,24 @@ def test_a_member_without_admin_rights_is_turned_away_from_the_admin(client, mem
     assert "You do not have permission to access the admin" in response.content.decode()
 
 
-def test_an_editor_finds_the_taxonomy_menu_and_can_edit_a_setting(client, editor, django_user_model):
-    admin_user = django_user_model.objects.create_superuser("admin", "admin@example.org", "pw")
-    client.force_login(admin_user)
+def test_the_programme_team_finds_the_taxonomy_menu_and_can_add_an_organisation(client, editor):
+    client.force_login(editor)
     html = client.get("/admin/").content.decode()
     assert "Taxonomy" in html
     listing = client.get(reverse("wagtailsnippets_taxonomy_setting:list"))
     assert "Care homes" in listing.content.decode()
+    response = client.post(
+        reverse("wagtailsnippets_taxonomy_organisation:add"),
+        {"name": "Cadishead Court Care Home", "setting": Setting.objects.get(slug="care-homes").pk, "locality": ""},
+    )
+    assert response.status_code == 302
+    assert Organisation.objects.filter(name="Cadishead Court Care Home").exists()
+
+
+def test_a_member_cannot_add_an_organisation(client, member):
+    client.force_login(member)
+    client.post(reverse("wagtailsnippets_taxonomy_organisation:add"), {"name": "Sneaky Ltd", "setting": 1})
+    assert not Organisation.objects.filter(name="Sneaky Ltd").exists()
 
 
 def test_an_editor_can_add_a_learning_note_only_under_the_learning_index(client, editor, learning_index, home):

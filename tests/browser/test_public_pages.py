@@ -20,6 +20,10 @@ FIXED_PAGES = [
     "/learning/?setting=care-homes&domain=past-harm",
     "/learning/?setting=no-such-setting",
     "/roadmap/",
+    "/roadmap/milestones/",
+    "/roadmap/milestones/?status=at-risk",
+    "/roadmap/dashboard/",
+    "/roadmap/measures/",
     "/search/",
     "/search/?q=falls",
     "/search/?q=zzzznothing",
@@ -42,10 +46,21 @@ def first_card_link(base_url, listing):
     return urljoin(base_url + listing, match.group(1)).removeprefix(base_url)
 
 
+def first_measure_link(base_url):
+    dashboard = fetch(base_url + "/roadmap/dashboard/")
+    match = re.search(r'class="roadmap-dashboard__measure">\s*<a href="([^"]+)"', dashboard)
+    assert match, "no measures on /roadmap/dashboard/"
+    return match.group(1)
+
+
 @pytest.fixture(scope="module")
 def public_urls(demo_server):
-    """Every public page type: fixed addresses plus one page of each knowledge type."""
-    return FIXED_PAGES + [first_card_link(demo_server, listing) for listing in LISTINGS] + ["/learning/?page=2"]
+    """Every public page type: fixed addresses plus one page of each knowledge type and one measure."""
+    return (
+        FIXED_PAGES
+        + [first_card_link(demo_server, listing) for listing in LISTINGS]
+        + ["/learning/?page=2", first_measure_link(demo_server)]
+    )
 
 
 def test_reader_goes_from_home_to_a_filtered_listing_to_a_page(page, demo_server):
@@ -94,7 +109,7 @@ def test_header_search_finds_demo_learning(phone, demo_server):
 
 def test_every_public_page_passes_axe_and_fits_a_360px_phone(phone, demo_server, public_urls):
     failures = []
-    for url in [*public_urls, "/no-such-page/"]:
+    for url in public_urls:
         phone.goto(demo_server + url)
         for check in (assert_no_axe_violations, assert_fits_width):
             try:

@@ -5,11 +5,23 @@ from io import StringIO
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.db.models import Count
 from wagtail.images import get_image_model
 
 from casestudies.models import CaseStudyPage
 from learning.models import LearningNotePage, PeerVisitReportPage
 from portal.core.models import KnowledgePage
+from portal.roadmap.models import (
+    ChangeIdea,
+    ChangeIdeaEvidence,
+    DataPoint,
+    Driver,
+    Measure,
+    MeasureAnnotation,
+    Milestone,
+    MilestoneStatusChange,
+    Workstream,
+)
 from portal.taxonomy.models import Organisation, SafetyDomain, Setting
 from portal.updates.models import UpdatePage
 
@@ -112,3 +124,47 @@ def test_demo_listing_filters_narrow_results(client, demo):
     assert 0 < filtered < total
     for page in LearningNotePage.objects.filter(settings__slug="care-homes", safety_domains__slug="past-harm"):
         assert page.title.replace("'", "&#x27;") in narrowed
+
+
+def roadmap_snapshot():
+    models = [
+        Workstream,
+        Driver,
+        ChangeIdea,
+        ChangeIdeaEvidence,
+        Milestone,
+        MilestoneStatusChange,
+        Measure,
+        DataPoint,
+        MeasureAnnotation,
+    ]
+    return {
+        "counts": {model.__name__: model.objects.count() for model in models},
+        "statuses": sorted(Milestone.objects.values_list("title", "status")),
+    }
+
+
+def test_demo_roadmap_has_workstreams_milestones_and_measures_in_every_domain(demo):
+    assert Workstream.objects.count() >= 4
+    assert Milestone.objects.count() >= 20
+    measures = Measure.objects.annotate(points=Count("data_points"))
+    assert measures.count() >= 8
+    assert min(measure.points for measure in measures) >= 24
+    assert set(measures.values_list("safety_domain__slug", flat=True)) == set(
+        SafetyDomain.objects.values_list("slug", flat=True)
+    )
+
+
+def test_every_demo_change_idea_sits_under_a_secondary_driver(demo):
+    assert Driver.objects.filter(parent__isnull=True).count() >= 3
+    assert ChangeIdea.objects.count() >= 20
+    assert not ChangeIdea.objects.filter(driver__parent__isnull=True).exists()
+    assert ChangeIdeaEvidence.objects.count() >= 20
+
+
+def test_loading_twice_leaves_the_roadmap_as_it_was(demo):
+    before = roadmap_snapshot()
+    again = load()
+    assert roadmap_snapshot() == before
+    assert "milestones: 0 added" in again
+    assert "measures: 0 added" in again

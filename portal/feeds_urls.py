@@ -1,0 +1,19 @@
+"""RSS and Atom feeds, under /feeds/ (see portal/core/feeds.py)."""
+
+from django.urls import path
+from django.utils.feedgenerator import Atom1Feed
+
+from portal.core.feeds import DomainFeed, KnowledgeFeed, SettingFeed, UpdateFeed
+
+app_name = "feeds"
+
+urlpatterns = [
+    path("knowledge/rss/", KnowledgeFeed(), name="knowledge_rss"),
+    path("knowledge/atom/", KnowledgeFeed(Atom1Feed), name="knowledge_atom"),
+    path("settings/<slug:slug>/rss/", SettingFeed(), name="setting_rss"),
+    path("settings/<slug:slug>/atom/", SettingFeed(Atom1Feed), name="setting_atom"),
+    path("domains/<slug:slug>/rss/", DomainFeed(), name="domain_rss"),
+    path("domains/<slug:slug>/atom/", DomainFeed(Atom1Feed), name="domain_atom"),
+    path("updates/rss/", UpdateFeed(), name="updates_rss"),
+    path("updates/atom/", UpdateFeed(Atom1Feed), name="updates_atom"),
+]

@@ -1,0 +1,148 @@
+"""Reading a measure's data points from a CSV file, with every problem explained.
+
+The file has the header ``date,value`` and then one ``YYYY-MM-DD,number`` row a
+line. ``parse_data_points`` is a pure function: it either returns the rows, or
+returns every problem it found with its line number, so that the person
+uploading can fix them all at once. Saving is the view's job, and the view saves
+nothing unless there are no problems at all.
+"""
+
+import csv
+import datetime
+import io
+import math
+import re
+from dataclasses import dataclass, field
+
+from django.template.defaultfilters import filesizeformat
+
+MAX_UPLOAD_BYTES = 1024 * 1024  # 1 MB: years of monthly data fit in a few kilobytes
+HEADER = ["date", "value"]
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+QUOTED_CHARS = 40
+
+
+@dataclass
+class ParsedData:
+    """``rows`` as ``(date, value)`` in file order, or ``errors`` as ``(line, message)``.
+
+    ``line`` is None for a problem with the whole file (too big, empty, not UTF-8).
+    When there is any error, ``rows`` is empty so nothing half-read can be saved.
+    """
+
+    rows: list[tuple[datetime.date, float]] = field(default_factory=list)
+    errors: list[tuple[int | None, str]] = field(default_factory=list)
+
+    @property
+    def ok(self):
+        return not self.errors
+
+
+def parse_data_points(content: bytes) -> ParsedData:
+    """Check a whole CSV file of data points and return its rows or its problems."""
+    if len(content) > MAX_UPLOAD_BYTES:
+        return _failed(
+            None,
+            f"The file is larger than the limit of {filesizeformat(MAX_UPLOAD_BYTES)}. "
+            "Split it into smaller files and upload each.",
+        )
+    try:
+        # utf-8-sig also accepts the byte-order mark Excel puts at the start of "CSV UTF-8" files.
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = content.count(b"\n", 0, error.start) + 1
+        return _failed(
+            None,
+            f"The file is not UTF-8 text (the first character that is not is on line {line}). "
+            "Save it again as 'CSV UTF-8' (in Excel: File, Save a copy, CSV UTF-8) and upload that.",
+        )
+    if not text.strip():
+        return _failed(None, "The file is empty. It needs the header date,value and then one line for each date.")
+
+    result = ParsedData()
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    first_line_on = {}
+    header_seen = False
+    try:
+        for cells in reader:
+            line = reader.line_num
+            if not any(cell.strip() for cell in cells):
+                continue  # blank lines, such as the one many programs leave at the end
+            if not header_seen:
+                header_seen = True
+                if [cell.strip().lower() for cell in cells] != HEADER:
+                    result.errors.append((line, _header_problem(cells)))
+                    break
+                continue
+            for problem in _row_problems(cells, line, first_line_on, result):
+                result.errors.append((line, problem))
+    except csv.Error as error:
+        result.errors.append((reader.line_num, f"This line cannot be read as CSV ({error})."))
+
+    if not result.errors and not result.rows:
+        result.errors.append((None, "The file has the header date,value but no data under it."))
+    if result.errors:
+        result.rows = []
+    return result
+
+
+def _failed(line, message):
+    return ParsedData(errors=[(line, message)])
+
+
+def _quoted(text):
+    """A value from the file, quoted and cut short, with anything unprintable made visible."""
+    text = "".join(char if char.isprintable() else "\ufffd" for char in text.strip())
+    return f"‘{text if len(text) <= QUOTED_CHARS else text[: QUOTED_CHARS - 1] + '…'}’"
+
+
+def _header_problem(cells):
+    if cells and ISO_DATE.fullmatch(cells[0].strip()):
+        return "The first line must be the header date,value, but it looks like data. Add the header line above it."
+    return f"The first line must be the header date,value, not {_quoted(','.join(cells))}."
+
+
+def _row_problems(cells, line, first_line_on, result):
+    """Every reason one data row cannot be used; records the row in ``result`` if there are none."""
+    problems = []
+    if len(cells) > len(HEADER):
+        problems.append(
+            f"This line has {len(cells)} columns; it should have 2, the date and the value. "
+            "Remove the extra columns (or the comma at the end of the line)."
+        )
+    date_text = cells[0].strip()
+    value_text = cells[1].strip() if len(cells) > 1 else ""
+
+    date = None
+    if not date_text:
+        problems.append("Missing date.")
+    elif not ISO_DATE.fullmatch(date_text):
+        problems.append(f"{_quoted(date_text)} is not a date written as YYYY-MM-DD, for example 2024-03-01.")
+    else:
+        try:
+            date = datetime.date.fromisoformat(date_text)
+        except ValueError:
+            problems.append(f"{_quoted(date_text)} is not a real date.")
+
+    value = None
+    if not value_text:
+        problems.append("Missing value.")
+    else:
+        try:
+            value = float(value_text)
+        except ValueError:
+            hint = " Leave out thousands separators." if "," in value_text else ""
+            problems.append(f"{_quoted(value_text)} is not a number.{hint}")
+        else:
+            if not math.isfinite(value):
+                problems.append(f"{_quoted(value_text)} is not a number that can be charted.")
+                value = None
+
+    if date is not None:
+        if date in first_line_on:
+            problems.append(f"{date.isoformat()} appears more than once: it is also on line {first_line_on[date]}.")
+        else:
+            first_line_on[date] = line
+    if not problems:
+        result.rows.append((date, value))
+    return problems

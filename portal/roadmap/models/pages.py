@@ -1,0 +1,402 @@
+"""The roadmap page and the public views it routes to.
+
+``RoadmapPage`` is a routable page (https://docs.wagtail.org/en/stable/reference/contrib/routablepage.html)
+so that the timeline, the dashboard and each measure live under /roadmap/ and
+share its breadcrumb, without one Wagtail page per milestone or measure: those
+are snippets the programme team edit in one place.
+
+Every route fetches what it shows in a fixed number of queries, however many
+drivers, milestones, measures or data points there are (tests/roadmap/test_pages.py
+holds the budgets).
+"""
+
+import datetime
+import itertools
+from dataclasses import dataclass, field
+
+from django.conf import settings as django_settings
+from django.db import models
+from django.db.models import Max, Prefetch
+from django.http import Http404
+from django.utils import timezone
+from wagtail.admin.panels import FieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.fields import StreamField
+from wagtail.models import Page, Site
+from wagtail.search import index
+
+from portal.core.blocks import BodyBlock
+from portal.core.listing import ActiveFilter
+from portal.core.models import KnowledgePage
+from portal.taxonomy.models import SafetyDomain, Setting
+
+from .. import charts, spc
+from ..forms import BaselineForm, MilestoneFilterForm
+from .snippets import ChangeIdea, ChangeIdeaEvidence, Driver, Measure, Milestone, MilestoneStatusChange
+
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+SIGNAL_RULES = {
+    "shift": "shift",
+    "trend": "trend",
+    "astronomical": "astronomical point",
+    "outside-limits": "outside limits",
+    "two-of-three": "two of three near a limit",
+}
+# When two signals end on the same latest point, the one a reader must not miss comes first.
+MEANING_PRIORITY = ("concern", "improvement", "neutral")
+
+
+class RoadmapPage(RoutablePageMixin, Page):
+    """The programme's aim and how it gets there: driver diagram, milestones, measures."""
+
+    aim = models.TextField(help_text="The programme's aim in one or two sentences.")
+    target_date = models.DateField(help_text="When the programme means to have met its aim.")
+    intro = models.TextField(blank=True, help_text="A short introduction under the aim.")
+    body = StreamField(BodyBlock(), blank=True, help_text="How the programme is organised: its workstreams and plans.")
+
+    parent_page_types = ["home.HomePage"]
+    subpage_types = []
+    max_count = 1
+
+    content_panels = Page.content_panels + [
+        FieldPanel("aim"),
+        FieldPanel("target_date"),
+        FieldPanel("intro"),
+        FieldPanel("body"),
+    ]
+    search_fields = Page.search_fields + [index.SearchField("aim"), index.SearchField("body")]
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["roadmap_urls"] = {
+            name: self.sub_url(request, name) for name in ("milestones", "dashboard", "measures")
+        }
+        return context
+
+    # Routes ------------------------------------------------------------------
+
+    @path("", name="roadmap")
+    def roadmap(self, request):
+        return self.render(
+            request,
+            context_overrides={"primary_drivers": driver_diagram(), "sections": self.sections(request, "roadmap")},
+        )
+
+    @path("milestones/", name="milestones")
+    def milestones(self, request):
+        form = MilestoneFilterForm(request.GET)
+        filters = form.cleaned_filters()
+        timeline = Milestone.objects.for_timeline().select_related("workstream__lead_organisation")
+        if "workstream" in filters:
+            timeline = timeline.filter(workstream=filters["workstream"])
+        if "setting" in filters:
+            timeline = timeline.in_setting(filters["setting"])
+        if "domain" in filters:
+            timeline = timeline.in_domain(filters["domain"])
+        if "status" in filters:
+            timeline = timeline.filter(status=filters["status"])
+        timeline = list(timeline.order_by("workstream__sort_order", "workstream__title", "planned_date", "title"))
+        groups = [
+            (workstream, list(milestones))
+            for workstream, milestones in itertools.groupby(timeline, key=lambda milestone: milestone.workstream)
+        ]
+        active_filters = [
+            ActiveFilter(label=form.label_for(name, value), name=name, remove_url=_url_without(request.GET, name))
+            for name, value in filters.items()
+        ]
+        return self.render(
+            request,
+            template="roadmap/milestones.html",
+            context_overrides={
+                "form": form,
+                "active_filters": active_filters,
+                "groups": groups,
+                "milestone_count": len(timeline),
+                "quarter": quarter_summary(timezone.localdate()),
+                "breadcrumb_trail": self.breadcrumb_trail(request),
+                "sections": self.sections(request, "milestones"),
+            },
+        )
+
+    @path("dashboard/", name="dashboard")
+    def dashboard(self, request):
+        return self.render(
+            request,
+            template="roadmap/dashboard.html",
+            context_overrides={
+                "dashboard": build_dashboard(self.measure_url_prefix(request)),
+                "breadcrumb_trail": self.breadcrumb_trail(request),
+                "sections": self.sections(request, "dashboard"),
+            },
+        )
+
+    @path("measures/", name="measures")
+    def measures(self, request):
+        measures = list(
+            Measure.objects.select_related("safety_domain")
+            .prefetch_related("settings")
+            .order_by("safety_domain__sort_order", "safety_domain__name", "name")
+        )
+        prefix = self.measure_url_prefix(request)
+        by_domain = []
+        for domain, group in itertools.groupby(measures, key=lambda measure: measure.safety_domain):
+            by_domain.append((domain, [(measure, f"{prefix}{measure.slug}/") for measure in group]))
+        return self.render(
+            request,
+            template="roadmap/measure_list.html",
+            context_overrides={
+                "by_domain": by_domain,
+                "breadcrumb_trail": self.breadcrumb_trail(request),
+                "sections": self.sections(request, "measures"),
+            },
+        )
+
+    @path("measures/<slug:slug>/", name="measure")
+    def measure(self, request, slug):
+        measure = (
+            Measure.objects.select_related("safety_domain", "workstream")
+            .prefetch_related("settings", "data_points", "annotations")
+            .filter(slug=slug)
+            .first()
+        )
+        if measure is None:
+            raise Http404("No measure with that name.")
+        points = list(measure.data_points.all())
+        annotations = [(annotation.date, annotation.text) for annotation in measure.annotations.all()]
+        form = BaselineForm(request.GET if "baseline" in request.GET else None, point_count=len(points))
+        baseline = form.chosen_baseline() or measure.baseline_points or None
+        chart = build_chart(measure, points, baseline_points=baseline)
+        context = {
+            "measure": measure,
+            "form": form,
+            "point_count": len(points),
+            "chart": chart,
+            "annotations": annotations,
+            "breadcrumb_trail": self.breadcrumb_trail(request, ("Measures", self.sub_url(request, "measures"))),
+            "sections": self.sections(request, None),
+        }
+        if chart is not None:
+            context |= {
+                "baseline_used": chart.baseline_end,
+                "chart_svg": charts.chart_svg(chart, title=measure.name, unit=measure.unit, annotations=annotations),
+                "summary": charts.summary(chart),
+                "rows": charts.data_table_rows(chart),
+                "is_xmr": isinstance(chart, spc.XmRChart),
+                "centre_name": "Median" if isinstance(chart, spc.RunChart) else "Mean",
+            }
+        return self.render(request, template="roadmap/measure.html", context_overrides=context)
+
+    # Helpers for the templates ----------------------------------------------
+
+    def sub_url(self, request, name, *args):
+        return self.get_url(request) + self.reverse_subpage(name, args=args)
+
+    def measure_url_prefix(self, request):
+        """/roadmap/measures/: a measure's address is this plus its slug and a slash."""
+        return self.sub_url(request, "measures")
+
+    def sections(self, request, current):
+        """The roadmap's four views, for the contents list at the top of each."""
+        return [
+            {"label": label, "href": self.sub_url(request, name), "is_current": name == current}
+            for name, label in (
+                ("roadmap", "Aim and driver diagram"),
+                ("milestones", "Milestones"),
+                ("dashboard", "Safety dashboard"),
+                ("measures", "All measures"),
+            )
+        ]
+
+    def breadcrumb_trail(self, request, *extra):
+        """(title, url) from the home page to this page, then ``extra``: the trail of a sub-route."""
+        site = Site.find_for_request(request)
+        ancestors = self.get_ancestors(inclusive=True)
+        if site is not None:
+            ancestors = ancestors.descendant_of(site.root_page, inclusive=True)
+        return [(page.title, page.get_url(request)) for page in ancestors] + list(extra)
+
+
+# The driver diagram -----------------------------------------------------------
+
+
+def driver_diagram():
+    """Primary drivers with their secondary drivers, change ideas, workstreams and evidence."""
+    evidence = (
+        ChangeIdeaEvidence.objects.filter(page__in=KnowledgePage.objects.live().public())
+        .select_related("page")
+        .order_by("sort_order", "pk")
+    )
+    change_ideas = ChangeIdea.objects.prefetch_related("workstreams", Prefetch("evidence", queryset=evidence))
+    secondary = Driver.objects.prefetch_related(Prefetch("change_ideas", queryset=change_ideas))
+    return list(
+        Driver.objects.filter(parent__isnull=True).prefetch_related(Prefetch("secondary_drivers", queryset=secondary))
+    )
+
+
+# The milestone timeline ----------------------------------------------------------
+
+
+@dataclass
+class Quarter:
+    year: int
+    number: int
+
+    @classmethod
+    def of(cls, date):
+        return cls(date.year, (date.month - 1) // 3 + 1)
+
+    @property
+    def start(self):
+        return datetime.date(self.year, 3 * self.number - 2, 1)
+
+    @property
+    def end(self):
+        if self.number == 4:
+            return datetime.date(self.year, 12, 31)
+        return datetime.date(self.year, 3 * self.number + 1, 1) - datetime.timedelta(days=1)
+
+    def __str__(self):
+        return f"{MONTHS[3 * self.number - 3]} to {MONTHS[3 * self.number - 1]} {self.year}"
+
+
+@dataclass
+class QuarterSummary:
+    quarter: Quarter | None
+    is_current: bool
+    changes: list = field(default_factory=list)
+
+
+def quarter_summary(today):
+    """Status changes dated in this calendar quarter or, if none, in the latest quarter that had any."""
+    changes = MilestoneStatusChange.objects.select_related("milestone__workstream", "update").order_by(
+        "-date", "-sort_order", "-pk"
+    )
+    current = Quarter.of(today)
+    found = list(changes.filter(date__range=(current.start, current.end)))
+    if found:
+        return QuarterSummary(current, True, found)
+    latest = MilestoneStatusChange.objects.filter(date__lt=current.start).aggregate(latest=Max("date"))["latest"]
+    if latest is None:
+        return QuarterSummary(None, True, [])
+    earlier = Quarter.of(latest)
+    return QuarterSummary(earlier, False, list(changes.filter(date__range=(earlier.start, earlier.end))))
+
+
+def _url_without(params, name):
+    remaining = params.copy()
+    remaining.pop(name, None)
+    return f"?{remaining.urlencode()}" if remaining else "?"
+
+
+# Charts and the dashboard ----------------------------------------------------------
+
+
+def build_chart(measure, data_points, *, baseline_points=None):
+    """The measure's run chart or XmR chart, or None while it has no data."""
+    points = [spc.Point(point.date, point.value) for point in data_points]
+    if not points:
+        return None
+    baseline = baseline_points or None  # 0 means "all the points", like an empty field
+    if measure.chart_type == Measure.ChartType.XMR:
+        return spc.xmr_chart(
+            points,
+            higher_is_better=measure.higher_is_better,
+            baseline_points=baseline,
+            run_length=django_settings.PORTAL_SPC_RUN_LENGTH,
+        )
+    return spc.run_chart(points, higher_is_better=measure.higher_is_better, baseline_points=baseline)
+
+
+def latest_signal(chart):
+    """The signal reaching furthest to the right, the reader's latest news; None if there is none."""
+    if chart is None or not chart.signals:
+        return None
+    return max(
+        chart.signals,
+        key=lambda signal: (signal.indices[-1], -MEANING_PRIORITY.index(signal.meaning)),
+    )
+
+
+def signal_text(signal):
+    """'Improvement: shift', 'Concern: outside limits', 'Signal: too few runs' or 'No signal'."""
+    if signal is None:
+        return "No signal"
+    if signal.rule == "runs":
+        rule = "too few runs" if signal.direction == "too-few" else "too many runs"
+    else:
+        rule = SIGNAL_RULES.get(signal.rule, signal.rule.replace("-", " "))
+    return f"{charts.MEANING_LABELS[signal.meaning]}: {rule}"
+
+
+@dataclass
+class MeasureStatus:
+    """One measure as the dashboard shows it: its latest value and latest signal."""
+
+    measure: Measure
+    url: str
+    latest: object  # the newest DataPoint, or None
+    signal: object  # an spc.Signal, or None
+
+    @property
+    def signal_text(self):
+        return signal_text(self.signal)
+
+    @property
+    def meaning(self):
+        return self.signal.meaning if self.signal else "none"
+
+
+@dataclass
+class Dashboard:
+    settings: list
+    rows: list  # (domain, [(setting, [MeasureStatus, ...]) for each column])
+    unused_settings: list
+    measure_count: int
+
+
+def build_dashboard(measure_url_prefix):
+    """Safety domains by care settings, each cell listing its measures' latest news.
+
+    Only care settings with at least one measure become columns, so the grid
+    stays readable; the others are named under it.
+    """
+    measures = list(Measure.objects.select_related("safety_domain").prefetch_related("settings", "data_points"))
+    statuses = []
+    for measure in measures:
+        points = list(measure.data_points.all())
+        chart = build_chart(measure, points, baseline_points=measure.baseline_points)
+        status = MeasureStatus(
+            measure, f"{measure_url_prefix}{measure.slug}/", points[-1] if points else None, latest_signal(chart)
+        )
+        statuses.append(status)
+
+    all_settings = list(Setting.objects.all())
+    used = {setting.pk for measure in measures for setting in measure.settings.all()}
+    columns = [setting for setting in all_settings if setting.pk in used]
+    cells = {}
+    for status in statuses:
+        for setting in status.measure.settings.all():
+            cells.setdefault((status.measure.safety_domain_id, setting.pk), []).append(status)
+    rows = [
+        (domain, [(setting, cells.get((domain.pk, setting.pk), [])) for setting in columns])
+        for domain in SafetyDomain.objects.all()
+    ]
+    return Dashboard(
+        settings=columns,
+        rows=rows,
+        unused_settings=[setting for setting in all_settings if setting.pk not in used],
+        measure_count=len(measures),
+    )

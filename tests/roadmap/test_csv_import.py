@@ -1,0 +1,232 @@
+"""Uploading a measure's data points as CSV: every problem named by line, all or nothing."""
+
+import datetime
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.files.uploadedfile import SimpleUploadedFile
+from wagtail.models import ModelLogEntry
+
+from portal.roadmap.csv_import import MAX_UPLOAD_BYTES, parse_data_points
+from portal.roadmap.factories import MeasureFactory
+from portal.roadmap.views import upload_url
+
+D = datetime.date
+
+
+def errors_in(text):
+    parsed = parse_data_points(text.encode() if isinstance(text, str) else text)
+    assert parsed.rows == [] or not parsed.errors
+    return parsed.errors
+
+
+# Reading the file (no database) -------------------------------------------------------------
+
+
+def test_a_good_file_gives_its_rows_in_order():
+    parsed = parse_data_points(b"date,value\r\n2024-01-01,12.5\r\n2024-02-01,-3\r\n2024-03-01, 7 \r\n\r\n")
+    assert parsed.ok
+    assert parsed.rows == [(D(2024, 1, 1), 12.5), (D(2024, 2, 1), -3.0), (D(2024, 3, 1), 7.0)]
+
+
+def test_the_header_may_differ_in_case_and_carry_excels_byte_order_mark():
+    parsed = parse_data_points("\ufeffDate, Value\n2024-01-01,1\n".encode())
+    assert parsed.rows == [(D(2024, 1, 1), 1.0)]
+
+
+@pytest.mark.parametrize(
+    "row, message",
+    [
+        ("2024-02-01,", "Missing value."),
+        ("2024-02-01", "Missing value."),
+        (",4", "Missing date."),
+        ("01/02/2024,4", "‘01/02/2024’ is not a date written as YYYY-MM-DD, for example 2024-03-01."),
+        ("2024-02-30,4", "‘2024-02-30’ is not a real date."),
+        ("2024-02-01,four", "‘four’ is not a number."),
+        ('2024-02-01,"1,234"', "‘1,234’ is not a number. Leave out thousands separators."),
+        ("2024-02-01,nan", "‘nan’ is not a number that can be charted."),
+        (
+            "2024-02-01,4,extra",
+            "This line has 3 columns; it should have 2, the date and the value. "
+            "Remove the extra columns (or the comma at the end of the line).",
+        ),
+        ("2024-01-01,9", "2024-01-01 appears more than once: it is also on line 2."),
+    ],
+)
+def test_each_bad_row_is_reported_with_its_line_number_and_reason(row, message):
+    assert errors_in(f"date,value\n2024-01-01,3\n\n{row}\n2024-03-01,5\n") == [(4, message)]
+
+
+def test_every_problem_in_the_file_is_reported_at_once():
+    text = "date,value\n2024-01-01,x\n2024-13-01,\n2024-01-01,2,3\n"
+    assert errors_in(text) == [
+        (2, "‘x’ is not a number."),
+        (3, "‘2024-13-01’ is not a real date."),
+        (3, "Missing value."),
+        (
+            4,
+            "This line has 3 columns; it should have 2, the date and the value. "
+            "Remove the extra columns (or the comma at the end of the line).",
+        ),
+        (4, "2024-01-01 appears more than once: it is also on line 2."),
+    ]
+
+
+@pytest.mark.parametrize(
+    "content, error",
+    [
+        (b"", (None, "The file is empty. It needs the header date,value and then one line for each date.")),
+        (b"\n \n", (None, "The file is empty. It needs the header date,value and then one line for each date.")),
+        (b"date,value\n", (None, "The file has the header date,value but no data under it.")),
+        (
+            b"2024-01-01,3\n2024-02-01,4\n",
+            (1, "The first line must be the header date,value, but it looks like data. Add the header line above it."),
+        ),
+        (b"month,count\n2024-01-01,3\n", (1, "The first line must be the header date,value, not ‘month,count’.")),
+        (
+            b"date,value\n2024-01-01,3\n2024-02-01,4\n" + "2024-03-01,café\n".encode("latin-1"),
+            (
+                None,
+                "The file is not UTF-8 text (the first character that is not is on line 4). "
+                "Save it again as 'CSV UTF-8' (in Excel: File, Save a copy, CSV UTF-8) and upload that.",
+            ),
+        ),
+        (
+            b"date,value\n" + b"2024-01-01,1\n" * (MAX_UPLOAD_BYTES // 13),
+            (None, "The file is larger than the limit of 1.0\xa0MB. Split it into smaller files and upload each."),
+        ),
+    ],
+)
+def test_problems_with_the_whole_file_are_reported(content, error):
+    assert errors_in(content) == [error]
+
+
+def test_a_line_that_is_not_csv_is_reported():
+    assert errors_in(b'date,value\n2024-01-01,1\n2024-02-01,"2"3\n') == [
+        (3, "This line cannot be read as CSV (',' expected after '\"')."),
+    ]
+
+
+def test_unprintable_characters_are_shown_as_replacement_marks():
+    assert errors_in(b"date,value\n2024-01-01,1\x00\n") == [(2, "‘1\ufffd’ is not a number.")]
+
+
+# The admin view -------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def measure(db):
+    return MeasureFactory(name="Falls in care homes", data_points=[(D(2024, 1, 1), 1), (D(2024, 2, 1), 2)])
+
+
+@pytest.fixture
+def superuser(django_user_model):
+    return django_user_model.objects.create_superuser("admin", "admin@example.org", "pw")
+
+
+@pytest.fixture
+def moderator(django_user_model):
+    user = django_user_model.objects.create_user("editor", password="pw")
+    user.groups.add(Group.objects.get(name="Moderators"))
+    return user
+
+
+def csv_file(text, name="falls.csv"):
+    return SimpleUploadedFile(name, text.encode() if isinstance(text, str) else text, content_type="text/csv")
+
+
+def values(measure):
+    return {point.date: point.value for point in measure.data_points.all()}
+
+
+def test_upload_adds_new_dates_replaces_existing_ones_and_says_how_many(client, superuser, measure):
+    client.force_login(superuser)
+    form = client.get(upload_url(measure))
+    assert form.status_code == 200
+    assert "Falls in care homes" in form.content.decode()
+    response = client.post(
+        upload_url(measure), {"file": csv_file("date,value\n2024-02-01,20\n2024-03-01,3\n2024-04-01,4\n")}, follow=True
+    )
+    assert response.redirect_chain[-1][0].endswith(f"/admin/snippets/roadmap/measure/edit/{measure.pk}/")
+    assert "Uploaded falls.csv to ‘Falls in care homes’: 2 data points added and 1 replaced." in (
+        response.content.decode()
+    )
+    assert values(measure) == {D(2024, 1, 1): 1, D(2024, 2, 1): 20, D(2024, 3, 1): 3, D(2024, 4, 1): 4}
+    entry = ModelLogEntry.objects.get(action="roadmap.upload_data_points")
+    assert entry.user == superuser
+    assert entry.object_id == str(measure.pk)
+    assert entry.data == {"file": "falls.csv", "added": 2, "replaced": 1}
+    assert entry.message == "Uploaded falls.csv: 2 added, 1 replaced"
+
+
+def test_a_file_with_any_bad_row_saves_nothing_and_lists_every_problem(client, superuser, measure):
+    client.force_login(superuser)
+    response = client.post(
+        upload_url(measure), {"file": csv_file("date,value\n2024-02-01,20\n2024-03-01,three\n2024-04-01\n")}
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "The file was not uploaded: 2 problems to fix" in html
+    assert "Line 3: ‘three’ is not a number." in html
+    assert "Line 4: Missing value." in html
+    assert "Nothing was saved" in html
+    assert values(measure) == {D(2024, 1, 1): 1, D(2024, 2, 1): 2}
+    assert not ModelLogEntry.objects.filter(action="roadmap.upload_data_points").exists()
+
+
+def test_hostile_text_in_a_file_is_shown_as_text(client, superuser, measure):
+    client.force_login(superuser)
+    html = client.post(upload_url(measure), {"file": csv_file("date,value\n2024-02-01,<b>x</b>\n")}).content.decode()
+    assert "‘&lt;b&gt;x&lt;/b&gt;’ is not a number." in html
+
+
+def test_the_upload_needs_a_file(client, superuser, measure):
+    client.force_login(superuser)
+    response = client.post(upload_url(measure), {})
+    assert response.status_code == 200
+    assert "This field is required." in response.content.decode()
+
+
+def test_anonymous_visitors_are_sent_to_log_in(client, measure):
+    response = client.get(upload_url(measure))
+    assert response.status_code == 302
+    assert response["Location"].startswith("/admin/login/")
+
+
+@pytest.fixture
+def member(django_user_model):
+    return django_user_model.objects.create_user("carehome", password="pw")
+
+
+def test_a_member_without_permission_to_change_measures_is_turned_away(client, member, measure):
+    Group.objects.get(name="Editors").user_set.add(member)  # admin access, but no roadmap permissions
+    client.force_login(member)
+    for response in (
+        client.get(upload_url(measure)),
+        client.post(upload_url(measure), {"file": csv_file("date,value\n2024-05-01,5\n")}),
+    ):
+        assert response.status_code == 302
+        assert response["Location"] == "/admin/"
+    assert values(measure) == {D(2024, 1, 1): 1, D(2024, 2, 1): 2}
+
+
+def test_the_programme_team_can_upload_data(client, moderator, measure):
+    # Moderators (the programme team) are granted the roadmap permissions by a migration.
+    client.force_login(moderator)
+    response = client.post(upload_url(measure), {"file": csv_file("date,value\n2024-05-01,5\n")}, follow=True)
+    assert "1 data point added and 0 replaced." in response.content.decode()
+    assert values(measure)[D(2024, 5, 1)] == 5
+
+
+def test_an_unknown_measure_is_not_found(client, superuser, db):
+    client.force_login(superuser)
+    assert client.get("/admin/roadmap/measures/999999/upload/").status_code == 404
+
+
+def test_the_measure_listing_and_edit_view_offer_the_upload(client, superuser, measure):
+    client.force_login(superuser)
+    listing = client.get("/admin/snippets/roadmap/measure/").content.decode()
+    assert f'href="{upload_url(measure)}"' in listing
+    edit = client.get(f"/admin/snippets/roadmap/measure/edit/{measure.pk}/").content.decode()
+    assert f'href="{upload_url(measure)}"' in edit
+    assert "Upload data points (CSV)" in edit
