@@ -14,7 +14,7 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	@touch $@
 
-.PHONY: help install run demo test lint format clean
+.PHONY: help install run demo test lint format bench-search clean
 
 help: ## Show this list of commands
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-10s %s\n", $$1, $$2}'
@@ -39,6 +39,9 @@ lint: install ## Check code style with ruff
 format: install ## Reformat code and fix what ruff can
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
+
+bench-search: install ## Time the search service against the raw backend at 10,000 pages (minutes; not a test)
+	$(PY) -m bench.search --sizes 10000 --repeat 20 --budget 600
 
 clean: ## Remove the virtualenv, the local database and uploaded media
 	rm -rf $(VENV) db.sqlite3 media staticfiles
