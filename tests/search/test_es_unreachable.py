@@ -7,12 +7,13 @@ here pretends to be a server.
 
 import logging
 import time
+from unittest import mock
 
 import pytest
 from django.apps import apps
 from django.core.management import call_command, execute_from_command_line
 from django.core.management.base import CommandError
-from django.db import transaction
+from django.db import connections, transaction
 from wagtail.models import PageViewRestriction
 from wagtail.signals import page_published
 
@@ -198,10 +199,13 @@ def test_the_app_connects_the_index_handlers_only_when_elasticsearch_url_is_set(
 
 def run(*argv):
     """Run a command as ``manage.py`` does, returning its exit code."""
-    try:
-        execute_from_command_line(["manage.py", *argv])
-    except SystemExit as exit_:
-        return exit_.code
+    # run_from_argv closes every database connection when the command ends,
+    # which on PostgreSQL would close the test's own transaction under it.
+    with mock.patch.object(connections, "close_all"):
+        try:
+            execute_from_command_line(["manage.py", *argv])
+        except SystemExit as exit_:
+            return exit_.code
     return 0
 
 
