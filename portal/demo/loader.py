@@ -6,6 +6,7 @@ changes nothing and duplicates nothing.
 """
 
 import datetime
+import io
 import sys
 import tomllib
 from dataclasses import dataclass, field
@@ -201,7 +202,7 @@ class DemoLoader:
         if image is None:
             data = illustration_png(spec["motif"], spec["colour"])
             image = Image(title=title, description=spec["alt"][:255])
-            image.file = ImageFile(_named_bytes(data, f"{row['slug']}.png"), name=f"{row['slug']}.png")
+            image.file = ImageFile(io.BytesIO(data), name=f"{row['slug']}.png")
             image.save()
         return image, spec["alt"]
 
@@ -464,11 +465,3 @@ class DemoLoader:
             user.groups.set(Group.objects.filter(name__in=groups))
             made.append((username, password, role))
         return made
-
-
-def _named_bytes(data, name):
-    import io
-
-    buffer = io.BytesIO(data)
-    buffer.name = name
-    return buffer

@@ -11,11 +11,6 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.search import index
 
 
-class VocabularyQuerySet(models.QuerySet):
-    def by_slugs(self, slugs):
-        return self.filter(slug__in=[s for s in slugs if s])
-
-
 class Vocabulary(index.Indexed, models.Model):
     name = models.CharField(max_length=100, unique=True, help_text="The name people see on pages and filters.")
     slug = models.SlugField(
@@ -25,8 +20,6 @@ class Vocabulary(index.Indexed, models.Model):
     )
     description = models.TextField(blank=True, help_text="One or two sentences shown at the top of its browse page.")
     sort_order = models.PositiveSmallIntegerField(default=0, help_text="Lower numbers are listed first.")
-
-    objects = VocabularyQuerySet.as_manager()
 
     search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
 
