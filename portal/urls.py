@@ -13,6 +13,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("search/", include("search.urls")),
     path("feeds/", include("portal.feeds_urls")),
+    path("accounts/", include("allauth.urls")),
     path("", include("portal.taxonomy.urls")),
     path("api/v2/", api_router.urls),
 ]

@@ -36,6 +36,8 @@ INSTALLED_APPS = [
     "portal.home",
     "portal.updates",
     "portal.roadmap",
+    "portal.members",
+    "portal.comments",
     "learning",
     "casestudies",
     "search",
@@ -67,6 +69,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "allauth",
+    "allauth.account",
 ]
 
 MIDDLEWARE = [
@@ -79,6 +83,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -192,3 +197,18 @@ WAGTAILAPI_LIMIT_MAX = 100
 # XmR charts: how many points in a row on one side of the mean make a shift
 # (NHS 'Making Data Count' uses 7; some guides use 6).
 PORTAL_SPC_RUN_LENGTH = 7
+
+# Sign-in throttling (django-allauth) counts attempts in the default cache.
+# Local memory is per process: right for development and tests; a
+# multi-process production server needs a shared cache (Redis), which the
+# performance work adds.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Member accounts (django-allauth): sign in with email, verified before first
+# sign-in. Tuned further in portal/members.
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "/"
