@@ -97,7 +97,10 @@ def test_hiding_removes_it_from_the_page_and_restoring_brings_it_back(client, co
     assert "Our night staff found this hard." in client.get(note.url).content.decode()
 
     entries = ModelLogEntry.objects.for_instance(comment).order_by("timestamp", "pk")
-    assert [(e.action, e.user_id) for e in entries] == [("comments.hide", moderator.pk), ("comments.restore", moderator.pk)]
+    assert [(e.action, e.user_id) for e in entries] == [
+        ("comments.hide", moderator.pk),
+        ("comments.restore", moderator.pk),
+    ]
     assert entries[0].data == {"reason": "Names a resident"}
     history = client.get(reverse("member_comments:history", args=[comment.pk])).content.decode()
     assert "Comment hidden from the page" in history

@@ -182,9 +182,11 @@ def test_a_failed_send_is_retried_next_run_without_resending_to_the_others(learn
             raise ConnectionRefusedError("mail server down")
         return real_send(message, *args, **kwargs)
 
-    with mock.patch.object(mail.EmailMultiAlternatives, "send", fail_for_second):
-        with pytest.raises(CommandError, match="1 digest"):
-            send()
+    with (
+        mock.patch.object(mail.EmailMultiAlternatives, "send", fail_for_second),
+        pytest.raises(CommandError, match="1 digest"),
+    ):
+        send()
     assert [message.to for message in mail.outbox] == [["first@example.org"]]
     assert MemberProfile.objects.get(user__email="second@example.org").last_digest_at is None
 
