@@ -10,8 +10,6 @@ comments inside the page editor; the related names here are chosen so the two
 never clash.
 """
 
-from datetime import timedelta
-
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
@@ -47,9 +45,6 @@ class CommentQuerySet(models.QuerySet):
 
     def by_author_since(self, user, since):
         return self.filter(author=user, created_at__gte=since)
-
-    def posted_in_last_hour(self, user):
-        return self.by_author_since(user, timezone.now() - timedelta(hours=1)).count()
 
     def with_report_count(self):
         return self.annotate(report_count=Count("reports", distinct=True))
