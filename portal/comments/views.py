@@ -29,6 +29,7 @@ from .notifications import notify_page_owner
 # comments, so the limit holds across server processes). Override with
 # PORTAL_COMMENTS_PER_HOUR.
 DEFAULT_COMMENTS_PER_HOUR = 20
+DUPLICATE_WINDOW = timedelta(minutes=2)
 
 
 def comments_per_hour():
@@ -80,8 +81,17 @@ def add_comment(request, page_id):
                 "Please try again later: your comment is still here for you to post.",
             )
         else:
-            comment = Comment.objects.create(page=page, author=request.user, body=form.cleaned_data["body"])
-            notify_page_owner(comment, page)
+            body = form.cleaned_data["body"]
+            # A double tap on "Post comment" sends the same text twice; the
+            # second time, show the comment already posted instead of a copy.
+            comment = (
+                Comment.objects.by_author_since(request.user, timezone.now() - DUPLICATE_WINDOW)
+                .filter(page=page, body=body)
+                .first()
+            )
+            if comment is None:
+                comment = Comment.objects.create(page=page, author=request.user, body=body)
+                notify_page_owner(comment, page)
             messages.success(request, "Your comment has been posted.")
             return redirect(f"{page.url}#comment-{comment.pk}")
 

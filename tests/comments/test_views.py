@@ -4,6 +4,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.core import mail
 from django.urls import reverse
+from wagtail.models import PageViewRestriction
 
 from casestudies.factories import CaseStudyPageFactory
 from learning.factories import PeerVisitReportPageFactory
@@ -61,6 +62,23 @@ def test_case_studies_and_peer_visit_reports_take_comments(
     client.post(add_url(page), {"body": "Useful, thank you."})
     assert Comment.objects.get().page_id == page.pk
     assert "Useful, thank you." in client.get(page.url).content.decode()
+
+
+def test_a_double_submit_posts_the_comment_once(client, note, member):
+    client.force_login(member)
+    first = client.post(add_url(note), {"body": "Same words twice."})
+    second = client.post(add_url(note), {"body": "Same words twice."})
+    comment = Comment.objects.get()
+    assert first["Location"] == second["Location"] == f"{note.url}#comment-{comment.pk}"
+    assert len(mail.outbox) == 1
+
+
+def test_a_page_the_member_cannot_see_takes_no_comments_from_them(client, note, member):
+    restriction = PageViewRestriction.objects.create(page=note, restriction_type=PageViewRestriction.GROUPS)
+    restriction.groups.set([Group.objects.get(name=MODERATORS_GROUP)])
+    client.force_login(member)
+    assert client.post(add_url(note), {"body": "Hello"}).status_code == 404
+    assert not Comment.objects.exists()
 
 
 def test_updates_take_no_comments(client, member, update_index):
