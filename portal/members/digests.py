@@ -84,19 +84,24 @@ def window_start(profile, cutoff):
     return earliest
 
 
-def hidden_from_members(queryset):
-    """Leave out pages members cannot open: behind a password, or only for groups members are not in."""
-    for restriction in PageViewRestriction.objects.select_related("page").prefetch_related("groups"):
-        if restriction.restriction_type == PageViewRestriction.PASSWORD or (
+def pages_members_cannot_open():
+    """Pages behind a password, or only for groups members are not in (with everything below them)."""
+    return [
+        restriction.page
+        for restriction in PageViewRestriction.objects.select_related("page").prefetch_related("groups")
+        if restriction.restriction_type == PageViewRestriction.PASSWORD
+        or (
             restriction.restriction_type == PageViewRestriction.GROUPS
             and MEMBERS_GROUP not in {group.name for group in restriction.groups.all()}
-        ):
-            queryset = queryset.not_descendant_of(restriction.page, inclusive=True)
-    return queryset
+        )
+    ]
 
 
-def pages_for(profile, since, until):
-    """Live knowledge pages first published in (since, until] in the member's followed settings or domains."""
+def pages_for(profile, since, until, closed=None):
+    """Live knowledge pages first published in (since, until] in the member's followed settings or domains.
+
+    ``closed`` is ``pages_members_cannot_open()``, worked out once per run by the caller.
+    """
     followed = Q(settings__in=profile.followed_settings.all()) | Q(safety_domains__in=profile.followed_domains.all())
     pages = (
         KnowledgePage.objects.live()
@@ -104,7 +109,9 @@ def pages_for(profile, since, until):
         .distinct()
         .order_by("-first_published_at", "-pk")
     )
-    return list(hidden_from_members(pages))
+    for page in pages_members_cannot_open() if closed is None else closed:
+        pages = pages.not_descendant_of(page, inclusive=True)
+    return list(pages)
 
 
 @dataclass
@@ -164,10 +171,11 @@ def send_all(now=None, dry_run=False, report=None):
     cutoff = now or timezone.now()
     result = RunResult(cutoff=cutoff)
     root_url = site_root_url()
+    closed = pages_members_cannot_open()
     profiles = MemberProfile.objects.wanting_digest().exclude(user__email="").select_related("user").order_by("pk")
     for profile in profiles:
         result.recipients += 1
-        pages = pages_for(profile, window_start(profile, cutoff), cutoff)
+        pages = pages_for(profile, window_start(profile, cutoff), cutoff, closed)
         if not pages:
             result.nothing_new += 1
             outcome = "nothing new"
