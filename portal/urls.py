@@ -14,6 +14,8 @@ urlpatterns = [
     path("search/", include("search.urls")),
     path("feeds/", include("portal.feeds_urls")),
     path("accounts/", include("allauth.urls")),
+    path("comments/", include("portal.comments.urls")),
+    path("digests/", include("portal.members.digest_urls")),
     path("", include("portal.taxonomy.urls")),
     path("api/v2/", api_router.urls),
 ]

@@ -1,0 +1,123 @@
+"""Posting and reporting comments from the public site.
+
+The comment form sits at the foot of each commentable page and posts here.
+When it is valid the member goes back to their comment on the page; when it
+is not (empty, too long, or over the hourly limit), this view shows an "Add a
+comment" page with the message next to the box and everything they typed
+still in it, so that nothing is lost.
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+from wagtail.models import Page
+
+from portal.members.access import is_member
+from portal.members.models import MemberProfile
+
+from .forms import CommentForm, ReportForm
+from .models import Comment, CommentReport, takes_comments
+from .notifications import notify_page_owner
+
+# At most this many comments per member per hour (counted from stored
+# comments, so the limit holds across server processes). Override with
+# PORTAL_COMMENTS_PER_HOUR.
+DEFAULT_COMMENTS_PER_HOUR = 20
+DUPLICATE_WINDOW = timedelta(minutes=2)
+
+
+def comments_per_hour():
+    return getattr(settings, "PORTAL_COMMENTS_PER_HOUR", DEFAULT_COMMENTS_PER_HOUR)
+
+
+def commentable_page(request, page_id):
+    """The live page a request may comment on, or 404.
+
+    A page behind a view restriction the visitor does not pass is treated as
+    missing, the same as Wagtail's own page serving does.
+    """
+    page = get_object_or_404(Page.objects.live().specific(), pk=page_id)
+    if not takes_comments(page):
+        raise Http404("This page does not take comments.")
+    for restriction in page.get_view_restrictions():
+        if not restriction.accept_request(request):
+            raise Http404("This page is not available.")
+    return page
+
+
+def waiting_for_approval(user):
+    """Whether a signed-in user has asked to join and is still waiting."""
+    profile = getattr(user, "member_profile", None) if user.is_authenticated else None
+    return profile is not None and profile.status == MemberProfile.Status.PENDING
+
+
+def _not_a_member(request, page):
+    context = {"commented_page": page, "waiting": waiting_for_approval(request.user)}
+    return render(request, "comments/not_allowed.html", context, status=403)
+
+
+@require_http_methods(["GET", "POST"])
+def add_comment(request, page_id):
+    page = commentable_page(request, page_id)
+    if not request.user.is_authenticated:
+        return redirect_to_login(page.url + "#comments")
+    if not is_member(request.user):
+        return _not_a_member(request, page)
+
+    form = CommentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        limit = comments_per_hour()
+        since = timezone.now() - timedelta(hours=1)
+        if Comment.objects.by_author_since(request.user, since).count() >= limit:
+            form.add_error(
+                "body",
+                f"You have posted {limit} comments in the last hour, which is the most we allow. "
+                "Please try again later: your comment is still here for you to post.",
+            )
+        else:
+            body = form.cleaned_data["body"]
+            # A double tap on "Post comment" sends the same text twice; the
+            # second time, show the comment already posted instead of a copy.
+            comment = (
+                Comment.objects.by_author_since(request.user, timezone.now() - DUPLICATE_WINDOW)
+                .filter(page=page, body=body)
+                .first()
+            )
+            if comment is None:
+                comment = Comment.objects.create(page=page, author=request.user, body=body)
+                notify_page_owner(comment, page)
+            messages.success(request, "Your comment has been posted.")
+            return redirect(f"{page.url}#comment-{comment.pk}")
+
+    return render(request, "comments/add_comment.html", {"commented_page": page, "form": form})
+
+
+def _reportable_comment(request, comment_id):
+    comment = get_object_or_404(Comment.objects.visible().select_related("author"), pk=comment_id)
+    return comment, commentable_page(request, comment.page_id)
+
+
+@require_http_methods(["GET", "POST"])
+def report_comment(request, comment_id):
+    comment, page = _reportable_comment(request, comment_id)
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if not is_member(request.user):
+        return _not_a_member(request, page)
+
+    form = ReportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        # One report per member per comment: a second report (a double
+        # click, or a change of heart) keeps the first.
+        CommentReport.objects.get_or_create(
+            comment=comment, reporter=request.user, defaults={"reason": form.cleaned_data["reason"]}
+        )
+        return render(request, "comments/reported.html", {"commented_page": page, "comment": comment})
+
+    return render(request, "comments/report_comment.html", {"commented_page": page, "comment": comment, "form": form})

@@ -1,0 +1,117 @@
+"""The comments section at the foot of a page: what a reader sees, and what it costs."""
+
+import pytest
+from django.core.exceptions import ObjectDoesNotExist
+
+from portal.comments.factories import CommentFactory
+from portal.members.factories import MemberFactory, UserFactory
+from tests.helpers import count_queries
+
+pytestmark = pytest.mark.django_db
+
+
+def test_comments_show_oldest_first_with_name_and_organisation_but_no_email(client, note, member):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    now = timezone.now()
+    CommentFactory(page=note, author=member, body="Second, posted later.", created_at=now)
+    CommentFactory(
+        page=note,
+        author=MemberFactory(user__first_name="Ines", user__last_name="Duarte", organisation__name="Brookside Surgery"),
+        body="First, posted earlier.",
+        created_at=now - timedelta(days=1),
+    )
+    html = client.get(note.url).content.decode()
+
+    assert "Comments (2)" in html
+    assert html.index("First, posted earlier.") < html.index("Second, posted later.")
+    assert "Ines Duarte, Brookside Surgery" in html
+    assert "Tomasz Nowak, Larchfield Care Home" in html
+    assert "tomasz.nowak@example.org" not in html
+    assert "@example.org" not in html
+
+
+def test_a_member_with_a_requested_organisation_shows_that_name(client, note):
+    writer = MemberFactory(
+        user__first_name="Ola", user__last_name="Bakare", organisation=None, requested_organisation="Ivy Court Home"
+    )
+    CommentFactory(page=note, author=writer)
+    assert "Ola Bakare, Ivy Court Home" in client.get(note.url).content.decode()
+
+
+def test_an_author_without_a_profile_or_name_is_shown_without_either(client, note):
+    admin = UserFactory(first_name="", last_name="", email="root@example.org", is_superuser=True)
+    with pytest.raises(ObjectDoesNotExist):
+        admin.member_profile  # noqa: B018 - the case under test: no profile at all
+    CommentFactory(page=note, author=admin, body="From the programme team.")
+    html = client.get(note.url).content.decode()
+    assert "A community member</h3>" in html
+    assert "root@example.org" not in html
+
+
+def test_comment_text_is_escaped_with_line_breaks_kept(client, note, member):
+    CommentFactory(
+        page=note,
+        author=member,
+        body='<script>alert("x")</script>\n<img src=x onerror="alert(1)">\n<a href="javascript:alert(1)">link</a>',
+    )
+    html = client.get(note.url).content.decode()
+    assert "<script>alert" not in html
+    assert "<img src=x" not in html
+    assert '<a href="javascript:' not in html
+    assert (
+        "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;<br>"
+        "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;<br>"
+        "&lt;a href=&quot;javascript:alert(1)&quot;&gt;link&lt;/a&gt;"
+    ) in html
+
+
+def test_a_hostile_name_and_organisation_are_escaped(client, note):
+    writer = MemberFactory(
+        user__first_name="<b onmouseover=alert(1)>Eve", user__last_name="", organisation__name="<i>Evil</i> Ltd"
+    )
+    CommentFactory(page=note, author=writer)
+    html = client.get(note.url).content.decode()
+    assert "<b onmouseover" not in html and "<i>Evil</i>" not in html
+    assert "&lt;b onmouseover=alert(1)&gt;Eve, &lt;i&gt;Evil&lt;/i&gt; Ltd" in html
+
+
+def test_hidden_comments_are_not_shown(client, note, member):
+    CommentFactory(page=note, author=member, body="Shown to all.")
+    CommentFactory(page=note, author=member, body="Hidden by a moderator.", is_hidden=True)
+    html = client.get(note.url).content.decode()
+    assert "Shown to all." in html
+    assert "Hidden by a moderator." not in html
+    assert "Comments (1)" in html
+
+
+def test_a_page_with_no_comments_says_so(client, note):
+    assert "No comments yet." in client.get(note.url).content.decode()
+
+
+def test_the_comment_form_shows_only_for_members(client, note, member):
+    assert "<textarea" not in client.get(note.url).content.decode()
+    client.force_login(member)
+    html = client.get(note.url).content.decode()
+    assert '<label class="nhsuk-label" for="id_body">Your comment</label>' in html
+    assert f'action="/comments/{note.pk}/add/"' in html
+
+
+@pytest.mark.parametrize("signed_in", [False, True], ids=["anonymous", "member"])
+def test_the_query_count_is_the_same_for_1_and_50_comments(client, note, member, signed_in):
+    if signed_in:
+        client.force_login(member)
+    CommentFactory(page=note, author=MemberFactory())
+    count_queries(client, note.url)  # warm the site and settings caches
+    with_one = count_queries(client, note.url)
+
+    for _ in range(49):
+        CommentFactory(page=note, author=MemberFactory())
+    with_fifty = count_queries(client, note.url)
+    html = client.get(note.url).content.decode()
+
+    assert "Comments (50)" in html
+    assert with_one == with_fifty
+    assert with_fifty <= 30

@@ -1,0 +1,289 @@
+"""Posting and reporting comments from the public site: who may, and what they see."""
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core import mail
+from django.urls import reverse
+from wagtail.models import PageViewRestriction
+
+from casestudies.factories import CaseStudyPageFactory
+from learning.factories import PeerVisitReportPageFactory
+from portal.comments.factories import CommentFactory
+from portal.comments.models import Comment, CommentReport
+from portal.members.access import MODERATORS_GROUP
+from portal.members.factories import MemberFactory, ModeratorFactory, PendingMemberFactory, UserFactory
+from portal.updates.factories import UpdatePageFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def add_url(page):
+    return reverse("comments:add", args=[page.pk])
+
+
+def report_url(comment):
+    return reverse("comments:report", args=[comment.pk])
+
+
+# Posting -------------------------------------------------------------------
+
+
+def test_a_member_posts_a_comment_and_lands_on_it(client, note, member):
+    client.force_login(member)
+    response = client.post(add_url(note), {"body": "  We tried this in our home too.\nIt helped at night.  "})
+
+    comment = Comment.objects.get()
+    assert (comment.page_id, comment.author, comment.body) == (
+        note.pk,
+        member,
+        "We tried this in our home too.\nIt helped at night.",
+    )
+    assert response.status_code == 302
+    assert response["Location"] == f"{note.url}#comment-{comment.pk}"
+
+    page = client.get(note.url).content.decode()
+    assert "Your comment has been posted." in page
+    assert "We tried this in our home too.<br>It helped at night." in page
+
+
+@pytest.mark.parametrize(
+    "make_page",
+    [
+        lambda index, cs, pv: CaseStudyPageFactory(parent=cs),
+        lambda index, cs, pv: PeerVisitReportPageFactory(parent=pv),
+    ],
+    ids=["case study", "peer-visit report"],
+)
+def test_case_studies_and_peer_visit_reports_take_comments(
+    client, member, make_page, learning_index, case_study_index, peer_visit_index
+):
+    page = make_page(learning_index, case_study_index, peer_visit_index)
+    client.force_login(member)
+    client.post(add_url(page), {"body": "Useful, thank you."})
+    assert Comment.objects.get().page_id == page.pk
+    assert "Useful, thank you." in client.get(page.url).content.decode()
+
+
+def test_a_double_submit_posts_the_comment_once(client, note, member):
+    client.force_login(member)
+    first = client.post(add_url(note), {"body": "Same words twice."})
+    second = client.post(add_url(note), {"body": "Same words twice."})
+    comment = Comment.objects.get()
+    assert first["Location"] == second["Location"] == f"{note.url}#comment-{comment.pk}"
+    assert len(mail.outbox) == 1
+
+
+def test_a_page_the_member_cannot_see_takes_no_comments_from_them(client, note, member):
+    restriction = PageViewRestriction.objects.create(page=note, restriction_type=PageViewRestriction.GROUPS)
+    restriction.groups.set([Group.objects.get(name=MODERATORS_GROUP)])
+    client.force_login(member)
+    assert client.post(add_url(note), {"body": "Hello"}).status_code == 404
+    assert not Comment.objects.exists()
+
+
+def test_updates_take_no_comments(client, member, update_index):
+    update = UpdatePageFactory(parent=update_index)
+    client.force_login(member)
+    assert client.post(add_url(update), {"body": "Hello"}).status_code == 404
+    assert not Comment.objects.exists()
+    assert 'id="comments"' not in client.get(update.url).content.decode()
+
+
+def test_a_draft_page_takes_no_comments(client, member, learning_index):
+    from learning.factories import LearningNotePageFactory
+
+    draft = LearningNotePageFactory(parent=learning_index, live=False)
+    client.force_login(member)
+    assert client.post(add_url(draft), {"body": "Hello"}).status_code == 404
+    assert not Comment.objects.exists()
+
+
+def test_an_anonymous_visitor_is_sent_to_sign_in_and_nothing_is_saved(client, note):
+    response = client.post(add_url(note), {"body": "Hello"})
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_login") + "?next=")
+    assert not Comment.objects.exists()
+
+    page = client.get(note.url).content.decode()
+    assert "Sign in to comment" in page
+    assert f'href="{reverse("account_login")}?next={note.url}%23comments"' in page
+    assert "<textarea" not in page
+
+
+def test_a_member_waiting_for_approval_is_told_so_and_cannot_post(client, note):
+    client.force_login(PendingMemberFactory())
+    response = client.post(add_url(note), {"body": "Hello"})
+    assert response.status_code == 403
+    assert "Your account is waiting for approval" in response.content.decode()
+    assert not Comment.objects.exists()
+
+    page = client.get(note.url).content.decode()
+    assert "Your account is waiting for approval by the programme team" in page
+    assert "<textarea" not in page
+
+
+def test_a_signed_in_user_without_membership_cannot_post(client, note):
+    client.force_login(UserFactory())
+    response = client.post(add_url(note), {"body": "Hello"})
+    assert response.status_code == 403
+    assert "open to approved members" in response.content.decode()
+    assert "Only approved community members can comment." in client.get(note.url).content.decode()
+    assert not Comment.objects.exists()
+
+
+@pytest.mark.parametrize("make_user", [ModeratorFactory, lambda: UserFactory(is_superuser=True)], ids=["mod", "admin"])
+def test_moderators_and_admins_may_comment(client, note, make_user):
+    client.force_login(make_user())
+    client.post(add_url(note), {"body": "From the programme team."})
+    assert Comment.objects.get().body == "From the programme team."
+
+
+# Bad input keeps what was typed ------------------------------------------------
+
+
+def test_an_empty_comment_shows_the_message_next_to_the_box(client, note, member):
+    client.force_login(member)
+    response = client.post(add_url(note), {"body": "   "})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "There is a problem" in html
+    assert '<a href="#id_body">Enter your comment</a>' in html
+    assert '<span class="nhsuk-error-message" id="id_body_error">' in html
+    assert not Comment.objects.exists()
+
+
+def test_a_too_long_comment_keeps_every_word_typed(client, note, member):
+    client.force_login(member)
+    typed = "Our falls huddle <b>works</b>. " + "x" * 2000
+    response = client.post(add_url(note), {"body": typed})
+    html = response.content.decode()
+    assert "Your comment must be 2,000 characters or fewer (it has 2031)" in html
+    assert "Our falls huddle &lt;b&gt;works&lt;/b&gt;. " + "x" * 2000 + "</textarea>" in html
+    assert not Comment.objects.exists()
+
+
+def test_the_hourly_limit_stops_the_next_comment_and_keeps_its_text(client, note, member, settings):
+    settings.PORTAL_COMMENTS_PER_HOUR = 3
+    CommentFactory.create_batch(3, page=note, author=member)
+    client.force_login(member)
+    response = client.post(add_url(note), {"body": "One more thought about teatime rounds."})
+    html = response.content.decode()
+    assert "You have posted 3 comments in the last hour" in html
+    assert "One more thought about teatime rounds.</textarea>" in html
+    assert Comment.objects.count() == 3
+
+
+def test_comments_older_than_an_hour_do_not_count_towards_the_limit(client, note, member, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    settings.PORTAL_COMMENTS_PER_HOUR = 3
+    CommentFactory.create_batch(3, page=note, author=member, created_at=timezone.now() - timedelta(minutes=61))
+    CommentFactory(page=note, author=MemberFactory())  # someone else's comments never count
+    client.force_login(member)
+    client.post(add_url(note), {"body": "Fresh."})
+    assert Comment.objects.filter(author=member).count() == 4
+
+
+# Notifying the page's author -------------------------------------------------
+
+
+def test_the_pages_author_is_emailed_without_the_commenters_email(client, note, member, author):
+    client.force_login(member)
+    client.post(add_url(note), {"body": "Did you try it with night staff?"})
+
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    comment = Comment.objects.get()
+    assert message.to == ["priya.marsh@example.org"]
+    assert message.subject == "New comment on ‘Hydration rounds at teatime’"
+    assert "Tomasz Nowak (Larchfield Care Home) has commented on ‘Hydration rounds at teatime’" in message.body
+    assert "Did you try it with night staff?" in message.body
+    assert f"http://localhost{note.url}#comment-{comment.pk}" in message.body
+    assert "tomasz.nowak@example.org" not in message.body + message.subject
+    assert message.reply_to == []
+
+
+def test_no_email_for_the_authors_own_comment(client, note, author):
+    author.groups.add(Group.objects.get(name=MODERATORS_GROUP))
+    client.force_login(author)
+    client.post(add_url(note), {"body": "Thanks all for the comments."})
+    assert Comment.objects.count() == 1
+    assert mail.outbox == []
+
+
+def test_no_email_when_the_page_has_no_owner_with_an_email(client, learning_index, member):
+    from learning.factories import LearningNotePageFactory
+
+    ownerless = LearningNotePageFactory(parent=learning_index, owner=UserFactory(email=""))
+    client.force_login(member)
+    client.post(add_url(ownerless), {"body": "Hello"})
+    assert Comment.objects.count() == 1
+    assert mail.outbox == []
+
+
+# Reporting -----------------------------------------------------------------
+
+
+def test_a_member_reports_a_comment_once(client, note, member):
+    comment = CommentFactory(page=note, author=MemberFactory())
+    client.force_login(member)
+
+    form = client.get(report_url(comment)).content.decode()
+    assert "Report a comment" in form
+    assert comment.body in form
+
+    response = client.post(report_url(comment), {"reason": "It names a resident."})
+    assert "Thank you, the programme team will look at this comment" in response.content.decode()
+    client.post(report_url(comment), {"reason": "Second thoughts."})
+
+    report = CommentReport.objects.get()
+    assert (report.comment, report.reporter, report.reason) == (comment, member, "It names a resident.")
+
+
+def test_the_report_link_shows_for_members_on_others_comments_only(client, note, member):
+    theirs = CommentFactory(page=note, author=MemberFactory())
+    mine = CommentFactory(page=note, author=member)
+    client.force_login(member)
+    html = client.get(note.url).content.decode()
+    assert report_url(theirs) in html
+    assert report_url(mine) not in html
+
+    client.logout()
+    assert report_url(theirs) not in client.get(note.url).content.decode()
+
+
+def test_a_reason_is_optional(client, note, member):
+    comment = CommentFactory(page=note, author=MemberFactory())
+    client.force_login(member)
+    client.post(report_url(comment), {"reason": ""})
+    assert CommentReport.objects.get().reason == ""
+
+
+def test_anonymous_and_pending_users_cannot_report(client, note):
+    comment = CommentFactory(page=note, author=MemberFactory())
+    response = client.post(report_url(comment), {"reason": "Rude"})
+    assert response["Location"].startswith(reverse("account_login"))
+
+    client.force_login(PendingMemberFactory())
+    response = client.post(report_url(comment), {"reason": "Rude"})
+    assert response.status_code == 403
+    assert "waiting for approval" in response.content.decode()
+    assert not CommentReport.objects.exists()
+
+
+def test_a_hidden_comment_cannot_be_reported(client, note, member):
+    comment = CommentFactory(page=note, author=MemberFactory(), is_hidden=True)
+    client.force_login(member)
+    assert client.post(report_url(comment), {"reason": "Rude"}).status_code == 404
+    assert not CommentReport.objects.exists()
+
+
+def test_a_too_long_reason_is_shown_with_the_text_kept(client, note, member):
+    comment = CommentFactory(page=note, author=MemberFactory())
+    client.force_login(member)
+    html = client.post(report_url(comment), {"reason": "r" * 501}).content.decode()
+    assert "Keep your reason to 500 characters or fewer (it has 501)" in html
+    assert "r" * 501 + "</textarea>" in html
+    assert not CommentReport.objects.exists()
