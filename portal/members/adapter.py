@@ -11,6 +11,13 @@ from .models import MemberProfile
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    error_messages = {
+        **DefaultAccountAdapter.error_messages,
+        "email_password_mismatch": "The email address or password is not right. Check them and try again.",
+        "too_many_login_attempts": "Too many failed attempts to sign in. Wait 5 minutes, then try again.",
+        "email_taken": "An account already uses this email address. Sign in instead.",
+    }
+
     def get_login_redirect_url(self, request):
         """Someone still waiting for approval (or declined) is shown where they stand."""
         user = request.user
