@@ -6,7 +6,14 @@ confirmation email; this adds who the person is and where they work, and
 rewords allauth's labels in the portal's voice.
 """
 
-from allauth.account.forms import LoginForm, SignupForm
+from allauth.account.forms import (
+    AddEmailForm,
+    ChangePasswordForm,
+    LoginForm,
+    ResetPasswordForm,
+    ResetPasswordKeyForm,
+    SignupForm,
+)
 from django import forms
 from django.contrib.auth import password_validation
 
@@ -15,6 +22,43 @@ from portal.taxonomy.models import Organisation, SafetyDomain, Setting
 from .models import MemberProfile
 
 NOT_LISTED = "not-listed"
+
+
+class PlainWordsMixin:
+    """Relabel allauth's fields in the portal's words, without placeholders
+    (a hint above the box stays visible while typing; a placeholder does not)."""
+
+    labels = {}
+    password_hint = " ".join(password_validation.password_validators_help_texts())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, label in self.labels.items():
+            self.fields[name].label = label
+        for name, field in self.fields.items():
+            field.widget.attrs.pop("placeholder", None)
+            if name == "password1":
+                field.help_text = self.password_hint
+
+
+class MemberChangePasswordForm(PlainWordsMixin, ChangePasswordForm):
+    labels = {
+        "oldpassword": "Current password",
+        "password1": "New password",
+        "password2": "Type your new password again",
+    }
+
+
+class MemberResetPasswordForm(PlainWordsMixin, ResetPasswordForm):
+    labels = {"email": "Email address"}
+
+
+class MemberResetPasswordKeyForm(PlainWordsMixin, ResetPasswordKeyForm):
+    labels = {"password1": "New password", "password2": "Type your new password again"}
+
+
+class MemberAddEmailForm(PlainWordsMixin, AddEmailForm):
+    labels = {"email": "Email address"}
 
 
 class MemberLoginForm(LoginForm):

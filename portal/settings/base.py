@@ -218,7 +218,14 @@ LOGIN_REDIRECT_URL = "/"
 # usernames are made up from their name and never typed.
 # https://docs.allauth.org/en/latest/account/configuration.html
 ACCOUNT_ADAPTER = "portal.members.adapter.AccountAdapter"
-ACCOUNT_FORMS = {"login": "portal.members.forms.MemberLoginForm", "signup": "portal.members.forms.MemberSignupForm"}
+ACCOUNT_FORMS = {
+    "add_email": "portal.members.forms.MemberAddEmailForm",
+    "change_password": "portal.members.forms.MemberChangePasswordForm",
+    "login": "portal.members.forms.MemberLoginForm",
+    "reset_password": "portal.members.forms.MemberResetPasswordForm",
+    "reset_password_from_key": "portal.members.forms.MemberResetPasswordKeyForm",
+    "signup": "portal.members.forms.MemberSignupForm",
+}
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_UNIQUE_EMAIL = True

@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.core import mail
 from django.core.cache import cache
 
+from portal.members.factories import MemberFactory
 from portal.members.models import MemberProfile
 from portal.taxonomy.factories import OrganisationFactory
 
@@ -148,3 +149,40 @@ def test_names_with_markup_are_stored_as_typed_and_shown_inert(client, kersal):
     body = response.content.decode()
     assert "<script>alert(1)</script>" not in body
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in body
+
+
+def test_a_forgotten_password_is_reset_through_the_emailed_link(client):
+    member = MemberFactory()
+    page = page_text(client.get("/accounts/password/reset/"))
+    assert "Reset your password" in page and 'for="id_email">Email address</label>' in page
+
+    response = client.post("/accounts/password/reset/", {"email": member.email}, follow=True)
+    assert "Check your email" in page_text(response)
+    [email] = mail.outbox
+    assert email.to == [member.email] and email.subject == "Safety Learning Portal: Reset your password"
+    link = re.search(r"http://testserver(/accounts/password/reset/key/\S+)", email.body).group(1)
+
+    form_page = client.get(link, follow=True)
+    assert "Choose a new password" in page_text(form_page)
+    action = form_page.redirect_chain[-1][0] if form_page.redirect_chain else link
+    mismatch = client.post(action, {"password1": "a-brand-new-secret", "password2": "something-else"})
+    assert 'href="#id_password2">You must type the same password each time.' in page_text(mismatch)
+    done = client.post(action, {"password1": "a-brand-new-secret", "password2": "a-brand-new-secret"}, follow=True)
+    assert "Your password has been changed" in page_text(done)
+
+    client.post("/accounts/login/", {"login": member.email, "password": "a-brand-new-secret"})
+    assert "_auth_user_id" in client.session
+
+
+def test_changing_a_password_asks_for_the_current_one(client):
+    member = MemberFactory()
+    client.force_login(member)
+    page = page_text(client.get("/accounts/password/change/"))
+    assert 'for="id_oldpassword">Current password</label>' in page
+    response = client.post(
+        "/accounts/password/change/",
+        {"oldpassword": "wrong", "password1": "a-brand-new-secret", "password2": "a-brand-new-secret"},
+    )
+    assert 'href="#id_oldpassword">' in page_text(response)
+    member.refresh_from_db()
+    assert not member.check_password("a-brand-new-secret")
