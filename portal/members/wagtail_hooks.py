@@ -29,6 +29,14 @@ class MemberViewSet(ModelViewSet):
     add_to_admin_menu = True
     index_view_class = MemberIndex
     list_filter = ["status"]
+    # Not a search-indexed model, so Wagtail searches these with the database.
+    search_fields = [
+        "user__first_name",
+        "user__last_name",
+        "user__email",
+        "organisation__name",
+        "requested_organisation",
+    ]
     form_fields = ["organisation", "role"]
     copy_view_enabled = False
 

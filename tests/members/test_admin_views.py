@@ -21,6 +21,7 @@ from portal.members.factories import (
 from portal.members.models import MemberProfile
 from portal.taxonomy.factories import OrganisationFactory
 from portal.taxonomy.models import Organisation, Setting
+from tests.helpers import count_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -85,6 +86,13 @@ def test_the_listing_can_show_only_one_status(client, moderator, waiting):
     MemberProfileFactory(user__first_name="Grace", user__last_name="Okafor")
     page = text(client.get(LISTING, {"status": "pending"}))
     assert "Tomasz Nowak" in page and "Grace Okafor" not in page
+
+
+def test_moderators_can_find_a_member_by_name_email_or_organisation(client, moderator, waiting):
+    MemberProfileFactory(user__first_name="Grace", user__last_name="Okafor")
+    for query in ("nowak", "tomasz@example", "brookfield"):
+        page = text(client.get(LISTING, {"q": query}))
+        assert "Tomasz Nowak" in page and "Grace Okafor" not in page, query
 
 
 def test_the_members_menu_is_not_offered_to_admin_users_who_are_not_moderators(client):
@@ -219,3 +227,13 @@ def test_decisions_are_posts_protected_from_cross_site_requests(moderator, waiti
     assert client.post(review(waiting) + "decline/").status_code == 403
     waiting.refresh_from_db()
     assert waiting.status == MemberProfile.Status.PENDING
+
+
+def test_the_listing_costs_the_same_for_5_members_as_for_40(client, moderator):
+    for _ in range(5):
+        MemberProfileFactory(status=MemberProfile.Status.PENDING, organisation=None, requested_organisation="A home")
+    client.get(LISTING)
+    few = count_queries(client, LISTING)
+    for _ in range(35):
+        MemberProfileFactory()
+    assert count_queries(client, LISTING) == few

@@ -79,4 +79,3 @@ def test_loading_again_keeps_a_decision_made_in_the_demo(demo):
     assert is_member(waiting.user)
     assert MemberProfile.objects.count() == 2
     assert EmailAddress.objects.count() == 4
-

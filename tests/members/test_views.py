@@ -6,6 +6,7 @@ import pytest
 
 from portal.members.factories import MemberFactory, ModeratorFactory, PendingMemberFactory
 from portal.taxonomy.models import SafetyDomain, Setting
+from tests.helpers import count_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -121,3 +122,16 @@ def test_the_programme_team_without_a_member_profile_see_their_account(client):
     assert "Ravi Chandran" in page
     assert "programme team account, which has no member profile" in page
     assert "Save changes" not in page
+
+
+def test_the_profile_costs_the_same_however_much_a_member_follows(client):
+    member = MemberFactory()
+    profile = member.member_profile
+    client.force_login(member)
+    profile.followed_settings.set(Setting.objects.all()[:1])
+    client.get(PROFILE)
+    few = count_queries(client, PROFILE)
+    profile.followed_settings.set(Setting.objects.all())
+    profile.followed_domains.set(SafetyDomain.objects.all())
+    assert count_queries(client, PROFILE) == few
+    assert few <= 20
