@@ -109,7 +109,7 @@ def test_nobody_but_moderators_can_see_or_decide(who, waiting):
     if who != "anonymous":
         client.force_login({"member": MemberFactory, "pending": PendingMemberFactory, "plain user": UserFactory}[who]())
     organisation = OrganisationFactory()
-    for url in (LISTING, review(waiting)):
+    for url in (LISTING, review(waiting), f"/admin/members/edit/{waiting.pk}/"):
         response = client.get(url)
         assert response.status_code in (302, 403)
         assert "Tomasz Nowak" not in response.content.decode()
@@ -237,3 +237,15 @@ def test_the_listing_costs_the_same_for_5_members_as_for_40(client, moderator):
     for _ in range(35):
         MemberProfileFactory()
     assert count_queries(client, LISTING) == few
+
+
+def test_moderators_can_correct_a_members_organisation_and_role(client, moderator):
+    member = MemberFactory()
+    profile = member.member_profile
+    other = OrganisationFactory(name="Monton Mews Nursing Home")
+    page = text(client.get(f"/admin/members/edit/{profile.pk}/"))
+    assert "The organisation this member works for." in page
+    client.post(f"/admin/members/edit/{profile.pk}/", {"organisation": other.pk, "role": "Head of care"})
+    profile.refresh_from_db()
+    assert (profile.organisation, profile.role) == (other, "Head of care")
+    assert profile.status == MemberProfile.Status.APPROVED
