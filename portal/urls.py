@@ -16,6 +16,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("comments/", include("portal.comments.urls")),
     path("digests/", include("portal.members.digest_urls")),
+    path("members/", include("portal.members.urls")),
     path("", include("portal.taxonomy.urls")),
     path("api/v2/", api_router.urls),
 ]

@@ -12,6 +12,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from allauth.account.models import EmailAddress
 from django.conf import settings as django_settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -35,6 +36,8 @@ from learning.models import LearningNotePage, PeerVisitReportPage
 from portal.core.models import KnowledgePage, PortalSettings
 from portal.home.factories import StandardPageFactory
 from portal.home.models import HomePage
+from portal.members.access import MEMBERS_GROUP
+from portal.members.models import MemberProfile
 from portal.roadmap.factories import (
     ChangeIdeaFactory,
     DriverFactory,
@@ -44,7 +47,7 @@ from portal.roadmap.factories import (
     WorkstreamFactory,
 )
 from portal.roadmap.models import ChangeIdea, Driver, Measure, Milestone, Workstream
-from portal.taxonomy.models import Organisation, Setting
+from portal.taxonomy.models import Organisation, SafetyDomain, Setting
 from portal.updates.factories import UpdateIndexPageFactory, UpdatePageFactory
 from portal.updates.models import UpdatePage
 
@@ -54,12 +57,59 @@ from .series import monthly_series
 CONTENT_DIR = Path(__file__).parent / "content"
 
 # Demo logins exist only where settings.PORTAL_DEMO_ACCOUNTS is true (dev).
+# Everyone signs in to the public site with their email address; the Wagtail
+# admin also accepts the username.
 DEMO_ACCOUNTS = [
-    # username, password, name, role, groups, superuser
-    ("admin", "demo-admin-pass", "Ada Whitworth", "Administrator (everything)", [], True),
-    ("editor", "demo-editor-pass", "Ravi Chandran", "Programme team editor and moderator", ["Moderators"], False),
-    ("carehome", "demo-carehome-pass", "Grace Okafor", "Care home manager (member)", [], False),
+    # username, email, password, name, role, groups, superuser
+    ("admin", "admin@example.org", "demo-admin-pass", "Ada Whitworth", "Administrator (everything)", [], True),
+    (
+        "editor",
+        "editor@example.org",
+        "demo-editor-pass",
+        "Ravi Chandran",
+        "Programme team editor and moderator",
+        ["Moderators"],
+        False,
+    ),
+    (
+        "carehome",
+        "carehome@example.org",
+        "demo-carehome-pass",
+        "Grace Okafor",
+        "Care home manager (approved member)",
+        [],
+        False,
+    ),
+    (
+        "newstarter",
+        "newstarter@example.org",
+        "demo-newstarter-pass",
+        "Tomasz Nowak",
+        "Deputy manager waiting for approval",
+        [],
+        False,
+    ),
 ]
+
+# The member profiles behind the demo's community accounts.
+DEMO_MEMBERS = {
+    "carehome": {
+        "status": "approved",
+        "organisation": "kersal-brook-care-home",
+        "role": "Registered manager",
+        "settings": ["care-homes"],
+        "domains": ["past-harm", "reliability"],
+        "wants_digest": True,
+    },
+    "newstarter": {
+        "status": "pending",
+        "requested_organisation": "Brookfield House Care Home",
+        "role": "Deputy manager",
+        "settings": ["care-homes"],
+        "domains": [],
+        "wants_digest": False,
+    },
+}
 
 
 def paragraphs(text):
@@ -118,7 +168,7 @@ class DemoLoader:
         self.roadmap(organisations)
         self.standard_pages(home)
         self.navigation(site, indexes)
-        accounts = self.accounts() if getattr(django_settings, "PORTAL_DEMO_ACCOUNTS", False) else []
+        accounts = self.accounts(organisations) if getattr(django_settings, "PORTAL_DEMO_ACCOUNTS", False) else []
         return accounts
 
     # Pages -----------------------------------------------------------------
@@ -451,17 +501,43 @@ class DemoLoader:
         portal_settings.footer_note = "Demo content: every organisation and person named here is fictional."
         portal_settings.save()
 
-    def accounts(self):
+    def accounts(self, organisations):
+        """Demo logins with confirmed email addresses, so they can sign in to the
+        public site as well as the admin, and the member profiles behind them."""
         User = get_user_model()
         made = []
-        for username, password, name, role, groups, superuser in DEMO_ACCOUNTS:
+        for username, email, password, name, role, groups, superuser in DEMO_ACCOUNTS:
             first, _, last = name.partition(" ")
             user, _ = User.objects.get_or_create(username=username)
             user.first_name, user.last_name = first, last
-            user.email = f"{username}@example.org"
+            user.email = email
             user.is_superuser = user.is_staff = superuser
             user.set_password(password)
             user.save()
+            EmailAddress.objects.update_or_create(user=user, email=email, defaults={"verified": True, "primary": True})
+            profile = (
+                self.member_profile(user, DEMO_MEMBERS[username], organisations) if username in DEMO_MEMBERS else None
+            )
+            if profile is not None and profile.is_approved:
+                groups = [*groups, MEMBERS_GROUP]
             user.groups.set(Group.objects.filter(name__in=groups))
-            made.append((username, password, role))
+            made.append((email, password, role))
         return made
+
+    def member_profile(self, user, row, organisations):
+        """The member's profile as the demo describes it, unless it is already there:
+        a decision a moderator made while trying the demo is kept."""
+        profile, created = MemberProfile.objects.get_or_create(
+            user=user,
+            defaults={
+                "status": row["status"],
+                "organisation": organisations.get(row.get("organisation")),
+                "requested_organisation": row.get("requested_organisation", ""),
+                "role": row["role"],
+                "wants_digest": row["wants_digest"],
+            },
+        )
+        if created:
+            profile.followed_settings.set(Setting.objects.filter(slug__in=row["settings"]))
+            profile.followed_domains.set(SafetyDomain.objects.filter(slug__in=row["domains"]))
+        return profile

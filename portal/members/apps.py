@@ -5,3 +5,6 @@ class MembersConfig(AppConfig):
     name = "portal.members"
     label = "members"
     verbose_name = "Members"
+
+    def ready(self):
+        from . import signals  # noqa: F401 - connects the signal receivers

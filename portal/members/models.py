@@ -21,6 +21,15 @@ class MemberProfileQuerySet(models.QuerySet):
     def wanting_digest(self):
         return self.approved().filter(wants_digest=True, user__is_active=True)
 
+    def for_review(self):
+        """Everyone waiting for a decision first, oldest first; then the rest, newest first."""
+        waiting = models.Case(models.When(status=MemberProfile.Status.PENDING, then=0), default=1)
+        return self.annotate(waiting_first=waiting).order_by(
+            "waiting_first",
+            models.Case(models.When(status=MemberProfile.Status.PENDING, then="created_at")).asc(),
+            "-created_at",
+        )
+
 
 class MemberProfile(models.Model):
     class Status(models.TextChoices):

@@ -212,3 +212,28 @@ AUTHENTICATION_BACKENDS = [
 ]
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "/"
+
+# Member accounts (portal/members): django-allauth does every account flow.
+# People sign in with their email address, which they must confirm first;
+# usernames are made up from their name and never typed.
+# https://docs.allauth.org/en/latest/account/configuration.html
+ACCOUNT_ADAPTER = "portal.members.adapter.AccountAdapter"
+ACCOUNT_FORMS = {
+    "add_email": "portal.members.forms.MemberAddEmailForm",
+    "change_password": "portal.members.forms.MemberChangePasswordForm",
+    "login": "portal.members.forms.MemberLoginForm",
+    "reset_password": "portal.members.forms.MemberResetPasswordForm",
+    "reset_password_from_key": "portal.members.forms.MemberResetPasswordKeyForm",
+    "signup": "portal.members.forms.MemberSignupForm",
+}
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = False
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "Safety Learning Portal: "
+ACCOUNT_LOGOUT_REDIRECT_URL = "/"
+# Failed sign-ins: at most 5 per email address in 5 minutes and 10 a minute
+# from one address (allauth's defaults, written out so they are visible).
+# https://docs.allauth.org/en/latest/account/rate_limits.html
+ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}

@@ -9,8 +9,11 @@ demo_server (session)  Base URL without trailing slash, e.g. "http://127.0.0.1:4
                        DATABASE_URL starts with "postgres", a throw-away database
                        "<name>_browser" (plus "_<xdist worker>" under xdist) on the same
                        server, dropped at the end; otherwise SQLite in a temp dir.
-                       MEDIA_ROOT is a temp dir too. Any failing step fails the test
+                       MEDIA_ROOT is a temp dir too; the site's emails are files in
+                       another (see demo_emails). Any failing step fails the test
                        with that step's output tail. Logs: <pytest basetemp>/demo*/.
+demo_emails (session)  Path of the folder where the demo server writes each email it
+                       sends as a file (Django's file-based backend, EMAIL_FILE_PATH).
 browser (session)      Playwright sync ``Browser`` (headless Chromium at $CHROMIUM_PATH,
                        default /usr/bin/chromium). Missing/unlaunchable browser: skip,
                        or fail if REQUIRE_BROWSER=1.
@@ -160,13 +163,19 @@ def _wait_until_up(proc: subprocess.Popen, url: str, log: Path) -> None:
     )
 
 
+DEMO_EMAILS = pytest.StashKey[Path]()
+
+
 @pytest.fixture(scope="session")
-def demo_server(tmp_path_factory):
+def demo_server(tmp_path_factory, pytestconfig):
     if not (PROJECT_ROOT / "manage.py").is_file():
         pytest.fail(f"demo_server: no manage.py in {PROJECT_ROOT}", pytrace=False)
     tmp = tmp_path_factory.mktemp("demo")
     media = tmp / "media"
     media.mkdir()
+    emails = tmp / "emails"
+    emails.mkdir()
+    pytestconfig.stash[DEMO_EMAILS] = emails
 
     worker = os.environ.get("PYTEST_XDIST_WORKER", "")
     original_url = os.environ.get("DATABASE_URL", "")
@@ -186,6 +195,7 @@ def demo_server(tmp_path_factory):
         DJANGO_SETTINGS_MODULE="portal.settings.dev",
         DATABASE_URL=database_url,
         MEDIA_ROOT=str(media),
+        EMAIL_FILE_PATH=str(emails),
         PYTHONUNBUFFERED="1",
     )
 
@@ -224,6 +234,11 @@ def demo_server(tmp_path_factory):
                 _pg_recreate(pg_maintenance, pg_dbname, create=False)
             except Exception as exc:  # noqa: BLE001 - teardown must not mask results
                 print(f"demo_server: could not drop {pg_dbname!r}: {exc}", file=sys.stderr)
+
+
+@pytest.fixture(scope="session")
+def demo_emails(demo_server, pytestconfig):
+    return pytestconfig.stash[DEMO_EMAILS]
 
 
 # --------------------------------------------------------------------------

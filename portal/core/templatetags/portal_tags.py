@@ -1,4 +1,5 @@
 from django import template
+from django.middleware.csrf import get_token
 from django.urls import reverse
 from wagtail.models import Site
 from wagtailnhsukfrontend.settings.models import HeaderSettings
@@ -67,4 +68,19 @@ def portal_header(context):
         "search_placeholder": "Search learning",
         "search_visually_hidden_button": "Search",
         "primary_links": links,
+        "account": _account_links(request),
     }
+
+
+def _account_links(request):
+    """The header's account links. Reading ``request.user`` costs nothing more:
+    the page has already loaded the user for the Wagtail user bar."""
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return {
+            "signed_in": True,
+            "profile_url": reverse("members:profile"),
+            "logout_url": reverse("account_logout"),
+            "csrf_token": get_token(request),
+        }
+    return {"signed_in": False, "login_url": reverse("account_login"), "signup_url": reverse("account_signup")}

@@ -16,6 +16,8 @@ class Command(BaseCommand):
             self.stdout.write(f"  {kind}: {new} added, {existing} already there")
         self.stdout.write(self.style.SUCCESS("Demo site ready."))
         if accounts:
-            self.stdout.write("\nDemo logins (development only; sign in at /admin/):")
-            for username, password, role in accounts:
-                self.stdout.write(f"  {username:<10} {password:<20} {role}")
+            self.stdout.write(
+                "\nDemo logins (development only; type the email address at /accounts/login/ or /admin/):"
+            )
+            for email, password, role in accounts:
+                self.stdout.write(f"  {email:<24} {password:<22} {role}")

@@ -1,0 +1,26 @@
+"""How allauth fits the portal: where people land after signing in.
+
+https://docs.allauth.org/en/latest/account/advanced.html#custom-redirects
+"""
+
+from allauth.account.adapter import DefaultAccountAdapter
+from django.urls import reverse
+
+from .access import is_member
+from .models import MemberProfile
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    error_messages = {
+        **DefaultAccountAdapter.error_messages,
+        "email_password_mismatch": "The email address or password is not right. Check them and try again.",
+        "too_many_login_attempts": "Too many failed attempts to sign in. Wait 5 minutes, then try again.",
+        "email_taken": "An account already uses this email address. Sign in instead.",
+    }
+
+    def get_login_redirect_url(self, request):
+        """Someone still waiting for approval (or declined) is shown where they stand."""
+        user = request.user
+        if not is_member(user) and MemberProfile.objects.filter(user=user).exists():
+            return reverse("members:profile")
+        return super().get_login_redirect_url(request)

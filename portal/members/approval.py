@@ -1,0 +1,41 @@
+"""The programme team's decision on a member, in one place for the admin views.
+
+Each decision changes the profile, is written to Wagtail's log (so it shows
+in the member's history and in the admin's site history report) and is
+emailed to the member.
+"""
+
+from django.contrib.auth.models import Group
+from django.db import transaction
+from django.utils import timezone
+from wagtail.log_actions import log
+
+from .access import MEMBERS_GROUP
+from .emails import tell_member_of_decision
+from .models import MemberProfile
+
+APPROVE_ACTION = "members.approve"
+DECLINE_ACTION = "members.decline"
+
+
+def approve(profile, moderator, organisation, site_url):
+    with transaction.atomic():
+        profile.status = MemberProfile.Status.APPROVED
+        profile.organisation = organisation
+        profile.decided_at = timezone.now()
+        profile.decided_by = moderator
+        profile.save(update_fields=["status", "organisation", "decided_at", "decided_by"])
+        profile.user.groups.add(Group.objects.get(name=MEMBERS_GROUP))
+        log(profile, APPROVE_ACTION, user=moderator, data={"organisation": organisation.name})
+    tell_member_of_decision(profile, site_url)
+
+
+def decline(profile, moderator, site_url):
+    with transaction.atomic():
+        profile.status = MemberProfile.Status.DECLINED
+        profile.decided_at = timezone.now()
+        profile.decided_by = moderator
+        profile.save(update_fields=["status", "decided_at", "decided_by"])
+        profile.user.groups.remove(Group.objects.get(name=MEMBERS_GROUP))
+        log(profile, DECLINE_ACTION, user=moderator)
+    tell_member_of_decision(profile, site_url)

@@ -1,0 +1,259 @@
+"""Forms for joining, for a member's own profile and for the programme team's decision.
+
+The sign-up form extends allauth's own (``ACCOUNT_FORMS["signup"]``) so that
+allauth still checks the email address and password and sends the
+confirmation email; this adds who the person is and where they work, and
+rewords allauth's labels in the portal's voice.
+"""
+
+from allauth.account.forms import (
+    AddEmailForm,
+    ChangePasswordForm,
+    LoginForm,
+    ResetPasswordForm,
+    ResetPasswordKeyForm,
+    SignupForm,
+)
+from django import forms
+from django.contrib.auth import password_validation
+
+from portal.taxonomy.models import Organisation, SafetyDomain, Setting
+
+from .models import MemberProfile
+
+NOT_LISTED = "not-listed"
+
+
+class PlainWordsMixin:
+    """Relabel allauth's fields in the portal's words, without placeholders
+    (a hint above the box stays visible while typing; a placeholder does not)."""
+
+    labels = {}
+    password_hint = " ".join(password_validation.password_validators_help_texts())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, label in self.labels.items():
+            self.fields[name].label = label
+        for name, field in self.fields.items():
+            field.widget.attrs.pop("placeholder", None)
+            if name == "password1":
+                field.help_text = self.password_hint
+
+
+class MemberChangePasswordForm(PlainWordsMixin, ChangePasswordForm):
+    labels = {
+        "oldpassword": "Current password",
+        "password1": "New password",
+        "password2": "Type your new password again",
+    }
+
+
+class MemberResetPasswordForm(PlainWordsMixin, ResetPasswordForm):
+    labels = {"email": "Email address"}
+
+
+class MemberResetPasswordKeyForm(PlainWordsMixin, ResetPasswordKeyForm):
+    labels = {"password1": "New password", "password2": "Type your new password again"}
+
+
+class MemberAddEmailForm(PlainWordsMixin, AddEmailForm):
+    labels = {"email": "Email address"}
+
+
+class MemberLoginForm(LoginForm):
+    """allauth's sign-in form in plain words; the reset link sits under the form."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["login"].label = "Email address"
+        self.fields["login"].widget.attrs["autocomplete"] = "email"
+        self.fields["password"].help_text = ""
+        if "remember" in self.fields:
+            self.fields["remember"].label = "Keep me signed in on this device"
+            self.fields["remember"].help_text = "Do not tick this on a shared computer."
+
+
+class MemberSignupForm(SignupForm):
+    first_name = forms.CharField(label="First name", max_length=150)
+    last_name = forms.CharField(label="Last name", max_length=150)
+    organisation = forms.ChoiceField(
+        label="Organisation",
+        help_text="Where you work. If it is not in the list, choose ‘My organisation is not listed’ at the end.",
+    )
+    requested_organisation = forms.CharField(
+        label="Name of your organisation, if it is not listed",
+        max_length=255,
+        required=False,
+        help_text="For example, Brookfield House Care Home. We will add it when we approve your account.",
+    )
+    role = forms.CharField(
+        label="Your role",
+        max_length=120,
+        help_text="For example, registered manager, deputy manager or senior carer.",
+    )
+
+    field_order = [
+        "first_name",
+        "last_name",
+        "email",
+        "password1",
+        "password2",
+        "organisation",
+        "requested_organisation",
+        "role",
+    ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["first_name"].widget.attrs["autocomplete"] = "given-name"
+        self.fields["last_name"].widget.attrs["autocomplete"] = "family-name"
+        self.fields["role"].widget.attrs["autocomplete"] = "organization-title"
+        self.fields["email"].label = "Email address"
+        self.fields["email"].help_text = "You will use this to sign in. We will send you an email to confirm it."
+        self.fields["password1"].label = "Create a password"
+        self.fields["password1"].help_text = " ".join(password_validation.password_validators_help_texts())
+        self.fields["password2"].label = "Type your password again"
+        for name in ("email", "password1", "password2"):
+            self.fields[name].widget.attrs.pop("placeholder", None)
+        self.fields["organisation"].choices = [
+            ("", "Choose your organisation"),
+            *[(str(pk), name) for pk, name in Organisation.objects.order_by("name").values_list("pk", "name")],
+            (NOT_LISTED, "My organisation is not listed"),
+        ]
+
+    def clean_requested_organisation(self):
+        return " ".join(self.cleaned_data["requested_organisation"].split())
+
+    def clean(self):
+        cleaned = super().clean()
+        choice = cleaned.get("organisation")
+        requested = cleaned.get("requested_organisation", "")
+        cleaned["organisation_object"] = None
+        if choice == NOT_LISTED:
+            if not requested and "requested_organisation" not in self.errors:
+                self.add_error("requested_organisation", "Type the name of your organisation")
+        elif choice:
+            if requested:
+                self.add_error(
+                    "requested_organisation",
+                    "You chose an organisation from the list. Leave this box empty, "
+                    "or choose ‘My organisation is not listed’ if none of them is yours",
+                )
+            cleaned["organisation_object"] = Organisation.objects.filter(pk=choice).first()
+            if cleaned["organisation_object"] is None:
+                self.add_error("organisation", "That organisation is no longer in the list. Choose another")
+        return cleaned
+
+    def custom_signup(self, request, user):
+        """Record the new member as waiting for the programme team's approval."""
+        super().custom_signup(request, user)
+        MemberProfile.objects.create(
+            user=user,
+            organisation=self.cleaned_data["organisation_object"],
+            requested_organisation=""
+            if self.cleaned_data["organisation_object"]
+            else self.cleaned_data["requested_organisation"],
+            role=self.cleaned_data["role"],
+            status=MemberProfile.Status.PENDING,
+        )
+
+
+class ProfileForm(forms.ModelForm):
+    """What members may change about themselves. Their organisation is checked
+    by the programme team, so it is not here."""
+
+    first_name = forms.CharField(label="First name", max_length=150)
+    last_name = forms.CharField(label="Last name", max_length=150)
+
+    class Meta:
+        model = MemberProfile
+        fields = ["role", "followed_settings", "followed_domains", "wants_digest"]
+        labels = {
+            "role": "Your role",
+            "followed_settings": "Care settings you follow",
+            "followed_domains": "Safety domains you follow",
+            "wants_digest": "Email me a digest of new learning in the settings and domains I follow",
+        }
+        help_texts = {
+            "role": "For example, registered manager, deputy manager or senior carer.",
+            "followed_settings": "Select all that apply.",
+            "followed_domains": "Select all that apply.",
+            "wants_digest": "",
+        }
+        widgets = {
+            "followed_settings": forms.CheckboxSelectMultiple,
+            "followed_domains": forms.CheckboxSelectMultiple,
+        }
+
+    field_order = ["first_name", "last_name", "role", "followed_settings", "followed_domains", "wants_digest"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        user = self.instance.user
+        self.fields["first_name"].initial = user.first_name
+        self.fields["last_name"].initial = user.last_name
+        self.fields["first_name"].widget.attrs["autocomplete"] = "given-name"
+        self.fields["last_name"].widget.attrs["autocomplete"] = "family-name"
+        self.fields["followed_settings"].queryset = Setting.objects.order_by("name")
+        self.fields["followed_domains"].queryset = SafetyDomain.objects.all()
+
+    def save(self, commit=True):
+        profile = super().save(commit=commit)
+        user = profile.user
+        user.first_name = self.cleaned_data["first_name"]
+        user.last_name = self.cleaned_data["last_name"]
+        if commit:
+            user.save(update_fields=["first_name", "last_name"])
+        return profile
+
+
+class ApprovalForm(forms.Form):
+    """The organisation an approved member is recorded against.
+
+    Someone who asked for an organisation that is not in the list can be
+    matched to one that is, or the programme team can add it there and then.
+    """
+
+    organisation = forms.ModelChoiceField(
+        queryset=Organisation.objects.order_by("name"),
+        required=False,
+        label="Organisation",
+        help_text="Choose the member's organisation, or leave this empty and add a new one below.",
+    )
+    new_organisation_name = forms.CharField(
+        label="Add a new organisation",
+        max_length=200,
+        required=False,
+        help_text="Only if the organisation is not in the list above.",
+    )
+    new_organisation_setting = forms.ModelChoiceField(
+        queryset=Setting.objects.order_by("name"),
+        required=False,
+        label="Care setting of the new organisation",
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        organisation = cleaned.get("organisation")
+        name = " ".join(cleaned.get("new_organisation_name", "").split())
+        cleaned["new_organisation_name"] = name
+        if organisation and name:
+            self.add_error("new_organisation_name", "Choose an organisation from the list or add a new one, not both.")
+        elif not organisation and not name:
+            self.add_error("organisation", "Choose the member's organisation, or add a new one below.")
+        elif name:
+            if not cleaned.get("new_organisation_setting"):
+                self.add_error("new_organisation_setting", "Choose the care setting of the new organisation.")
+            if Organisation.objects.filter(name__iexact=name).exists():
+                self.add_error("new_organisation_name", "An organisation with this name is already in the list.")
+        return cleaned
+
+    def organisation_to_record(self):
+        """The chosen organisation, or a new one made from the name typed."""
+        if self.cleaned_data["organisation"]:
+            return self.cleaned_data["organisation"]
+        return Organisation.objects.create(
+            name=self.cleaned_data["new_organisation_name"],
+            setting=self.cleaned_data["new_organisation_setting"],
+        )
