@@ -2,8 +2,8 @@
 
 A member signs in on a phone, makes a mistake, posts a comment and reports
 another; every page they pass through is checked with axe-core, at 360 px,
-and by the Nu HTML Checker. The demo ``admin`` signs in because superusers
-count as members; the demo has no approved member account of its own yet.
+and by the Nu HTML Checker. The demo's approved member, Grace Okafor
+(``carehome``), signs in with her email address as members do.
 """
 
 import os
@@ -18,7 +18,7 @@ from .support import assert_fits_width, assert_no_axe_violations, assert_valid_h
 
 pytestmark = pytest.mark.browser
 
-ADMIN = ("admin", "demo-admin-pass")
+MEMBER = ("carehome@example.org", "demo-carehome-pass")
 
 
 def first_learning_note(base_url):
@@ -45,8 +45,8 @@ def check_page(page, documents, label=None):
 def sign_in_from(page, link_name):
     page.get_by_role("link", name=link_name).click()
     page.wait_for_url("**/accounts/login/**")
-    page.locator("input[name=login]").fill(ADMIN[0])
-    page.locator("input[name=password]").fill(ADMIN[1])
+    page.locator("input[name=login]").fill(MEMBER[0])
+    page.locator("input[name=password]").fill(MEMBER[1])
     page.locator("form").filter(has=page.locator("input[name=password]")).locator("button[type=submit]").click()
 
 
@@ -75,7 +75,7 @@ def test_a_member_comments_on_a_phone_and_reports_a_comment(phone, demo_server):
     phone.wait_for_url(re.compile(re.escape(note) + r"#comment-\d+$"))
     assert "Your comment has been posted." in phone.locator(".nhsuk-notification-banner").inner_text()
     posted = phone.locator(".portal-comment").last
-    assert posted.get_by_role("heading").inner_text() == "Ada Whitworth"
+    assert posted.get_by_role("heading").inner_text() == "Grace Okafor, Kersal Brook Care Home"
     assert posted.locator(".nhsuk-card__description").inner_text() == typed
     check_page(phone, documents)
 
@@ -114,15 +114,15 @@ MAKE_DIGEST_READER = """
 from django.contrib.auth import get_user_model
 from portal.members.digests import unsubscribe_token
 from portal.members.models import MemberProfile
-user = get_user_model().objects.get(username="admin")
-MemberProfile.objects.update_or_create(user=user, defaults={"status": "approved", "wants_digest": True})
+user = get_user_model().objects.get(username="carehome")
+MemberProfile.objects.filter(user=user).update(wants_digest=True)
 print(unsubscribe_token(user))
 """
 
 
 @pytest.fixture
 def unsubscribe_path(demo_server, tmp_path_factory):
-    """An unsubscribe link for the demo admin, signed with the demo server's own key."""
+    """An unsubscribe link for the demo member, signed with the demo server's own key."""
     env = dict(
         os.environ,
         DJANGO_SETTINGS_MODULE="portal.settings.dev",
