@@ -14,6 +14,7 @@ urlpatterns = [
     path("search/", include("search.urls")),
     path("feeds/", include("portal.feeds_urls")),
     path("accounts/", include("allauth.urls")),
+    path("share/", include("learning.urls")),
     path("", include("portal.taxonomy.urls")),
     path("api/v2/", api_router.urls),
 ]
