@@ -192,8 +192,9 @@ class PeerVisitForm(ContributionForm):
         organisations = Organisation.objects.order_by("name")
         self.fields["host_organisation"].queryset = organisations
         self.fields["host_organisation"].required = True
-        self.fields["visiting_organisations"].queryset = organisations
+        # The widget first: setting the queryset gives the current widget its choices.
         self.fields["visiting_organisations"].widget = forms.CheckboxSelectMultiple()
+        self.fields["visiting_organisations"].queryset = organisations
 
     class Meta:
         model = PeerVisitReportPage
