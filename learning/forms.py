@@ -131,7 +131,8 @@ class ContributionForm(forms.ModelForm):
                 self.add_error(f"photo_{number}", error)
                 continue
             if not alt:
-                self.add_error(f"photo_{number}_alt", "Describe what the photo shows for people who cannot see it.")
+                if f"photo_{number}_alt" not in self.errors:
+                    self.add_error(f"photo_{number}_alt", "Describe what the photo shows for people who cannot see it.")
                 continue
             new_photos.append((content, alt, cleaned.get(f"photo_{number}_caption", "").strip()))
         cleaned["new_photos"] = new_photos
