@@ -12,6 +12,8 @@ from datetime import timedelta
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.text import slugify
+from wagtail.coreutils import find_available_slug
 from wagtail.images import get_image_model
 from wagtail.models import Workflow, WorkflowState
 
@@ -78,7 +80,11 @@ def create_contribution(form, user):
     page.live = False
     page.has_unpublished_changes = True
     index_class, _ = PLACES[type(page)]
-    index_class.objects.get().add_child(instance=page)
+    parent = index_class.objects.get()
+    # A title of only punctuation or emoji has no slug of its own; name it by its kind instead.
+    base_slug = slugify(page.title, allow_unicode=True) or slugify(page._meta.verbose_name)
+    page.slug = find_available_slug(parent, base_slug[:240].strip("-"))
+    parent.add_child(instance=page)
     page.save_revision(user=user, log_action=True)
     contribution.page = page
     contribution.save(update_fields=["page"])

@@ -366,3 +366,21 @@ def test_my_contributions_costs_the_same_with_2_or_30_posts(member_client, membe
 def test_a_page_the_team_wrote_is_not_listed_as_a_members_contribution(member_client, member, indexes):
     LearningNotePageFactory(parent=indexes[0], owner=member, title="Made in the admin")
     assert "Made in the admin" not in main(member_client.get("/share/mine/"))
+
+
+def test_repeated_long_and_unsluggable_titles_each_get_their_own_page(member_client, indexes):
+    post_note(member_client, action="draft")
+    post_note(member_client, action="draft")
+    post_note(member_client, title="!!!", action="draft")
+    post_note(member_client, title="a" * 255, action="draft")
+    post_note(member_client, title="a" * 255, action="draft")
+    pages = LearningNotePage.objects.order_by("pk")
+    assert [page.draft_title[:20] for page in pages] == ["Night drinks round"] * 2 + ["!!!"] + ["a" * 20] * 2
+    assert len({page.slug for page in pages}) == 5 and all(page.slug for page in pages)
+
+
+def test_drafts_and_posts_in_review_are_not_found_by_search(client, member_client, indexes):
+    post_note(member_client, title="Zanzibar hydration trolley", action="draft")
+    post_note(member_client, title="Zanzibar hydration round")
+    html = client.get("/search/?q=Zanzibar").content.decode()
+    assert "Zanzibar hydration" not in html

@@ -165,3 +165,10 @@ def test_an_inactive_member_or_one_without_email_is_not_emailed(
 def test_a_superuser_without_moderator_group_can_also_moderate(client, submitted):
     act_in_admin(client, UserFactory(is_superuser=True), submitted, "approve")
     assert LearningNotePage.objects.get().live
+
+
+def test_moderators_edit_a_submission_and_its_photos_in_the_admin(client, moderator, submitted):
+    client.force_login(moderator)
+    html = client.get(reverse("wagtailadmin_pages:edit", args=[submitted.pk])).content.decode()
+    assert "Night drinks round" in html
+    assert 'id="id_photos-TOTAL_FORMS"' in html
