@@ -93,12 +93,7 @@ def _new(request, page_class):
         )
         return _form_response(request, form, page_class, status=429)
     except moderation.AlreadyReceived as received:
-        messages.info(request, "We already had this form from you, so nothing new was made.")
-        if received.contribution is None:
-            return redirect("share:mine")
-        contribution = received.contribution
-        if request.POST.get("action") != "submit":
-            return redirect("share:edit", contribution.pk)
+        return _already_received(request, received.contribution)
     return _after_save(request, contribution)
 
 
@@ -123,6 +118,21 @@ def edit(request, pk):
         messages.info(request, "This post was already sent for review, so your last change was not saved.")
         return redirect("share:mine")
     return _after_save(request, contribution)
+
+
+def _already_received(request, contribution):
+    """The same form again (a double tap, or Back and send): show the one copy we kept, never make another."""
+    if contribution is not None:
+        contribution = Contribution.objects.with_status().get(pk=contribution.pk)
+    if contribution is not None and contribution.is_editable:
+        messages.info(
+            request,
+            "We already had this form from you, so nothing new was made. This is the copy we saved: "
+            "check it, then send it from here.",
+        )
+        return redirect("share:edit", contribution.pk)
+    messages.info(request, "We already had this form from you, so nothing new was made.")
+    return redirect("share:mine")
 
 
 def _after_save(request, contribution):

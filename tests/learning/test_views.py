@@ -260,6 +260,17 @@ def test_the_same_form_sent_twice_makes_one_page(member_client, indexes, mailout
     assert "We already had this form from you, so nothing new was made." in html
 
 
+def test_a_saved_form_sent_again_shows_the_saved_copy_instead_of_submitting_it(member_client, indexes):
+    data = learning_note_data(action="draft")
+    member_client.post("/share/learning-note/", data)
+    again = member_client.post("/share/learning-note/", {**data, "action": "submit", "title": "Changed on the way"})
+    contribution = Contribution.objects.get()
+    assert again["Location"] == f"/share/mine/{contribution.pk}/edit/"
+    page = LearningNotePage.objects.get()
+    assert page.draft_title == "Night drinks round" and page.current_workflow_state is None
+    assert "This is the copy we saved" in main(member_client.get(again["Location"]))
+
+
 def test_the_form_token_is_unique_in_the_database(member, indexes):
     from django.db import IntegrityError, transaction
 
