@@ -139,6 +139,17 @@ class ContributionForm(forms.ModelForm):
         cleaned["removed_photo_ids"] = [pk for pk, name in self.remove_fields.items() if cleaned.get(name)]
         return cleaned
 
+    def link_errors_to_fields(self):
+        """Point each field with a problem at its message, so that screen readers read them together."""
+        for name in self.errors:
+            if name not in self.fields:
+                continue
+            bound = self[name]
+            ids = [f"{bound.auto_id}_error"]
+            if self.fields[name].help_text:
+                ids.append(f"{bound.auto_id}_helptext")
+            self.fields[name].widget.attrs["aria-describedby"] = " ".join(ids)
+
     @classmethod
     def blank(cls, **kwargs):
         """A new, unbound form with a fresh one-time token."""

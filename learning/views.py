@@ -162,6 +162,8 @@ def _locked_message(contribution):
 
 
 def _form_response(request, form, page_class, contribution=None, status=200):
+    if form.is_bound:
+        form.link_errors_to_fields()
     context = {
         "form": form,
         "kind": KINDS[page_class],

@@ -112,6 +112,8 @@ def test_missing_fields_are_reported_next_to_each_field_and_nothing_typed_is_los
     assert '<a href="#id_title">Title: This field is required.</a>' in html
     assert '<a href="#id_settings_0">Care settings: This field is required.</a>' in html
     assert 'id="id_what_happened_error"' in html
+    assert 'aria-describedby="id_what_happened_error id_what_happened_helptext"' in html
+    assert '<fieldset class="nhsuk-fieldset" aria-describedby="id_settings_error id_settings_helptext">' in html
     assert "Keep &lt;this&gt; &amp; that</textarea>" in html
     assert 'value="falls"' in html
     assert 'value="Night drinks round"' not in html  # the title really was left empty
