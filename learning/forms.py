@@ -17,6 +17,25 @@ from portal.taxonomy.models import Organisation, SafetyDomain, Setting
 from .models import LearningNotePage, PeerVisitReportPage
 from .photos import clean_photo
 
+# What to say when a required field is empty, in the NHS.UK style: what to do, not what went wrong.
+REQUIRED_MESSAGES = {
+    "title": "Enter a title",
+    "summary": "Enter a summary",
+    "date": "Enter the date",
+    "author_name": "Enter your name",
+    "what_we_tried": "Say what you tried",
+    "what_happened": "Say what happened",
+    "what_we_learned": "Say what you learned",
+    "what_we_would_advise": "Say what you would advise another team",
+    "settings": "Tick at least one care setting",
+    "safety_domains": "Tick at least one safety domain",
+    "host_organisation": "Choose the organisation that was visited",
+    "visiting_organisations": "Tick the organisations the visitors came from",
+    "focus": "Say what the visit was looking at",
+    "what_works_well": "Say what works well",
+    "what_could_be_better": "Say what could be better",
+    "ideas_to_take_home": "Say which ideas you are taking home",
+}
 PHOTO_SLOTS = 3
 MAX_TOPICS = 10
 MAX_TOPIC_LENGTH = 50
@@ -80,6 +99,16 @@ class ContributionForm(forms.ModelForm):
             self.fields[f"photo_{number}_caption"] = forms.CharField(
                 required=False, max_length=255, label=f"Caption for photo {number} (optional)"
             )
+        self._word_the_error_messages()
+
+    def _word_the_error_messages(self):
+        for name, field in self.fields.items():
+            if name in REQUIRED_MESSAGES:
+                field.error_messages["required"] = REQUIRED_MESSAGES[name]
+            field.error_messages["max_length"] = (
+                f"{field.label} must be %(limit_value)d characters or fewer (it has %(show_value)d)"
+            )
+        self.fields["date"].error_messages["invalid"] = "Enter a real date, such as 15 March 2026"
 
     @property
     def photo_slots(self):

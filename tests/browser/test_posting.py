@@ -62,9 +62,9 @@ def test_a_member_posts_a_learning_note_with_a_photo_from_a_phone(phone, demo_se
     phone.get_by_role("button", name="Send for review").click()
     phone.wait_for_load_state()
     summary = phone.locator(".nhsuk-error-summary")
-    assert "What happened: This field is required." in summary.inner_text()
+    assert "Say what happened" in summary.inner_text()
     group = phone.locator(".nhsuk-form-group--error", has=phone.locator("#id_what_happened"))
-    assert "This field is required." in group.locator(".nhsuk-error-message").inner_text()
+    assert "Say what happened" in group.locator(".nhsuk-error-message").inner_text()
     assert phone.get_by_label("Title").input_value() == "Evening drinks round on the first floor"
     assert phone.get_by_label("What we tried").input_value().startswith("A drinks round at nine")
     assert phone.get_by_label("Care homes", exact=True).is_checked()

@@ -28,18 +28,31 @@ def test_a_complete_learning_note_is_valid_and_its_topics_are_parsed():
 
 
 @pytest.mark.parametrize(
-    "field",
-    ["title", "summary", "author_name", "what_we_tried", "what_happened", "what_we_learned", "what_we_would_advise"],
+    ("field", "message"),
+    [
+        ("title", "Enter a title"),
+        ("summary", "Enter a summary"),
+        ("date", "Enter the date"),
+        ("author_name", "Enter your name"),
+        ("what_we_tried", "Say what you tried"),
+        ("what_happened", "Say what happened"),
+        ("what_we_learned", "Say what you learned"),
+        ("what_we_would_advise", "Say what you would advise another team"),
+    ],
 )
-def test_every_section_of_a_learning_note_is_required(field):
+def test_every_section_of_a_learning_note_is_required_with_its_own_message(field, message):
     form = note_form(**{field: ""})
-    assert form.errors[field] == ["This field is required."]
+    assert form.errors[field] == [message]
+
+
+def test_a_date_that_is_not_a_date_is_refused():
+    assert note_form(date="31-02-2026").errors["date"] == ["Enter a real date, such as 15 March 2026"]
 
 
 def test_at_least_one_setting_and_one_domain_are_required():
     form = note_form(settings=[], safety_domains=[])
-    assert form.errors["settings"] == ["This field is required."]
-    assert form.errors["safety_domains"] == ["This field is required."]
+    assert form.errors["settings"] == ["Tick at least one care setting"]
+    assert form.errors["safety_domains"] == ["Tick at least one safety domain"]
 
 
 def test_too_many_or_too_long_topics_are_refused():
@@ -62,7 +75,7 @@ def test_a_valid_photo_with_alt_text_is_cleaned_and_kept_with_its_caption():
 
 def test_alt_text_over_200_characters_is_refused():
     form = note_form(files={"photo_1": [upload(photo_bytes())]}, photo_1_alt="a" * 201)
-    assert form.errors["photo_1_alt"] == ["Ensure this value has at most 200 characters (it has 201)."]
+    assert form.errors["photo_1_alt"] == ["Describe photo 1 must be 200 characters or fewer (it has 201)"]
 
 
 def test_existing_photos_use_up_the_new_photo_slots():
@@ -79,6 +92,6 @@ def test_a_peer_visit_needs_a_host_and_a_visiting_organisation():
     data = peer_visit_data(host, visitor, host_organisation="", visiting_organisations=[])
     query = MultiValueDict({key: value if isinstance(value, list) else [value] for key, value in data.items()})
     form = PeerVisitForm(query, instance=PeerVisitReportPage())
-    assert form.errors["host_organisation"] == ["This field is required."]
-    assert form.errors["visiting_organisations"] == ["This field is required."]
+    assert form.errors["host_organisation"] == ["Choose the organisation that was visited"]
+    assert form.errors["visiting_organisations"] == ["Tick the organisations the visitors came from"]
     assert "agreed_actions" not in form.errors and "visitors" not in form.errors

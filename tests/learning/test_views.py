@@ -109,8 +109,9 @@ def test_missing_fields_are_reported_next_to_each_field_and_nothing_typed_is_los
     assert response.status_code == 200
     html = main(response)
     assert "There is a problem" in html
-    assert '<a href="#id_title">Title: This field is required.</a>' in html
-    assert '<a href="#id_settings_0">Care settings: This field is required.</a>' in html
+    assert '<a href="#id_title">Enter a title</a>' in html
+    assert '<a href="#id_settings_0">Tick at least one care setting</a>' in html
+    assert '<span class="nhsuk-u-visually-hidden">Error:</span> Say what happened</span>' in html
     assert 'id="id_what_happened_error"' in html
     assert 'aria-describedby="id_what_happened_error id_what_happened_helptext"' in html
     assert '<fieldset class="nhsuk-fieldset" aria-describedby="id_settings_error id_settings_helptext">' in html
@@ -122,8 +123,8 @@ def test_missing_fields_are_reported_next_to_each_field_and_nothing_typed_is_los
 
 def test_values_that_are_too_long_are_refused_with_a_clear_message(member_client, indexes):
     html = main(post_note(member_client, summary="x" * 301, title="t" * 256, date="2999-01-01"))
-    assert "Ensure this value has at most 300 characters (it has 301)." in html
-    assert "Ensure this value has at most 255 characters (it has 256)." in html
+    assert "Summary must be 300 characters or fewer (it has 301)" in html
+    assert "Title must be 255 characters or fewer (it has 256)" in html
     assert "The date cannot be in the future." in html
     assert not Contribution.objects.exists()
 
