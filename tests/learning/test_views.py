@@ -398,3 +398,15 @@ def test_drafts_and_posts_in_review_are_not_found_by_search(client, member_clien
     post_note(member_client, title="Zanzibar hydration round")
     html = client.get("/search/?q=Zanzibar").content.decode()
     assert "Zanzibar hydration" not in html
+
+
+def test_a_peer_visit_draft_reopens_with_everything_chosen(member_client, indexes):
+    host, visitor = OrganisationFactory(name="Kersal Brook"), OrganisationFactory(name="Swinton Lodge")
+    member_client.post("/share/peer-visit/", peer_visit_data(host, visitor, action="draft"))
+    contribution = Contribution.objects.get()
+    html = main(member_client.get(f"/share/mine/{contribution.pk}/edit/"))
+    assert "<h1>Change your peer-visit report</h1>" in html
+    assert f'<option value="{host.pk}" selected>Kersal Brook</option>' in html
+    assert re.search(rf'value="{visitor.pk}" id="id_visiting_organisations_\d+" checked>', html)
+    assert "Visit again in May</textarea>" in html
+    assert 'value="hydration"' in html
