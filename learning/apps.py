@@ -3,3 +3,31 @@ from django.apps import AppConfig
 
 class LearningConfig(AppConfig):
     name = "learning"
+
+    def ready(self):
+        """Email members about their posts, replacing Wagtail's admin-only emails for those posts.
+
+        Wagtail connects its notifiers in ``wagtail.admin``'s ``ready``. Ours use
+        the same ``dispatch_uid``: if Wagtail's are connected already they are
+        disconnected first; if not, Wagtail's later ``connect`` is ignored.
+        """
+        from wagtail.models import WorkflowState
+        from wagtail.signals import workflow_approved, workflow_rejected
+
+        from . import notifications
+
+        replacements = [
+            (workflow_approved, "workflow_state_approved_email_notification", notifications.admin_approval_notifier),
+            (workflow_rejected, "workflow_state_rejected_email_notification", notifications.admin_rejection_notifier),
+        ]
+        for signal, uid, notifier in replacements:
+            signal.disconnect(sender=WorkflowState, dispatch_uid=uid)
+            signal.connect(notifier, sender=WorkflowState, dispatch_uid=uid)
+        workflow_approved.connect(
+            notifications.email_author_on_approval, sender=WorkflowState, dispatch_uid="learning_author_approved"
+        )
+        workflow_rejected.connect(
+            notifications.email_author_on_changes_requested,
+            sender=WorkflowState,
+            dispatch_uid="learning_author_changes_requested",
+        )

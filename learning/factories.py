@@ -1,10 +1,13 @@
+import uuid
+
 import factory
 import wagtail_factories
+from factory.django import DjangoModelFactory
 
 from portal.core.factories import KnowledgePageFactory
 from portal.taxonomy.factories import OrganisationFactory
 
-from .models import LearningIndexPage, LearningNotePage, PeerVisitIndexPage, PeerVisitReportPage
+from .models import Contribution, LearningIndexPage, LearningNotePage, PeerVisitIndexPage, PeerVisitReportPage
 
 
 class LearningIndexPageFactory(wagtail_factories.PageFactory):
@@ -53,3 +56,30 @@ class PeerVisitReportPageFactory(KnowledgePageFactory):
     def visiting_organisations(self, create, extracted, **kwargs):
         if create:
             self.visiting_organisations.set(extracted or [OrganisationFactory()])
+
+
+class ContributionFactory(DjangoModelFactory):
+    """A member's post from the public site: by default a draft learning note they own, with a revision.
+
+    Pass ``page=`` to use a page you made, or ``page__parent=`` (and other
+    ``page__`` fields) to shape the learning note; the site's learning index is
+    the default parent.
+    """
+
+    token = factory.LazyFunction(uuid.uuid4)
+    author = factory.SubFactory("portal.members.factories.UserFactory")
+
+    class Meta:
+        model = Contribution
+        skip_postgeneration_save = True
+
+    @factory.post_generation
+    def page(contribution, create, extracted, **kwargs):
+        if not create:
+            return
+        if extracted is None:
+            kwargs.setdefault("parent", LearningIndexPage.objects.get())
+            extracted = LearningNotePageFactory(owner=contribution.author, live=False, **kwargs)
+        extracted.save_revision(user=contribution.author)
+        contribution.page = extracted
+        contribution.save()

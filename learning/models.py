@@ -3,16 +3,46 @@
 Their text fields are plain text (shown with line breaks, always escaped) so
 that members can later post them from the public site without a rich-text
 editor, and nothing they type can inject markup.
+
+Both may carry up to a few photos (``XPagePhoto``), and ``Contribution``
+records each one a member posted from the public site (see ``learning.views``).
 """
 
+from django.conf import settings as django_settings
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.db.models import CharField, OuterRef, Subquery
+from django.db.models.functions import Cast
+from django.utils import timezone
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from taggit.models import TaggedItemBase
-from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.models import Orderable, Page, WorkflowState
 from wagtail.search import index
 
 from portal.core.models import KnowledgeIndexPage, KnowledgePage
+
+
+class PagePhoto(Orderable):
+    """A photo on a learning note or peer-visit report, always with alt text."""
+
+    image = models.ForeignKey(
+        "wagtailimages.Image",
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text="The photo. People in it must have agreed to it being shared.",
+    )
+    alt_text = models.CharField(
+        max_length=200,
+        help_text="What the photo shows, for people who cannot see it, such as 'Drinks trolley with coloured cups'.",
+    )
+    caption = models.CharField(max_length=255, blank=True, help_text="An optional line shown under the photo.")
+
+    panels = [FieldPanel("image"), FieldPanel("alt_text"), FieldPanel("caption")]
+
+    class Meta(Orderable.Meta):
+        abstract = True
 
 
 class LearningNotePageTag(TaggedItemBase):
@@ -50,6 +80,7 @@ class LearningNotePage(KnowledgePage):
         FieldPanel("what_happened"),
         FieldPanel("what_we_learned"),
         FieldPanel("what_we_would_advise"),
+        InlinePanel("photos", heading="Photos", label="Photo", max_num=3),
         *KnowledgePage.taxonomy_panels,
     ]
 
@@ -65,6 +96,10 @@ class LearningNotePage(KnowledgePage):
 
     class Meta:
         verbose_name = "learning note"
+
+
+class LearningNotePagePhoto(PagePhoto):
+    page = ParentalKey(LearningNotePage, on_delete=models.CASCADE, related_name="photos")
 
 
 class LearningIndexPage(KnowledgeIndexPage):
@@ -121,6 +156,7 @@ class PeerVisitReportPage(KnowledgePage):
         FieldPanel("what_could_be_better"),
         FieldPanel("ideas_to_take_home"),
         FieldPanel("agreed_actions"),
+        InlinePanel("photos", heading="Photos", label="Photo", max_num=3),
         *KnowledgePage.taxonomy_panels,
     ]
 
@@ -142,9 +178,89 @@ class PeerVisitReportPage(KnowledgePage):
         return [line.strip() for line in self.agreed_actions.splitlines() if line.strip()]
 
 
+class PeerVisitReportPagePhoto(PagePhoto):
+    page = ParentalKey(PeerVisitReportPage, on_delete=models.CASCADE, related_name="photos")
+
+
 class PeerVisitIndexPage(KnowledgeIndexPage):
     child_model = PeerVisitReportPage
     subpage_types = ["learning.PeerVisitReportPage"]
 
     class Meta:
         verbose_name = "peer-visit index page"
+
+
+class ContributionQuerySet(models.QuerySet):
+    def by(self, user):
+        return self.filter(author=user)
+
+    def started_since(self, moment):
+        return self.filter(created_at__gte=moment)
+
+    def with_status(self):
+        """Each contribution's page and its newest moderation state, in one query.
+
+        ``workflow_status`` is the newest workflow state's status (None if it was
+        never submitted) and ``moderator_comment`` the comment on that state's
+        current task, which is the moderator's when changes were requested.
+        """
+        newest_state = WorkflowState.objects.filter(
+            base_content_type=ContentType.objects.get_for_model(Page),
+            object_id=Cast(OuterRef("page_id"), output_field=CharField()),
+        ).order_by("-created_at", "-pk")
+        return self.select_related("page").annotate(
+            workflow_status=Subquery(newest_state.values("status")[:1]),
+            moderator_comment=Subquery(newest_state.values("current_task_state__comment")[:1]),
+        )
+
+
+class Contribution(models.Model):
+    """A page a member started from the public site.
+
+    ``token`` comes from the form the member was shown; it is unique, so the
+    same form sent twice (a double tap, a resent request) can create only one
+    page. Counting a member's rows also gives the posting limit, exactly and
+    across processes, without a cache.
+    """
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        IN_REVIEW = "in_review", "In review"
+        CHANGES_REQUESTED = "changes_requested", "Changes requested"
+        PUBLISHED = "published", "Published"
+
+    token = models.UUIDField(unique=True, editable=False)
+    author = models.ForeignKey(
+        django_settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="contributions", editable=False
+    )
+    page = models.OneToOneField(Page, null=True, on_delete=models.CASCADE, related_name="contribution", editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = ContributionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return self.page.draft_title if self.page_id else str(self.token)
+
+    @property
+    def kind(self):
+        """'Learning note' or 'Peer-visit report', from the content type cache (no query)."""
+        return self.page.specific_class._meta.verbose_name.capitalize()
+
+    @property
+    def status(self):
+        """Needs ``with_status()``: the page's state in the words a member sees."""
+        if self.page.live:
+            return self.Status.PUBLISHED
+        if self.workflow_status == WorkflowState.STATUS_IN_PROGRESS:
+            return self.Status.IN_REVIEW
+        if self.workflow_status == WorkflowState.STATUS_NEEDS_CHANGES:
+            return self.Status.CHANGES_REQUESTED
+        return self.Status.DRAFT
+
+    @property
+    def is_editable(self):
+        """Drafts and pages sent back for changes; Wagtail locks a page under review."""
+        return self.status in (self.Status.DRAFT, self.Status.CHANGES_REQUESTED)

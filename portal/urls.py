@@ -17,6 +17,7 @@ urlpatterns = [
     path("comments/", include("portal.comments.urls")),
     path("digests/", include("portal.members.digest_urls")),
     path("members/", include("portal.members.urls")),
+    path("share/", include("learning.urls")),
     path("", include("portal.taxonomy.urls")),
     path("api/v2/", api_router.urls),
 ]

@@ -83,6 +83,7 @@ def test_an_editor_can_publish_a_note_from_the_admin(client, editor, learning_in
             "what_we_would_advise": "d",
             "tags": "falls",
             "comments": inline_formset([]),
+            "photos": inline_formset([]),
             "action-publish": "publish",
         }
     )

@@ -91,3 +91,17 @@ def test_knowledge_pages_have_their_own_index_and_no_children(learning_index, pe
     assert LearningNotePage.allowed_subpage_models() == []
     assert not KnowledgePage.is_creatable
     assert not CaseStudyPage.can_create_at(peer_visit_index)
+
+
+def test_a_contribution_from_the_factory_is_its_authors_draft(learning_index):
+    from learning.factories import ContributionFactory
+    from learning.models import Contribution
+    from portal.members.factories import MemberFactory
+
+    member = MemberFactory()
+    made = ContributionFactory(author=member, page__title="Our first note")
+    contribution = Contribution.objects.with_status().get(pk=made.pk)
+    assert contribution.status == Contribution.Status.DRAFT and contribution.is_editable
+    assert contribution.kind == "Learning note"
+    page = contribution.page.specific
+    assert (page.live, page.owner, page.latest_revision.user, page.title) == (False, member, member, "Our first note")

@@ -1,0 +1,278 @@
+"""The "Share learning" and "Report a peer visit" forms members fill in on the public site.
+
+They edit the same fields an editor sees in the admin, with help text written
+for someone on a phone between shifts. Topics are typed as words separated by
+commas; up to ``PHOTO_SLOTS`` photos each need alt text. A hidden one-time
+``token`` identifies the form, so that sending it twice cannot make two pages.
+"""
+
+import uuid
+
+from django import forms
+from django.utils import timezone
+from taggit.utils import parse_tags
+
+from portal.taxonomy.models import Organisation, SafetyDomain, Setting
+
+from .models import LearningNotePage, PeerVisitReportPage
+from .photos import clean_photo
+
+# What to say when a required field is empty, in the NHS.UK style: what to do, not what went wrong.
+REQUIRED_MESSAGES = {
+    "title": "Enter a title",
+    "summary": "Enter a summary",
+    "date": "Enter the date",
+    "author_name": "Enter your name",
+    "what_we_tried": "Say what you tried",
+    "what_happened": "Say what happened",
+    "what_we_learned": "Say what you learned",
+    "what_we_would_advise": "Say what you would advise another team",
+    "settings": "Tick at least one care setting",
+    "safety_domains": "Tick at least one safety domain",
+    "host_organisation": "Choose the organisation that was visited",
+    "visiting_organisations": "Tick the organisations the visitors came from",
+    "focus": "Say what the visit was looking at",
+    "what_works_well": "Say what works well",
+    "what_could_be_better": "Say what could be better",
+    "ideas_to_take_home": "Say which ideas you are taking home",
+}
+PHOTO_SLOTS = 3
+MAX_TOPICS = 10
+MAX_TOPIC_LENGTH = 50
+
+
+class ContributionForm(forms.ModelForm):
+    """What both forms share: title, summary, date, tagging, photos and the token."""
+
+    token = forms.UUIDField(widget=forms.HiddenInput)
+    topics = forms.CharField(
+        required=False,
+        max_length=300,
+        label="Topics (optional)",
+        help_text="A few words people might look for, separated by commas. For example: falls, hydration, night staff.",
+    )
+
+    text_fields = ()
+
+    def __init__(self, *args, existing_photos=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.existing_photos = list(existing_photos)
+        self.fields["title"].help_text = "A short, plain title. For example: 'Drinks rounds at night cut falls'."
+        self.fields["summary"].label = "Summary"
+        self.fields["summary"].widget = forms.Textarea(attrs={"rows": 3, "maxlength": 300})
+        self.fields["settings"].label = "Care settings"
+        self.fields[
+            "settings"
+        ].help_text = "Tick every setting this could help. Choose 'Whole system' if it spans them."
+        self.fields["settings"].widget = forms.CheckboxSelectMultiple()
+        self.fields["settings"].queryset = Setting.objects.order_by("sort_order")
+        self.fields["safety_domains"].label = "Safety domains"
+        self.fields["safety_domains"].help_text = "Tick the questions about safety this helps to answer."
+        self.fields["safety_domains"].widget = forms.CheckboxSelectMultiple()
+        self.fields["safety_domains"].queryset = SafetyDomain.objects.order_by("sort_order")
+        self.fields["date"].widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        for name in self.text_fields:
+            self.fields[name].widget = forms.Textarea(attrs={"rows": 5})
+        if self.instance.pk and not self.is_bound:
+            self.initial["topics"] = ", ".join(tag.name for tag in self.instance.tags.all())
+        self.remove_fields = {}
+        for photo in self.existing_photos:
+            name = f"remove_photo_{photo.pk}"
+            self.fields[name] = forms.BooleanField(required=False, label=f"Remove this photo: {photo.alt_text}")
+            self.remove_fields[photo.pk] = name
+        self.new_photo_slots = max(0, PHOTO_SLOTS - len(self.existing_photos))
+        for number in range(1, self.new_photo_slots + 1):
+            self.fields[f"photo_{number}"] = forms.FileField(
+                required=False,
+                label=f"Photo {number} (optional)",
+                help_text="A JPEG, PNG or WebP photo, up to 10 MB. Only share photos that people in them agreed to. "
+                "If the form shows a problem, choose the photo again.",
+                widget=forms.FileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+            )
+            self.fields[f"photo_{number}_alt"] = forms.CharField(
+                required=False,
+                max_length=200,
+                label=f"Describe photo {number}",
+                help_text="Say what it shows for people who cannot see it, such as "
+                "'A drinks trolley with coloured cups'.",
+            )
+            self.fields[f"photo_{number}_caption"] = forms.CharField(
+                required=False, max_length=255, label=f"Caption for photo {number} (optional)"
+            )
+        self._word_the_error_messages()
+
+    def _word_the_error_messages(self):
+        for name, field in self.fields.items():
+            if name in REQUIRED_MESSAGES:
+                field.error_messages["required"] = REQUIRED_MESSAGES[name]
+            field.error_messages["max_length"] = (
+                f"{field.label} must be %(limit_value)d characters or fewer (it has %(show_value)d)"
+            )
+        self.fields["date"].error_messages["invalid"] = "Enter a real date, such as 15 March 2026"
+
+    @property
+    def photo_slots(self):
+        """Each new-photo slot's three bound fields, for the template."""
+        return [
+            (self[f"photo_{n}"], self[f"photo_{n}_alt"], self[f"photo_{n}_caption"])
+            for n in range(1, self.new_photo_slots + 1)
+        ]
+
+    @property
+    def photos_to_remove(self):
+        return [self[name] for name in self.remove_fields.values()]
+
+    @property
+    def main_fields(self):
+        slot_fields = {"token", "topics"} | set(self.remove_fields.values())
+        for n in range(1, self.new_photo_slots + 1):
+            slot_fields |= {f"photo_{n}", f"photo_{n}_alt", f"photo_{n}_caption"}
+        return [self[name] for name in self.fields if name not in slot_fields]
+
+    def clean_date(self):
+        date = self.cleaned_data["date"]
+        if date and date > timezone.localdate():
+            raise forms.ValidationError("The date cannot be in the future.")
+        return date
+
+    def clean_topics(self):
+        names = parse_tags(self.cleaned_data["topics"])
+        if len(names) > MAX_TOPICS:
+            raise forms.ValidationError(f"Use at most {MAX_TOPICS} topics.")
+        too_long = [name for name in names if len(name) > MAX_TOPIC_LENGTH]
+        if too_long:
+            raise forms.ValidationError(f"Keep each topic under {MAX_TOPIC_LENGTH} characters.")
+        return names
+
+    def clean(self):
+        cleaned = super().clean()
+        new_photos = []
+        for number in range(1, self.new_photo_slots + 1):
+            upload = cleaned.get(f"photo_{number}")
+            alt = (cleaned.get(f"photo_{number}_alt") or "").strip()
+            if not upload:
+                if alt and f"photo_{number}" not in self.errors:
+                    self.add_error(f"photo_{number}", "Choose the photo this description is for, or clear it.")
+                continue
+            try:
+                content = clean_photo(upload)
+            except forms.ValidationError as error:
+                self.add_error(f"photo_{number}", error)
+                continue
+            if not alt:
+                if f"photo_{number}_alt" not in self.errors:
+                    self.add_error(f"photo_{number}_alt", "Describe what the photo shows for people who cannot see it.")
+                continue
+            new_photos.append((content, alt, cleaned.get(f"photo_{number}_caption", "").strip()))
+        cleaned["new_photos"] = new_photos
+        cleaned["removed_photo_ids"] = [pk for pk, name in self.remove_fields.items() if cleaned.get(name)]
+        return cleaned
+
+    def link_errors_to_fields(self):
+        """Point each field with a problem at its message, so that screen readers read them together."""
+        for name in self.errors:
+            if name not in self.fields:
+                continue
+            bound = self[name]
+            ids = [f"{bound.auto_id}_error"]
+            if self.fields[name].help_text:
+                ids.append(f"{bound.auto_id}_helptext")
+            self.fields[name].widget.attrs["aria-describedby"] = " ".join(ids)
+
+    @classmethod
+    def blank(cls, **kwargs):
+        """A new, unbound form with a fresh one-time token."""
+        initial = {"token": uuid.uuid4(), **kwargs.pop("initial", {})}
+        return cls(initial=initial, **kwargs)
+
+
+class LearningNoteForm(ContributionForm):
+    text_fields = ("what_we_tried", "what_happened", "what_we_learned", "what_we_would_advise")
+
+    class Meta:
+        model = LearningNotePage
+        fields = [
+            "title",
+            "summary",
+            "date",
+            "author_name",
+            "organisation",
+            "what_we_tried",
+            "what_happened",
+            "what_we_learned",
+            "what_we_would_advise",
+            "settings",
+            "safety_domains",
+        ]
+        labels = {
+            "date": "When did this happen?",
+            "author_name": "Your name",
+            "organisation": "Your organisation (optional)",
+            "what_we_tried": "What we tried",
+            "what_happened": "What happened",
+            "what_we_learned": "What we learned",
+            "what_we_would_advise": "What we would advise",
+        }
+        help_texts = {
+            "summary": "One or two sentences: what you changed and what difference it made. Up to 300 characters.",
+            "date": "Roughly is fine: the day you started, or the day you wrote this up.",
+            "author_name": "How you would like to be named on the page.",
+            "organisation": "Leave it blank if you would rather not name your home or service.",
+            "what_we_tried": "The change you made. Short sentences are fine.",
+            "what_happened": "Include what did not go to plan. Others learn most from that.",
+            "what_we_learned": "What you know now that you did not know before.",
+            "what_we_would_advise": "One or two tips for another team trying the same thing.",
+        }
+
+
+class PeerVisitForm(ContributionForm):
+    text_fields = ("what_works_well", "what_could_be_better", "ideas_to_take_home", "agreed_actions")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        organisations = Organisation.objects.order_by("name")
+        self.fields["host_organisation"].queryset = organisations
+        self.fields["host_organisation"].required = True
+        # The widget first: setting the queryset gives the current widget its choices.
+        self.fields["visiting_organisations"].widget = forms.CheckboxSelectMultiple()
+        self.fields["visiting_organisations"].queryset = organisations
+
+    class Meta:
+        model = PeerVisitReportPage
+        fields = [
+            "title",
+            "summary",
+            "date",
+            "host_organisation",
+            "visiting_organisations",
+            "visitors",
+            "focus",
+            "what_works_well",
+            "what_could_be_better",
+            "ideas_to_take_home",
+            "agreed_actions",
+            "settings",
+            "safety_domains",
+        ]
+        labels = {
+            "date": "Date of the visit",
+            "host_organisation": "Which organisation was visited?",
+            "visiting_organisations": "Which organisations did the visitors come from?",
+            "visitors": "Visitors' names (optional)",
+            "focus": "What was the visit looking at?",
+            "what_works_well": "What works well",
+            "what_could_be_better": "What could be better",
+            "ideas_to_take_home": "Ideas to take home",
+            "agreed_actions": "Agreed actions (optional)",
+        }
+        help_texts = {
+            "summary": "One or two sentences about the visit and the main thing you took from it.",
+            "host_organisation": "The home or service you went to see.",
+            "visiting_organisations": "Tick every organisation that sent someone.",
+            "visitors": "Only name people who agreed. Separate names with commas.",
+            "focus": "One sentence, such as 'How they keep residents drinking well at night'.",
+            "what_works_well": "What you saw working. Be specific: what, who and when.",
+            "what_could_be_better": "Be specific and kind. The host will read this.",
+            "ideas_to_take_home": "What you will try in your own home or service.",
+            "agreed_actions": "One action on each line, with who will do it if you know.",
+        }

@@ -1,0 +1,144 @@
+"""What happens when a member saves, changes or submits a post from the public site.
+
+A post is always a draft page owned by the member, with a revision for every
+save, under the site's learning or peer-visit index. Submitting starts the
+"Community submissions" workflow (created by migration 0003), so nothing is
+live until a moderator approves it in the Wagtail admin, which then publishes
+it. See https://docs.wagtail.org/en/stable/extending/customising_workflows.html
+"""
+
+from datetime import timedelta
+
+from django.contrib.auth import get_user_model
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from wagtail.coreutils import find_available_slug
+from wagtail.images import get_image_model
+from wagtail.models import Workflow, WorkflowState
+
+from .models import (
+    Contribution,
+    LearningIndexPage,
+    LearningNotePage,
+    LearningNotePagePhoto,
+    PeerVisitIndexPage,
+    PeerVisitReportPage,
+    PeerVisitReportPagePhoto,
+)
+
+WORKFLOW_NAME = "Community submissions"
+POSTS_PER_DAY = 10
+
+PLACES = {
+    LearningNotePage: (LearningIndexPage, LearningNotePagePhoto),
+    PeerVisitReportPage: (PeerVisitIndexPage, PeerVisitReportPagePhoto),
+}
+
+
+class PostingLimitReached(Exception):
+    """The member has started ``POSTS_PER_DAY`` posts in the last 24 hours."""
+
+
+class AlreadyReceived(Exception):
+    """This form (its one-time token) has already made a page."""
+
+    def __init__(self, contribution):
+        super().__init__("This form has already been sent.")
+        self.contribution = contribution
+
+
+class NotEditable(Exception):
+    """The post is under review or published, so the member cannot change it here."""
+
+
+def posts_left_today(user):
+    since = timezone.now() - timedelta(hours=24)
+    return max(0, POSTS_PER_DAY - Contribution.objects.by(user).started_since(since).count())
+
+
+@transaction.atomic
+def create_contribution(form, user):
+    """Make the draft page from a valid new-post form; one page per form token."""
+    # Lock the member's row so that two posts sent at once are counted one after the other.
+    get_user_model().objects.select_for_update().filter(pk=user.pk).first()
+    token = form.cleaned_data["token"]
+    existing = Contribution.objects.filter(token=token).first()
+    if existing is not None:
+        raise AlreadyReceived(existing if existing.author_id == user.pk else None)
+    if posts_left_today(user) == 0:
+        raise PostingLimitReached
+    try:
+        with transaction.atomic():
+            contribution = Contribution.objects.create(token=token, author=user)
+    except IntegrityError:
+        raise AlreadyReceived(Contribution.objects.filter(token=token, author=user).first()) from None
+
+    page = form.save(commit=False)
+    _apply_form(page, form, user)
+    page.owner = user
+    page.live = False
+    page.has_unpublished_changes = True
+    index_class, _ = PLACES[type(page)]
+    parent = index_class.objects.get()
+    # A title of only punctuation or emoji has no slug of its own; name it by its kind instead.
+    base_slug = slugify(page.title, allow_unicode=True) or slugify(page._meta.verbose_name)
+    page.slug = find_available_slug(parent, base_slug[:240].strip("-"))
+    parent.add_child(instance=page)
+    page.save_revision(user=user, log_action=True)
+    contribution.page = page
+    contribution.save(update_fields=["page"])
+    return contribution
+
+
+@transaction.atomic
+def update_contribution(contribution, form, user):
+    """Save the member's changes as a new revision of their draft."""
+    _lock_editable(contribution)
+    page = form.save(commit=False)
+    _apply_form(page, form, user)
+    page.save_revision(user=user, log_action=True)
+    return contribution
+
+
+@transaction.atomic
+def submit_for_review(contribution, user):
+    """Start moderation, or resume it after the member made the changes asked for."""
+    _lock_editable(contribution)
+    page = contribution.page.specific
+    state = page.current_workflow_state
+    if state is not None and state.status == WorkflowState.STATUS_NEEDS_CHANGES:
+        state.resume(user=user)
+    else:
+        Workflow.objects.get(name=WORKFLOW_NAME).start(page, user)
+
+
+def latest_draft(contribution):
+    """The page as the member last saved it (the newest revision)."""
+    return contribution.page.specific.get_latest_revision_as_object()
+
+
+def _lock_editable(contribution):
+    """Take a lock on the post and check, under it, that it may still change."""
+    Contribution.objects.select_for_update().filter(pk=contribution.pk).first()
+    fresh = Contribution.objects.with_status().get(pk=contribution.pk)
+    if not fresh.is_editable:
+        raise NotEditable
+
+
+def _apply_form(page, form, user):
+    """Copy what a ModelForm does not: many-to-many choices, topics and photos, all in memory."""
+    cleaned = form.cleaned_data
+    form.save_m2m()
+    page.tags.set(cleaned["topics"])
+    _, photo_class = PLACES[type(page)]
+    removed = set(cleaned["removed_photo_ids"])
+    for photo in list(page.photos.all()):
+        if photo.pk in removed:
+            page.photos.remove(photo)
+    image_model = get_image_model()
+    for content, alt_text, caption in cleaned["new_photos"]:
+        image = image_model(title=alt_text[:255], file=content, uploaded_by_user=user)
+        image._set_image_file_metadata()
+        image.save()
+        page.photos.add(photo_class(image=image, alt_text=alt_text, caption=caption))

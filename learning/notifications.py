@@ -1,0 +1,101 @@
+"""Emails about members' posts, hooked to Wagtail's workflow signals.
+
+What Wagtail already sends (``wagtail.admin.signal_handlers``):
+
+- on ``task_submitted``, every active member of the task's groups (our
+  Moderators) and every superuser gets "submitted for moderation" with a link
+  to the page in the admin; on ``workflow_submitted`` superusers get one more.
+  That covers "moderators hear of new submissions", so we send them nothing.
+- on ``workflow_approved`` and ``workflow_rejected``, the person who submitted
+  gets an email whose links go to the admin. Members cannot use the admin, so
+  for pages posted from the public site those two are replaced by ours, which
+  link to the public site; pages submitted in the admin keep Wagtail's.
+
+The replacements are connected under Wagtail's own ``dispatch_uid`` values
+(see ``LearningConfig.ready``), so each event sends one email per person
+whichever app is ready first.
+"""
+
+import logging
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from wagtail.admin.mail import WorkflowStateApprovalEmailNotifier, WorkflowStateRejectionEmailNotifier
+from wagtail.models import Page
+
+from .models import Contribution
+
+logger = logging.getLogger(__name__)
+
+
+def contribution_for(workflow_state):
+    """The public-site post a workflow is moderating, or None for any other page or object."""
+    if workflow_state.base_content_type_id != ContentType.objects.get_for_model(Page).pk:
+        return None
+    return Contribution.objects.select_related("author").filter(page_id=workflow_state.object_id).first()
+
+
+class AdminApprovalNotifier(WorkflowStateApprovalEmailNotifier):
+    """Wagtail's approval email, except for posts from the public site (their authors get ours)."""
+
+    def get_recipient_users(self, workflow_state, **kwargs):
+        if contribution_for(workflow_state) is not None:
+            return set()
+        return super().get_recipient_users(workflow_state, **kwargs)
+
+
+class AdminRejectionNotifier(WorkflowStateRejectionEmailNotifier):
+    """Wagtail's changes-requested email, except for posts from the public site."""
+
+    def get_recipient_users(self, workflow_state, **kwargs):
+        if contribution_for(workflow_state) is not None:
+            return set()
+        return super().get_recipient_users(workflow_state, **kwargs)
+
+
+admin_approval_notifier = AdminApprovalNotifier()
+admin_rejection_notifier = AdminRejectionNotifier()
+
+
+def email_author_on_approval(sender, instance, user=None, **kwargs):
+    contribution = contribution_for(instance)
+    if contribution is None:
+        return
+    page = Page.objects.get(pk=contribution.page_id).specific
+    context = {"author": contribution.author, "page": page, "live_url": page.full_url}
+    _send_after_commit(contribution.author, "learning/emails/approved", context)
+
+
+def email_author_on_changes_requested(sender, instance, user=None, **kwargs):
+    contribution = contribution_for(instance)
+    if contribution is None:
+        return
+    page = Page.objects.get(pk=contribution.page_id).specific
+    site = page.get_site()
+    context = {
+        "author": contribution.author,
+        "page": page,
+        "title": page.draft_title,
+        "comment": instance.current_task_state.specific.get_comment(),
+        "edit_url": site.root_url + reverse("share:edit", args=[contribution.pk]),
+    }
+    _send_after_commit(contribution.author, "learning/emails/changes_requested", context)
+
+
+def _send_after_commit(user, template, context):
+    """Send once the moderator's decision is saved; a failed email is logged, never shown to them."""
+    if not (user.is_active and user.email):
+        return
+
+    def send():
+        subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
+        body = render_to_string(f"{template}.txt", context).strip() + "\n"
+        try:
+            send_mail(subject, body, None, [user.email])
+        except Exception:
+            logger.exception("Could not send %s to user %s", template, user.pk)
+
+    transaction.on_commit(send)

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import views
+
+app_name = "share"
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("learning-note/", views.new_learning_note, name="learning_note"),
+    path("peer-visit/", views.new_peer_visit, name="peer_visit"),
+    path("mine/", views.mine, name="mine"),
+    path("mine/<int:pk>/edit/", views.edit, name="edit"),
+    path("mine/<int:pk>/preview/", views.preview, name="preview"),
+]

@@ -1,0 +1,195 @@
+"""Posting from the public site: /share/, the two forms, previews and "My contributions".
+
+Only approved members (and the programme team) may post; anyone else signed in
+is told their account is waiting for approval. A member only ever sees their
+own posts: someone else's is a 404, whoever asks.
+"""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import ObjectDoesNotExist
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+
+from portal.members.access import is_member
+
+from . import moderation
+from .forms import LearningNoteForm, PeerVisitForm
+from .models import Contribution, LearningNotePage, PeerVisitReportPage
+
+FORMS = {LearningNotePage: LearningNoteForm, PeerVisitReportPage: PeerVisitForm}
+KINDS = {
+    LearningNotePage: {"heading": "Share learning", "noun": "learning note", "url_name": "share:learning_note"},
+    PeerVisitReportPage: {
+        "heading": "Report a peer visit",
+        "noun": "peer-visit report",
+        "url_name": "share:peer_visit",
+    },
+}
+
+
+def members_only(view):
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not is_member(request.user):
+            return TemplateResponse(
+                request, "learning/not_yet_a_member.html", {"profile": _profile(request.user)}, status=403
+            )
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _profile(user):
+    try:
+        return user.member_profile
+    except ObjectDoesNotExist:
+        return None
+
+
+def index(request):
+    """The landing page: what the two forms are for. Open to everyone, so people know posting exists."""
+    return TemplateResponse(request, "learning/share_index.html", {"can_post": is_member(request.user)})
+
+
+@members_only
+def new_learning_note(request):
+    return _new(request, LearningNotePage)
+
+
+@members_only
+def new_peer_visit(request):
+    return _new(request, PeerVisitReportPage)
+
+
+def _defaults(user, page_class):
+    profile = _profile(user)
+    organisation = profile.organisation if profile else None
+    if page_class is LearningNotePage:
+        return {"author_name": user.get_full_name() or user.get_username(), "organisation": organisation}
+    return {"visiting_organisations": [organisation] if organisation else []}
+
+
+def _new(request, page_class):
+    form_class = FORMS[page_class]
+    if request.method != "POST":
+        form = form_class.blank(initial=_defaults(request.user, page_class), instance=page_class())
+        return _form_response(request, form, page_class)
+    form = form_class(request.POST, request.FILES, instance=page_class())
+    if not form.is_valid():
+        return _form_response(request, form, page_class)
+    try:
+        contribution = moderation.create_contribution(form, request.user)
+    except moderation.PostingLimitReached:
+        form.add_error(
+            None,
+            f"You have started {moderation.POSTS_PER_DAY} posts in the last 24 hours, which is the most we take "
+            "in a day. Your text is still below: copy it somewhere safe, or try again tomorrow.",
+        )
+        return _form_response(request, form, page_class, status=429)
+    except moderation.AlreadyReceived as received:
+        return _already_received(request, received.contribution)
+    return _after_save(request, contribution)
+
+
+@members_only
+def edit(request, pk):
+    contribution = get_object_or_404(Contribution.objects.by(request.user).with_status(), pk=pk)
+    if not contribution.is_editable:
+        messages.info(request, _locked_message(contribution))
+        return redirect("share:mine")
+    draft = moderation.latest_draft(contribution)
+    form_class = FORMS[type(draft)]
+    photos = list(draft.photos.all())
+    if request.method != "POST":
+        form = form_class(instance=draft, initial={"token": contribution.token}, existing_photos=photos)
+        return _form_response(request, form, type(draft), contribution=contribution)
+    form = form_class(request.POST, request.FILES, instance=draft, existing_photos=photos)
+    if not form.is_valid():
+        return _form_response(request, form, type(draft), contribution=contribution)
+    try:
+        moderation.update_contribution(contribution, form, request.user)
+    except moderation.NotEditable:
+        messages.info(request, "This post was already sent for review, so your last change was not saved.")
+        return redirect("share:mine")
+    return _after_save(request, contribution)
+
+
+def _already_received(request, contribution):
+    """The same form again (a double tap, or Back and send): show the one copy we kept, never make another."""
+    if contribution is not None:
+        contribution = Contribution.objects.with_status().get(pk=contribution.pk)
+    if contribution is not None and contribution.is_editable:
+        messages.info(
+            request,
+            "We already had this form from you, so nothing new was made. This is the copy we saved: "
+            "check it, then send it from here.",
+        )
+        return redirect("share:edit", contribution.pk)
+    messages.info(request, "We already had this form from you, so nothing new was made.")
+    return redirect("share:mine")
+
+
+def _after_save(request, contribution):
+    action = request.POST.get("action")
+    if action == "preview":
+        return redirect("share:preview", contribution.pk)
+    if action == "submit":
+        try:
+            moderation.submit_for_review(contribution, request.user)
+        except moderation.NotEditable:
+            messages.info(request, "This post is already with the programme team.")
+            return redirect("share:mine")
+        messages.success(
+            request,
+            "Thank you. Your post has gone to the programme team to check. We will email you when it is "
+            "published, or if they ask for changes.",
+        )
+        return redirect("share:mine")
+    messages.success(request, "Saved as a draft. Only you can see it.")
+    return redirect("share:edit", contribution.pk)
+
+
+def _locked_message(contribution):
+    if contribution.status == Contribution.Status.PUBLISHED:
+        return "That post is published, so it can no longer be changed here. Contact the programme team to change it."
+    return "That post is with the programme team, so it cannot be changed until they have looked at it."
+
+
+def _form_response(request, form, page_class, contribution=None, status=200):
+    if form.is_bound:
+        form.link_errors_to_fields()
+    context = {
+        "form": form,
+        "kind": KINDS[page_class],
+        "contribution": contribution,
+        "posts_left": moderation.posts_left_today(request.user) if contribution is None else None,
+        "action_url": reverse("share:edit", args=[contribution.pk])
+        if contribution
+        else reverse(KINDS[page_class]["url_name"]),
+    }
+    return TemplateResponse(request, "learning/contribution_form.html", context, status=status)
+
+
+@members_only
+def preview(request, pk):
+    """The post exactly as its page will look, marked as a preview, only for its author."""
+    contribution = get_object_or_404(Contribution.objects.by(request.user).with_status(), pk=pk)
+    page = moderation.latest_draft(contribution)
+    request.is_preview = True
+    context = page.get_context(request)
+    context.update(contribution_preview=contribution)
+    response = TemplateResponse(request, page.get_template(request), context)
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+@members_only
+def mine(request):
+    contributions = Contribution.objects.by(request.user).with_status().filter(page__isnull=False)
+    return TemplateResponse(request, "learning/my_contributions.html", {"contributions": contributions})

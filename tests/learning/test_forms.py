@@ -1,0 +1,97 @@
+"""The two posting forms on their own: required fields, limits, topics and photo slots."""
+
+from types import SimpleNamespace
+
+import pytest
+from django.utils.datastructures import MultiValueDict
+
+from learning.forms import PHOTO_SLOTS, LearningNoteForm, PeerVisitForm
+from learning.models import LearningNotePage, PeerVisitReportPage
+from portal.taxonomy.factories import OrganisationFactory
+
+from .conftest import learning_note_data, peer_visit_data, photo_bytes, upload
+
+pytestmark = pytest.mark.django_db
+
+
+def note_form(files=None, **overrides):
+    data = learning_note_data(**overrides)
+    query = MultiValueDict({key: value if isinstance(value, list) else [value] for key, value in data.items()})
+    return LearningNoteForm(query, MultiValueDict(files or {}), instance=LearningNotePage())
+
+
+def test_a_complete_learning_note_is_valid_and_its_topics_are_parsed():
+    form = note_form(topics='falls, "night staff", hydration')
+    assert form.is_valid(), form.errors
+    assert sorted(form.cleaned_data["topics"]) == ["falls", "hydration", "night staff"]
+    assert form.cleaned_data["new_photos"] == []
+
+
+@pytest.mark.parametrize(
+    ("field", "message"),
+    [
+        ("title", "Enter a title"),
+        ("summary", "Enter a summary"),
+        ("date", "Enter the date"),
+        ("author_name", "Enter your name"),
+        ("what_we_tried", "Say what you tried"),
+        ("what_happened", "Say what happened"),
+        ("what_we_learned", "Say what you learned"),
+        ("what_we_would_advise", "Say what you would advise another team"),
+    ],
+)
+def test_every_section_of_a_learning_note_is_required_with_its_own_message(field, message):
+    form = note_form(**{field: ""})
+    assert form.errors[field] == [message]
+
+
+def test_a_date_that_is_not_a_date_is_refused():
+    assert note_form(date="31-02-2026").errors["date"] == ["Enter a real date, such as 15 March 2026"]
+
+
+def test_at_least_one_setting_and_one_domain_are_required():
+    form = note_form(settings=[], safety_domains=[])
+    assert form.errors["settings"] == ["Tick at least one care setting"]
+    assert form.errors["safety_domains"] == ["Tick at least one safety domain"]
+
+
+def test_too_many_or_too_long_topics_are_refused():
+    assert note_form(topics=", ".join(f"topic{n}" for n in range(11))).errors["topics"] == ["Use at most 10 topics."]
+    assert note_form(topics="x" * 51).errors["topics"] == ["Keep each topic under 50 characters."]
+
+
+def test_a_description_without_a_photo_is_questioned():
+    form = note_form(photo_2_alt="The medicines trolley")
+    assert form.errors["photo_2"] == ["Choose the photo this description is for, or clear it."]
+
+
+def test_a_valid_photo_with_alt_text_is_cleaned_and_kept_with_its_caption():
+    form = note_form(files={"photo_1": [upload(photo_bytes())]}, photo_1_alt="A jug", photo_1_caption="Our jug")
+    assert form.is_valid(), form.errors
+    [(content, alt_text, caption)] = form.cleaned_data["new_photos"]
+    assert (alt_text, caption) == ("A jug", "Our jug")
+    assert content.name.endswith(".jpg") and content.size > 0
+
+
+def test_alt_text_over_200_characters_is_refused():
+    form = note_form(files={"photo_1": [upload(photo_bytes())]}, photo_1_alt="a" * 201)
+    assert form.errors["photo_1_alt"] == ["Describe photo 1 must be 200 characters or fewer (it has 201)"]
+
+
+def test_existing_photos_use_up_the_new_photo_slots():
+    assert len(LearningNoteForm(instance=LearningNotePage()).photo_slots) == PHOTO_SLOTS
+    existing = [SimpleNamespace(pk=7, alt_text="Our jug")]
+    form = LearningNoteForm(instance=LearningNotePage(), existing_photos=existing)
+    assert len(form.photo_slots) == PHOTO_SLOTS - 1
+    assert "photo_3" not in form.fields
+    assert form.fields["remove_photo_7"].label == "Remove this photo: Our jug"
+
+
+def test_a_peer_visit_needs_a_host_and_a_visiting_organisation():
+    host, visitor = OrganisationFactory(), OrganisationFactory()
+    data = peer_visit_data(host, visitor, host_organisation="", visiting_organisations=[])
+    query = MultiValueDict({key: value if isinstance(value, list) else [value] for key, value in data.items()})
+    form = PeerVisitForm(query, instance=PeerVisitReportPage())
+    assert form.errors["host_organisation"] == ["Choose the organisation that was visited"]
+    assert form.errors["visiting_organisations"] == ["Tick the organisations the visitors came from"]
+    assert "agreed_actions" not in form.errors and "visitors" not in form.errors

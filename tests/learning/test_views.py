@@ -1,0 +1,412 @@
+"""Posting from the public site: who may, what they see, drafts, previews, limits and double submits."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+from wagtail.models import Page, WorkflowState
+
+from learning import moderation
+from learning.factories import LearningNotePageFactory
+from learning.models import Contribution, LearningNotePage, PeerVisitReportPage
+from portal.members.factories import MemberFactory, PendingMemberFactory, UserFactory
+from portal.members.models import MemberProfile
+from portal.taxonomy.factories import OrganisationFactory
+from tests.helpers import count_queries
+
+from .conftest import learning_note_data, peer_visit_data, photo_bytes, upload
+
+pytestmark = pytest.mark.django_db
+
+FORMS = ["/share/learning-note/", "/share/peer-visit/"]
+
+
+def main(response):
+    html = response.content.decode()
+    return html[html.index('<main class="nhsuk-main-wrapper"') : html.index("</main>")]
+
+
+def post_note(client, **overrides):
+    return client.post("/share/learning-note/", learning_note_data(**overrides))
+
+
+# Who may post -----------------------------------------------------------------
+
+
+def test_the_landing_page_explains_both_ways_to_share_to_everyone(client):
+    html = main(client.get("/share/"))
+    assert "<h1>Share your learning</h1>" in html
+    assert 'href="/share/learning-note/">Share learning</a>' in html
+    assert 'href="/share/peer-visit/">Report a peer visit</a>' in html
+    assert "Nothing is published until they have checked it" in html
+    assert "sign in</a> with a member account" in html
+
+
+@pytest.mark.parametrize("url", [*FORMS, "/share/mine/"])
+def test_anonymous_visitors_are_sent_to_sign_in(client, url):
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response["Location"] == f"/accounts/login/?next={url}"
+
+
+@pytest.mark.parametrize("url", [*FORMS, "/share/mine/"])
+def test_a_member_waiting_for_approval_is_told_so(client, url):
+    client.force_login(PendingMemberFactory())
+    response = client.get(url)
+    assert response.status_code == 403
+    assert "<h1>Your account is waiting for approval</h1>" in main(response)
+    assert "<form" not in main(response)
+
+
+def test_a_declined_account_and_a_user_without_a_profile_cannot_post(client):
+    declined = MemberFactory(status=MemberProfile.Status.DECLINED)
+    declined.groups.clear()
+    client.force_login(declined)
+    response = client.post("/share/learning-note/", learning_note_data())
+    assert response.status_code == 403
+    assert "<h1>Your account cannot post</h1>" in main(response)
+    client.force_login(UserFactory())
+    assert client.get("/share/learning-note/").status_code == 403
+    assert not Contribution.objects.exists()
+
+
+def test_a_moderator_may_post_too(client, moderator, indexes):
+    client.force_login(moderator)
+    assert post_note(client).status_code == 302
+    assert LearningNotePage.objects.get().owner == moderator
+
+
+# The forms ----------------------------------------------------------------------
+
+
+def test_the_learning_note_form_starts_with_the_members_name_and_organisation(member_client, member):
+    html = main(member_client.get("/share/learning-note/"))
+    assert "<h1>Share learning</h1>" in html
+    assert 'value="Grace Okafor"' in html
+    organisation = member.member_profile.organisation
+    assert f'<option value="{organisation.pk}" selected>{organisation.name}</option>' in html
+    assert 'name="token" value="' in html
+    for label in ["What we tried", "What happened", "What we learned", "What we would advise", "Describe photo 1"]:
+        assert label in html
+    assert "Care settings</legend>" in html and "Safety domains</legend>" in html
+    assert 'enctype="multipart/form-data"' in html
+
+
+def test_the_peer_visit_form_ticks_the_members_organisation_as_visitor(member_client, member):
+    html = main(member_client.get("/share/peer-visit/"))
+    assert "<h1>Report a peer visit</h1>" in html
+    organisation = member.member_profile.organisation
+    assert re.search(rf'value="{organisation.pk}" id="id_visiting_organisations_\d+" checked>', html)
+    for label in ["Which organisation was visited?", "What works well", "What could be better", "Ideas to take home"]:
+        assert label in html
+
+
+def test_missing_fields_are_reported_next_to_each_field_and_nothing_typed_is_lost(member_client, indexes):
+    response = post_note(
+        member_client, title="", what_happened="", settings=[], what_we_tried="Keep <this> & that", topics="falls"
+    )
+    assert response.status_code == 200
+    html = main(response)
+    assert "There is a problem" in html
+    assert '<a href="#id_title">Enter a title</a>' in html
+    assert '<a href="#id_settings_0">Tick at least one care setting</a>' in html
+    assert '<span class="nhsuk-u-visually-hidden">Error:</span> Say what happened</span>' in html
+    assert 'id="id_what_happened_error"' in html
+    assert 'aria-describedby="id_what_happened_error id_what_happened_helptext"' in html
+    assert '<fieldset class="nhsuk-fieldset" aria-describedby="id_settings_error id_settings_helptext">' in html
+    assert "Keep &lt;this&gt; &amp; that</textarea>" in html
+    assert 'value="falls"' in html
+    assert 'value="Night drinks round"' not in html  # the title really was left empty
+    assert not Page.objects.type(LearningNotePage).exists()
+
+
+def test_values_that_are_too_long_are_refused_with_a_clear_message(member_client, indexes):
+    html = main(post_note(member_client, summary="x" * 301, title="t" * 256, date="2999-01-01"))
+    assert "Summary must be 300 characters or fewer (it has 301)" in html
+    assert "Title must be 255 characters or fewer (it has 256)" in html
+    assert "The date cannot be in the future." in html
+    assert not Contribution.objects.exists()
+
+
+def test_a_bad_photo_is_reported_next_to_its_field(member_client, indexes):
+    svg = b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
+    html = main(post_note(member_client, photo_1=upload(svg, "cute.png", "image/png"), photo_1_alt="Chart"))
+    assert '<span class="nhsuk-error-message" id="id_photo_1_error">' in html
+    assert "Choose a photo saved as JPEG, PNG or WebP. This file is not one of those." in html
+    assert 'value="Chart"' in html
+    assert not Contribution.objects.exists()
+
+
+def test_a_photo_needs_alt_text(member_client, indexes):
+    html = main(post_note(member_client, photo_1=upload(photo_bytes())))
+    assert "Describe what the photo shows for people who cannot see it." in html
+    assert 'id="id_photo_1_alt_error"' in html
+
+
+# Drafts, preview and submission -------------------------------------------------
+
+
+def test_save_as_draft_makes_a_draft_page_owned_by_the_member_with_a_revision(member_client, member, indexes):
+    response = post_note(member_client, action="draft")
+    contribution = Contribution.objects.get()
+    assert response["Location"] == f"/share/mine/{contribution.pk}/edit/"
+    page = contribution.page.specific
+    assert isinstance(page, LearningNotePage)
+    assert page.get_parent().specific == indexes[0]
+    assert (page.live, page.owner, page.first_published_at) == (False, member, None)
+    assert page.latest_revision.user == member
+    assert page.current_workflow_state is None
+    assert {tag.name for tag in page.get_latest_revision_as_object().tags.all()} == {"falls", "hydration"}
+    assert member_client.get(page.url).status_code == 404
+    html = main(member_client.get(response["Location"]))
+    assert "Saved as a draft. Only you can see it." in html
+    assert "<h1>Change your learning note</h1>" in html
+    assert "Thirst wakes people at night.</textarea>" in html
+
+
+def test_a_draft_can_be_changed_and_keeps_one_page(member_client, indexes):
+    post_note(member_client, action="draft")
+    contribution = Contribution.objects.get()
+    data = learning_note_data(title="Night drinks round, two months on", action="draft")
+    member_client.post(f"/share/mine/{contribution.pk}/edit/", data)
+    page = LearningNotePage.objects.get()
+    assert page.draft_title == "Night drinks round, two months on"
+    assert page.get_latest_revision_as_object().title == "Night drinks round, two months on"
+    assert page.revisions.count() == 2
+
+
+def test_preview_shows_the_page_marked_as_a_preview_with_markup_escaped(member_client, indexes):
+    response = post_note(
+        member_client,
+        action="preview",
+        title="<script>alert('t')</script>",
+        what_we_learned='<img src=x onerror="alert(1)">',
+        photo_1=upload(photo_bytes(size=(900, 600))),
+        photo_1_alt="Jug & cups",
+    )
+    contribution = Contribution.objects.get()
+    assert response["Location"] == f"/share/mine/{contribution.pk}/preview/"
+    preview = member_client.get(response["Location"])
+    html = main(preview)
+    assert "Preview: not published" in html
+    assert "Only you can see this page." in html
+    assert "&lt;script&gt;alert(&#x27;t&#x27;)&lt;/script&gt;" in html
+    assert "<script>alert" not in preview.content.decode()
+    assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in html
+    assert 'alt="Jug &amp; cups"' in html
+    assert preview["X-Robots-Tag"] == "noindex"
+    assert not LearningNotePage.objects.get().live
+
+
+def test_submitting_starts_the_community_workflow_and_nothing_is_live(member_client, member, indexes):
+    response = post_note(member_client)
+    assert response["Location"] == "/share/mine/"
+    page = LearningNotePage.objects.get()
+    state = page.current_workflow_state
+    assert state.workflow.name == "Community submissions"
+    assert state.status == WorkflowState.STATUS_IN_PROGRESS
+    assert state.requested_by == member
+    assert not page.live and page.live_revision is None
+    assert not LearningNotePage.objects.live().exists()
+    html = main(member_client.get("/share/mine/"))
+    assert "Your post has gone to the programme team to check." in html
+    assert "Night drinks round" in html and "In review" in html
+
+
+def test_a_peer_visit_report_is_posted_with_its_photo(member_client, indexes):
+    host, visitor = OrganisationFactory(name="Kersal Brook"), OrganisationFactory(name="Swinton Lodge")
+    data = peer_visit_data(host, visitor, photo_1=upload(photo_bytes("PNG"), "cups.png", "image/png"))
+    data.update(photo_1_alt="Yellow two-handled cups", photo_1_caption="The cups residents chose")
+    assert member_client.post("/share/peer-visit/", data).status_code == 302
+    page = PeerVisitReportPage.objects.get().get_latest_revision_as_object()
+    assert page.host_organisation == host
+    assert list(page.visiting_organisations.all()) == [visitor]
+    [photo] = page.photos.all()
+    assert (photo.alt_text, photo.caption) == ("Yellow two-handled cups", "The cups residents chose")
+    assert photo.image.file.name.endswith(".png") and "cups" not in photo.image.file.name
+    assert PeerVisitReportPage.objects.get().current_workflow_state.status == "in_progress"
+
+
+def test_photos_on_a_draft_can_be_removed_and_the_limit_is_three(member_client, indexes):
+    post_note(
+        member_client,
+        action="draft",
+        photo_1=upload(photo_bytes()),
+        photo_1_alt="One",
+        photo_2=upload(photo_bytes()),
+        photo_2_alt="Two",
+    )
+    contribution = Contribution.objects.get()
+    page = moderation.latest_draft(contribution)
+    first, second = page.photos.all()
+    html = main(member_client.get(f"/share/mine/{contribution.pk}/edit/"))
+    assert "Remove this photo: One" in html and "Photo 1 (optional)" in html and "Photo 2 (optional)" not in html
+    data = learning_note_data(action="draft", **{f"remove_photo_{first.pk}": "on"})
+    member_client.post(f"/share/mine/{contribution.pk}/edit/", data)
+    fresh = Contribution.objects.get()  # latest_draft caches the page it read
+    assert [p.alt_text for p in moderation.latest_draft(fresh).photos.all()] == ["Two"]
+
+
+# Double submits and limits -------------------------------------------------------
+
+
+def test_the_same_form_sent_twice_makes_one_page(member_client, indexes, mailoutbox):
+    data = learning_note_data()
+    first = member_client.post("/share/learning-note/", data)
+    second = member_client.post("/share/learning-note/", data)
+    assert first["Location"] == second["Location"] == "/share/mine/"
+    assert LearningNotePage.objects.count() == 1
+    assert Contribution.objects.count() == 1
+    assert WorkflowState.objects.count() == 1
+    html = main(member_client.get("/share/mine/"))
+    assert "We already had this form from you, so nothing new was made." in html
+
+
+def test_a_saved_form_sent_again_shows_the_saved_copy_instead_of_submitting_it(member_client, indexes):
+    data = learning_note_data(action="draft")
+    member_client.post("/share/learning-note/", data)
+    again = member_client.post("/share/learning-note/", {**data, "action": "submit", "title": "Changed on the way"})
+    contribution = Contribution.objects.get()
+    assert again["Location"] == f"/share/mine/{contribution.pk}/edit/"
+    page = LearningNotePage.objects.get()
+    assert page.draft_title == "Night drinks round" and page.current_workflow_state is None
+    assert "This is the copy we saved" in main(member_client.get(again["Location"]))
+
+
+def test_the_form_token_is_unique_in_the_database(member, indexes):
+    from django.db import IntegrityError, transaction
+
+    token = Contribution.objects.create(token="6f1b2c3d-0000-4000-8000-000000000001", author=member).token
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Contribution.objects.create(token=token, author=member)
+
+
+def test_a_token_from_someone_elses_form_makes_nothing(member_client, indexes):
+    other = MemberFactory()
+    Contribution.objects.create(token="6f1b2c3d-0000-4000-8000-000000000002", author=other)
+    response = post_note(member_client, token="6f1b2c3d-0000-4000-8000-000000000002")
+    assert response["Location"] == "/share/mine/"
+    assert not LearningNotePage.objects.exists()
+
+
+def test_the_eleventh_post_in_a_day_is_refused_and_the_text_is_kept(member_client, member, indexes):
+    for _ in range(moderation.POSTS_PER_DAY):
+        Contribution.objects.create(token=learning_note_data()["token"], author=member)
+    old = Contribution.objects.create(token=learning_note_data()["token"], author=member)
+    Contribution.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(hours=25))
+    assert moderation.posts_left_today(member) == 0
+    response = post_note(member_client, what_we_tried="Our careful words")
+    assert response.status_code == 429
+    html = main(response)
+    assert "You have started 10 posts in the last 24 hours" in html
+    assert "Our careful words</textarea>" in html
+    assert not LearningNotePage.objects.exists()
+    # Another member is not held back by this one.
+    assert moderation.posts_left_today(MemberFactory()) == moderation.POSTS_PER_DAY
+
+
+# My contributions ---------------------------------------------------------------
+
+
+def test_other_members_cannot_see_or_change_a_draft(client, member, indexes):
+    client.force_login(member)
+    post_note(client, action="draft")
+    contribution = Contribution.objects.get()
+    same_organisation = MemberFactory(organisation=member.member_profile.organisation)
+    for other in [same_organisation, MemberFactory(), UserFactory(is_superuser=True)]:
+        client.force_login(other)
+        for url in [f"/share/mine/{contribution.pk}/edit/", f"/share/mine/{contribution.pk}/preview/"]:
+            assert client.get(url).status_code == 404
+        response = client.post(f"/share/mine/{contribution.pk}/edit/", learning_note_data(title="Taken over"))
+        assert response.status_code == 404
+        assert "Night drinks round" not in main(client.get("/share/mine/"))
+    assert LearningNotePage.objects.get().draft_title == "Night drinks round"
+
+
+def test_a_post_in_review_cannot_be_changed_from_the_public_site(member_client, indexes):
+    post_note(member_client)
+    contribution = Contribution.objects.get()
+    response = member_client.post(f"/share/mine/{contribution.pk}/edit/", learning_note_data(title="Changed"))
+    assert response["Location"] == "/share/mine/"
+    assert LearningNotePage.objects.get().draft_title == "Night drinks round"
+    assert "cannot be changed until they have looked at it" in main(member_client.get("/share/mine/"))
+
+
+def test_my_contributions_lists_each_status_in_words(member_client, member, moderator, indexes):
+    post_note(member_client, title="Still a draft", action="draft")
+    post_note(member_client, title="Waiting for a check")
+    post_note(member_client, title="Sent back")
+    post_note(member_client, title="Out in the world")
+    sent_back = LearningNotePage.objects.get(title="Sent back").current_workflow_state.current_task_state
+    sent_back.task.specific.on_action(sent_back, moderator, "reject", comment="Please add <b>dates</b>.")
+    approved = LearningNotePage.objects.get(title="Out in the world").current_workflow_state.current_task_state
+    approved.task.specific.on_action(approved, moderator, "approve")
+    html = main(member_client.get("/share/mine/"))
+    cards = {title: html[html.index(title) :][:1200] for title in ["Still a draft", "Waiting", "Sent back", "Out in"]}
+    assert "Draft</strong>" in cards["Still a draft"] and "Carry on writing" in cards["Still a draft"]
+    assert "In review</strong>" in cards["Waiting"] and "The programme team are checking it" in cards["Waiting"]
+    assert "Changes requested</strong>" in cards["Sent back"]
+    assert "Please add &lt;b&gt;dates&lt;/b&gt;." in cards["Sent back"]
+    assert "Make changes and send again" in cards["Sent back"]
+    live = LearningNotePage.objects.get(title="Out in the world")
+    assert "Published</strong>" in cards["Out in"] and f'href="{live.url}"' in cards["Out in"]
+
+
+def make_posts(client, moderator, numbers):
+    """Posts in every state: draft, in review, changes requested, published."""
+    for number in numbers:
+        post_note(client, title=f"Post {number}", action="draft" if number % 4 == 0 else "submit")
+        if number % 4 in (2, 3):
+            state = LearningNotePage.objects.get(title=f"Post {number}").current_workflow_state.current_task_state
+            action = "reject" if number % 4 == 2 else "approve"
+            state.task.specific.on_action(state, moderator, action, comment="Add a date")
+
+
+def test_my_contributions_costs_the_same_with_2_or_30_posts(member_client, member, moderator, indexes, monkeypatch):
+    monkeypatch.setattr(moderation, "POSTS_PER_DAY", 100)
+    make_posts(member_client, moderator, [2, 3])
+    member_client.get("/share/mine/")  # warm per-process caches (content types, site root paths)
+    few = count_queries(member_client, "/share/mine/")
+    make_posts(member_client, moderator, range(4, 32))
+    response = member_client.get("/share/mine/")
+    for status in ["Draft", "In review", "Changes requested", "Published"]:
+        assert main(response).count(f"{status}</strong>") in (7, 8)
+    many = count_queries(member_client, "/share/mine/")
+    assert few == many
+    assert many <= 14  # session, user, groups, the one contributions query; the rest is the header and footer
+
+
+def test_a_page_the_team_wrote_is_not_listed_as_a_members_contribution(member_client, member, indexes):
+    LearningNotePageFactory(parent=indexes[0], owner=member, title="Made in the admin")
+    assert "Made in the admin" not in main(member_client.get("/share/mine/"))
+
+
+def test_repeated_long_and_unsluggable_titles_each_get_their_own_page(member_client, indexes):
+    post_note(member_client, action="draft")
+    post_note(member_client, action="draft")
+    post_note(member_client, title="!!!", action="draft")
+    post_note(member_client, title="a" * 255, action="draft")
+    post_note(member_client, title="a" * 255, action="draft")
+    pages = LearningNotePage.objects.order_by("pk")
+    assert [page.draft_title[:20] for page in pages] == ["Night drinks round"] * 2 + ["!!!"] + ["a" * 20] * 2
+    assert len({page.slug for page in pages}) == 5 and all(page.slug for page in pages)
+
+
+def test_drafts_and_posts_in_review_are_not_found_by_search(client, member_client, indexes):
+    post_note(member_client, title="Zanzibar hydration trolley", action="draft")
+    post_note(member_client, title="Zanzibar hydration round")
+    html = client.get("/search/?q=Zanzibar").content.decode()
+    assert "Zanzibar hydration" not in html
+
+
+def test_a_peer_visit_draft_reopens_with_everything_chosen(member_client, indexes):
+    host, visitor = OrganisationFactory(name="Kersal Brook"), OrganisationFactory(name="Swinton Lodge")
+    member_client.post("/share/peer-visit/", peer_visit_data(host, visitor, action="draft"))
+    contribution = Contribution.objects.get()
+    html = main(member_client.get(f"/share/mine/{contribution.pk}/edit/"))
+    assert "<h1>Change your peer-visit report</h1>" in html
+    assert f'<option value="{host.pk}" selected>Kersal Brook</option>' in html
+    assert re.search(rf'value="{visitor.pk}" id="id_visiting_organisations_\d+" checked>', html)
+    assert "Visit again in May</textarea>" in html
+    assert 'value="hydration"' in html
