@@ -1,8 +1,7 @@
 """Posting a learning note from a phone, in Chromium, against the demo site.
 
-The demo's ``carehome`` account only becomes an approved member once member
-accounts land, so this signs in as the demo administrator (who counts as a
-member) through Django's own login page. Each page on the way is checked with
+The demo's approved member, Grace Okafor (``carehome``), signs in with her
+email address on the public sign-in page. Each page on the way is checked with
 axe-core, at 360 px wide, and by the Nu HTML Checker.
 """
 
@@ -18,10 +17,10 @@ pytestmark = pytest.mark.browser
 
 
 def sign_in(page, base):
-    page.goto(base + "/django-admin/login/?next=/share/")
-    page.fill("#id_username", "admin")
-    page.fill("#id_password", "demo-admin-pass")
-    page.click("input[type=submit]")
+    page.goto(base + "/accounts/login/?next=/share/")
+    page.fill("input[name=login]", "carehome@example.org")
+    page.fill("input[name=password]", "demo-carehome-pass")
+    page.locator("form").filter(has=page.locator("input[name=password]")).locator("button[type=submit]").click()
     page.wait_for_url(base + "/share/")
 
 
@@ -48,7 +47,7 @@ def test_a_member_posts_a_learning_note_with_a_photo_from_a_phone(phone, demo_se
 
     phone.goto(demo_server + "/share/learning-note/")
     assert phone.locator("h1").inner_text() == "Share learning"
-    assert phone.get_by_label("Your name").input_value() == "Ada Whitworth"
+    assert phone.get_by_label("Your name").input_value() == "Grace Okafor"
     check(phone, documents, "learning-note form")
 
     # Send it with one section missing: the error sits next to that field and nothing typed is lost.

@@ -158,9 +158,9 @@ def test_save_as_draft_makes_a_draft_page_owned_by_the_member_with_a_revision(me
     assert page.latest_revision.user == member
     assert page.current_workflow_state is None
     assert {tag.name for tag in page.get_latest_revision_as_object().tags.all()} == {"falls", "hydration"}
-    assert member_client.get(page.url).status_code == 404
     html = main(member_client.get(response["Location"]))
     assert "Saved as a draft. Only you can see it." in html
+    assert member_client.get(page.url).status_code == 404
     assert "<h1>Change your learning note</h1>" in html
     assert "Thirst wakes people at night.</textarea>" in html
 
