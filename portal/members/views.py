@@ -4,6 +4,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 
+from portal.members.access import is_member
+
 from .forms import ProfileForm
 from .models import MemberProfile
 
@@ -27,5 +29,5 @@ def profile(request):
     return render(
         request,
         "members/profile.html",
-        {"profile": member_profile, "form": form, "member": request.user},
+        {"profile": member_profile, "form": form, "member": request.user, "can_post": is_member(request.user)},
     )

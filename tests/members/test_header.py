@@ -26,6 +26,7 @@ def test_visitors_are_offered_sign_in_and_create_an_account(client, home):
     assert '<a class="nhsuk-header__account-link" href="/accounts/login/">Sign in</a>' in nav
     assert '<a class="nhsuk-header__account-link" href="/accounts/signup/">Create an account</a>' in nav
     assert "Sign out" not in nav and "Your profile" not in nav
+    assert '<a class="nhsuk-header__account-link" href="/share/">Share learning</a>' in nav
 
 
 def test_signed_in_people_see_their_profile_and_a_sign_out_button(client, home):
@@ -35,6 +36,7 @@ def test_signed_in_people_see_their_profile_and_a_sign_out_button(client, home):
     assert '<form class="nhsuk-header__account-form" action="/accounts/logout/" method="post">' in nav
     assert 'name="csrfmiddlewaretoken"' in nav
     assert "Sign in" not in nav
+    assert '<a class="nhsuk-header__account-link" href="/share/">Share learning</a>' in nav
 
 
 def test_the_sign_out_button_signs_out(client, home):

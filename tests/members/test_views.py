@@ -135,3 +135,14 @@ def test_the_profile_costs_the_same_however_much_a_member_follows(client):
     profile.followed_domains.set(SafetyDomain.objects.all())
     assert count_queries(client, PROFILE) == few
     assert few <= 20
+
+
+def test_approved_members_find_their_posts_from_the_profile_and_pending_members_do_not(client):
+    client.force_login(MemberFactory())
+    page = text(client.get(PROFILE))
+    assert '<a href="/share/mine/">My contributions</a>' in page
+    assert '<a href="/share/">Share learning</a>' in page
+
+    client.force_login(PendingMemberFactory())
+    page = text(client.get(PROFILE))
+    assert "My contributions" not in page

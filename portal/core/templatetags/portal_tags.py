@@ -76,11 +76,18 @@ def _account_links(request):
     """The header's account links. Reading ``request.user`` costs nothing more:
     the page has already loaded the user for the Wagtail user bar."""
     user = getattr(request, "user", None)
+    share_url = reverse("share:index")
     if user is not None and user.is_authenticated:
         return {
             "signed_in": True,
+            "share_url": share_url,
             "profile_url": reverse("members:profile"),
             "logout_url": reverse("account_logout"),
             "csrf_token": get_token(request),
         }
-    return {"signed_in": False, "login_url": reverse("account_login"), "signup_url": reverse("account_signup")}
+    return {
+        "signed_in": False,
+        "share_url": share_url,
+        "login_url": reverse("account_login"),
+        "signup_url": reverse("account_signup"),
+    }
