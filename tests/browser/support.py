@@ -13,6 +13,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -309,3 +310,18 @@ def fetch(url: str, timeout: float = 30) -> str:
         raise AssertionError(f"GET {url} returned HTTP {exc.code}, expected 200.\n{_clip(body, 1000)}") from None
     assert status == 200, f"GET {url} returned HTTP {status}, expected 200."
     return body
+
+
+def newest_email_to(folder, address, containing="", timeout=10):
+    """The newest email to ``address`` (that contains ``containing``) written by the
+    demo server's file email backend, waiting a little for it to arrive."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for path in sorted(folder.glob("*.log"), key=lambda p: p.stat().st_mtime, reverse=True):
+            # The file backend writes each message followed by a line of 79 dashes.
+            for message in reversed(path.read_text(errors="replace").split("-" * 79)):
+                to = re.search(r"^To: (.*)$", message, re.MULTILINE)
+                if to and address in to.group(1) and containing in message:
+                    return message
+        time.sleep(0.2)
+    raise AssertionError(f"No email to {address} containing {containing!r} in {folder}")

@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from .support import assert_fits_width, assert_no_axe_violations, assert_valid_html
+from .support import assert_fits_width, assert_no_axe_violations, assert_valid_html, newest_email_to
 
 pytestmark = pytest.mark.browser
 
@@ -70,17 +70,6 @@ def test_account_pages_are_accessible_fit_a_phone_and_are_valid_html(phone, demo
         check(phone, documents)
 
     assert_valid_html(documents)
-
-
-def newest_email_to(folder, address, timeout=10):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        for path in sorted(folder.glob("*.log"), key=lambda p: p.stat().st_mtime, reverse=True):
-            text = path.read_text(errors="replace")
-            if f"To: {address}" in text:
-                return text
-        time.sleep(0.2)
-    raise AssertionError(f"No email to {address} in {folder}")
 
 
 def test_a_new_member_signs_up_confirms_their_email_and_waits_for_approval(page, demo_server, demo_emails):
