@@ -6,7 +6,10 @@ Faker is seeded in tests/conftest.py so that generated text is repeatable.
 
 import factory
 import wagtail_factories
+from django.contrib.auth.models import Group
+from wagtail.models import PageViewRestriction
 
+from portal.members.access import MEMBERS_GROUP, MODERATORS_GROUP
 from portal.taxonomy.models import SafetyDomain, Setting
 
 
@@ -47,3 +50,14 @@ class KnowledgePageFactory(wagtail_factories.PageFactory):
         # Parental many-to-many and tag changes live on the instance until saved.
         if create:
             instance.save()
+
+
+def restrict_to_members(page):
+    """Make ``page`` and everything below it member-only, as an editor does in Wagtail's privacy dialog.
+
+    "Private, accessible to users in specific groups", with the Community
+    members and Moderators groups ticked (see docs/content-model.md).
+    """
+    restriction = PageViewRestriction.objects.create(page=page, restriction_type=PageViewRestriction.GROUPS)
+    restriction.groups.set(Group.objects.filter(name__in=[MEMBERS_GROUP, MODERATORS_GROUP]))
+    return restriction

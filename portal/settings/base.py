@@ -212,3 +212,7 @@ AUTHENTICATION_BACKENDS = [
 ]
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "/"
+
+# A page restricted to members (or any other private page) sends a visitor who
+# is not signed in to the portal's own sign-in page rather than Wagtail's.
+WAGTAIL_FRONTEND_LOGIN_URL = LOGIN_URL
