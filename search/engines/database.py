@@ -19,8 +19,9 @@ BM25, or PostgreSQL full text with ``ts_rank``). Around it this engine:
   searches for the corrected words, and with one or two results it offers
   them as "Did you mean ...?".
 
-Only live pages are searched; pages in a private section only when every
-restriction above them is "logged-in users" and the reader is logged in.
+Only live pages are searched: public ones, and member-only ones for members
+(``KnowledgePageQuerySet.searchable_by``, the same rule as the listings and the
+Elasticsearch index). Pages behind any other restriction are never found.
 """
 
 from __future__ import annotations
@@ -30,12 +31,10 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import CharField, Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models import CharField, Count, F, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
-from django.db.models.lookups import StartsWith
 from django.utils.html import escape
 from taggit.models import Tag
-from wagtail.models import PageViewRestriction
 from wagtail.search.models import IndexEntry
 from wagtail.search.query import And, Or, Phrase, PlainText
 
@@ -50,7 +49,7 @@ FEW_HITS = 2
 MAX_TAG_FACETS = 15
 # A shared topic tag says more about two pages than a shared setting or domain.
 RELATED_WEIGHTS = {"tags": 2, "settings": 1, "domains": 1}
-CARD_FIELDS = ("id", "title", "summary", "date", "content_type_id", "url_path")
+CARD_FIELDS = ("id", "title", "summary", "date", "content_type_id", "url_path", "path")
 
 
 def knowledge_types():
@@ -77,30 +76,11 @@ def _type_keys():
     return {ContentType.objects.get_for_model(model).pk: key for key, model in knowledge_types().items()}
 
 
-def _hidden_restrictions(user):
-    restrictions = PageViewRestriction.objects.all()
-    if getattr(user, "is_authenticated", False):
-        restrictions = restrictions.exclude(restriction_type=PageViewRestriction.LOGIN)
-    return restrictions
-
-
-def visible_pages(user=None):
-    """Live knowledge pages ``user`` may see, filtered on page paths (as Wagtail's search backends require)."""
+def visible_pages(user=None, restrictions=None):
+    """Live knowledge pages ``user`` may find, filtered on page paths (as Wagtail's search backends require)."""
     from portal.core.models import KnowledgePage
 
-    pages = KnowledgePage.objects.live()
-    hidden = Q()
-    for restriction in _hidden_restrictions(user).select_related("page"):
-        hidden |= pages.descendant_of_q(restriction.page, inclusive=True)
-    return pages.exclude(hidden) if hidden else pages
-
-
-def visible_pages_in_one_query(user=None):
-    """The same pages as ``visible_pages``, with the restrictions checked inside the query."""
-    from portal.core.models import KnowledgePage
-
-    hidden = _hidden_restrictions(user).filter(StartsWith(OuterRef("path"), F("page__path")))
-    return KnowledgePage.objects.live().exclude(Exists(hidden))
+    return KnowledgePage.objects.searchable_by(user, restrictions)
 
 
 def backend_query(concepts):
@@ -128,6 +108,7 @@ class _Record:
     settings: set = field(default_factory=set)
     domains: set = field(default_factory=set)
     tags: dict = field(default_factory=dict)  # slug -> name
+    members_only: bool = False
 
     def values(self, facet):
         if facet == "setting":
@@ -287,7 +268,10 @@ class DatabaseEngine:
         return results
 
     def _search(self, query, concepts):
-        pages = visible_pages(query.user).only(*CARD_FIELDS)
+        from portal.core.models import is_members_only_path, restricted_paths
+
+        restrictions = restricted_paths()
+        pages = visible_pages(query.user, restrictions).only(*CARD_FIELDS)
         vocabularies = _vocabularies()
         if concepts:
             found = self._match(pages, concepts, vocabularies)
@@ -296,6 +280,8 @@ class DatabaseEngine:
         else:
             found = list(pages.order_by("-date", "-pk"))
         records = self._records(found)
+        for record in records:
+            record.members_only = is_members_only_path(record.page.path, restrictions)
         if concepts:
             self._rank(records, concepts)
         selected = {facet: set(query.filters.get(facet, ())) for facet in FACETS}
@@ -471,7 +457,7 @@ class DatabaseEngine:
                 through.objects.filter(content_object_id=OuterRef("pk"), tag_id__in=own_tags), "content_object_id"
             )
         rows = list(
-            visible_pages_in_one_query(user)
+            KnowledgePage.objects.visible_to(user)
             .exclude(pk=page.pk)
             .only(*CARD_FIELDS)
             .annotate(overlap=overlap)
@@ -481,7 +467,10 @@ class DatabaseEngine:
         if not rows:
             return []
         type_keys = _type_keys()
-        records = {row.pk: _Record(page=row, type=type_keys.get(row.content_type_id, "")) for row in rows}
+        records = {
+            row.pk: _Record(page=row, type=type_keys.get(row.content_type_id, ""), members_only=row.members_only)
+            for row in rows
+        }
         names = {"setting": set(), "domain": set()}
         for page_id, kind, slug, name, order in _terms_of(list(records), kinds=("setting", "domain")):
             (records[page_id].settings if kind == "setting" else records[page_id].domains).add(slug)
@@ -508,4 +497,5 @@ def _hit(record, snippet, vocabularies):
         settings=tuple(Term(slug, name) for slug, name in vocabularies["setting"] if slug in record.settings),
         domains=tuple(Term(slug, name) for slug, name in vocabularies["domain"] if slug in record.domains),
         snippet=snippet,
+        members_only=record.members_only,
     )
