@@ -8,6 +8,7 @@ import factory
 import wagtail_factories
 from django.contrib.auth.models import Group
 from wagtail.models import PageViewRestriction
+from wagtail.search import index
 
 from portal.members.access import MEMBERS_GROUP, MODERATORS_GROUP
 from portal.taxonomy.models import SafetyDomain, Setting
@@ -50,6 +51,9 @@ class KnowledgePageFactory(wagtail_factories.PageFactory):
         # Parental many-to-many and tag changes live on the instance until saved.
         if create:
             instance.save()
+            # Wagtail indexed the page before its tags, settings and domains were
+            # saved; index it again now they are, as publishing does (search.signals).
+            index.insert_or_update_object(instance)
 
 
 def restrict_to_members(page):

@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db.models import Count
 from wagtail.images import get_image_model
+from wagtail.search.models import IndexEntry
 
 from casestudies.models import CaseStudyPage
 from learning.models import LearningNotePage, PeerVisitReportPage
@@ -168,3 +169,15 @@ def test_loading_twice_leaves_the_roadmap_as_it_was(demo):
     assert roadmap_snapshot() == before
     assert "milestones: 0 added" in again
     assert "measures: 0 added" in again
+
+
+def test_loading_again_indexes_every_knowledge_page_with_its_topic_tags(demo):
+    """A re-run repairs an index written before pages' tags were saved (see search.signals)."""
+    IndexEntry.objects.all().delete()
+    again = load()
+    total = KnowledgePage.objects.count()
+    assert "Search index" in again and f"{total}/{total}" in again
+    tagged = [(page, tag.name) for page in KnowledgePage.objects.specific() for tag in page.tags.all()]
+    assert len({page.pk for page, _name in tagged}) == total
+    for page, name in tagged:
+        assert page.pk in {found.pk for found in KnowledgePage.objects.live().search(name)}, (page.title, name)
