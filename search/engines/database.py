@@ -9,7 +9,7 @@ BM25, or PostgreSQL full text with ``ts_rank``). Around it this engine:
   the singular and the plural (SQLite's index does not stem; PostgreSQL's
   ``english`` configuration does, where the extra forms do no harm), and a page
   must match every concept, in its text or in its topic tags, care settings
-  and safety domains (see ``_match``);
+  and safety domains, all of which are in its index entry (``search.signals``);
 * puts pages that have the searched words in the title, then the topic tags,
   then the summary ahead of pages that only mention them in passing, keeping
   the backend's order within each group, so both databases rank alike;
@@ -27,7 +27,7 @@ Elasticsearch index). Pages behind any other restriction are never found.
 from __future__ import annotations
 
 import re
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass, field, replace
 
 from django.contrib.contenttypes.models import ContentType
@@ -41,7 +41,7 @@ from wagtail.search.query import And, Or, Phrase, PlainText
 from search import highlight
 from search.engines import spelling
 from search.service import CONTENT_TYPES, FACETS, FacetValue, Hit, Query, Results, Term
-from search.vocabulary import parse, search_terms, term_key, tokenize, variants
+from search.vocabulary import parse, search_terms, tokenize, variants
 
 # With this many results or fewer, a likely misspelling is offered as "Did you mean ...?".
 FEW_HITS = 2
@@ -185,45 +185,6 @@ def _terms_of(ids, kinds=("setting", "domain", "tag")):
     return parts[0].union(*parts[1:], all=True)
 
 
-def _named_terms(concepts, vocabularies, topics):
-    """For each concept, the (kind, slug) of every topic, setting and domain whose name is one of its alternatives."""
-    names = defaultdict(set)
-    for kind in ("setting", "domain"):
-        for slug, name in vocabularies[kind]:
-            names[term_key(name)].add((kind, slug))
-    for key, slugs in topics.items():
-        names[key].update(("tag", slug) for slug in slugs)
-    return [
-        set().union(*(names.get(term_key(" ".join(words)), set()) for words in concept.alternatives))
-        for concept in concepts
-    ]
-
-
-def _pages_with_terms(pages, terms):
-    """(page id, kind, slug) for the given pages tagged with any of ``terms`` ((kind, slug) pairs), in one query."""
-    from portal.core.models import KnowledgePage
-
-    visible = pages.values("pk")
-    slugs = defaultdict(set)
-    for kind, slug in terms:
-        slugs[kind].add(slug)
-
-    def rows(queryset, page_field, kind, term):
-        return (
-            queryset.filter(**{f"{page_field}__in": visible, f"{term}__slug__in": slugs[kind]})
-            .order_by()
-            .annotate(kind=Value(kind, output_field=CharField()))
-            .values_list(page_field, "kind", f"{term}__slug")
-        )
-
-    parts = [
-        rows(KnowledgePage.settings.through.objects, "knowledgepage_id", "setting", "setting"),
-        rows(KnowledgePage.safety_domains.through.objects, "knowledgepage_id", "domain", "safetydomain"),
-        *(rows(through.objects, "content_object_id", "tag", "tag") for through in tag_through_models()),
-    ]
-    return parts[0].union(*parts[1:], all=True)
-
-
 def _matches(record, selected, ignore=None):
     """Whether a page passes every chosen filter (any of the values chosen within one facet)."""
     return all(record.values(facet) & chosen for facet, chosen in selected.items() if chosen and facet != ignore)
@@ -274,7 +235,7 @@ class DatabaseEngine:
         pages = visible_pages(query.user, restrictions).only(*CARD_FIELDS)
         vocabularies = _vocabularies()
         if concepts:
-            found = self._match(pages, concepts, vocabularies)
+            found = self._match(pages, concepts)
         elif query.text.strip():
             found = []  # only punctuation, emoji or stop words: nothing to look for
         else:
@@ -303,35 +264,14 @@ class DatabaseEngine:
         return results, matching
 
     @staticmethod
-    def _match(pages, concepts, vocabularies):
+    def _match(pages, concepts):
         """Pages matching every concept, the backend's best first.
 
-        A concept that names a topic tag, care setting or safety domain
-        ("sepsis", "GP", "past harm") is also matched by pages tagged with it,
-        whether or not their text says it. Wagtail's database index cannot be
-        relied on for tags: it indexes a page when the page row is saved,
-        before the page's tags and vocabularies are.
+        A page's topic tags, care settings and safety domains are in its index
+        entry (``search.signals`` indexes it again once they are saved), so
+        "sepsis", "GP" or "past harm" find pages tagged with them.
         """
-        found = list(pages.search(backend_query(concepts)))
-        named = _named_terms(concepts, vocabularies, spelling.get_dictionary().topics)
-        if not any(named):
-            return found
-        wanted = set().union(*named)
-        tagged = defaultdict(set)
-        for page_id, kind, slug in _pages_with_terms(pages, wanted):
-            tagged[kind, slug].add(page_id)
-        matched = None
-        for concept, terms in zip(concepts, named, strict=True):
-            if len(concepts) == 1:
-                ids = {page.pk for page in found}
-            else:
-                ids = {page.pk for page in pages.only("id").search(backend_query([concept]))}
-            for term in terms:
-                ids |= tagged[term]
-            matched = ids if matched is None else matched & ids
-        found_ids = {page.pk for page in found}
-        extra = list(pages.filter(pk__in=matched - found_ids).order_by("-date", "-pk")) if matched - found_ids else []
-        return found + extra
+        return list(pages.search(backend_query(concepts)))
 
     @staticmethod
     def _records(pages):

@@ -92,7 +92,7 @@ def test_search_query_count_is_the_same_for_one_result_and_a_full_page(client, l
 
 
 def test_a_search_naming_a_topic_costs_the_same_for_few_and_many_results(client, learning_index, navigation):
-    # Pages tagged "handover" match it whether or not their text says it: two more queries.
+    # Pages tagged "handover" match it through their index entry, whether or not their text says it.
     LearningNotePageFactory(parent=learning_index, what_we_tried="handover checklist", tags=["handover"])
     LearningNotePageFactory(parent=learning_index, title="Shift change at two", tags=["handover"])
     client.get("/search/?q=handover")
