@@ -14,6 +14,7 @@ from elastic_transport import ApiResponseMeta, ConnectionError, ConnectionTimeou
 from elasticsearch import ApiError, NotFoundError
 from taggit.models import Tag
 
+from portal.members.factories import MemberFactory, PendingMemberFactory
 from search.elasticsearch import queries
 from search.elasticsearch.client import is_outage, safe_url
 from search.elasticsearch.engine import ElasticsearchEngine, results_from_response, snippet, trusted_fragment
@@ -512,3 +513,23 @@ def test_connection_failures_timeouts_5xx_and_a_missing_index_are_outages(error,
 
 def test_messages_never_show_the_clusters_password():
     assert safe_url("https://elastic:s3cret@search.example.org:9243/base") == "https://search.example.org:9243/base"
+
+
+def test_parser_marks_member_only_hits_for_their_label(tags):
+    member_only = {**RECORDED_HIT, "_source": {**RECORDED_HIT["_source"], "members_only": True}}
+    results = results_from_response(Query(text="falls"), recorded_response(hits=[member_only, RECORDED_HIT]))
+    assert [hit.members_only for hit in results.hits] == [True, False]
+
+
+def test_engine_sends_a_members_requests_without_the_audience_filter_and_everyone_elses_with_it(tags):
+    member = MemberFactory()
+    engine = RecordedEngine(recorded_response(), recorded_response(), {"hits": {"hits": []}}, {"hits": {"hits": []}})
+    engine.search(Query(text="falls medication", user=member))
+    engine.search(Query(text="falls medication", user=PendingMemberFactory()))
+    engine.autocomplete("fal", user=member)
+    engine.autocomplete("fal", user=None)
+    member_search, pending_search, member_suggest, anonymous_suggest = engine.requests
+    assert "filter" not in member_search["query"]["bool"]
+    assert pending_search["query"]["bool"]["filter"] == [NOT_MEMBERS_ONLY]
+    assert "bool" not in member_suggest["query"]
+    assert anonymous_suggest["query"]["bool"]["filter"] == [NOT_MEMBERS_ONLY]
