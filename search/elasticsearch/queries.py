@@ -6,8 +6,8 @@ with ``Search.to_dict()`` in the tests.
 There is deliberately no "live" filter: only live pages that are public or
 member-only are ever indexed (``indexing.indexable_pages``), and unpublishing,
 restricting, moving or deleting a page removes or rewrites its document through
-the outbox. Every request for a reader who is not a member filters out
-member-only documents (``audience_filter``), in the query itself so that facet
+the outbox. Every request for a reader who is not a member leaves out
+member-only documents (``for_audience``), in the query itself so that facet
 counts and suggestions leave them out too.
 """
 
@@ -36,15 +36,16 @@ MAX_RESULT_WINDOW = 10_000
 SUGGESTION_NAME = "did_you_mean"
 
 
-def audience_filter(members):
-    """None for members (they may see everything indexed); otherwise only documents that are not member-only."""
-    return None if members else Q("term", members_only=False)
-
-
 def for_audience(query, members):
-    """``query`` as it is for members; for anyone else, wrapped so that it keeps only pages that are not member-only."""
-    audience = audience_filter(members)
-    return query if audience is None else Q("bool", must=[query], filter=[audience])
+    """``query`` as it is for members; for anyone else, wrapped so that it leaves member-only pages out.
+
+    ``must_not`` rather than a filter on ``false``: a document written before
+    the index had ``members_only`` (when it held public pages only) counts
+    as public, so an index not yet rebuilt keeps answering.
+    """
+    if members:
+        return query
+    return Q("bool", must=[query], must_not=[Q("term", members_only=True)])
 
 
 def text_query(text):

@@ -242,34 +242,32 @@ def test_related_pages_are_more_like_this_one_by_its_indexed_text():
 
 # Member-only pages --------------------------------------------------------------
 
-NOT_MEMBERS_ONLY = {"term": {"members_only": False}}
+MEMBERS_ONLY = {"term": {"members_only": True}}
 
 
 def test_a_reader_who_is_not_a_member_never_finds_member_only_pages_nor_counts_them():
     request = body(members=False, text="falls medcation", filters={"setting": ["care-homes"]})
     # In the query itself (not the post_filter), so that the facet counts leave them out too.
-    assert request["query"] == {"bool": {"must": [TEXT_QUERY], "filter": [NOT_MEMBERS_ONLY]}}
+    assert request["query"] == {"bool": {"must": [TEXT_QUERY], "must_not": [MEMBERS_ONLY]}}
     assert request["post_filter"] == {"bool": {"filter": [{"terms": {"settings.slug": ["care-homes"]}}]}}
 
 
 def test_a_search_without_words_for_a_reader_who_is_not_a_member_lists_only_open_pages():
-    assert body(members=False, text="")["query"] == {
-        "bool": {"must": [{"match_all": {}}], "filter": [NOT_MEMBERS_ONLY]}
-    }
+    assert body(members=False, text="")["query"] == {"bool": {"must": [{"match_all": {}}], "must_not": [MEMBERS_ONLY]}}
 
 
 def test_a_members_search_has_no_audience_filter():
-    assert "filter" not in body(members=True, text="falls medcation")["query"]["bool"]
+    assert "must_not" not in body(members=True, text="falls medcation")["query"]["bool"]
     assert queries.search_request(Query(text="x"))._index == ["portal-knowledge"]  # default: not a member
-    assert queries.search_request(Query(text="x")).to_dict()["query"]["bool"]["filter"] == [NOT_MEMBERS_ONLY]
+    assert queries.search_request(Query(text="x")).to_dict()["query"]["bool"]["must_not"] == [MEMBERS_ONLY]
 
 
 def test_suggestions_and_related_pages_leave_member_only_pages_out_for_readers_who_are_not_members():
     suggest = queries.autocomplete_request("pressure ul", 5, index="portal-knowledge").to_dict()
-    assert suggest["query"]["bool"]["filter"] == [NOT_MEMBERS_ONLY]
+    assert suggest["query"]["bool"]["must_not"] == [MEMBERS_ONLY]
     assert suggest["query"]["bool"]["must"][0]["multi_match"]["query"] == "pressure ul"
     related = queries.related_request(42, 4, index="portal-knowledge").to_dict()
-    assert related["query"]["bool"]["filter"] == [NOT_MEMBERS_ONLY]
+    assert related["query"]["bool"]["must_not"] == [MEMBERS_ONLY]
     assert related["query"]["bool"]["must"][0]["more_like_this"]["like"] == [
         {"_index": "portal-knowledge", "_id": "42"}
     ]
@@ -529,7 +527,7 @@ def test_engine_sends_a_members_requests_without_the_audience_filter_and_everyon
     engine.autocomplete("fal", user=member)
     engine.autocomplete("fal", user=None)
     member_search, pending_search, member_suggest, anonymous_suggest = engine.requests
-    assert "filter" not in member_search["query"]["bool"]
-    assert pending_search["query"]["bool"]["filter"] == [NOT_MEMBERS_ONLY]
+    assert "must_not" not in member_search["query"]["bool"]
+    assert pending_search["query"]["bool"]["must_not"] == [MEMBERS_ONLY]
     assert "bool" not in member_suggest["query"]
-    assert anonymous_suggest["query"]["bool"]["filter"] == [NOT_MEMBERS_ONLY]
+    assert anonymous_suggest["query"]["bool"]["must_not"] == [MEMBERS_ONLY]
