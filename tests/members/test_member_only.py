@@ -16,6 +16,7 @@ from learning.factories import LearningNotePageFactory
 from portal.core.factories import restrict_to_members
 from portal.core.models import KnowledgePage
 from portal.members.factories import MemberFactory, ModeratorFactory, PendingMemberFactory, UserFactory
+from portal.roadmap.factories import ChangeIdeaFactory, DriverFactory
 from search import service
 from tests.helpers import card_titles, count_queries
 
@@ -159,6 +160,16 @@ def test_feeds_the_api_and_the_sitemap_never_hold_member_only_pages(client, note
     sitemap = client.get("/sitemap.xml").content.decode()
     assert f"{notes['open'].url}</loc>" in sitemap
     assert members_url not in sitemap and notes["signed_in"].url not in sitemap
+
+
+def test_the_roadmap_api_never_names_a_member_only_page_as_evidence(client, notes):
+    ChangeIdeaFactory(
+        driver=DriverFactory(parent=DriverFactory()),
+        evidence=[notes["members"], notes["open"], notes["signed_in"]],
+    )
+    client.force_login(MemberFactory())
+    (idea,) = client.get("/api/v2/change-ideas/").json()["items"]
+    assert [page["title"] for page in idea["evidence"]] == [OPEN]
 
 
 def test_a_member_only_page_sends_visitors_who_are_not_signed_in_to_sign_in(client, notes):
