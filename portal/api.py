@@ -9,8 +9,22 @@ from wagtail.api.v2.views import PagesAPIViewSet
 
 from portal.roadmap.api import ChangeIdeaAPIViewSet, MeasureAPIViewSet, MilestoneAPIViewSet, WorkstreamAPIViewSet
 
+
+class PublicPagesAPIViewSet(PagesAPIViewSet):
+    """Wagtail's pages endpoint, with public pages only, whoever asks.
+
+    Wagtail's own endpoint checks each view restriction against the request,
+    so a signed-in member's session would let member-only pages through. The
+    API serves partners' tools and other sites, like the feeds and the
+    sitemap, so member-only and other private pages never appear in it.
+    """
+
+    def get_base_queryset(self):
+        return super().get_base_queryset().public()
+
+
 api_router = WagtailAPIRouter("wagtailapi")
-api_router.register_endpoint("pages", PagesAPIViewSet)
+api_router.register_endpoint("pages", PublicPagesAPIViewSet)
 api_router.register_endpoint("workstreams", WorkstreamAPIViewSet)
 api_router.register_endpoint("milestones", MilestoneAPIViewSet)
 api_router.register_endpoint("measures", MeasureAPIViewSet)

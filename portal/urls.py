@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from portal.api import api_router
@@ -20,6 +21,7 @@ urlpatterns = [
     path("share/", include("learning.urls")),
     path("", include("portal.taxonomy.urls")),
     path("api/v2/", api_router.urls),
+    path("sitemap.xml", sitemap),
 ]
 
 if settings.DEBUG:

@@ -53,6 +53,7 @@ class Hit:
     settings: tuple[Term, ...]
     domains: tuple[Term, ...]
     snippet: SafeString
+    members_only: bool = False  # shown to members with a "Members only" label
 
     @property
     def content_type_label(self) -> str:

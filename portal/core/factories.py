@@ -6,7 +6,11 @@ Faker is seeded in tests/conftest.py so that generated text is repeatable.
 
 import factory
 import wagtail_factories
+from django.contrib.auth.models import Group
+from wagtail.models import PageViewRestriction
+from wagtail.search import index
 
+from portal.members.access import MEMBERS_GROUP, MODERATORS_GROUP
 from portal.taxonomy.models import SafetyDomain, Setting
 
 
@@ -47,3 +51,17 @@ class KnowledgePageFactory(wagtail_factories.PageFactory):
         # Parental many-to-many and tag changes live on the instance until saved.
         if create:
             instance.save()
+            # Wagtail indexed the page before its tags, settings and domains were
+            # saved; index it again now they are, as publishing does (search.signals).
+            index.insert_or_update_object(instance)
+
+
+def restrict_to_members(page):
+    """Make ``page`` and everything below it member-only, as an editor does in Wagtail's privacy dialog.
+
+    "Private, accessible to users in specific groups", with the Community
+    members and Moderators groups ticked (see docs/content-model.md).
+    """
+    restriction = PageViewRestriction.objects.create(page=page, restriction_type=PageViewRestriction.GROUPS)
+    restriction.groups.set(Group.objects.filter(name__in=[MEMBERS_GROUP, MODERATORS_GROUP]))
+    return restriction

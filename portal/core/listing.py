@@ -68,9 +68,12 @@ class Listing:
         return self.page_obj.object_list
 
 
-def tags_in_use(tag_through_model):
-    """Topic tags used by at least one live page of one page type, by name."""
-    used = tag_through_model.objects.filter(content_object__live=True).values("tag_id")
+def tags_in_use(tag_through_model, pages):
+    """Topic tags used by at least one of ``pages`` (those the reader may see), by name.
+
+    A topic used only on member-only pages is not offered to the public.
+    """
+    used = tag_through_model.objects.filter(content_object__in=pages.values("pk")).values("tag_id")
     return Tag.objects.filter(pk__in=used).order_by("name")
 
 

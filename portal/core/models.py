@@ -10,18 +10,96 @@ django-taggit's ``ClusterTaggableManager`` expects.
 
 from django import forms
 from django.db import models
+from django.db.models import Exists, F, OuterRef, Q, Value
+from django.db.models.lookups import StartsWith
 from django.utils import timezone
 from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
-from wagtail.models import Page, PageManager
+from wagtail.models import Page, PageManager, PageViewRestriction
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
+from portal.members.access import MEMBERS_GROUP, is_member
 from portal.taxonomy.models import SafetyDomain, Setting
 
 
+def member_restrictions():
+    """View restrictions that make a page member-only: "specific groups", naming the Community members group.
+
+    Editors set one with Wagtail's own privacy dialog (docs/content-model.md).
+    Any other restriction (a shared password, "any logged-in user", groups
+    without the members group) keeps a page out of every listing, feed and
+    search for everyone; Wagtail alone decides who may open such a page.
+    """
+    naming_members = PageViewRestriction.groups.through.objects.filter(
+        pageviewrestriction_id=OuterRef("pk"), group__name=MEMBERS_GROUP
+    )
+    return PageViewRestriction.objects.filter(restriction_type=PageViewRestriction.GROUPS).filter(
+        Exists(naming_members)
+    )
+
+
+def _restrictions_on_path(restrictions):
+    """Those of ``restrictions`` set on the outer page or any of its ancestors (whose paths its path starts with)."""
+    return restrictions.filter(StartsWith(OuterRef("path"), F("page__path")))
+
+
+def restricted_paths():
+    """``[(path, for_members)]``: every view restriction's page path, and whether it makes pages member-only.
+
+    One query. Wagtail's search backends filter only on indexed fields, so
+    ``searchable_by`` turns these into conditions on ``path``, as Wagtail's
+    own ``public()`` does.
+    """
+    for_members = Exists(member_restrictions().filter(pk=OuterRef("pk")))
+    return list(PageViewRestriction.objects.annotate(for_members=for_members).values_list("page__path", "for_members"))
+
+
+def is_members_only_path(path, restrictions):
+    """Whether a page at ``path`` that the reader may see is member-only (``restrictions``: ``restricted_paths()``)."""
+    return any(path.startswith(restricted) for restricted, for_members in restrictions if for_members)
+
+
 class KnowledgePageQuerySet(PageQuerySet):
+    def visible_to(self, user):
+        """Live pages ``user`` may find: public ones, and member-only ones too for members.
+
+        Each page carries ``members_only`` for its card's label. Checked inside
+        the query (no query for the restrictions themselves), so listings cost
+        the same however many pages or restrictions there are. Pending
+        members are not members (``portal.members.access.is_member``).
+        """
+        if user is not None and is_member(user):
+            return self.visible_to_members()
+        anything = _restrictions_on_path(PageViewRestriction.objects.all())
+        return self.live().exclude(Exists(anything)).annotate(members_only=Value(False))
+
+    def visible_to_members(self):
+        """Live pages that are public or member-only, with ``members_only`` saying which."""
+        on_path = _restrictions_on_path(PageViewRestriction.objects.all())
+        not_for_members = on_path.exclude(pk__in=member_restrictions().values("pk"))
+        return self.live().exclude(Exists(not_for_members)).annotate(members_only=Exists(on_path))
+
+    def members_only(self):
+        """Live member-only pages: restricted, and only ever to members."""
+        return self.visible_to_members().filter(members_only=True)
+
+    def searchable_by(self, user, restrictions=None):
+        """The pages ``visible_to(user)`` keeps, filtered on ``path`` so that Wagtail's search backends accept it.
+
+        ``restrictions`` (from ``restricted_paths``) may be passed in when the
+        caller needs them too, so that they are read once.
+        """
+        if restrictions is None:
+            restrictions = restricted_paths()
+        member = user is not None and is_member(user)
+        hidden = Q()
+        for path, for_members in restrictions:
+            if not (member and for_members):
+                hidden |= Q(path__startswith=path)
+        return self.live().exclude(hidden) if hidden else self.live()
+
     def in_setting(self, setting):
         return self.filter(settings=setting)
 
@@ -34,9 +112,12 @@ class KnowledgePageQuerySet(PageQuerySet):
     def newest_first(self):
         return self.order_by("-date", "-pk")
 
-    def for_listing(self):
-        """Everything a card shows, fetched in a constant number of queries."""
-        return self.live().public().prefetch_related("settings", "safety_domains").newest_first()
+    def for_listing(self, user=None):
+        """What ``user`` may see, with everything a card shows, in a constant number of queries.
+
+        Without a user (feeds, and anything else public by nature) only public pages.
+        """
+        return self.visible_to(user).prefetch_related("settings", "safety_domains").newest_first()
 
 
 KnowledgePageManager = PageManager.from_queryset(KnowledgePageQuerySet)
@@ -149,8 +230,8 @@ class KnowledgeIndexPage(Page):
         model = self.child_model
         context["listing"] = build_listing(
             request,
-            model.objects.child_of(self).for_listing(),
-            tags=tags_in_use(model.tags.through),
+            model.objects.child_of(self).for_listing(request.user),
+            tags=tags_in_use(model.tags.through, model.objects.child_of(self).visible_to(request.user)),
         )
         context["item_noun_plural"] = model._meta.verbose_name_plural
         return context

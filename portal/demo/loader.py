@@ -22,6 +22,7 @@ from django.utils.html import escape
 from wagtail.images import get_image_model
 from wagtail.models import Site
 from wagtail.rich_text import RichText
+from wagtail.search import index
 from wagtailnhsukfrontend.settings.models import FooterSettings, HeaderSettings
 
 from casestudies.factories import CaseStudyIndexPageFactory, CaseStudyPageFactory
@@ -168,6 +169,7 @@ class DemoLoader:
         self.roadmap(organisations)
         self.standard_pages(home)
         self.navigation(site, indexes)
+        self.search_index()
         accounts = self.accounts(organisations) if getattr(django_settings, "PORTAL_DEMO_ACCOUNTS", False) else []
         return accounts
 
@@ -466,6 +468,19 @@ class DemoLoader:
             progress.step()
 
     # Site furniture ----------------------------------------------------------
+
+    def search_index(self):
+        """Index every knowledge page again, now that its tags, settings and domains are saved.
+
+        Wagtail indexes a page before its relations are saved (see
+        ``search.signals``); pages left by an earlier load may lack them in the
+        index, so every knowledge page is indexed, not only the new ones.
+        """
+        pages = KnowledgePage.objects.order_by("pk").specific()
+        progress = Progress(self.stdout, "Search index", pages.count())
+        for page in pages:
+            index.insert_or_update_object(page)
+            progress.step()
 
     def navigation(self, site, indexes):
         header = HeaderSettings.for_site(site)

@@ -27,9 +27,9 @@ class HomePage(Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         # Counted with a subquery so the count honours privacy restrictions set
-        # on any ancestor, exactly as the listings do.
-        live_public = Q(pages__in=KnowledgePage.objects.live().public().values("pk"))
-        context["latest"] = KnowledgePage.objects.for_listing()[: self.latest_count]
+        # on any ancestor, exactly as the listings do (members also count member-only pages).
+        live_public = Q(pages__in=KnowledgePage.objects.visible_to(request.user).values("pk"))
+        context["latest"] = KnowledgePage.objects.for_listing(request.user)[: self.latest_count]
         context["settings_with_counts"] = Setting.objects.annotate(
             page_count=Count("pages", filter=live_public, distinct=True)
         )

@@ -17,9 +17,10 @@ from wagtail.api.v2.utils import BadRequestError, get_object_detail_url
 from wagtail.api.v2.views import BaseAPIViewSet
 from wagtail.models import Page
 
+from portal.core.models import KnowledgePage
 from portal.taxonomy.models import SafetyDomain, Setting
 
-from .models import ChangeIdea, Measure, Milestone, Workstream
+from .models import ChangeIdea, ChangeIdeaEvidence, Measure, Milestone, Workstream
 
 # Serializers for the pieces that several endpoints share ---------------------
 
@@ -286,8 +287,14 @@ class ChangeIdeaAPIViewSet(RoadmapAPIViewSet):
     filters_may_repeat = True
 
     def get_queryset(self):
+        public_evidence = (
+            ChangeIdeaEvidence.objects.filter(page__in=KnowledgePage.objects.live().public())
+            .select_related("page")
+            .order_by("sort_order", "pk")
+        )
         return (
             ChangeIdea.objects.select_related("driver__parent")
-            .prefetch_related("workstreams", "evidence__page")
+            # Evidence as on the roadmap page: live, public pages only, whoever asks.
+            .prefetch_related("workstreams", models.Prefetch("evidence", queryset=public_evidence))
             .order_by("driver__parent__sort_order", "driver__sort_order", "sort_order", "pk")
         )

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.routable_page",
     "wagtail.contrib.redirects",
     "wagtail.contrib.search_promotions",
+    "wagtail.contrib.sitemaps",
     "wagtail.api.v2",
     "rest_framework",
     "wagtail.embeds",
@@ -69,6 +70,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     "allauth",
     "allauth.account",
 ]
@@ -237,3 +239,7 @@ ACCOUNT_LOGOUT_REDIRECT_URL = "/"
 # from one address (allauth's defaults, written out so they are visible).
 # https://docs.allauth.org/en/latest/account/rate_limits.html
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
+
+# A page restricted to members (or any other private page) sends a visitor who
+# is not signed in to the portal's own sign-in page rather than Wagtail's.
+WAGTAIL_FRONTEND_LOGIN_URL = LOGIN_URL

@@ -1,4 +1,7 @@
-"""Browse everything tagged with one care setting or one safety domain."""
+"""Browse everything tagged with one care setting or one safety domain.
+
+Members also see member-only pages here, labelled on their cards; nobody else does.
+"""
 
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -11,7 +14,9 @@ from .models import SafetyDomain, Setting
 
 def setting_detail(request, slug):
     setting = get_object_or_404(Setting, slug=slug)
-    listing = build_listing(request, KnowledgePage.objects.for_listing().in_setting(setting), fields=("domain",))
+    listing = build_listing(
+        request, KnowledgePage.objects.for_listing(request.user).in_setting(setting), fields=("domain",)
+    )
     return TemplateResponse(
         request, "taxonomy/setting_detail.html", {"term": setting, "listing": listing, "kind": "setting"}
     )
@@ -19,7 +24,9 @@ def setting_detail(request, slug):
 
 def domain_detail(request, slug):
     domain = get_object_or_404(SafetyDomain, slug=slug)
-    listing = build_listing(request, KnowledgePage.objects.for_listing().in_domain(domain), fields=("setting",))
+    listing = build_listing(
+        request, KnowledgePage.objects.for_listing(request.user).in_domain(domain), fields=("setting",)
+    )
     return TemplateResponse(
         request, "taxonomy/domain_detail.html", {"term": domain, "listing": listing, "kind": "domain"}
     )

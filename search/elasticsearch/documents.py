@@ -1,4 +1,4 @@
-"""The one Elasticsearch index that holds every live, public knowledge page.
+"""The one Elasticsearch index that holds every live knowledge page that is public or member-only.
 
 Case studies, learning notes, peer-visit reports and updates share one index so
 that a single request searches, filters, counts facets and paginates them all,
@@ -26,6 +26,7 @@ Analysis, as in Elasticsearch's own ``english`` analyser but with synonyms:
 from django.conf import settings as django_settings
 from django.utils.text import slugify
 from elasticsearch.dsl import (
+    Boolean,
     Date,
     Document,
     Integer,
@@ -135,6 +136,8 @@ class KnowledgeDocument(Document):
     domains = term()
     tags = term()
     organisation = english_text(copy_to="all_text")
+    # Member-only pages are found by members only; every query for anyone else filters them out.
+    members_only = Boolean()
 
     class Index:
         name = INDEX_ALIAS
@@ -202,11 +205,14 @@ def organisation_names(page):
     return list(dict.fromkeys(names))
 
 
-def page_to_document(page):
+def page_to_document(page, members_only=None):
     """The index document for one knowledge page (pass the specific page).
 
-    Callers index only live, public pages; see ``indexing.indexable_pages``.
+    Callers index only live pages that are public or member-only; see
+    ``indexing.indexable_pages``, whose pages carry ``members_only``.
     """
+    if members_only is None:
+        members_only = bool(getattr(page, "members_only", False))
     page = page.specific
     return KnowledgeDocument(
         meta={"id": page.pk},
@@ -222,4 +228,5 @@ def page_to_document(page):
         domains=[{"slug": term.slug, "name": term.name} for term in page.safety_domains.all()],
         tags=[{"slug": tag.slug, "name": tag.name} for tag in page.tags.all()],
         organisation=organisation_names(page),
+        members_only=members_only,
     )

@@ -22,6 +22,7 @@ from django.utils.safestring import mark_safe
 from elasticsearch import ApiError, TransportError
 from taggit.models import Tag
 
+from portal.members.access import is_member
 from portal.taxonomy.models import SafetyDomain, Setting
 from search.engines.database import FEW_HITS, MAX_TAG_FACETS
 from search.service import CONTENT_TYPES, EngineUnavailable, FacetValue, Hit, Results, Term
@@ -78,6 +79,7 @@ def hit_from(raw):
         settings=terms(source.get("settings")),
         domains=terms(source.get("domains")),
         snippet=snippet(source, raw.get("highlight", {})),
+        members_only=bool(source.get("members_only", False)),
     )
 
 
@@ -144,6 +146,10 @@ def results_from_response(query, response):
     )
 
 
+def _is_member(user):
+    return user is not None and is_member(user)
+
+
 class ElasticsearchEngine:
     def __init__(self, client=None, index=None):
         self._client = client
@@ -185,7 +191,8 @@ class ElasticsearchEngine:
         return results
 
     def _results(self, query):
-        results = results_from_response(query, self._search(queries.search_request(query, index=self.index)))
+        request = queries.search_request(query, index=self.index, members=_is_member(query.user))
+        results = results_from_response(query, self._search(request))
         if not results.hits and results.total and results.query.page > results.num_pages:
             # Past the last page (an old link): show the last page, as the database engine does.
             return self._results(replace(query, page=results.num_pages))
@@ -195,12 +202,12 @@ class ElasticsearchEngine:
         prefix = (prefix or "").strip()
         if not prefix:
             return []
-        response = self._search(queries.autocomplete_request(prefix, limit, index=self.index))
+        response = self._search(queries.autocomplete_request(prefix, limit, index=self.index, members=_is_member(user)))
         return [
             {"title": raw["_source"]["title"], "url": raw["_source"]["url"], "type": raw["_source"]["content_type"]}
             for raw in response["hits"]["hits"]
         ]
 
     def related(self, page, limit=4, user=None):
-        response = self._search(queries.related_request(page.pk, limit, index=self.index))
+        response = self._search(queries.related_request(page.pk, limit, index=self.index, members=_is_member(user)))
         return [hit_from(raw) for raw in response["hits"]["hits"]]

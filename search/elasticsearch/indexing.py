@@ -6,10 +6,11 @@ only after Elasticsearch has acknowledged that page's write, and leaves failed
 rows pending (with the error) for the next run or ``search_outbox --replay``.
 
 A row records what happened ("upsert" or "delete"), but the sender decides
-what to write from the page as it is *now*: a live, public page is written in
-full, anything else (unpublished, restricted, deleted) is deleted from the
-index. Sending is therefore idempotent and order-free: replaying an old row can
-never resurrect a page that has since been unpublished.
+what to write from the page as it is *now*: a live page that is public or
+member-only is written in full (marked ``members_only`` or not), anything else
+(unpublished, restricted in any other way, deleted) is deleted from the index.
+Sending is therefore idempotent and order-free: replaying an old row can never
+resurrect a page that has since been unpublished.
 """
 
 import logging
@@ -33,12 +34,13 @@ DONE_RETENTION = timedelta(days=7)
 
 
 def indexable_pages(page_ids=None):
-    """Live, public knowledge pages as their specific type, with what a document needs prefetched.
+    """Live knowledge pages that are public or member-only, as their specific type, ready for a document.
 
-    This is the only definition of what may be in the index.
+    This is the only definition of what may be in the index; the pages carry
+    ``members_only`` (``KnowledgePageQuerySet.visible_to_members``).
     """
     for model in knowledge_models():
-        queryset = model.objects.live().public().order_by("pk")
+        queryset = model.objects.visible_to_members().order_by("pk")
         if page_ids is not None:
             queryset = queryset.filter(pk__in=page_ids)
         relations = organisation_fields(model)
@@ -49,7 +51,7 @@ def indexable_pages(page_ids=None):
 
 
 def count_indexable_pages():
-    return sum(model.objects.live().public().count() for model in knowledge_models())
+    return sum(model.objects.visible_to_members().count() for model in knowledge_models())
 
 
 def document_source(page):

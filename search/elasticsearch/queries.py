@@ -3,11 +3,12 @@
 Pure functions: nothing here talks to a cluster, so every body can be checked
 with ``Search.to_dict()`` in the tests.
 
-There is deliberately no "live" or "public" filter: only live pages without
-view restrictions are ever indexed (``indexing.indexable_pages``), and
-unpublishing, restricting, moving or deleting a page removes or rewrites its
-document through the outbox. A reader can therefore only ever be shown what an
-anonymous visitor may read.
+There is deliberately no "live" filter: only live pages that are public or
+member-only are ever indexed (``indexing.indexable_pages``), and unpublishing,
+restricting, moving or deleting a page removes or rewrites its document through
+the outbox. Every request for a reader who is not a member leaves out
+member-only documents (``for_audience``), in the query itself so that facet
+counts and suggestions leave them out too.
 """
 
 from elasticsearch.dsl import Q, Search
@@ -29,10 +30,22 @@ FACET_ORDER = {"year": {"_key": "desc"}}
 # Words may match in any field (``all_text``); these fields decide the ranking.
 RANKING_FIELDS = ["title^3", "summary^2", "body"]
 HIGHLIGHT_OPTIONS = {"encoder": "html", "pre_tags": ["<mark>"], "post_tags": ["</mark>"]}
-RESULT_SOURCE = ["page_id", "title", "summary", "content_type", "url", "date", "settings", "domains"]
+RESULT_SOURCE = ["page_id", "title", "summary", "content_type", "url", "date", "settings", "domains", "members_only"]
 # Elasticsearch refuses from + size beyond index.max_result_window (10,000 by default).
 MAX_RESULT_WINDOW = 10_000
 SUGGESTION_NAME = "did_you_mean"
+
+
+def for_audience(query, members):
+    """``query`` as it is for members; for anyone else, wrapped so that it leaves member-only pages out.
+
+    ``must_not`` rather than a filter on ``false``: a document written before
+    the index had ``members_only`` (when it held public pages only) counts
+    as public, so an index not yet rebuilt keeps answering.
+    """
+    if members:
+        return query
+    return Q("bool", must=[query], must_not=[Q("term", members_only=True)])
 
 
 def text_query(text):
@@ -161,14 +174,17 @@ def page_window(page, per_page):
     return max(0, start), per_page
 
 
-def search_request(query, *, index=None):
-    """The search page's request: hits, facet counts, highlights and a spelling suggestion."""
+def search_request(query, *, index=None, members=False):
+    """The search page's request: hits, facet counts, highlights and a spelling suggestion.
+
+    ``members``: whether the reader is a member, who also finds member-only pages.
+    """
     text = (query.text or "").strip()
     selected = selected_filters(query.filters)
     start, size = page_window(query.page, query.per_page)
     search = (
         Search(index=index or index_alias())
-        .query(text_query(text))
+        .query(for_audience(text_query(text), members))
         .sort(*sort_order(query.sort, text))
         .source(RESULT_SOURCE)
         .extra(track_total_hits=True)
@@ -180,26 +196,24 @@ def search_request(query, *, index=None):
     return search
 
 
-def autocomplete_request(prefix, limit=8, *, index=None):
+def autocomplete_request(prefix, limit=8, *, index=None, members=False):
     """Titles that start with, or contain words starting with, what has been typed.
 
     ``bool_prefix`` over the ``search_as_you_type`` sub-fields treats the last
     word as a prefix and the others as whole words, in any order.
     https://www.elastic.co/guide/en/elasticsearch/reference/8.19/search-as-you-type.html
     """
-    return (
-        Search(index=index or index_alias())
-        .query(
-            "multi_match",
-            query=prefix,
-            type="bool_prefix",
-            fields=["title.suggest", "title.suggest._2gram", "title.suggest._3gram"],
-        )
-        .source(["title", "url", "content_type"])
-    )[:limit]
+    words = Q(
+        "multi_match",
+        query=prefix,
+        type="bool_prefix",
+        fields=["title.suggest", "title.suggest._2gram", "title.suggest._3gram"],
+    )
+    search = Search(index=index or index_alias()).query(for_audience(words, members))
+    return search.source(["title", "url", "content_type"])[:limit]
 
 
-def related_request(page_id, limit=4, *, index=None):
+def related_request(page_id, limit=4, *, index=None, members=False):
     """Pages whose title, summary and body share the most distinctive words with this one.
 
     The page itself is left out (``include`` is false by default). Terms must
@@ -207,15 +221,12 @@ def related_request(page_id, limit=4, *, index=None):
     https://www.elastic.co/guide/en/elasticsearch/reference/8.19/query-dsl-mlt-query.html
     """
     index = index or index_alias()
-    return (
-        Search(index=index)
-        .query(
-            "more_like_this",
-            fields=["title", "summary", "body"],
-            like=[{"_index": index, "_id": str(page_id)}],
-            min_term_freq=1,
-            min_doc_freq=2,
-            max_query_terms=25,
-        )
-        .source(RESULT_SOURCE)
-    )[:limit]
+    like_this = Q(
+        "more_like_this",
+        fields=["title", "summary", "body"],
+        like=[{"_index": index, "_id": str(page_id)}],
+        min_term_freq=1,
+        min_doc_freq=2,
+        max_query_terms=25,
+    )
+    return Search(index=index).query(for_audience(like_this, members)).source(RESULT_SOURCE)[:limit]

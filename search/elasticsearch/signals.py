@@ -10,7 +10,7 @@ only when ``ELASTICSEARCH_URL`` is set.
 import logging
 
 from django.db import transaction
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from wagtail.models import Page, PageViewRestriction
 from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
 
@@ -72,6 +72,13 @@ def on_view_restriction_changed(sender, instance, **kwargs):
     record(knowledge_pages_under(page), IndexOutbox.UPSERT)
 
 
+def on_view_restriction_groups_changed(sender, instance, action, reverse, **kwargs):
+    """Ticking or unticking Community members makes a branch member-only or takes it out of the index."""
+    if reverse or action not in ("post_add", "post_remove", "post_clear"):
+        return
+    on_view_restriction_changed(sender, instance)
+
+
 def on_term_saved(sender, instance, created, **kwargs):
     """A renamed setting, safety domain or organisation changes the text of every page using it."""
     if created or kwargs.get("raw"):
@@ -101,6 +108,7 @@ def _connections():
         yield post_delete, on_knowledge_page_deleted, model
     yield post_save, on_view_restriction_changed, PageViewRestriction
     yield post_delete, on_view_restriction_changed, PageViewRestriction
+    yield m2m_changed, on_view_restriction_groups_changed, PageViewRestriction.groups.through
     for model in (Setting, SafetyDomain, Organisation):
         yield post_save, on_term_saved, model
 

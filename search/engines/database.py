@@ -9,7 +9,7 @@ BM25, or PostgreSQL full text with ``ts_rank``). Around it this engine:
   the singular and the plural (SQLite's index does not stem; PostgreSQL's
   ``english`` configuration does, where the extra forms do no harm), and a page
   must match every concept, in its text or in its topic tags, care settings
-  and safety domains (see ``_match``);
+  and safety domains, all of which are in its index entry (``search.signals``);
 * puts pages that have the searched words in the title, then the topic tags,
   then the summary ahead of pages that only mention them in passing, keeping
   the backend's order within each group, so both databases rank alike;
@@ -19,30 +19,29 @@ BM25, or PostgreSQL full text with ``ts_rank``). Around it this engine:
   searches for the corrected words, and with one or two results it offers
   them as "Did you mean ...?".
 
-Only live pages are searched; pages in a private section only when every
-restriction above them is "logged-in users" and the reader is logged in.
+Only live pages are searched: public ones, and member-only ones for members
+(``KnowledgePageQuerySet.searchable_by``, the same rule as the listings and the
+Elasticsearch index). Pages behind any other restriction are never found.
 """
 
 from __future__ import annotations
 
 import re
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass, field, replace
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import CharField, Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models import CharField, Count, F, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
-from django.db.models.lookups import StartsWith
 from django.utils.html import escape
 from taggit.models import Tag
-from wagtail.models import PageViewRestriction
 from wagtail.search.models import IndexEntry
 from wagtail.search.query import And, Or, Phrase, PlainText
 
 from search import highlight
 from search.engines import spelling
 from search.service import CONTENT_TYPES, FACETS, FacetValue, Hit, Query, Results, Term
-from search.vocabulary import parse, search_terms, term_key, tokenize, variants
+from search.vocabulary import parse, search_terms, tokenize, variants
 
 # With this many results or fewer, a likely misspelling is offered as "Did you mean ...?".
 FEW_HITS = 2
@@ -50,7 +49,7 @@ FEW_HITS = 2
 MAX_TAG_FACETS = 15
 # A shared topic tag says more about two pages than a shared setting or domain.
 RELATED_WEIGHTS = {"tags": 2, "settings": 1, "domains": 1}
-CARD_FIELDS = ("id", "title", "summary", "date", "content_type_id", "url_path")
+CARD_FIELDS = ("id", "title", "summary", "date", "content_type_id", "url_path", "path")
 
 
 def knowledge_types():
@@ -77,30 +76,11 @@ def _type_keys():
     return {ContentType.objects.get_for_model(model).pk: key for key, model in knowledge_types().items()}
 
 
-def _hidden_restrictions(user):
-    restrictions = PageViewRestriction.objects.all()
-    if getattr(user, "is_authenticated", False):
-        restrictions = restrictions.exclude(restriction_type=PageViewRestriction.LOGIN)
-    return restrictions
-
-
-def visible_pages(user=None):
-    """Live knowledge pages ``user`` may see, filtered on page paths (as Wagtail's search backends require)."""
+def visible_pages(user=None, restrictions=None):
+    """Live knowledge pages ``user`` may find, filtered on page paths (as Wagtail's search backends require)."""
     from portal.core.models import KnowledgePage
 
-    pages = KnowledgePage.objects.live()
-    hidden = Q()
-    for restriction in _hidden_restrictions(user).select_related("page"):
-        hidden |= pages.descendant_of_q(restriction.page, inclusive=True)
-    return pages.exclude(hidden) if hidden else pages
-
-
-def visible_pages_in_one_query(user=None):
-    """The same pages as ``visible_pages``, with the restrictions checked inside the query."""
-    from portal.core.models import KnowledgePage
-
-    hidden = _hidden_restrictions(user).filter(StartsWith(OuterRef("path"), F("page__path")))
-    return KnowledgePage.objects.live().exclude(Exists(hidden))
+    return KnowledgePage.objects.searchable_by(user, restrictions)
 
 
 def backend_query(concepts):
@@ -128,6 +108,7 @@ class _Record:
     settings: set = field(default_factory=set)
     domains: set = field(default_factory=set)
     tags: dict = field(default_factory=dict)  # slug -> name
+    members_only: bool = False
 
     def values(self, facet):
         if facet == "setting":
@@ -204,45 +185,6 @@ def _terms_of(ids, kinds=("setting", "domain", "tag")):
     return parts[0].union(*parts[1:], all=True)
 
 
-def _named_terms(concepts, vocabularies, topics):
-    """For each concept, the (kind, slug) of every topic, setting and domain whose name is one of its alternatives."""
-    names = defaultdict(set)
-    for kind in ("setting", "domain"):
-        for slug, name in vocabularies[kind]:
-            names[term_key(name)].add((kind, slug))
-    for key, slugs in topics.items():
-        names[key].update(("tag", slug) for slug in slugs)
-    return [
-        set().union(*(names.get(term_key(" ".join(words)), set()) for words in concept.alternatives))
-        for concept in concepts
-    ]
-
-
-def _pages_with_terms(pages, terms):
-    """(page id, kind, slug) for the given pages tagged with any of ``terms`` ((kind, slug) pairs), in one query."""
-    from portal.core.models import KnowledgePage
-
-    visible = pages.values("pk")
-    slugs = defaultdict(set)
-    for kind, slug in terms:
-        slugs[kind].add(slug)
-
-    def rows(queryset, page_field, kind, term):
-        return (
-            queryset.filter(**{f"{page_field}__in": visible, f"{term}__slug__in": slugs[kind]})
-            .order_by()
-            .annotate(kind=Value(kind, output_field=CharField()))
-            .values_list(page_field, "kind", f"{term}__slug")
-        )
-
-    parts = [
-        rows(KnowledgePage.settings.through.objects, "knowledgepage_id", "setting", "setting"),
-        rows(KnowledgePage.safety_domains.through.objects, "knowledgepage_id", "domain", "safetydomain"),
-        *(rows(through.objects, "content_object_id", "tag", "tag") for through in tag_through_models()),
-    ]
-    return parts[0].union(*parts[1:], all=True)
-
-
 def _matches(record, selected, ignore=None):
     """Whether a page passes every chosen filter (any of the values chosen within one facet)."""
     return all(record.values(facet) & chosen for facet, chosen in selected.items() if chosen and facet != ignore)
@@ -287,15 +229,20 @@ class DatabaseEngine:
         return results
 
     def _search(self, query, concepts):
-        pages = visible_pages(query.user).only(*CARD_FIELDS)
+        from portal.core.models import is_members_only_path, restricted_paths
+
+        restrictions = restricted_paths()
+        pages = visible_pages(query.user, restrictions).only(*CARD_FIELDS)
         vocabularies = _vocabularies()
         if concepts:
-            found = self._match(pages, concepts, vocabularies)
+            found = self._match(pages, concepts)
         elif query.text.strip():
             found = []  # only punctuation, emoji or stop words: nothing to look for
         else:
             found = list(pages.order_by("-date", "-pk"))
         records = self._records(found)
+        for record in records:
+            record.members_only = is_members_only_path(record.page.path, restrictions)
         if concepts:
             self._rank(records, concepts)
         selected = {facet: set(query.filters.get(facet, ())) for facet in FACETS}
@@ -317,35 +264,14 @@ class DatabaseEngine:
         return results, matching
 
     @staticmethod
-    def _match(pages, concepts, vocabularies):
+    def _match(pages, concepts):
         """Pages matching every concept, the backend's best first.
 
-        A concept that names a topic tag, care setting or safety domain
-        ("sepsis", "GP", "past harm") is also matched by pages tagged with it,
-        whether or not their text says it. Wagtail's database index cannot be
-        relied on for tags: it indexes a page when the page row is saved,
-        before the page's tags and vocabularies are.
+        A page's topic tags, care settings and safety domains are in its index
+        entry (``search.signals`` indexes it again once they are saved), so
+        "sepsis", "GP" or "past harm" find pages tagged with them.
         """
-        found = list(pages.search(backend_query(concepts)))
-        named = _named_terms(concepts, vocabularies, spelling.get_dictionary().topics)
-        if not any(named):
-            return found
-        wanted = set().union(*named)
-        tagged = defaultdict(set)
-        for page_id, kind, slug in _pages_with_terms(pages, wanted):
-            tagged[kind, slug].add(page_id)
-        matched = None
-        for concept, terms in zip(concepts, named, strict=True):
-            if len(concepts) == 1:
-                ids = {page.pk for page in found}
-            else:
-                ids = {page.pk for page in pages.only("id").search(backend_query([concept]))}
-            for term in terms:
-                ids |= tagged[term]
-            matched = ids if matched is None else matched & ids
-        found_ids = {page.pk for page in found}
-        extra = list(pages.filter(pk__in=matched - found_ids).order_by("-date", "-pk")) if matched - found_ids else []
-        return found + extra
+        return list(pages.search(backend_query(concepts)))
 
     @staticmethod
     def _records(pages):
@@ -471,7 +397,7 @@ class DatabaseEngine:
                 through.objects.filter(content_object_id=OuterRef("pk"), tag_id__in=own_tags), "content_object_id"
             )
         rows = list(
-            visible_pages_in_one_query(user)
+            KnowledgePage.objects.visible_to(user)
             .exclude(pk=page.pk)
             .only(*CARD_FIELDS)
             .annotate(overlap=overlap)
@@ -481,7 +407,10 @@ class DatabaseEngine:
         if not rows:
             return []
         type_keys = _type_keys()
-        records = {row.pk: _Record(page=row, type=type_keys.get(row.content_type_id, "")) for row in rows}
+        records = {
+            row.pk: _Record(page=row, type=type_keys.get(row.content_type_id, ""), members_only=row.members_only)
+            for row in rows
+        }
         names = {"setting": set(), "domain": set()}
         for page_id, kind, slug, name, order in _terms_of(list(records), kinds=("setting", "domain")):
             (records[page_id].settings if kind == "setting" else records[page_id].domains).add(slug)
@@ -508,4 +437,5 @@ def _hit(record, snippet, vocabularies):
         settings=tuple(Term(slug, name) for slug, name in vocabularies["setting"] if slug in record.settings),
         domains=tuple(Term(slug, name) for slug, name in vocabularies["domain"] if slug in record.domains),
         snippet=snippet,
+        members_only=record.members_only,
     )

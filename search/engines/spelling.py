@@ -1,7 +1,7 @@
 """Spelling suggestions from the words of the published knowledge pages.
 
 The dictionary has two parts, both built from live, public knowledge pages
-(and it also records their topic tags, for ``search.engines.database``):
+(so that a member-only page's words are never suggested to the public):
 
 * candidates: the words of titles, summaries, topic tags, care settings,
   safety domains and the synonym list, each weighted by where it appears.
@@ -13,8 +13,7 @@ The dictionary has two parts, both built from live, public knowledge pages
 
 Building it takes five small queries; it is kept in Django's cache for ten
 minutes, so a search costs no extra queries for it most of the time, and a
-page published now has its words suggested, and a new topic tag is matched
-by name, within ten minutes.
+page published now has its words suggested within ten minutes.
 
 A query word is corrected to the candidate with the fewest edits (insertions,
 deletions, substitutions, swaps of neighbours) among those of trigram
@@ -25,8 +24,8 @@ Python, so both databases suggest the same words.
 """
 
 import re
-from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from collections import Counter
+from dataclasses import dataclass
 
 from django.apps import apps as django_apps
 from django.contrib.contenttypes.models import ContentType
@@ -34,7 +33,7 @@ from django.core.cache import cache
 from django.db import DatabaseError, connection, transaction
 from wagtail.search.models import IndexEntry
 
-from search.vocabulary import STOP_WORDS, SYNONYMS, term_key, variants
+from search.vocabulary import STOP_WORDS, SYNONYMS, variants
 
 SIMILARITY_THRESHOLD = 0.3
 CACHE_KEY = "search:term-dictionary"
@@ -76,8 +75,6 @@ def edit_distance(a, b):
 class TermDictionary:
     candidates: dict[str, int]  # word -> weight
     known: frozenset[str]
-    # The topic tags of published pages by their words in the singular: {("pressure", "ulcer"): {"pressure-ulcers"}}
-    topics: dict[tuple[str, ...], set[str]] = field(default_factory=dict)
 
     def is_known(self, word):
         return any(form in self.known for form in variants(word))
@@ -103,14 +100,12 @@ def build_dictionary():
     for title, summary in live.values_list("title", "summary").iterator():
         weights.update(dict.fromkeys(words_in(title), 3))
         weights.update(words_in(summary))
-    topics = defaultdict(set)
     tags = None
     for through in tag_through_models():
-        rows = through.objects.filter(content_object_id__in=live_ids).order_by().values_list("tag__name", "tag__slug")
+        rows = through.objects.filter(content_object_id__in=live_ids).order_by().values_list("tag__name", flat=True)
         tags = rows if tags is None else tags.union(rows)
-    for name, slug in tags or []:
+    for name in tags or []:
         weights.update(dict.fromkeys(words_in(name), 3))
-        topics[term_key(name)].add(slug)
     taxonomy = Setting.objects.order_by().values_list("name", flat=True)
     for name in taxonomy.union(SafetyDomain.objects.order_by().values_list("name", flat=True)):
         weights.update(dict.fromkeys(words_in(name), 2))
@@ -126,7 +121,7 @@ def build_dictionary():
     for text in entries.iterator():
         known.update(words_in(text))
     known.update(weights)
-    return TermDictionary(candidates=dict(weights), known=frozenset(known), topics=dict(topics))
+    return TermDictionary(candidates=dict(weights), known=frozenset(known))
 
 
 def get_dictionary():

@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db.models import Count
 from wagtail.images import get_image_model
+from wagtail.search.models import IndexEntry
 
 from casestudies.models import CaseStudyPage
 from learning.models import LearningNotePage, PeerVisitReportPage
@@ -24,6 +25,7 @@ from portal.roadmap.models import (
 )
 from portal.taxonomy.models import Organisation, SafetyDomain, Setting
 from portal.updates.models import UpdatePage
+from search.engines.spelling import index_text_field
 
 pytestmark = pytest.mark.django_db
 
@@ -168,3 +170,21 @@ def test_loading_twice_leaves_the_roadmap_as_it_was(demo):
     assert roadmap_snapshot() == before
     assert "milestones: 0 added" in again
     assert "measures: 0 added" in again
+
+
+def test_loading_again_indexes_every_knowledge_page_with_its_topic_tags(demo):
+    """A re-run repairs an index written before pages' tags were saved (see search.signals)."""
+    IndexEntry.objects.all().delete()
+    again = load()
+    total = KnowledgePage.objects.count()
+    assert "Search index" in again and f"{total}/{total}" in again
+    texts = dict(IndexEntry.objects.values_list("object_id", index_text_field()))
+    tagged = [(page, tag.name) for page in KnowledgePage.objects.specific() for tag in page.tags.all()]
+    assert len({page.pk for page, _name in tagged}) == total
+    for page, name in tagged:
+        assert name.lower() in texts[str(page.pk)].lower(), (page.title, name)
+    # And the backend's own query finds a page by a tag its title and summary never mention.
+    page = KnowledgePage.objects.get(title="Doing PPE training in the garden").specific
+    assert "staffing" in [tag.name for tag in page.tags.all()]
+    assert "staffing" not in f"{page.title} {page.summary}".lower()
+    assert page.pk in {found.pk for found in KnowledgePage.objects.live().search("staffing")}

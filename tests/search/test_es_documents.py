@@ -14,6 +14,7 @@ from wagtail.rich_text import RichText
 
 from casestudies.factories import CaseStudyPageFactory
 from learning.factories import LearningNotePageFactory, PeerVisitReportPageFactory
+from portal.core.factories import restrict_to_members
 from portal.taxonomy.factories import OrganisationFactory
 from portal.updates.factories import UpdatePageFactory
 from search.elasticsearch.documents import (
@@ -118,6 +119,7 @@ def test_the_mapping_of_every_field(body):
     assert properties["date"] == {"type": "date"}
     assert properties["page_id"] == {"type": "integer"}
     assert properties["url"] == {"type": "keyword", "index": False, "doc_values": False}
+    assert properties["members_only"] == {"type": "boolean"}
 
 
 def test_suggestions_while_typing_and_spelling_use_unstemmed_words(body):
@@ -186,6 +188,7 @@ def test_a_learning_note_document(learning_index):
     assert source["domains"] == [{"slug": "past-harm", "name": "Past harm"}]
     assert sorted(tag["slug"] for tag in source["tags"]) == ["falls", "hydration"]
     assert source["organisation"] == ["Beech House Care Home"]
+    assert source["members_only"] is False
 
 
 @pytest.mark.django_db
@@ -246,6 +249,31 @@ def test_only_live_public_knowledge_pages_are_indexable(learning_index, case_stu
     assert [page.title for page in indexable_pages()] == ["Live"]
     assert count_indexable_pages() == 1
     assert [page.pk for page in indexable_pages([live.pk, draft.pk, private.pk, home.pk])] == [live.pk]
+
+
+@pytest.mark.django_db
+def test_member_only_pages_are_indexable_and_marked_so_other_private_pages_are_not(learning_index):
+    open_note = LearningNotePageFactory(parent=learning_index, title="Open")
+    for_members = LearningNotePageFactory(parent=learning_index, title="For members")
+    restrict_to_members(for_members)
+    signed_in = LearningNotePageFactory(parent=learning_index, title="Any signed-in reader")
+    PageViewRestriction.objects.create(page=signed_in, restriction_type=PageViewRestriction.LOGIN)
+    assert {page.title: page.members_only for page in indexable_pages()} == {"Open": False, "For members": True}
+    assert count_indexable_pages() == 2
+    sources = {operation.get("title"): operation for operation in bulk_operations([open_note.pk, for_members.pk])}
+    assert sources["Open"]["members_only"] is False
+    assert sources["For members"]["members_only"] is True
+    assert bulk_operations([signed_in.pk], index="portal-knowledge") == [
+        {"delete": {"_index": "portal-knowledge", "_id": str(signed_in.pk)}}
+    ]
+
+
+@pytest.mark.django_db
+def test_a_whole_section_restricted_to_members_marks_every_page_below_it(learning_index):
+    restrict_to_members(learning_index)
+    note = LearningNotePageFactory(parent=learning_index, title="Below a member-only listing")
+    (page,) = indexable_pages([note.pk])
+    assert page_to_document(page).to_dict()["members_only"] is True
 
 
 @pytest.mark.django_db

@@ -14,6 +14,7 @@ from elastic_transport import ApiResponseMeta, ConnectionError, ConnectionTimeou
 from elasticsearch import ApiError, NotFoundError
 from taggit.models import Tag
 
+from portal.members.factories import MemberFactory, PendingMemberFactory
 from search.elasticsearch import queries
 from search.elasticsearch.client import is_outage, safe_url
 from search.elasticsearch.engine import ElasticsearchEngine, results_from_response, snippet, trusted_fragment
@@ -49,8 +50,9 @@ TEXT_QUERY = {
 }
 
 
-def body(**query):
-    return queries.search_request(Query(**query), index="portal-knowledge").to_dict()
+def body(members=True, **query):
+    """A member's request (no audience filter), so that each test sees only what it is about."""
+    return queries.search_request(Query(**query), index="portal-knowledge", members=members).to_dict()
 
 
 def facet_agg(field, size, *filters, order=None):
@@ -88,7 +90,17 @@ def test_the_whole_request_for_a_filtered_second_page_by_relevance():
         "track_total_hits": True,
         "from": 10,
         "size": 10,
-        "_source": ["page_id", "title", "summary", "content_type", "url", "date", "settings", "domains"],
+        "_source": [
+            "page_id",
+            "title",
+            "summary",
+            "content_type",
+            "url",
+            "date",
+            "settings",
+            "domains",
+            "members_only",
+        ],
         "highlight": {
             "encoder": "html",
             "pre_tags": ["<mark>"],
@@ -189,7 +201,7 @@ def test_the_index_is_the_alias_unless_named(settings):
 
 
 def test_autocomplete_matches_title_prefixes_with_bool_prefix_on_search_as_you_type():
-    assert queries.autocomplete_request("pressure ul", 5, index="portal-knowledge").to_dict() == {
+    assert queries.autocomplete_request("pressure ul", 5, index="portal-knowledge", members=True).to_dict() == {
         "query": {
             "multi_match": {
                 "query": "pressure ul",
@@ -203,7 +215,7 @@ def test_autocomplete_matches_title_prefixes_with_bool_prefix_on_search_as_you_t
 
 
 def test_related_pages_are_more_like_this_one_by_its_indexed_text():
-    assert queries.related_request(42, 4, index="portal-knowledge").to_dict() == {
+    assert queries.related_request(42, 4, index="portal-knowledge", members=True).to_dict() == {
         "query": {
             "more_like_this": {
                 "fields": ["title", "summary", "body"],
@@ -213,9 +225,52 @@ def test_related_pages_are_more_like_this_one_by_its_indexed_text():
                 "max_query_terms": 25,
             }
         },
-        "_source": ["page_id", "title", "summary", "content_type", "url", "date", "settings", "domains"],
+        "_source": [
+            "page_id",
+            "title",
+            "summary",
+            "content_type",
+            "url",
+            "date",
+            "settings",
+            "domains",
+            "members_only",
+        ],
         "size": 4,
     }
+
+
+# Member-only pages --------------------------------------------------------------
+
+MEMBERS_ONLY = {"term": {"members_only": True}}
+
+
+def test_a_reader_who_is_not_a_member_never_finds_member_only_pages_nor_counts_them():
+    request = body(members=False, text="falls medcation", filters={"setting": ["care-homes"]})
+    # In the query itself (not the post_filter), so that the facet counts leave them out too.
+    assert request["query"] == {"bool": {"must": [TEXT_QUERY], "must_not": [MEMBERS_ONLY]}}
+    assert request["post_filter"] == {"bool": {"filter": [{"terms": {"settings.slug": ["care-homes"]}}]}}
+
+
+def test_a_search_without_words_for_a_reader_who_is_not_a_member_lists_only_open_pages():
+    assert body(members=False, text="")["query"] == {"bool": {"must": [{"match_all": {}}], "must_not": [MEMBERS_ONLY]}}
+
+
+def test_a_members_search_has_no_audience_filter():
+    assert "must_not" not in body(members=True, text="falls medcation")["query"]["bool"]
+    assert queries.search_request(Query(text="x"))._index == ["portal-knowledge"]  # default: not a member
+    assert queries.search_request(Query(text="x")).to_dict()["query"]["bool"]["must_not"] == [MEMBERS_ONLY]
+
+
+def test_suggestions_and_related_pages_leave_member_only_pages_out_for_readers_who_are_not_members():
+    suggest = queries.autocomplete_request("pressure ul", 5, index="portal-knowledge").to_dict()
+    assert suggest["query"]["bool"]["must_not"] == [MEMBERS_ONLY]
+    assert suggest["query"]["bool"]["must"][0]["multi_match"]["query"] == "pressure ul"
+    related = queries.related_request(42, 4, index="portal-knowledge").to_dict()
+    assert related["query"]["bool"]["must_not"] == [MEMBERS_ONLY]
+    assert related["query"]["bool"]["must"][0]["more_like_this"]["like"] == [
+        {"_index": "portal-knowledge", "_id": "42"}
+    ]
 
 
 # Escaping ---------------------------------------------------------------------
@@ -400,7 +455,9 @@ class RecordedEngine(ElasticsearchEngine):
 def test_engine_logic_with_nothing_found_searches_the_correction_instead(tags):
     engine = RecordedEngine(recorded_response(hits=[], total=0, suggestion="medication"), recorded_response())
     results = engine.search(Query(text="medcation"))
-    assert engine.requests[1]["query"]["bool"]["must"][0]["match"]["all_text"]["query"] == "medication"
+    # An anonymous reader's request: the words inside the audience filter.
+    text_query = engine.requests[1]["query"]["bool"]["must"][0]
+    assert text_query["bool"]["must"][0]["match"]["all_text"]["query"] == "medication"
     assert results.corrected_from == "medcation"
     assert results.query.text == "medication"
     assert results.suggestion is None
@@ -454,3 +511,23 @@ def test_connection_failures_timeouts_5xx_and_a_missing_index_are_outages(error,
 
 def test_messages_never_show_the_clusters_password():
     assert safe_url("https://elastic:s3cret@search.example.org:9243/base") == "https://search.example.org:9243/base"
+
+
+def test_parser_marks_member_only_hits_for_their_label(tags):
+    member_only = {**RECORDED_HIT, "_source": {**RECORDED_HIT["_source"], "members_only": True}}
+    results = results_from_response(Query(text="falls"), recorded_response(hits=[member_only, RECORDED_HIT]))
+    assert [hit.members_only for hit in results.hits] == [True, False]
+
+
+def test_engine_sends_a_members_requests_without_the_audience_filter_and_everyone_elses_with_it(tags):
+    member = MemberFactory()
+    engine = RecordedEngine(recorded_response(), recorded_response(), {"hits": {"hits": []}}, {"hits": {"hits": []}})
+    engine.search(Query(text="falls medication", user=member))
+    engine.search(Query(text="falls medication", user=PendingMemberFactory()))
+    engine.autocomplete("fal", user=member)
+    engine.autocomplete("fal", user=None)
+    member_search, pending_search, member_suggest, anonymous_suggest = engine.requests
+    assert "must_not" not in member_search["query"]["bool"]
+    assert pending_search["query"]["bool"]["must_not"] == [MEMBERS_ONLY]
+    assert "bool" not in member_suggest["query"]
+    assert anonymous_suggest["query"]["bool"]["must_not"] == [MEMBERS_ONLY]

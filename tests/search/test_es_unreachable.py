@@ -11,6 +11,7 @@ from unittest import mock
 
 import pytest
 from django.apps import apps
+from django.contrib.auth.models import Group
 from django.core.management import call_command, execute_from_command_line
 from django.core.management.base import CommandError
 from django.db import connections, transaction
@@ -18,6 +19,8 @@ from wagtail.models import PageViewRestriction
 from wagtail.signals import page_published
 
 from learning.factories import LearningNotePageFactory
+from portal.core.factories import restrict_to_members
+from portal.members.access import MEMBERS_GROUP
 from search import service
 from search.elasticsearch import signals
 from search.elasticsearch.client import indexing_client, outbox_client, query_client
@@ -164,6 +167,19 @@ def test_restricting_a_section_queues_every_page_in_it(
         PageViewRestriction.objects.create(page=learning_index, restriction_type=PageViewRestriction.LOGIN)
     (row,) = IndexOutbox.objects.all()
     assert row.page_id == note.pk  # the sender will delete it from the index: it is no longer public
+
+
+def test_restricting_a_section_to_members_queues_every_page_in_it_again_once_its_groups_are_set(
+    indexing, note, learning_index, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        restriction = restrict_to_members(learning_index)
+    assert list(IndexOutbox.objects.values_list("page_id", flat=True)) == [note.pk, note.pk]
+    IndexOutbox.objects.all().delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        restriction.groups.remove(Group.objects.get(name=MEMBERS_GROUP))
+    (row,) = IndexOutbox.objects.all()
+    assert row.page_id == note.pk  # no longer member-only: the sender will delete it from the index
 
 
 def test_a_rolled_back_publish_leaves_nothing_in_the_outbox(indexing, note, django_capture_on_commit_callbacks):

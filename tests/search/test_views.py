@@ -14,6 +14,8 @@ from wagtail.models import PageViewRestriction
 
 from casestudies.factories import CaseStudyPageFactory
 from learning.factories import LearningNotePageFactory
+from portal.core.factories import restrict_to_members
+from portal.members.factories import MemberFactory
 from portal.updates.factories import UpdatePageFactory
 from search import service
 from search.models import ZeroResultSearch
@@ -90,7 +92,7 @@ def test_search_query_count_is_the_same_for_one_result_and_a_full_page(client, l
 
 
 def test_a_search_naming_a_topic_costs_the_same_for_few_and_many_results(client, learning_index, navigation):
-    # Pages tagged "handover" match it whether or not their text says it: two more queries.
+    # Pages tagged "handover" match it through their index entry, whether or not their text says it.
     LearningNotePageFactory(parent=learning_index, what_we_tried="handover checklist", tags=["handover"])
     LearningNotePageFactory(parent=learning_index, title="Shift change at two", tags=["handover"])
     client.get("/search/?q=handover")
@@ -245,18 +247,28 @@ def test_a_topic_tag_is_found_even_when_the_text_never_names_it(client, learning
     assert card_titles(client.get("/search/?q=sepsis")) == ["Soft signs card"]
 
 
-def test_a_page_behind_a_login_is_found_only_by_people_signed_in(client, learning_index, django_user_model):
+def test_a_member_only_page_is_found_only_by_members_and_other_private_pages_by_nobody(
+    client, learning_index, django_user_model
+):
     open_note = LearningNotePageFactory(parent=learning_index, title="Open falls note")
-    members = LearningNotePageFactory(parent=learning_index, title="Members falls note")
+    restrict_to_members(LearningNotePageFactory(parent=learning_index, title="Members falls note"))
+    behind_login = LearningNotePageFactory(parent=learning_index, title="Signed-in falls note")
     secret = LearningNotePageFactory(parent=learning_index, title="Password falls note")
-    PageViewRestriction.objects.create(page=members, restriction_type=PageViewRestriction.LOGIN)
+    PageViewRestriction.objects.create(page=behind_login, restriction_type=PageViewRestriction.LOGIN)
     PageViewRestriction.objects.create(page=secret, restriction_type=PageViewRestriction.PASSWORD, password="pw")
     assert card_titles(client.get("/search/?q=falls")) == [open_note.title]
     assert "Members falls note" not in client.get("/search/suggest/?q=falls").content.decode()
 
-    client.force_login(django_user_model.objects.create_user("member", password="pw"))
-    assert sorted(card_titles(client.get("/search/?q=falls"))) == ["Members falls note", "Open falls note"]
-    assert "Password falls note" not in client.get("/search/suggest/?q=falls").content.decode()
+    client.force_login(django_user_model.objects.create_user("reader", password="pw"))
+    assert card_titles(client.get("/search/?q=falls")) == [open_note.title]
+
+    client.force_login(MemberFactory())
+    response = client.get("/search/?q=falls")
+    assert sorted(card_titles(response)) == ["Members falls note", "Open falls note"]
+    assert html_of(response).count(">Members only</strong>") == 1
+    suggestions = client.get("/search/suggest/?q=falls").content.decode()
+    assert "Members falls note" in suggestions
+    assert "Password falls note" not in suggestions and "Signed-in falls note" not in suggestions
 
 
 def test_results_may_be_incomplete_when_elasticsearch_is_down(client, learning_index, monkeypatch, caplog):
