@@ -137,7 +137,10 @@ def test_members_find_member_only_pages_marked_as_such(notes, reader):
 def test_related_learning_on_a_page_shows_member_only_pages_to_members_only(client, notes):
     assert MEMBERS not in client.get(notes["open"].url).content.decode()
     client.force_login(MemberFactory())
-    assert MEMBERS in client.get(notes["open"].url).content.decode()
+    page = client.get(notes["open"].url).content.decode()
+    related = page[page.index('id="related-heading"') :]
+    assert MEMBERS in related
+    assert 'class="nhsuk-tag nhsuk-tag--purple portal-members-only">Members only</strong>' in related
 
 
 @pytest.mark.parametrize("reader", [*NOT_MEMBERS, *MEMBERS_AND_STAFF])
