@@ -48,6 +48,10 @@ class AlreadyReceived(Exception):
         self.contribution = contribution
 
 
+class NoPlaceToPost(Exception):
+    """The site has no index page for this kind of post yet (the programme team add one in the admin)."""
+
+
 class NotEditable(Exception):
     """The post is under review or published, so the member cannot change it here."""
 
@@ -80,7 +84,9 @@ def create_contribution(form, user):
     page.live = False
     page.has_unpublished_changes = True
     index_class, _ = PLACES[type(page)]
-    parent = index_class.objects.get()
+    parent = index_class.objects.first()
+    if parent is None:
+        raise NoPlaceToPost
     # A title of only punctuation or emoji has no slug of its own; name it by its kind instead.
     base_slug = slugify(page.title, allow_unicode=True) or slugify(page._meta.verbose_name)
     page.slug = find_available_slug(parent, base_slug[:240].strip("-"))

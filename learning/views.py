@@ -94,6 +94,13 @@ def _new(request, page_class):
         return _form_response(request, form, page_class, status=429)
     except moderation.AlreadyReceived as received:
         return _already_received(request, received.contribution)
+    except moderation.NoPlaceToPost:
+        form.add_error(
+            None,
+            f"The site is not ready to take a {KINDS[page_class]['noun']} yet: the programme team have not set up "
+            "the section it goes in. Nothing was saved. Your text is still below: copy it somewhere safe.",
+        )
+        return _form_response(request, form, page_class, status=503)
     return _after_save(request, contribution)
 
 

@@ -306,6 +306,15 @@ def test_the_eleventh_post_in_a_day_is_refused_and_the_text_is_kept(member_clien
     assert moderation.posts_left_today(MemberFactory()) == moderation.POSTS_PER_DAY
 
 
+def test_a_site_without_a_learning_section_explains_and_keeps_the_text(member_client, home):
+    response = post_note(member_client, what_we_tried="Our careful words")
+    assert response.status_code == 503
+    html = main(response)
+    assert "The site is not ready to take a learning note yet" in html
+    assert "Our careful words</textarea>" in html
+    assert not Contribution.objects.exists()
+
+
 # My contributions ---------------------------------------------------------------
 
 
