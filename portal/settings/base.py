@@ -90,6 +90,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Last, so that its process_exception sees a view's database error first.
+    "portal.core.middleware.DatabaseUnavailableMiddleware",
 ]
 
 # Security headers on every response. SecurityMiddleware sends
