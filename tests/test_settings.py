@@ -58,3 +58,49 @@ def test_sqlite_is_the_default_and_only_dev_allows_demo_logins(module, demo):
     assert result.returncode == 0, result.stderr
     assert '"engine": "django.db.backends.sqlite3"' in result.stdout
     assert f'"demo": {demo}' in result.stdout
+
+
+def production_env():
+    return {
+        "SECRET_KEY": "k" * 32 + "-not-a-real-key-but-long-enough-for-the-check",
+        "ALLOWED_HOSTS": "safety.example.org",
+    }
+
+
+def test_check_deploy_with_production_settings_reports_nothing():
+    clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DATABASE_URL", "DJANGO_SETTINGS_MODULE"}}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "DEBUG"],
+        cwd=ROOT,
+        env={**clean, "DJANGO_SETTINGS_MODULE": "portal.settings.production", **production_env()},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues (0 silenced)." in result.stdout
+
+
+def test_production_sends_hsts_and_secure_http_only_same_site_cookies():
+    code = (
+        "import django, json; from django.conf import settings as s; django.setup(); "
+        "print(json.dumps([s.SECURE_HSTS_SECONDS, s.SECURE_HSTS_INCLUDE_SUBDOMAINS, s.SESSION_COOKIE_SECURE, "
+        "s.SESSION_COOKIE_HTTPONLY, s.SESSION_COOKIE_SAMESITE, s.CSRF_COOKIE_SECURE, s.CSRF_COOKIE_SAMESITE]))"
+    )
+    clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DATABASE_URL", "DJANGO_SETTINGS_MODULE"}}
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={**clean, "DJANGO_SETTINGS_MODULE": "portal.settings.production", **production_env()},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == '[31536000, true, true, true, "Lax", true, "Lax"]'
+
+
+def test_hsts_is_sent_only_by_production(client, db):
+    """Development and tests run over plain HTTP, where HSTS would lock browsers out of localhost."""
+    response = client.get("/", secure=True)
+    assert "Strict-Transport-Security" not in response

@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 BASE_DIR = PROJECT_DIR.parent
@@ -73,10 +74,13 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "allauth",
     "allauth.account",
+    "csp",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "portal.core.middleware.ContentSecurityPolicyMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -86,7 +90,87 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Last, so that its process_exception sees a view's database error first.
+    "portal.core.middleware.DatabaseUnavailableMiddleware",
 ]
+
+# Security headers on every response. SecurityMiddleware sends
+# X-Content-Type-Options: nosniff and Referrer-Policy (and HSTS in production);
+# XFrameOptionsMiddleware sends X-Frame-Options: DENY for older browsers.
+# https://docs.djangoproject.com/en/5.2/ref/middleware/#module-django.middleware.security
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+
+# Content Security Policy (django-csp 4). The public site loads scripts and
+# styles only from its own static files: no inline script, no inline style, no
+# eval. A template that ever needs an inline script gives it
+# nonce="{{ request.csp_nonce }}". Fonts are the NHS.UK Frutiger files that the
+# design system's CSS asks for. Embeds from other sites (rich text "embed") are
+# blocked by default-src until a provider is added here on purpose.
+# https://django-csp.readthedocs.io/en/latest/configuration.html
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF, "https://assets.nhs.uk"],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+# The Wagtail admin (and Django's, kept for emergencies) still has inline
+# scripts and styles, and shows previews of pages in a frame of its own, so it
+# gets a looser policy: inline script and style allowed, framing by itself
+# only. It is still closed to other sites' scripts, objects and forms. See
+# portal.core.middleware.ContentSecurityPolicyMiddleware.
+PORTAL_ADMIN_PATH_PREFIXES = ["/admin/", "/django-admin/"]
+PORTAL_ADMIN_CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, UNSAFE_INLINE],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:", "blob:"],
+        "font-src": [SELF, "data:", "https://assets.nhs.uk"],
+        "connect-src": [SELF],
+        "frame-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [SELF],
+    }
+}
+# Wagtail shows admin users' avatars from gravatar.com by default, which would
+# send a hash of each editor's email address to another site on every admin
+# page (and the admin policy above would block the image anyway).
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+
+# Permissions-Policy (django-permissions-policy): the portal uses none of these
+# browser features, so no page, and nothing framed in one, may ask for them.
+# Photos are uploaded through a file input, which needs no camera permission.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "usb",
+    )
+}
 
 ROOT_URLCONF = "portal.urls"
 WSGI_APPLICATION = "portal.wsgi.application"
