@@ -11,7 +11,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def import_settings(module, **env):
-    clean = production_shell()
+    clean = outside_test_environment()
     code = (
         "import django, json; from django.conf import settings; django.setup(); "
         "print(json.dumps({'engine': settings.DATABASES['default']['ENGINE'], "
@@ -60,7 +60,7 @@ def test_sqlite_is_the_default_and_only_dev_allows_demo_logins(module, demo):
     assert f'"demo": {demo}' in result.stdout
 
 
-def production_shell():
+def outside_test_environment():
     """This process's environment without what the tests set: a deployment has no test database, and
     the browser tests' DJANGO_ALLOW_ASYNC_UNSAFE (which Playwright needs) would fail the deploy check."""
     unwanted = {"SECRET_KEY", "DATABASE_URL", "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}
@@ -75,7 +75,7 @@ def production_env():
 
 
 def test_check_deploy_with_production_settings_reports_nothing():
-    clean = production_shell()
+    clean = outside_test_environment()
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "DEBUG"],
         cwd=ROOT,
@@ -94,7 +94,7 @@ def test_production_sends_hsts_and_secure_http_only_same_site_cookies():
         "print(json.dumps([s.SECURE_HSTS_SECONDS, s.SECURE_HSTS_INCLUDE_SUBDOMAINS, s.SESSION_COOKIE_SECURE, "
         "s.SESSION_COOKIE_HTTPONLY, s.SESSION_COOKIE_SAMESITE, s.CSRF_COOKIE_SECURE, s.CSRF_COOKIE_SAMESITE]))"
     )
-    clean = production_shell()
+    clean = outside_test_environment()
     result = subprocess.run(
         [sys.executable, "-c", code],
         cwd=ROOT,
