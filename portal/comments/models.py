@@ -69,9 +69,17 @@ class Comment(models.Model):
     )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="member_comments",
-        help_text="The member who wrote the comment.",
+        help_text="The member who wrote the comment. Empty once they have deleted their account.",
+    )
+    author_organisation_name = models.CharField(
+        max_length=255,
+        blank=True,
+        help_text="The author's organisation when they posted, kept so the comment still says "
+        "where it came from after the author deletes their account.",
     )
     body = models.TextField(
         max_length=MAX_COMMENT_LENGTH,
@@ -110,15 +118,20 @@ class Comment(models.Model):
     @property
     def author_name(self):
         """How the author is named in public: their full name, never their email address."""
+        if self.author_id is None:
+            return "A former member"
         return self.author.get_full_name() or "A community member"
 
     @property
     def author_organisation(self):
+        """The organisation as it is now; the snapshot taken at posting once the author has gone."""
+        if self.author_id is None:
+            return self.author_organisation_name
         try:
             profile = self.author.member_profile
         except ObjectDoesNotExist:
-            return ""
-        return profile.organisation_name
+            return self.author_organisation_name
+        return profile.organisation_name or self.author_organisation_name
 
     def hide(self, by, reason=""):
         self.is_hidden = True

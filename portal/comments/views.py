@@ -36,6 +36,12 @@ def comments_per_hour():
     return getattr(settings, "PORTAL_COMMENTS_PER_HOUR", DEFAULT_COMMENTS_PER_HOUR)
 
 
+def organisation_name_of(user):
+    """The organisation to keep on a comment, so it can still be named if the author leaves."""
+    profile = MemberProfile.objects.select_related("organisation").filter(user=user).first()
+    return profile.organisation_name if profile else ""
+
+
 def commentable_page(request, page_id):
     """The live page a request may comment on, or 404.
 
@@ -90,7 +96,12 @@ def add_comment(request, page_id):
                 .first()
             )
             if comment is None:
-                comment = Comment.objects.create(page=page, author=request.user, body=body)
+                comment = Comment.objects.create(
+                    page=page,
+                    author=request.user,
+                    author_organisation_name=organisation_name_of(request.user),
+                    body=body,
+                )
                 notify_page_owner(comment, page)
             messages.success(request, "Your comment has been posted.")
             return redirect(f"{page.url}#comment-{comment.pk}")

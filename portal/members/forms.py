@@ -257,3 +257,24 @@ class ApprovalForm(forms.Form):
             name=self.cleaned_data["new_organisation_name"],
             setting=self.cleaned_data["new_organisation_setting"],
         )
+
+
+class DeleteAccountForm(forms.Form):
+    """Asks for the member's password, so that an unattended signed-in browser cannot delete the account."""
+
+    password = forms.CharField(
+        label="Your password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        error_messages={"required": "Enter your password"},
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError("The password is not right. Enter the password you sign in with.")
+        return password

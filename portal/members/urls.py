@@ -6,4 +6,6 @@ app_name = "members"
 
 urlpatterns = [
     path("profile/", views.profile, name="profile"),
+    path("profile/data/", views.download_data, name="download_data"),
+    path("profile/delete/", views.delete_account, name="delete_account"),
 ]
