@@ -12,6 +12,7 @@ from django import forms
 from django.utils import timezone
 from taggit.utils import parse_tags
 
+from portal.core.forms import ModelMultipleChoiceField
 from portal.taxonomy.models import Organisation, SafetyDomain, Setting
 
 from .models import LearningNotePage, PeerVisitReportPage
@@ -191,6 +192,7 @@ class LearningNoteForm(ContributionForm):
 
     class Meta:
         model = LearningNotePage
+        field_classes = {"settings": ModelMultipleChoiceField, "safety_domains": ModelMultipleChoiceField}
         fields = [
             "title",
             "summary",
@@ -239,6 +241,11 @@ class PeerVisitForm(ContributionForm):
 
     class Meta:
         model = PeerVisitReportPage
+        field_classes = {
+            "settings": ModelMultipleChoiceField,
+            "safety_domains": ModelMultipleChoiceField,
+            "visiting_organisations": ModelMultipleChoiceField,
+        }
         fields = [
             "title",
             "summary",

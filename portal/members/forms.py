@@ -17,6 +17,7 @@ from allauth.account.forms import (
 from django import forms
 from django.contrib.auth import password_validation
 
+from portal.core.forms import ModelMultipleChoiceField
 from portal.taxonomy.models import Organisation, SafetyDomain, Setting
 
 from .models import MemberProfile
@@ -169,6 +170,7 @@ class ProfileForm(forms.ModelForm):
     class Meta:
         model = MemberProfile
         fields = ["role", "followed_settings", "followed_domains", "wants_digest"]
+        field_classes = {"followed_settings": ModelMultipleChoiceField, "followed_domains": ModelMultipleChoiceField}
         labels = {
             "role": "Your role",
             "followed_settings": "Care settings you follow",

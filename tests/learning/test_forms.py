@@ -95,3 +95,19 @@ def test_a_peer_visit_needs_a_host_and_a_visiting_organisation():
     assert form.errors["host_organisation"] == ["Choose the organisation that was visited"]
     assert form.errors["visiting_organisations"] == ["Tick the organisations the visitors came from"]
     assert "agreed_actions" not in form.errors and "visitors" not in form.errors
+
+
+@pytest.mark.parametrize("field", ["settings", "safety_domains"])
+def test_an_id_too_big_for_the_database_is_refused_as_invalid_not_a_server_error(field):
+    form = note_form(**{field: [str(2**63)]})
+    assert not form.is_valid()
+    assert form.errors[field] == [f"“{2**63}” is not a valid value."]
+
+
+def test_a_visiting_organisation_id_too_big_for_the_database_is_refused_as_invalid():
+    host, visitor = OrganisationFactory(), OrganisationFactory()
+    data = peer_visit_data(host, visitor, visiting_organisations=[str(2**63)])
+    query = MultiValueDict({key: value if isinstance(value, list) else [value] for key, value in data.items()})
+    form = PeerVisitForm(query, MultiValueDict(), instance=PeerVisitReportPage())
+    assert not form.is_valid()
+    assert form.errors["visiting_organisations"] == [f"“{2**63}” is not a valid value."]

@@ -1,0 +1,28 @@
+"""Form fields shared by the public site's forms."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+
+class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Django's field, refusing ids the database cannot hold with the field's own message.
+
+    Django checks that each posted id is a whole number, but not that it fits
+    the database's integer range, so ``settings=9223372036854775808`` reached
+    SQLite and failed with a server error (an ``OverflowError``) instead of
+    "Select a valid choice". The primary key's own validators know the range
+    (https://docs.djangoproject.com/en/5.2/ref/models/fields/#integerfield).
+    """
+
+    def _check_values(self, value):
+        if isinstance(value, (list, tuple)):
+            key = self.to_field_name or "pk"
+            model_field = self.queryset.model._meta.pk if key == "pk" else self.queryset.model._meta.get_field(key)
+            for pk in value:
+                try:
+                    model_field.run_validators(model_field.to_python(pk))
+                except (ValidationError, TypeError, ValueError):
+                    raise ValidationError(
+                        self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": pk}
+                    ) from None
+        return super()._check_values(value)
