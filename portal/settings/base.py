@@ -290,8 +290,8 @@ PORTAL_SPC_RUN_LENGTH = 7
 # performance work adds.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-# Member accounts (django-allauth): sign in with email, verified before first
-# sign-in. Tuned further in portal/members.
+# Django's backend for the Wagtail admin's own sign-in; allauth's for the
+# public site's, by email address.
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
