@@ -10,6 +10,7 @@ The manifest comes first so a reader knows what to expect before it reads
 anything else, and checks every member against it as it goes.
 """
 
+import contextlib
 import gzip
 import hashlib
 import io
@@ -38,30 +39,39 @@ def sha256_of(fileobj):
 
 
 class ArchiveWriter:
-    """Writes to ``path + '.partial'`` and renames it at the end, so a failed export leaves no archive."""
+    def __init__(self, tar, mtime):
+        self.tar, self.mtime = tar, mtime
 
-    def __init__(self, path):
-        self.path = Path(path)
-        self.partial = self.path.with_name(self.path.name + ".partial")
-        self.tar = tarfile.open(self.partial, "w:gz")
+    def add_bytes(self, name, data):
+        self.add_file(name, io.BytesIO(data), len(data))
 
-    def add_bytes(self, name, data, mtime):
+    def add_file(self, name, fileobj, size):
         info = tarfile.TarInfo(name)
-        info.size, info.mtime, info.mode = len(data), mtime, 0o644
-        self.tar.addfile(info, io.BytesIO(data))
-
-    def add_file(self, name, fileobj, size, mtime):
-        info = tarfile.TarInfo(name)
-        info.size, info.mtime, info.mode = size, mtime, 0o644
+        info.size, info.mtime, info.mode = size, self.mtime, 0o644
         self.tar.addfile(info, fileobj)
 
-    def close(self):
-        self.tar.close()
-        os.replace(self.partial, self.path)
 
-    def abandon(self):
-        self.tar.close()
-        self.partial.unlink(missing_ok=True)
+@contextlib.contextmanager
+def writing(path, mtime):
+    """Writes to ``path + '.partial'`` and renames it at the end, so a failed export leaves no archive."""
+    path = Path(path)
+    partial = path.with_name(path.name + ".partial")
+    try:
+        with tarfile.open(partial, "w:gz") as tar:
+            yield ArchiveWriter(tar, mtime)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    os.replace(partial, path)
+
+
+def copy_and_hash(source, target_path):
+    digest = hashlib.sha256()
+    with open(target_path, "wb") as out:
+        for chunk in iter(lambda: source.read(CHUNK), b""):
+            digest.update(chunk)
+            out.write(chunk)
+    return digest.hexdigest()
 
 
 def safe_member_name(name):
@@ -139,12 +149,7 @@ class VerifiedArchive:
             else:
                 target = self.media_path(name)
                 target.parent.mkdir(parents=True, exist_ok=True)
-                digest = hashlib.sha256()
-                with open(target, "wb") as out:
-                    for chunk in iter(lambda: source.read(CHUNK), b""):
-                        digest.update(chunk)
-                        out.write(chunk)
-                digest = digest.hexdigest()
+                digest = copy_and_hash(source, target)
             if digest != expected.pop(name):
                 raise DamagedArchive(f"{name} does not match its checksum in the manifest")
             if name.startswith("data/"):

@@ -28,7 +28,7 @@ from django.utils import timezone
 from treebeard.mp_tree import MP_Node
 
 from . import registry
-from .archive import FORMAT, FORMAT_VERSION, MANIFEST, ArchiveWriter, sha256_of
+from .archive import FORMAT, FORMAT_VERSION, MANIFEST, sha256_of, writing
 
 
 class ExactJSONEncoder(DjangoJSONEncoder):
@@ -157,22 +157,16 @@ def export_site(path, with_members=False, progress_factory=None, warn=None):
             **{f"media/{name}": digest for name, digest, _ in media},
         },
     }
-    mtime = int(time.time())
-    writer = ArchiveWriter(path)
-    try:
-        writer.add_bytes(MANIFEST, json.dumps(manifest, indent=2, sort_keys=True).encode(), mtime)
+    with writing(path, mtime=int(time.time())) as writer:
+        writer.add_bytes(MANIFEST, json.dumps(manifest, indent=2, sort_keys=True).encode())
         for name, _, _, content in data_files:
-            writer.add_bytes(name, content, mtime)
+            writer.add_bytes(name, content)
         progress = progress_factory("Writing archive", len(media)) if progress_factory else None
         for name, _, size in media:
             with default_storage.open(name, "rb") as source:
-                writer.add_file(f"media/{name}", source, size, mtime)
+                writer.add_file(f"media/{name}", source, size)
             if progress:
                 progress.step()
-        writer.close()
-    except BaseException:
-        writer.abandon()
-        raise
     manifest["size"] = Path(path).stat().st_size
     return manifest
 
