@@ -93,6 +93,7 @@ class VerifiedArchive:
     def __init__(self, path, progress_factory=None):
         self.path = Path(path)
         self.data = {}
+        self.manifest = None
         self.media_dir = tempfile.TemporaryDirectory(prefix="site-archive-")
         try:
             self._read(progress_factory)
@@ -117,8 +118,8 @@ class VerifiedArchive:
         except gzip.BadGzipFile as exc:
             raise DamagedArchive("it is not a site archive (not a gzip-compressed tar file)") from exc
         except tarfile.ReadError as exc:
-            if "unexpected end" in str(exc) or "truncated" in str(exc):
-                raise DamagedArchive("it is truncated: the tar data ends early") from exc
+            if self.manifest is not None:
+                raise DamagedArchive("it is truncated or corrupt after its manifest") from exc
             raise DamagedArchive("it is not a site archive (not a gzip-compressed tar file)") from exc
 
     def _read_members(self, tar, progress_factory):
