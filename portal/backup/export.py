@@ -81,7 +81,18 @@ def dump_rows(model, with_members, names):
                 values[field.name] = lookup[value]
             elif related is user_model and not with_members:
                 values[field.name] = None
+    if not with_members:
+        rows = [row for row in rows if not about_an_account(row)]
     return rows
+
+
+MEMBER_CONTENT_TYPES = {tuple(label.lower().split(".")) for label in registry.MEMBER_MODELS}
+
+
+def about_an_account(row):
+    """A log entry (or other row naming a content type) about an account or profile: never without members."""
+    content_type = row["fields"].get("content_type")
+    return content_type is not None and tuple(content_type) in MEMBER_CONTENT_TYPES
 
 
 def organisations_by_user():

@@ -170,7 +170,16 @@ def member_models():
 
 
 def rebuilt_models():
-    return _models(REBUILT)
+    """Wagtail defines its SQLite full-text table only when the database is SQLite."""
+    return [apps.get_model(label) for label in REBUILT if _installed(label)]
+
+
+def _installed(label):
+    try:
+        apps.get_model(label)
+    except LookupError:
+        return False
+    return True
 
 
 def archived_models(with_members):

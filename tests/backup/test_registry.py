@@ -13,7 +13,8 @@ def test_every_model_is_archived_rebuilt_or_left_out_on_purpose():
     }
 
     assert sorted(models - set(listed)) == []
-    assert sorted(set(listed) - models) == []
+    # Wagtail defines this model only on SQLite.
+    assert sorted(set(listed) - models - {"wagtailsearch.SQLiteFTSIndexEntry"}) == []
     assert len(listed) == len(set(listed))
 
 

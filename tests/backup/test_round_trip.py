@@ -3,15 +3,18 @@
 import io
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.core.files.storage import default_storage
 from django.core.management import call_command
+from django.utils import timezone
 from wagtail.images.models import Image
-from wagtail.models import Page
+from wagtail.models import ModelLogEntry, Page
 from wagtail.search.models import IndexEntry
 
 from learning.models import Contribution
 from portal.comments.models import Comment, CommentReport
 from portal.taxonomy.factories import OrganisationFactory
+from portal.taxonomy.models import Organisation
 from tests.helpers import card_titles
 
 from .conftest import back_to_a_new_site, fingerprint
@@ -103,6 +106,15 @@ def test_new_rows_after_a_restore_get_new_ids(full_site, seed_archive, tmp_path)
 
 
 def test_without_members_authors_are_credited_to_their_organisation(full_site, seed_archive, tmp_path):
+    member = full_site["member"]
+    for subject in (member, Organisation.objects.get(name="Ordsall Lodge")):
+        ModelLogEntry.objects.create(
+            content_type=ContentType.objects.get_for_model(subject),
+            object_id=str(subject.pk),
+            label=str(subject),
+            action="wagtail.edit",
+            timestamp=timezone.now(),
+        )
     archive = tmp_path / "site.tar.gz"
     output = export(archive)
     assert "without member accounts" in output
@@ -126,3 +138,5 @@ def test_without_members_authors_are_credited_to_their_organisation(full_site, s
     assert Contribution.objects.count() == 0
     assert Page.objects.get(title="Drafting a note on bed rails").live is False
     assert Image.objects.count() == 2
+    # The history of the organisation stays; that of the account does not.
+    assert list(ModelLogEntry.objects.values_list("label", flat=True)) == ["Ordsall Lodge"]
