@@ -38,7 +38,7 @@ def what_is_in_the_way():
     if pages > 2:
         problems.append(f"{pages} pages (a new site has 2)")
     for model in registry.site_models() + registry.member_models():
-        if registry.label(model) in registry.SEEDED or model is Page or issubclass(model, Page):
+        if registry.label(model) in registry.SEEDED or issubclass(model, (Page, get_user_model())):
             continue
         count = model._base_manager.count()
         if count:
@@ -116,7 +116,9 @@ def restore(archive, progress_factory=None):
     problems = what_is_in_the_way()
     if problems:
         raise RestoreRefused(
-            "the database is not empty (" + ", ".join(problems) + "); restore into a newly migrated database"
+            "the database is not empty ("
+            + ", ".join(problems[:4] + ([f"and {len(problems) - 4} more"] if len(problems) > 4 else []))
+            + "); restore into a newly migrated database"
         )
     loader = Loader(archive)
     total = sum(len(objects) for _, objects in loader.batches)
