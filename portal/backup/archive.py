@@ -53,11 +53,15 @@ class ArchiveWriter:
 
 @contextlib.contextmanager
 def writing(path, mtime):
-    """Writes to ``path + '.partial'`` and renames it at the end, so a failed export leaves no archive."""
+    """Writes to ``path + '.partial'`` and renames it at the end, so a failed export leaves no archive.
+
+    Only the owner may read it: with members it holds password hashes and email addresses.
+    """
     path = Path(path)
     partial = path.with_name(path.name + ".partial")
     try:
-        with tarfile.open(partial, "w:gz") as tar:
+        descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "wb") as raw, tarfile.open(fileobj=raw, mode="w:gz") as tar:
             yield ArchiveWriter(tar, mtime)
     except BaseException:
         partial.unlink(missing_ok=True)

@@ -1,6 +1,7 @@
 """A damaged archive, or a database that is not empty, gives one clear line and changes nothing."""
 
 import gzip
+import hashlib
 import io
 import json
 import tarfile
@@ -10,6 +11,7 @@ from django.core.management import CommandError, call_command
 from wagtail.models import Page
 
 from portal.taxonomy.factories import OrganisationFactory
+from portal.taxonomy.models import Organisation
 
 pytestmark = pytest.mark.django_db
 
@@ -20,6 +22,30 @@ def archive(db, tmp_path, home):
     OrganisationFactory(name="Swinton Hall Care Home")
     call_command("export_site", str(path), stdout=io.StringIO())
     return path
+
+
+def test_only_the_owner_may_read_an_archive(archive):
+    """With members it holds password hashes and email addresses."""
+    assert archive.stat().st_mode & 0o077 == 0
+
+
+def test_rows_that_do_not_fit_together_are_rejected_whole(archive):
+    members = members_of(archive)
+    manifest = json.loads(members[0][1])
+    index, (name, content) = next(
+        (i, (m, c)) for i, (m, c) in enumerate(members) if m.name.endswith("taxonomy.Organisation.json")
+    )
+    rows = json.loads(content)
+    rows[0]["fields"]["setting"] = 9999
+    content = json.dumps(rows).encode()
+    members[index] = (name, content)
+    manifest["files"][name.name] = hashlib.sha256(content).hexdigest()
+    members[0] = (members[0][0], json.dumps(manifest).encode())
+    rewrite(archive, members)
+    Organisation.objects.all().delete()
+
+    assert "the database rejected its rows" in import_error(archive)
+    assert Organisation.objects.count() == 0
 
 
 def members_of(path):

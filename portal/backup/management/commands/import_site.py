@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
 
 from portal.backup.archive import DamagedArchive, VerifiedArchive
 from portal.backup.restore import RestoreRefused, rebuild_indexes, restore
@@ -27,6 +28,11 @@ class Command(BaseCommand):
             rows, media = restore(archive, progress_factory=progress)
         except RestoreRefused as exc:
             raise CommandError(f"Cannot restore {path}: {exc}. Nothing was changed.") from exc
+        except DatabaseError as exc:
+            problem = " ".join(str(exc).split())
+            raise CommandError(
+                f"Cannot restore {path}: the database rejected its rows ({problem}). Nothing was changed."
+            ) from exc
         finally:
             archive.cleanup()
         self.stdout.write(f"Restored {rows} rows and {media} media files. Rebuilding the search index...")
