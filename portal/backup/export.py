@@ -8,6 +8,7 @@ own. Without members, links to accounts are emptied the way deleting an account
 empties them (see ``portal.members.my_data.delete_member_account``).
 """
 
+import contextlib
 import datetime
 import hashlib
 import json
@@ -23,7 +24,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core import serializers
 from django.core.files.storage import default_storage
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import models
+from django.db import connection, models, transaction
 from django.utils import timezone
 from treebeard.mp_tree import MP_Node
 
@@ -101,6 +102,21 @@ def organisations_by_user():
     return {p.user_id: p.organisation_name for p in MemberProfile.objects.select_related("organisation")}
 
 
+@contextlib.contextmanager
+def one_snapshot():
+    """Read every table as of one moment, even while people keep editing.
+
+    PostgreSQL's default isolation lets each query see newer commits; repeatable
+    read gives the whole export one snapshot. SQLite's read transaction already does.
+    """
+    outermost = not connection.in_atomic_block
+    with transaction.atomic():
+        if outermost and connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        yield
+
+
 def file_fields(model):
     return [f for f in model._meta.local_fields if isinstance(f, models.FileField)]
 
@@ -118,27 +134,28 @@ def portal_commit():
 
 def export_site(path, with_members=False, progress_factory=None, warn=None):
     """Write the archive at ``path``; returns the manifest."""
-    names = NaturalNames()
-    organisation_of_user = {} if with_members else organisations_by_user()
     models_in_order = []
     for model in registry.archived_models(with_members):
         models_in_order.append(model)
         models_in_order.extend(registry.through_models(model))
 
     data_files = []
-    progress = progress_factory("Rows", len(models_in_order)) if progress_factory else None
+    progress = progress_factory("Tables", len(models_in_order)) if progress_factory else None
     media_names = set()
-    for number, model in enumerate(models_in_order, start=1):
-        rows = dump_rows(model, with_members, names)
-        if not with_members and registry.label(model) == "comments.Comment":
-            keep_comment_organisations(rows, organisation_of_user)
-        content = json.dumps(rows, cls=ExactJSONEncoder, ensure_ascii=False, sort_keys=True).encode()
-        name = f"data/{number:03d}-{registry.label(model)}.json"
-        data_files.append((name, registry.label(model), len(rows), content))
-        for field in file_fields(model):
-            media_names.update(row["fields"][field.name] for row in rows if row["fields"].get(field.name))
-        if progress:
-            progress.step()
+    with one_snapshot():
+        names = NaturalNames()
+        organisation_of_user = {} if with_members else organisations_by_user()
+        for number, model in enumerate(models_in_order, start=1):
+            rows = dump_rows(model, with_members, names)
+            if not with_members and registry.label(model) == "comments.Comment":
+                keep_comment_organisations(rows, organisation_of_user)
+            content = json.dumps(rows, cls=ExactJSONEncoder, ensure_ascii=False, sort_keys=True).encode()
+            name = f"data/{number:03d}-{registry.label(model)}.json"
+            data_files.append((name, registry.label(model), len(rows), content))
+            for field in file_fields(model):
+                media_names.update(row["fields"][field.name] for row in rows if row["fields"].get(field.name))
+            if progress:
+                progress.step()
 
     media = []
     missing = []
