@@ -96,6 +96,7 @@ def run(sizes, demo=True):
         for name in ("import", "index", "documents"):
             print(f"bulk: {name} at {size:,} pages", file=sys.stderr)
             results.append(run_child("bench.bulk", [str(size), "--step", name], database))
+            print(f"bulk: {json.dumps(results[-1])}", file=sys.stderr)
     name = "-".join(str(size) for size in sizes)
     (RESULTS_DIR / f"bulk-{name}.json").write_text(json.dumps(results, indent=2))
     return results
