@@ -47,15 +47,32 @@ def throughput(full):
 
 
 def as_table(data):
-    """Whatever list of flat records the throughput benchmark wrote, as a Markdown table."""
-    rows = data.get("rows", data.get("results", [data])) if isinstance(data, dict) else data
-    rows = [row for row in rows if isinstance(row, dict)]
+    """The throughput benchmark's results as a Markdown table.
+
+    ``bench.throughput`` writes ``{"results": {page: {mode: {figure: value}}}}``; a flat list of
+    records (or ``{"rows": [...]}``) is shown as it is.
+    """
+    found = data.get("rows", data.get("results", [data])) if isinstance(data, dict) else data
+    if isinstance(found, dict):
+        found = [
+            {"page": page, "mode": mode, **figures}
+            for page, modes in found.items()
+            if isinstance(modes, dict)
+            for mode, figures in modes.items()
+            if isinstance(figures, dict)
+        ]
+    rows = [row for row in found if isinstance(row, dict)]
     if not rows:
         return json.dumps(data, indent=2)
     columns = list(dict.fromkeys(key for row in rows for key in row))
     lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
     lines += ["| " + " | ".join(str(row.get(column, "")) for column in columns) + " |" for row in rows]
-    return "\n".join(lines)
+    context = {
+        key: data[key]
+        for key in ("command", "database", "app_cache", "connections")
+        if isinstance(data, dict) and key in data
+    }
+    return "\n".join(lines) + (f"\n\n{context}" if context else "")
 
 
 def main():
