@@ -45,3 +45,16 @@ bench-search: install ## Time the search service against the raw backend at 10,0
 
 clean: ## Remove the virtualenv, the local database and uploaded media
 	rm -rf $(VENV) db.sqlite3 media staticfiles
+
+# Performance benchmarks (bench/run.py): render time, bulk work, throughput, as one table.
+.PHONY: bench
+bench: install ## Time page renders, bulk import and indexing, and throughput; print one table (aims at under 30 min)
+	$(PY) -m bench.run
+
+# Lighthouse for tests/browser/test_lighthouse.py, installed before `make test` when npm is there.
+.PHONY: lighthouse-install
+test: lighthouse-install
+lighthouse-install:
+	@if ! command -v npm >/dev/null; then echo "npm not found: the Lighthouse test will be skipped"; \
+	elif [ tests/lighthouse/node_modules/.package-lock.json -nt tests/lighthouse/package-lock.json ]; then :; \
+	else cd tests/lighthouse && npm ci --no-audit --no-fund; fi

@@ -98,41 +98,56 @@ class TextMaker:
 
 
 class BulkLoader:
-    def __init__(self, total, stdout, seed=2024):
+    """Load ``total`` live knowledge pages, mixed by type as ``MIX`` says.
+
+    ``indexes`` ({page model: its index page}) adds the pages under index pages
+    that already exist, after their current children (the query-budget tests
+    grow a small site this way); without it, new index pages are made under the
+    home page.
+    """
+
+    def __init__(self, total, stdout, seed=2024, indexes=None, organisations=60):
         self.total, self.stdout = total, stdout
         self.text = TextMaker(seed)
         self.random = random.Random(seed + 1)  # noqa: S311 - repeatable test data, not secrets
+        self.given_indexes, self.organisation_count = indexes, organisations
 
     @transaction.atomic
     def run(self):
-        home = HomePage.objects.get(depth=2)
-        self.indexes = {
-            LearningNotePage: LearningIndexPageFactory(parent=home),
-            CaseStudyPage: CaseStudyIndexPageFactory(parent=home),
-            PeerVisitReportPage: PeerVisitIndexPageFactory(parent=home),
-            UpdatePage: UpdateIndexPageFactory(parent=home),
-        }
+        if self.given_indexes:
+            self.indexes = {model: Page.objects.get(pk=index.pk) for model, index in self.given_indexes.items()}
+        else:
+            home = HomePage.objects.get(depth=2)
+            self.indexes = {
+                LearningNotePage: LearningIndexPageFactory(parent=home),
+                CaseStudyPage: CaseStudyIndexPageFactory(parent=home),
+                PeerVisitReportPage: PeerVisitIndexPageFactory(parent=home),
+                UpdatePage: UpdateIndexPageFactory(parent=home),
+            }
+        # Children are numbered after any the index page already has.
+        self.offsets = {model: index.numchild for model, index in self.indexes.items()}
         self.settings = list(Setting.objects.all())
         self.domains = list(SafetyDomain.objects.all())
-        self.organisations = OrganisationFactory.create_batch(60)
+        self.organisations = OrganisationFactory.create_batch(self.organisation_count)
         self.tags = [Tag.objects.get_or_create(slug=t.replace(" ", "-"), defaults={"name": t})[0] for t in TOPICS]
         progress = Progress(self.stdout, "Knowledge pages", self.total)
-        counts = {model: int(self.total * share) for model, share in MIX}
-        counts[LearningNotePage] += self.total - sum(counts.values())
+        counts = {model: int(self.total * share) for model, share in MIX if model in self.indexes}
+        counts[next(iter(counts))] += self.total - sum(counts.values())
         for model, count in counts.items():
             for start in range(0, count, BATCH):
                 self.load_batch(model, start, min(BATCH, count - start))
                 for _ in range(min(BATCH, count - start)):
                     progress.step()
         for model, index in self.indexes.items():
-            Page.objects.filter(pk=index.pk).update(numchild=counts[model])
+            Page.objects.filter(pk=index.pk).update(numchild=self.offsets[model] + counts.get(model, 0))
 
     def load_batch(self, model, start, size):
         parent = self.indexes[model]
         content_type_id = ContentType.objects.get_for_model(model).pk
         now = timezone.now()
         pages, specifics = [], []
-        for number in range(start + 1, start + size + 1):
+        offset = self.offsets[model]
+        for number in range(offset + start + 1, offset + start + size + 1):
             topics = self.random.sample(TOPICS, 2)
             title = f"{self.text.title(topics)} {number}"
             slug = f"{model._meta.model_name}-{number}"

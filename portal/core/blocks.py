@@ -17,12 +17,20 @@ class HeadingBlock(blocks.CharBlock):
 
 
 class ImageBlock(nhsuk_blocks.ImageBlock):
-    """The NHS.UK image block, but alt text may not be left empty."""
+    """The NHS.UK image block, but alt text may not be left empty, and drawn as responsive renditions.
+
+    wagtail-nhsuk-frontend's own template makes seven renditions in the
+    original format without width or height; ours gives AVIF and WebP with a
+    JPEG fallback at three widths, width and height set, loaded lazily.
+    """
 
     alt_text = blocks.CharBlock(
         required=True,
         help_text="Describe what the image shows for someone who cannot see it.",
     )
+
+    class Meta:
+        template = "blocks/image_block.html"
 
 
 class ResultFigureBlock(blocks.StructBlock):

@@ -1,0 +1,105 @@
+"""Every benchmark in one go, printed as one report: ``make bench``.
+
+    .venv/bin/python -m bench.run            # modest sizes, meant to finish within 30 minutes on a quiet machine
+    .venv/bin/python -m bench.run --full     # the sizes the targets name: 50,000 pages for bulk work
+
+Runs, each in child processes on databases of their own:
+
+* render time per page type at 100 and 10,000 knowledge pages (``bench.render``);
+* demo load, bulk import and search index rebuild at 1,000 and 10,000 pages, or 50,000 with
+  ``--full`` (``bench.bulk``);
+* requests per second under ``wrk`` (``bench.throughput``), when that module is present; if it
+  is missing or fails, the report says "not run" and why.
+
+Results also go to ``bench/results/`` as JSON (ignored by git).
+"""
+
+import argparse
+import datetime
+import importlib.util
+import json
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from bench import bulk, render
+from bench.common import BENCH_DIR, RESULTS_DIR, machine
+
+
+def throughput(full):
+    """Rows from ``python -m bench.throughput --quick --json PATH``, or the reason it did not run."""
+    if importlib.util.find_spec("bench.throughput") is None:
+        return None, "not run: bench/throughput.py is not in this checkout"
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "throughput.json"
+        command = [sys.executable, "-m", "bench.throughput", "--json", str(path)]
+        if not full:
+            command.insert(3, "--quick")
+        try:
+            done = subprocess.run(command, cwd=BENCH_DIR.parent, capture_output=True, text=True)
+        except OSError as error:
+            return None, f"not run: {error}"
+        if done.returncode != 0 or not path.exists():
+            reason = (done.stderr.strip().splitlines() or [f"exit status {done.returncode}"])[-1]
+            return None, f"not run: {reason}"
+        return json.loads(path.read_text()), None
+
+
+def as_table(data):
+    """The throughput benchmark's results as a Markdown table.
+
+    ``bench.throughput`` writes ``{"results": {page: {mode: {figure: value}}}}``; a flat list of
+    records (or ``{"rows": [...]}``) is shown as it is.
+    """
+    found = data.get("rows", data.get("results", [data])) if isinstance(data, dict) else data
+    if isinstance(found, dict):
+        found = [
+            {"page": page, "mode": mode, **figures}
+            for page, modes in found.items()
+            if isinstance(modes, dict)
+            for mode, figures in modes.items()
+            if isinstance(figures, dict)
+        ]
+    rows = [row for row in found if isinstance(row, dict)]
+    if not rows:
+        return json.dumps(data, indent=2)
+    columns = list(dict.fromkeys(key for row in rows for key in row))
+    lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
+    lines += ["| " + " | ".join(str(row.get(column, "")) for column in columns) + " |" for row in rows]
+    context = {
+        key: data[key]
+        for key in ("command", "database", "app_cache", "connections")
+        if isinstance(data, dict) and key in data
+    }
+    return "\n".join(lines) + (f"\n\n{context}" if context else "")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--full", action="store_true", help="bulk work at 1,000 and 50,000 pages, more repeats")
+    parser.add_argument("--skip", nargs="*", default=[], choices=["render", "bulk", "throughput"])
+    args = parser.parse_args()
+    RESULTS_DIR.mkdir(exist_ok=True)
+    started = datetime.datetime.now(datetime.UTC)
+    sections = [f"Safety Learning Portal benchmarks, {started:%Y-%m-%d %H:%M} UTC", f"Machine: {machine()}"]
+    sections.append(f"Command: {' '.join(['python -m bench.run', *sys.argv[1:]])}")
+    if "render" not in args.skip:
+        results = render.run(render.SIZES, repeat=20 if args.full else 10)
+        sections += ["\n## Render time per page type (uncached, in process)\n", render.table(results)]
+        sections.append(render.verdict(results))
+    if "bulk" not in args.skip:
+        sizes = bulk.SIZES if args.full else [1_000, 10_000]
+        results = bulk.run(sizes)
+        sections += ["\n## Demo load, bulk import, search index rebuild\n", bulk.table(results), bulk.verdict(results)]
+    if "throughput" not in args.skip:
+        data, reason = throughput(args.full)
+        sections.append("\n## Throughput under wrk\n")
+        sections.append(reason or as_table(data))
+    finished = datetime.datetime.now(datetime.UTC)
+    sections.append(f"\nFinished in {(finished - started).total_seconds() / 60:.1f} minutes; load now: {machine()}")
+    print("\n".join(sections))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,161 @@
+"""Lighthouse on a phone: performance 95+, accessibility 100, at most 250 KB before images.
+
+For the first view of the home page, a listing, a knowledge page, search with a query and the
+roadmap. Lighthouse 12.2.3 (pinned in ``tests/lighthouse/package.json``; ``npm ci`` there) drives
+Debian's Chromium (``CHROMIUM_PATH``) with its default mobile emulation and simulated throttling.
+
+The site is served as in production, not by ``runserver``: a server of this module's own runs
+gunicorn with ``portal.settings.production`` (through ``tests/lighthouse/settings.py``, which
+adds media serving, nginx's job in production) on the demo content, after ``collectstatic``
+into a temporary folder, so the static files are hashed, compressed and cached for a year.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import secrets
+import shutil
+import subprocess
+import sys
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from .conftest import (
+    CHROMIUM_ARGS,
+    DEFAULT_CHROMIUM,
+    PROJECT_ROOT,
+    _free_port,
+    _no_browser,
+    _pg_recreate,
+    _pg_urls,
+    _run_step,
+    _tail,
+    _wait_until_up,
+)
+
+pytestmark = pytest.mark.browser
+
+LIGHTHOUSE = PROJECT_ROOT / "tests" / "lighthouse" / "node_modules" / ".bin" / "lighthouse"
+BUDGET_BYTES = 250 * 1024  # transferred before images
+PAGES = {
+    "home": "/",
+    "listing": "/learning/",
+    "knowledge page": None,  # the newest case study, found from its listing
+    "search": "/search/?q=falls",
+    "roadmap": "/roadmap/",
+}
+
+
+@pytest.fixture(scope="module")
+def production_server(tmp_path_factory):
+    if not LIGHTHOUSE.exists():
+        _no_browser(f"Lighthouse is not installed: run `npm ci` in {LIGHTHOUSE.parents[2]}")
+    tmp = tmp_path_factory.mktemp("production")
+    original_url = os.environ.get("DATABASE_URL", "")
+    pg_maintenance = pg_dbname = None
+    if original_url.startswith("postgres"):
+        database_url, pg_maintenance, pg_dbname = _pg_urls(original_url, "_lighthouse")
+        _pg_recreate(pg_maintenance, pg_dbname)
+    else:
+        database_url = f"sqlite:///{tmp / 'site.sqlite3'}"
+    env = {key: value for key, value in os.environ.items() if key != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    env.update(
+        DJANGO_SETTINGS_MODULE="tests.lighthouse.settings",
+        DATABASE_URL=database_url,
+        SECRET_KEY=secrets.token_urlsafe(60),
+        ALLOWED_HOSTS="127.0.0.1",
+        SECURE_SSL_REDIRECT="False",
+        STATIC_ROOT=str(tmp / "static"),
+        MEDIA_ROOT=str(tmp / "media"),
+        PYTHONUNBUFFERED="1",
+    )
+    server = log_handle = None
+    try:
+        _run_step(["migrate", "--noinput"], env, tmp, "migrate")
+        _run_step(["load_demo"], env, tmp, "load_demo")
+        _run_step(["collectstatic", "--noinput"], env, tmp, "collectstatic")
+        port = _free_port()
+        log = tmp / "gunicorn.log"
+        log_handle = log.open("wb")
+        server = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "portal.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "2"],
+            cwd=PROJECT_ROOT,
+            env=env,
+            stdout=log_handle,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+        )
+        base_url = f"http://127.0.0.1:{port}"
+        _wait_until_up(server, base_url + "/", log)
+        yield base_url
+    finally:
+        if server is not None and server.poll() is None:
+            server.terminate()
+            server.wait(timeout=20)
+        if log_handle is not None:
+            log_handle.close()
+        if pg_dbname is not None:
+            _pg_recreate(pg_maintenance, pg_dbname, create=False)
+
+
+def address(base_url, name):
+    if PAGES[name]:
+        return base_url + PAGES[name]
+    with urllib.request.urlopen(base_url + "/case-studies/", timeout=30) as response:
+        html = response.read().decode()
+    return base_url + re.search(r'class="nhsuk-card__link" href="([^"]+)"', html).group(1)
+
+
+def lighthouse(url, output):
+    chromium = os.environ.get("CHROMIUM_PATH", DEFAULT_CHROMIUM)
+    chromium = chromium if os.path.isfile(chromium) else shutil.which(chromium)
+    if not chromium:
+        _no_browser("Chromium not found")
+    with urllib.request.urlopen(url, timeout=60):
+        pass  # the first view makes the picture renditions; Lighthouse measures a warm server
+    command = [
+        str(LIGHTHOUSE),
+        url,
+        "--quiet",
+        "--output=json",
+        f"--output-path={output}",
+        "--only-categories=performance,accessibility",
+        "--form-factor=mobile",
+        "--max-wait-for-load=60000",
+        "--chrome-flags=" + " ".join(["--headless=new", *CHROMIUM_ARGS]),
+    ]
+    done = subprocess.run(
+        command, env={**os.environ, "CHROME_PATH": chromium}, capture_output=True, text=True, timeout=240
+    )
+    assert done.returncode == 0, f"lighthouse failed on {url}:\n{_tail(done.stderr)}"
+    return json.loads(Path(output).read_text())
+
+
+def transferred_before_images(report):
+    requests = report["audits"]["network-requests"]["details"]["items"]
+    return sum(item.get("transferSize", 0) for item in requests if item.get("resourceType") != "Image")
+
+
+def failing_audits(report, category):
+    """The audits that cost points in a category, for the failure message."""
+    refs = report["categories"][category]["auditRefs"]
+    audits = report["audits"]
+    return {
+        ref["id"]: audits[ref["id"]].get("displayValue") or audits[ref["id"]]["title"]
+        for ref in refs
+        if ref["weight"] and audits[ref["id"]]["score"] is not None and audits[ref["id"]]["score"] < 1
+    }
+
+
+@pytest.mark.parametrize("name", list(PAGES))
+def test_first_view_on_a_phone_is_fast_accessible_and_light(production_server, tmp_path, name):
+    report = lighthouse(address(production_server, name), tmp_path / "report.json")
+    performance = report["categories"]["performance"]["score"]
+    accessibility = report["categories"]["accessibility"]["score"]
+    assert accessibility == 1, failing_audits(report, "accessibility")
+    assert performance >= 0.95, (performance, failing_audits(report, "performance"))
+    assert transferred_before_images(report) <= BUDGET_BYTES

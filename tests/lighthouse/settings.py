@@ -1,0 +1,21 @@
+"""Production settings for the Lighthouse test's server, with what nginx would add in front.
+
+Everything comes from ``portal.settings.production`` (hashed, compressed static files served by
+WhiteNoise, ``DEBUG`` off); the test sets ``SECRET_KEY``, ``ALLOWED_HOSTS``, ``STATIC_ROOT``,
+``MEDIA_ROOT`` and ``SECURE_SSL_REDIRECT=False`` (plain HTTP on 127.0.0.1) in the environment.
+The only addition is serving uploaded media from Django, which nginx does in production.
+"""
+
+from portal.settings.production import *  # noqa: F403
+
+ROOT_URLCONF = "tests.lighthouse.urls"
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False
+SECURE_HSTS_SECONDS = 0
+
+# collectstatic with production's storage fails on a source map the NHS.UK frontend package does
+# not ship; see storage.py.
+STORAGES = {
+    **STORAGES,  # noqa: F405
+    "staticfiles": {"BACKEND": "tests.lighthouse.storage.StaticFilesStorage"},
+}
