@@ -31,7 +31,7 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import CharField, Count, F, IntegerField, OuterRef, Subquery, Value
+from django.db.models import CharField, Count, F, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils.html import escape
 from taggit.models import Tag
@@ -49,6 +49,7 @@ FEW_HITS = 2
 MAX_TAG_FACETS = 15
 # A shared topic tag says more about two pages than a shared setting or domain.
 RELATED_WEIGHTS = {"tags": 2, "settings": 1, "domains": 1}
+RELATED_CANDIDATES = 200  # newest pages sharing a tag, and as many sharing a setting or domain, that are ranked
 CARD_FIELDS = ("id", "title", "summary", "date", "content_type_id", "url_path", "path")
 
 
@@ -377,6 +378,12 @@ class DatabaseEngine:
         """Pages sharing the most topic tags, settings and domains with ``page``, newest first among equals.
 
         Two queries: the ranked pages, then their settings and domains.
+
+        Almost every page shares a setting or a domain with every other, so
+        ranking the whole site made each knowledge page's cost grow with the
+        site. Only the ``RELATED_CANDIDATES`` newest pages sharing a topic tag
+        and as many sharing a setting or domain are ranked: an older page
+        that shares more can be passed over for a newer one.
         """
         from portal.core.models import KnowledgePage
 
@@ -396,9 +403,19 @@ class DatabaseEngine:
             overlap += RELATED_WEIGHTS["tags"] * _shared_count(
                 through.objects.filter(content_object_id=OuterRef("pk"), tag_id__in=own_tags), "content_object_id"
             )
+        others = KnowledgePage.objects.visible_to(user).exclude(pk=page.pk)
+        newest = others.order_by("-date", "-pk").values("pk")
+        shares_tag = Q(pk__in=[])
+        for through in tag_through_models():
+            shares_tag |= Q(pk__in=through.objects.filter(tag_id__in=own_tags).values("content_object_id"))
+        shares_term = Q(
+            pk__in=setting_through.objects.filter(setting_id__in=own_settings).values("knowledgepage_id")
+        ) | Q(pk__in=domain_through.objects.filter(safetydomain_id__in=own_domains).values("knowledgepage_id"))
+        candidates = Q(pk__in=newest.filter(shares_tag)[:RELATED_CANDIDATES]) | Q(
+            pk__in=newest.filter(shares_term)[:RELATED_CANDIDATES]
+        )
         rows = list(
-            KnowledgePage.objects.visible_to(user)
-            .exclude(pk=page.pk)
+            others.filter(candidates)
             .only(*CARD_FIELDS)
             .annotate(overlap=overlap)
             .filter(overlap__gt=0)

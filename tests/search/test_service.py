@@ -296,3 +296,51 @@ class TestSpelling:
         assert {(a, b) for a, b, _score in in_postgres} == {(a, b) for a, b, _score in in_python}
         for a, b, score in in_postgres:
             assert score == pytest.approx(spelling.similarity(a, b), abs=1e-6)
+
+
+def test_related_ranks_only_the_newest_pages_sharing_a_tag_or_a_term(learning_index, monkeypatch):
+    """The window that keeps related learning's cost flat: an older, closer page can be passed over."""
+    monkeypatch.setattr("search.engines.database.RELATED_CANDIDATES", 1)
+    day = datetime.date(2026, 3, 1)
+    page = LearningNotePageFactory(
+        parent=learning_index,
+        title="Hoists",
+        date=day,
+        tags=["hoists"],
+        settings=["care-homes"],
+        safety_domains=["reliability"],
+    )
+    LearningNotePageFactory(
+        parent=learning_index,
+        title="Older, shares setting and domain",
+        date=day - datetime.timedelta(days=30),
+        tags=["menus"],
+        settings=["care-homes"],
+        safety_domains=["reliability"],
+    )
+    LearningNotePageFactory(
+        parent=learning_index,
+        title="Older, shares the tag",
+        date=day - datetime.timedelta(days=60),
+        tags=["hoists"],
+        settings=["mental-health"],
+        safety_domains=["past-harm"],
+    )
+    LearningNotePageFactory(
+        parent=learning_index,
+        title="Newest, shares the setting",
+        date=day + datetime.timedelta(days=1),
+        tags=["menus"],
+        settings=["care-homes"],
+        safety_domains=["past-harm"],
+    )
+
+    titles = [hit.title for hit in DatabaseEngine().related(page)]
+
+    assert titles == ["Older, shares the tag", "Newest, shares the setting"]
+    monkeypatch.setattr("search.engines.database.RELATED_CANDIDATES", 200)
+    assert [hit.title for hit in DatabaseEngine().related(page)] == [
+        "Older, shares setting and domain",
+        "Older, shares the tag",
+        "Newest, shares the setting",
+    ]
