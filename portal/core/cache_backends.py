@@ -5,9 +5,9 @@ A Redis cache that treats an unreachable server as an empty cache.
 Django's own ``RedisCache`` raises when Redis is down, which would turn every
 page view into a 500 because the page cache and allauth's sign-in rate limits
 read the cache on every request. Here a connection error or timeout is logged
-as a warning and answered as a miss (``get`` returns the default, ``add`` and
-``set`` store nothing), so the site keeps serving pages, uncached, until Redis
-is back. Reads, writes and deletes all fail open.
+as a warning and answered as a miss (``get`` returns the default, ``set``
+stores nothing, ``add`` says it stored so that lock-takers carry on), so the
+site keeps serving pages, uncached, until Redis is back.
 
 Rate limits fail open as a consequence: while Redis is down allauth counts
 no failed sign-ins, so the five-in-five-minutes limit is not enforced. That
@@ -51,7 +51,9 @@ class FaultTolerantRedisCache(RedisCache):
         return self._fail_open("has_key", False, key, version)
 
     def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
-        return self._fail_open("add", False, key, value, timeout, version)
+        # True, as if stored: allauth takes a lock with ``add`` before counting
+        # a sign-in attempt, and would answer 429 to everyone if it never got one.
+        return self._fail_open("add", True, key, value, timeout, version)
 
     def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
         return self._fail_open("set", None, key, value, timeout, version)
