@@ -102,10 +102,10 @@ def request_is_personal(request):
     return settings.SESSION_COOKIE_NAME in cookies or settings.PORTAL_MESSAGES_COOKIE_NAME in cookies
 
 
-def _may_serve_from_cache(request):
+def _may_share(request):
+    """Whether the response to this request may be shared with other visitors (by the app or a proxy)."""
     return (
-        settings.PORTAL_PAGE_CACHE
-        and request.method == "GET"
+        request.method in {"GET", "HEAD"}
         and not request_is_personal(request)
         and not request.path_info.startswith(tuple(settings.PORTAL_PAGE_CACHE_EXCLUDED_PATHS))
     )
@@ -138,39 +138,43 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if not _may_serve_from_cache(request):
-            response = self.get_response(request)
-            if "Cache-Control" not in response and not response.streaming:
-                # Signed-in pages, forms and everything else this does not share.
-                response["Cache-Control"] = "private, no-cache"
-            return response
+        if not _may_share(request):
+            return self._private(self.get_response(request))
 
-        try:
-            key = cache_key(request, current_generation())
-            stored = _cache().get(key)
-        except Exception:  # noqa: BLE001 - an unreachable cache must not take the site down
-            logger.warning("Page cache unavailable; serving %s uncached", request.path, exc_info=True)
-            key = stored = None
-        if stored is not None:
-            status, headers, content = stored
-            response = self._rebuild(status, headers, content)
-            response["X-Page-Cache"] = "hit"
-            return response
+        use_cache = settings.PORTAL_PAGE_CACHE and request.method == "GET"
+        key = None
+        if use_cache:
+            try:
+                key = cache_key(request, current_generation())
+                stored = _cache().get(key)
+            except Exception:  # noqa: BLE001 - an unreachable cache must not take the site down
+                logger.warning("Page cache unavailable; serving %s uncached", request.path, exc_info=True)
+                key = stored = None
+            if stored is not None:
+                status, headers, content = stored
+                response = self._rebuild(status, headers, content)
+                response["X-Page-Cache"] = "hit"
+                return response
 
         response = self.get_response(request)
-        if _response_is_shareable(request, response):
-            response["Cache-Control"] = _shared_cache_control(request)
-            patch_vary_headers(response, ["Cookie"])
-            headers = [(name, value) for name, value in response.items() if name.lower() != "x-page-cache"]
-            if key is not None:
-                try:
-                    _cache().set(
-                        key, (response.status_code, headers, response.content), settings.PORTAL_PAGE_CACHE_SECONDS
-                    )
-                except Exception:  # noqa: BLE001
-                    logger.warning("Page cache unavailable; %s not stored", request.path, exc_info=True)
+        if not _response_is_shareable(request, response):
+            return self._private(response)
+        # Shared caches (nginx, a CDN) may keep it; browsers for a minute.
+        response["Cache-Control"] = _shared_cache_control(request)
+        patch_vary_headers(response, ["Cookie"])
+        if key is not None:
+            headers = list(response.items())
+            try:
+                _cache().set(key, (response.status_code, headers, response.content), settings.PORTAL_PAGE_CACHE_SECONDS)
+            except Exception:  # noqa: BLE001
+                logger.warning("Page cache unavailable; %s not stored", request.path, exc_info=True)
             response["X-Page-Cache"] = "miss"
-        elif "Cache-Control" not in response and not response.streaming:
+        return response
+
+    @staticmethod
+    def _private(response):
+        """Signed-in pages, forms and everything else that is not shared."""
+        if "Cache-Control" not in response and not response.streaming:
             response["Cache-Control"] = "private, no-cache"
         return response
 
@@ -293,9 +297,14 @@ def _on_page_moved(sender, instance, url_path_before, url_path_after, **kwargs):
 
 
 def _on_model_changed(sender, instance=None, signal=None, **kwargs):
+    from django.apps import apps
     from wagtail.contrib.settings.models import BaseGenericSetting, BaseSiteSetting
     from wagtail.models import Page
 
+    if sender._meta.apps is not apps or kwargs.get("raw"):
+        # A migration's historical model, or fixtures being loaded: the
+        # database is not in a state the site serves from yet.
+        return
     if isinstance(instance, Page):
         # Publishing, unpublishing and moving have signals of their own, which
         # also purge the page's own URL from the proxy. A live page can also be
