@@ -91,8 +91,8 @@ def pick_paths(env):
     code = (
         "from learning.models import LearningIndexPage, LearningNotePage;"
         "from portal.core.models import KnowledgePage;"
-        "print(LearningIndexPage.objects.live().first().url);"
-        "print(KnowledgePage.objects.live().public().first().specific.url)"
+        "print('PATH', LearningIndexPage.objects.live().first().url);"
+        "print('PATH', KnowledgePage.objects.live().public().first().specific.url)"
     )
     out = subprocess.run(
         [sys.executable, "manage.py", "shell", "-c", code],
@@ -101,8 +101,9 @@ def pick_paths(env):
         check=True,
         capture_output=True,
         text=True,
-    ).stdout.split()
-    return {"home": "/", "listing": out[0], "knowledge page": out[1], "search": "/search/?q=falls"}
+    ).stdout
+    found = [line.split()[1] for line in out.splitlines() if line.startswith("PATH ")]
+    return {"home": "/", "listing": found[0], "knowledge page": found[1], "search": "/search/?q=falls"}
 
 
 class Gunicorn:
@@ -182,7 +183,9 @@ UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 
 def wrk(url, duration, connections, threads):
     out = subprocess.run(
-        ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--latency", "-H", f"Host: {HOST}", url],
+        # A 30 s timeout: wrk's default of 2 s would drop, not time, slow uncached pages.
+        ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--timeout", "30s", "--latency"]
+        + ["-H", f"Host: {HOST}", url],
         check=True,
         capture_output=True,
         text=True,

@@ -28,7 +28,7 @@ Who is never served from either cache: anyone whose request carries the
 session cookie (signed-in members, editors) or the messages cookie (a "you
 have signed out" banner is waiting). Their responses say ``Cache-Control:
 private, no-cache``. What is never stored: anything but a ``200`` to a ``GET``,
-a response that sets a cookie or uses a CSRF token, one the view marked
+a response that sets a cookie or uses a CSRF token or a CSP nonce, one the view marked
 private itself, and the paths in ``PORTAL_PAGE_CACHE_EXCLUDED_PATHS`` (admin,
 accounts, members, search, the API, documents). Because only what an anonymous
 request produced is stored, a member-only page can never be in the cache: an
@@ -115,6 +115,9 @@ def _response_is_shareable(request, response):
     if response.status_code != 200 or response.streaming or response.cookies:
         return False
     if request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
+        return False
+    if isinstance(getattr(request, "_csp_nonce", None), str):
+        # A nonce is per response: a stored copy's scripts would be blocked.
         return False
     cache_control = response.get("Cache-Control", "")
     return not any(word in cache_control for word in _PRIVATE_CACHE_CONTROL)
