@@ -14,7 +14,7 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	@touch $@
 
-.PHONY: help install run demo test lint format bench-search clean
+.PHONY: help install run demo test lint format bench-search clean serve
 
 help: ## Show this list of commands
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-13s %s\n", $$1, $$2}'
@@ -58,3 +58,13 @@ lighthouse-install:
 	@if ! command -v npm >/dev/null; then echo "npm not found: the Lighthouse test will be skipped"; \
 	elif [ tests/lighthouse/node_modules/.package-lock.json -nt tests/lighthouse/package-lock.json ]; then :; \
 	else cd tests/lighthouse && npm ci --no-audit --no-fund; fi
+
+.PHONY: serve
+# Production server (deploy/). Needs SECRET_KEY (50+ random characters),
+# ALLOWED_HOSTS and DATABASE_URL in the environment; see README "Configuration"
+# and docs/scaling.md. Plain HTTP on loopback: put nginx (deploy/nginx/) in
+# front for HTTPS and caching, or set SECURE_SSL_REDIRECT=0 to try it alone.
+serve: install ## Collect static files and run gunicorn on 127.0.0.1:8000 with production settings
+	DJANGO_SETTINGS_MODULE=portal.settings.production $(PY) manage.py collectstatic --noinput -v 0
+	DJANGO_SETTINGS_MODULE=portal.settings.production $(PY) manage.py migrate --noinput
+	DJANGO_SETTINGS_MODULE=portal.settings.production $(VENV)/bin/gunicorn -c deploy/gunicorn.conf.py portal.wsgi

@@ -5,3 +5,8 @@ class CoreConfig(AppConfig):
     name = "portal.core"
     label = "core"
     verbose_name = "Portal core"
+
+    def ready(self):
+        from portal.core import pagecache
+
+        pagecache.connect_signals()

@@ -84,6 +84,8 @@ MIDDLEWARE = [
     "portal.core.middleware.ContentSecurityPolicyMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Anonymous visitors' pages from the cache, before sessions are looked up.
+    "portal.core.pagecache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -286,11 +288,84 @@ WAGTAILAPI_LIMIT_MAX = 100
 # (NHS 'Making Data Count' uses 7; some guides use 6).
 PORTAL_SPC_RUN_LENGTH = 7
 
-# Sign-in throttling (django-allauth) counts attempts in the default cache.
-# Local memory is per process: right for development and tests; a
-# multi-process production server needs a shared cache (Redis), which the
-# performance work adds.
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# --- Caching and serving (docs/scaling.md) ----------------------------------
+# The default cache holds allauth's sign-in throttling counts and the rendered
+# pages served to anonymous visitors (portal.core.pagecache). Local memory
+# (per process) by default; Redis, shared by every worker and app server, when
+# REDIS_URL is set. An unreachable Redis is treated as an empty cache, so pages
+# are still served, uncached (portal.core.cache_backends).
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "portal.core.cache_backends.FaultTolerantRedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "portal"),
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 1000}}}
+# The app's whole-page cache for anonymous visitors. Off unless switched on
+# (production switches it on when the cache is shared); a proxy cache (nginx,
+# deploy/nginx/portal.conf) in front does the same job without it.
+PORTAL_PAGE_CACHE = env_bool("PORTAL_PAGE_CACHE", False)
+PORTAL_PAGE_CACHE_ALIAS = "default"
+PORTAL_PAGE_CACHE_SECONDS = int(os.environ.get("PORTAL_PAGE_CACHE_SECONDS", "600"))
+# Filtered and later pages of listings: a proxy cannot purge every variant.
+PORTAL_PAGE_CACHE_QUERY_SECONDS = int(os.environ.get("PORTAL_PAGE_CACHE_QUERY_SECONDS", "60"))
+# Browsers cannot be purged, so they keep a page for a minute only.
+PORTAL_PAGE_CACHE_BROWSER_SECONDS = 60
+PORTAL_PAGE_CACHE_EXCLUDED_PATHS = [
+    *PORTAL_ADMIN_PATH_PREFIXES,
+    "/accounts/",
+    "/api/",
+    "/comments/",
+    "/digests/",
+    "/documents/",
+    "/members/",
+    "/search/",
+    "/share/",
+]
+PORTAL_MESSAGES_COOKIE_NAME = "messages"
+# A caching proxy in front (nginx with the cache purge module) is told which
+# URLs to drop when content changes, through Wagtail's frontend cache app.
+# https://docs.wagtail.org/en/stable/reference/contrib/frontendcache.html
+FRONTEND_CACHE_PURGE_URL = os.environ.get("FRONTEND_CACHE_PURGE_URL", "")
+if FRONTEND_CACHE_PURGE_URL:
+    INSTALLED_APPS.append("wagtail.contrib.frontend_cache")
+    WAGTAILFRONTENDCACHE = {
+        "nginx": {"BACKEND": "portal.core.cache_backends.NginxPurgeBackend", "LOCATION": FRONTEND_CACHE_PURGE_URL}
+    }
+# Media on S3-compatible object storage (django-storages) when a bucket is
+# named, and static files and media from a CDN when CDN_URL is set.
+AWS_STORAGE_BUCKET_NAME = os.environ.get("AWS_STORAGE_BUCKET_NAME", "")
+CDN_URL = os.environ.get("CDN_URL", "").rstrip("/")
+if AWS_STORAGE_BUCKET_NAME:
+    STORAGES = {
+        **STORAGES,
+        "default": {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                "bucket_name": AWS_STORAGE_BUCKET_NAME,
+                "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
+                "region_name": os.environ.get("AWS_S3_REGION_NAME") or None,
+                "custom_domain": CDN_URL.split("://", 1)[-1] if CDN_URL else None,
+                "location": "media",
+                "file_overwrite": False,
+                "querystring_auth": False,
+                "default_acl": None,
+                "object_parameters": {"CacheControl": "public, max-age=31536000"},
+            },
+        },
+    }
+if CDN_URL:
+    STATIC_URL = f"{CDN_URL}/static/"
+    MEDIA_URL = f"{CDN_URL}/media/"
+    for directive in ("img-src", "style-src", "script-src", "font-src"):
+        CONTENT_SECURITY_POLICY["DIRECTIVES"][directive].append(CDN_URL)
+        PORTAL_ADMIN_CONTENT_SECURITY_POLICY["DIRECTIVES"][directive].append(CDN_URL)
+# --- end of caching and serving ----------------------------------------------
 
 # Django's backend for the Wagtail admin's own sign-in; allauth's for the
 # public site's, by email address.

@@ -3,7 +3,7 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import SECRET_KEY, env_bool
+from .base import REDIS_URL, SECRET_KEY, env_bool
 
 DEBUG = False
 
@@ -20,3 +20,8 @@ SECURE_HSTS_PRELOAD = True
 SECURE_REFERRER_POLICY = "same-origin"
 
 PORTAL_DEMO_ACCOUNTS = False
+
+# The app's page cache is on when every worker shares the cache (Redis): with
+# per-process memory, a purge in one worker would leave the others serving the
+# old page. PORTAL_PAGE_CACHE=1 or 0 decides explicitly.
+PORTAL_PAGE_CACHE = env_bool("PORTAL_PAGE_CACHE", bool(REDIS_URL))

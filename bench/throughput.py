@@ -1,0 +1,345 @@
+"""Requests per second and latency of four public pages under load, cached and uncached, beside nginx's limit.
+
+    .venv/bin/python -m bench.throughput                 # 15 s per run, 16 connections
+    .venv/bin/python -m bench.throughput --quick         # 3 s per run, for `make bench`
+    .venv/bin/python -m bench.throughput --duration 30 --connections 32 --json out.json
+
+Builds the demo site (``load_demo``) in a database of its own under
+``bench/results/throughput/`` (kept and reused unless ``--rebuild``), runs
+collectstatic, then for the home page, a listing, a knowledge page and a
+search runs wrk (Debian's ``wrk``) on loopback against:
+
+* **uncached**: the production server (gunicorn, ``deploy/gunicorn.conf.py``,
+  production settings) with the app's page cache off;
+* **app cache**: the same with the page cache on, in Redis when
+  ``redis-server`` is installed (local memory otherwise);
+* **nginx cache**: nginx with ``deploy/nginx/portal.conf`` in front of the
+  uncached server;
+* **nginx static**: nginx serving the same pages' HTML, saved as files: the
+  most this machine can serve, to which every other figure is compared.
+
+Everything, wrk included, shares the machine's cores, so the figures are for
+comparison within one run, not capacity planning. Not part of the test suite.
+"""
+
+import argparse
+import getpass
+import json
+import os
+import platform
+import re
+import secrets
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS_DIR = ROOT / "bench" / "results"
+HOST = "localhost"  # the demo Site's hostname
+MODES = ["uncached", "app cache", "nginx cache", "nginx static"]
+
+sys.path.insert(0, str(ROOT))
+from deploy.nginx import render  # noqa: E402
+from tests.servers import free_port, stop, wait_for_port  # noqa: E402
+
+
+def log(message):
+    print(message, file=sys.stderr, flush=True)
+
+
+def base_env(work):
+    env = {name: value for name, value in os.environ.items() if name not in {"REDIS_URL", "PORTAL_PAGE_CACHE"}}
+    env.update(
+        DJANGO_SETTINGS_MODULE="portal.settings.production",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        ALLOWED_HOSTS=f"{HOST},127.0.0.1",
+        DATABASE_URL=os.environ.get("DATABASE_URL") or f"sqlite:///{work / 'db.sqlite3'}",
+        STATIC_ROOT=str(work / "static"),
+        MEDIA_ROOT=str(work / "media"),
+        SECURE_SSL_REDIRECT="0",
+        LOG_LEVEL="WARNING",
+        GUNICORN_ACCESS_LOG="/dev/null",
+    )
+    return env
+
+
+def manage(env, *args):
+    subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True)
+
+
+def build(work, env, rebuild):
+    ready = work / "built"
+    if ready.exists() and not rebuild:
+        log(f"Reusing the demo database in {work} (--rebuild to start again)")
+        return
+    if work.exists():
+        shutil.rmtree(work)
+    work.mkdir(parents=True)
+    log("Migrating and loading the demo site (a few minutes)...")
+    manage(env, "migrate", "--noinput", "-v", "0")
+    manage(env, "load_demo")
+    log("Collecting static files...")
+    manage(env, "collectstatic", "--noinput", "-v", "0")
+    ready.touch()
+
+
+def pick_paths(env):
+    code = (
+        "from learning.models import LearningIndexPage, LearningNotePage;"
+        "from portal.core.models import KnowledgePage;"
+        "print('PATH', LearningIndexPage.objects.live().first().url);"
+        "print('PATH', KnowledgePage.objects.live().public().first().specific.url)"
+    )
+    out = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", code],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    found = [line.split()[1] for line in out.splitlines() if line.startswith("PATH ")]
+    return {"home": "/", "listing": found[0], "knowledge page": found[1], "search": "/search/?q=falls"}
+
+
+class Gunicorn:
+    def __init__(self, env, work, page_cache, redis_url=None):
+        self.port = free_port()
+        env = {**env, "GUNICORN_BIND": f"127.0.0.1:{self.port}", "PORTAL_PAGE_CACHE": "1" if page_cache else "0"}
+        if redis_url:
+            env["REDIS_URL"] = redis_url
+        gunicorn = Path(sys.executable).with_name("gunicorn")
+        self.process = subprocess.Popen(
+            [gunicorn, "-c", "deploy/gunicorn.conf.py", "portal.wsgi"],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=open(work / "gunicorn.log", "a"),  # noqa: SIM115
+        )
+        wait_for_port(self.port, self.process, timeout=180)
+        self.workers = env.get("WEB_CONCURRENCY") or str(os.cpu_count() * 2 + 1)
+
+    def stop(self):
+        stop(self.process)
+
+
+class Nginx:
+    def __init__(self, binary, prefix, text):
+        prefix.mkdir(parents=True, exist_ok=True)
+        conf = prefix / "nginx.conf"
+        conf.write_text(text)
+        self.process = subprocess.Popen(
+            [binary, "-p", prefix, "-e", prefix / "error.log", "-c", conf, "-g", "daemon off;"],
+            stdout=subprocess.DEVNULL,
+            stderr=open(prefix / "stderr.log", "w"),  # noqa: SIM115
+        )
+
+    def stop(self):
+        stop(self.process)
+
+
+def static_conf(prefix, port, root):
+    """A bare nginx serving files, with the deploy config's worker and gzip settings."""
+    return f"""
+user {getpass.getuser()};
+worker_processes auto;
+pid {prefix}/nginx.pid;
+error_log {prefix}/error.log warn;
+events {{ worker_connections 1024; }}
+http {{
+    include /etc/nginx/mime.types;
+    access_log off;
+    sendfile on;
+    tcp_nopush on;
+    keepalive_timeout 65;
+    client_body_temp_path {prefix}/client_body;
+    proxy_temp_path {prefix}/proxy;
+    fastcgi_temp_path {prefix}/fastcgi;
+    uwsgi_temp_path {prefix}/uwsgi;
+    scgi_temp_path {prefix}/scgi;
+    gzip on;
+    server {{
+        listen 127.0.0.1:{port};
+        root {root};
+        default_type text/html;
+    }}
+}}
+"""
+
+
+def get(url):
+    request = urllib.request.Request(url, headers={"Host": HOST})  # noqa: S310 - loopback
+    with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310
+        return response.read(), dict(response.headers)
+
+
+LATENCY = re.compile(r"^\s+(50|99)%\s+([\d.]+)(us|ms|s)\s*$", re.MULTILINE)
+UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+
+
+def wrk(url, duration, connections, threads):
+    out = subprocess.run(
+        # A 30 s timeout: wrk's default of 2 s would drop, not time, slow uncached pages.
+        ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--timeout", "30s", "--latency"]
+        + ["-H", f"Host: {HOST}", url],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    latency = {pct: float(value) * UNITS[unit] for pct, value, unit in LATENCY.findall(out)}
+    non_2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+    errors = re.search(r"Socket errors:.*", out)
+    return {
+        "requests_per_second": rps,
+        "p50_ms": latency.get("50"),
+        "p99_ms": latency.get("99"),
+        "non_2xx": int(non_2xx.group(1)) if non_2xx else 0,
+        "socket_errors": errors.group(0) if errors else "",
+    }
+
+
+def measure(label, base, paths, args, results, static_names=None):
+    for page, path in paths.items():
+        target = base + (static_names[page] if static_names else path)
+        get(target)  # warm: fill the caches, open the connections
+        get(target)
+        result = wrk(target, args.duration, args.connections, args.threads)
+        results.setdefault(page, {})[label] = result
+        log(f"  {label:12} {page:15} {result['requests_per_second']:9.1f} req/s  p50 {result['p50_ms']} ms")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--duration", type=int, default=15, help="seconds per wrk run (default 15)")
+    parser.add_argument("--connections", type=int, default=16, help="concurrent connections (default 16)")
+    parser.add_argument("--threads", type=int, default=2, help="wrk threads (default 2)")
+    parser.add_argument("--quick", action="store_true", help="3 s runs with 8 connections")
+    parser.add_argument("--rebuild", action="store_true", help="build the demo database again")
+    parser.add_argument("--json", type=Path, help="where to write the results (default bench/results/throughput.json)")
+    args = parser.parse_args()
+    if args.quick:
+        args.duration, args.connections = 3, 8
+    for program in ("wrk", "nginx"):
+        if not (shutil.which(program) or Path(f"/usr/sbin/{program}").exists()):
+            sys.exit(
+                f"{program} is not installed: apt-get install wrk nginx libnginx-mod-http-cache-purge redis-server"
+            )
+    nginx_binary = shutil.which("nginx") or "/usr/sbin/nginx"
+
+    work = RESULTS_DIR / "throughput"
+    env = base_env(work)
+    build(work, env, args.rebuild)
+    paths = pick_paths(env)
+    log(f"Pages: {paths}")
+    results = {}
+    running = []
+    redis_process = None
+    scratch = Path(tempfile.mkdtemp(prefix="throughput-"))
+    try:
+        # Uncached, directly and behind nginx.
+        app = Gunicorn(env, work, page_cache=False)
+        running.append(app)
+        proxy_port = free_port()
+        proxy = Nginx(
+            nginx_binary,
+            scratch / "proxy",
+            render(
+                listen=f"127.0.0.1:{proxy_port}",
+                upstream=f"127.0.0.1:{app.port}",
+                static_root=work / "static",
+                media_root=work / "media",
+                prefix=scratch / "proxy",
+                access_log="off",
+                user=getpass.getuser(),
+            ),
+        )
+        running.append(proxy)
+        wait_for_port(proxy_port, proxy.process)
+        log("Measuring (uncached, nginx cache)...")
+        measure("uncached", f"http://127.0.0.1:{app.port}", paths, args, results)
+        measure("nginx cache", f"http://127.0.0.1:{proxy_port}", paths, args, results)
+
+        # The same HTML as files.
+        html_root = scratch / "html"
+        html_root.mkdir()
+        static_names = {}
+        for page, path in paths.items():
+            name = "/" + page.replace(" ", "-") + ".html"
+            (html_root / name.lstrip("/")).write_bytes(get(f"http://127.0.0.1:{app.port}{path}")[0])
+            static_names[page] = name
+        static_port = free_port()
+        static = Nginx(nginx_binary, scratch / "static", static_conf(scratch / "static", static_port, html_root))
+        running.append(static)
+        wait_for_port(static_port, static.process)
+        log("Measuring (nginx static)...")
+        measure("nginx static", f"http://127.0.0.1:{static_port}", paths, args, results, static_names)
+        for process in (proxy, app):
+            process.stop()
+
+        # The app's own cache, in Redis when there is one.
+        redis_url = None
+        redis_binary = shutil.which("redis-server") or (
+            "/usr/bin/redis-server" if Path("/usr/bin/redis-server").exists() else None
+        )
+        if redis_binary:
+            redis_port = free_port()
+            redis_process = subprocess.Popen(
+                [redis_binary, "--port", str(redis_port), "--bind", "127.0.0.1", "--save", "", "--dir", scratch],
+                stdout=subprocess.DEVNULL,
+            )
+            wait_for_port(redis_port, redis_process)
+            redis_url = f"redis://127.0.0.1:{redis_port}/0"
+        cached_app = Gunicorn(env, work, page_cache=True, redis_url=redis_url)
+        running.append(cached_app)
+        log(f"Measuring (app cache in {'Redis' if redis_url else 'local memory'})...")
+        measure("app cache", f"http://127.0.0.1:{cached_app.port}", paths, args, results)
+    finally:
+        for process in reversed(running):
+            process.stop()
+        if redis_process:
+            stop(redis_process)
+        shutil.rmtree(scratch, ignore_errors=True)
+
+    for page in results.values():
+        limit = page["nginx static"]["requests_per_second"]
+        for result in page.values():
+            result["ratio_to_nginx_static"] = round(result["requests_per_second"] / limit, 4) if limit else None
+
+    report = {
+        "command": " ".join([Path(sys.executable).name, "-m", "bench.throughput", *sys.argv[1:]]),
+        "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "load_average_after": os.getloadavg(),
+        "cpus": os.cpu_count(),
+        "machine": platform.platform(),
+        "database": "PostgreSQL" if env["DATABASE_URL"].startswith("postgres") else "SQLite",
+        "app_cache": "Redis" if redis_url else "local memory",
+        "gunicorn_workers": cached_app.workers,
+        "duration_s": args.duration,
+        "connections": args.connections,
+        "wrk_threads": args.threads,
+        "paths": paths,
+        "results": results,
+    }
+    print(f"\n{'page':15} {'mode':13} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'x nginx static':>15}\n" + "-" * 72)
+    for page, modes in results.items():
+        for mode in MODES:
+            if mode in modes:
+                r = modes[mode]
+                print(
+                    f"{page:15} {mode:13} {r['requests_per_second']:9.1f} {r['p50_ms'] or 0:8.2f} "
+                    f"{r['p99_ms'] or 0:8.2f} {r['ratio_to_nginx_static'] or 0:15.1%}"
+                )
+    print(f"\n{args.duration} s per run, {args.connections} connections, load average {report['load_average_after']}")
+    destination = args.json or RESULTS_DIR / "throughput.json"
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    destination.write_text(json.dumps(report, indent=2))
+    print(f"Results written to {destination}")
+
+
+if __name__ == "__main__":
+    main()
