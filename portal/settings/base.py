@@ -334,3 +334,14 @@ WAGTAIL_FRONTEND_LOGIN_URL = LOGIN_URL
 # django-tasks' immediate backend sends at once, after the change commits.
 # Production can run a worker instead; see docs/reliability.md.
 INSTALLED_APPS += ["portal.mail"]
+
+# SQLite under concurrent posting (found by bench/load.py): by default a
+# transaction that reads and then writes fails at once with "database is
+# locked" when another holds the write lock. IMMEDIATE takes the lock at the
+# start of each transaction and waits up to `timeout` seconds for it; WAL lets
+# readers carry on while someone writes. PostgreSQL is unaffected.
+# https://docs.djangoproject.com/en/5.2/ref/databases/#database-is-locked-errors
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"transaction_mode": "IMMEDIATE", "timeout": 20, "init_command": "PRAGMA journal_mode=WAL;"}
+    )
