@@ -42,6 +42,8 @@ INSTALLED_APPS = [
     "learning",
     "casestudies",
     "search",
+    # Backup and restore: the export_site and import_site commands.
+    "portal.backup",
     "wagtailnhsukfrontend",
     "wagtailnhsukfrontend.settings",
     "wagtailnhsukfrontend.forms",
