@@ -43,6 +43,11 @@ format: install ## Reformat code and fix what ruff can
 bench-search: install ## Time the search service against the raw backend at 10,000 pages (minutes; not a test)
 	$(PY) -m bench.search --sizes 10000 --repeat 20 --budget 600
 
+# Load benchmark (bench/load.py): readers and posters against gunicorn with production settings.
+.PHONY: bench-load
+bench-load: install ## 50 readers and 5 posters for 2 minutes against gunicorn on loopback (minutes; not a test)
+	$(PY) -m bench.load
+
 clean: ## Remove the virtualenv, the local database and uploaded media
 	rm -rf $(VENV) db.sqlite3 media staticfiles
 

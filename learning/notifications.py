@@ -16,19 +16,15 @@ The replacements are connected under Wagtail's own ``dispatch_uid`` values
 whichever app is ready first.
 """
 
-import logging
-
 from django.contrib.contenttypes.models import ContentType
-from django.core.mail import send_mail
-from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from wagtail.admin.mail import WorkflowStateApprovalEmailNotifier, WorkflowStateRejectionEmailNotifier
 from wagtail.models import Page
 
-from .models import Contribution
+from portal.mail.outbox import queue_email
 
-logger = logging.getLogger(__name__)
+from .models import Contribution
 
 
 def contribution_for(workflow_state):
@@ -66,7 +62,8 @@ def email_author_on_approval(sender, instance, user=None, **kwargs):
         return
     page = Page.objects.get(pk=contribution.page_id).specific
     context = {"author": contribution.author, "page": page, "live_url": page.full_url}
-    _send_after_commit(contribution.author, "learning/emails/approved", context)
+    key = f"post-approved:{page.pk}:{instance.current_task_state.revision_id}:{contribution.author_id}"
+    _queue(contribution.author, key, "learning/emails/approved", context)
 
 
 def email_author_on_changes_requested(sender, instance, user=None, **kwargs):
@@ -82,20 +79,18 @@ def email_author_on_changes_requested(sender, instance, user=None, **kwargs):
         "comment": instance.current_task_state.specific.get_comment(),
         "edit_url": site.root_url + reverse("share:edit", args=[contribution.pk]),
     }
-    _send_after_commit(contribution.author, "learning/emails/changes_requested", context)
+    key = f"post-changes-requested:{page.pk}:{instance.current_task_state.pk}:{contribution.author_id}"
+    _queue(contribution.author, key, "learning/emails/changes_requested", context)
 
 
-def _send_after_commit(user, template, context):
-    """Send once the moderator's decision is saved; a failed email is logged, never shown to them."""
+def _queue(user, key, template, context):
+    """Queue the email with the moderator's decision; it is sent once the decision is saved.
+
+    A mail server that is down leaves the email waiting in the outbox
+    (``portal.mail``), never an error in front of the moderator.
+    """
     if not (user.is_active and user.email):
         return
-
-    def send():
-        subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
-        body = render_to_string(f"{template}.txt", context).strip() + "\n"
-        try:
-            send_mail(subject, body, None, [user.email])
-        except Exception:
-            logger.exception("Could not send %s to user %s", template, user.pk)
-
-    transaction.on_commit(send)
+    subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
+    body = render_to_string(f"{template}.txt", context).strip() + "\n"
+    queue_email(key, [user.email], subject, body)

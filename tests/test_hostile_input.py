@@ -23,20 +23,10 @@ from learning.models import Contribution
 from portal.comments.models import Comment
 from portal.members.access import MODERATORS_GROUP
 from portal.members.factories import MemberFactory, UserFactory
+from tests.hostile_corpus import HOSTILE
 from tests.learning.conftest import learning_note_data
 
 pytestmark = pytest.mark.django_db
-
-HOSTILE = [
-    "<script>alert('h1')</script>",
-    "<img src=x onerror=\"alert('h2')\">",
-    "<a href=\"javascript:alert('h3')\">click</a>",
-    "<svg onload=alert('h4')><circle r=1></svg>",
-    "<math><mtext><table><mglyph><style><img src=x onerror=alert('h5')>",
-    "\"><iframe src=javascript:alert('h6')>",
-    "{{ request.user.password }} {% debug %}",
-    "'; DROP TABLE learning_learningnotepage; --",
-]
 
 
 class TagCollector(HTMLParser):

@@ -154,6 +154,7 @@ LEFT_OUT = {
     "wagtailadmin.EditingSession": "who has an editor open right now",
     "wagtailadmin.FormState": "unsaved admin form drafts of one browser",
     "wagtailembeds.Embed": "a cache of oEmbed answers; fetched again when a page is shown",
+    "mail.OutboxEmail": "emails queued on this server, with members' addresses; run send_outbox before moving",
 }
 
 

@@ -5,12 +5,9 @@ and never gives their email address, so members can talk in public without
 handing out contact details.
 """
 
-import logging
-
-from django.core.mail import send_mail
 from django.template.loader import render_to_string
 
-logger = logging.getLogger(__name__)
+from portal.mail.outbox import queue_email
 
 
 def notify_page_owner(comment, page):
@@ -21,11 +18,6 @@ def notify_page_owner(comment, page):
     context = {"comment": comment, "page": page, "owner": owner, "page_url": f"{page.full_url}#comment-{comment.pk}"}
     subject = render_to_string("comments/email/new_comment_subject.txt", context).strip()
     body = render_to_string("comments/email/new_comment.txt", context)
-    try:
-        send_mail(subject, body, None, [owner.email])
-    except OSError:
-        # The comment is saved either way; a mail server being down must not
-        # turn the member's post into an error page.
-        logger.exception("Could not email the owner of page %s about comment %s", page.pk, comment.pk)
-        return False
-    return True
+    # Queued with the comment and sent after it is saved: a mail server that is
+    # down must not turn the member's post into an error page, nor lose the email.
+    return queue_email(f"comment:{comment.pk}:owner:{owner.pk}", [owner.email], subject, body) is not None

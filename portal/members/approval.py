@@ -2,7 +2,8 @@
 
 Each decision changes the profile, is written to Wagtail's log (so it shows
 in the member's history and in the admin's site history report) and is
-emailed to the member.
+emailed to the member: the email is queued in the same transaction, so a
+mail server that is down neither undoes the decision nor loses the email.
 """
 
 from django.contrib.auth.models import Group
@@ -27,7 +28,7 @@ def approve(profile, moderator, organisation, site_url):
         profile.save(update_fields=["status", "organisation", "decided_at", "decided_by"])
         profile.user.groups.add(Group.objects.get(name=MEMBERS_GROUP))
         log(profile, APPROVE_ACTION, user=moderator, data={"organisation": organisation.name})
-    tell_member_of_decision(profile, site_url)
+        tell_member_of_decision(profile, site_url)
 
 
 def decline(profile, moderator, site_url):
@@ -38,4 +39,4 @@ def decline(profile, moderator, site_url):
         profile.save(update_fields=["status", "decided_at", "decided_by"])
         profile.user.groups.remove(Group.objects.get(name=MEMBERS_GROUP))
         log(profile, DECLINE_ACTION, user=moderator)
-    tell_member_of_decision(profile, site_url)
+        tell_member_of_decision(profile, site_url)

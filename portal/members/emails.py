@@ -2,21 +2,25 @@
 
 Each is rendered from ``templates/members/email/<name>_subject.txt`` and
 ``<name>_message.txt`` so the wording sits with the other templates.
+
+Each is queued in the email outbox (``portal.mail``) inside the transaction
+that records what it is about, keyed so that the same event queues it once.
 """
 
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mail
 from django.template.loader import render_to_string
+
+from portal.mail.outbox import queue_email
 
 from .access import MODERATORS_GROUP
 
 
-def _send(name, recipients, context):
+def _send(name, key, recipients, context):
     if not recipients:
         return
     subject = " ".join(render_to_string(f"members/email/{name}_subject.txt", context).split())
     message = render_to_string(f"members/email/{name}_message.txt", context)
-    send_mail(subject, message, None, recipients)
+    queue_email(key, recipients, subject, message)
 
 
 def moderator_addresses():
@@ -32,9 +36,11 @@ def moderator_addresses():
 
 
 def notify_moderators_of_new_member(profile, review_url):
-    _send("new_member", moderator_addresses(), {"profile": profile, "user": profile.user, "review_url": review_url})
+    context = {"profile": profile, "user": profile.user, "review_url": review_url}
+    _send("new_member", f"new-member:{profile.pk}", moderator_addresses(), context)
 
 
 def tell_member_of_decision(profile, site_url):
     name = "approved" if profile.is_approved else "declined"
-    _send(name, [profile.user.email], {"profile": profile, "user": profile.user, "site_url": site_url})
+    key = f"member-{name}:{profile.pk}:{profile.decided_at.isoformat()}"
+    _send(name, key, [profile.user.email], {"profile": profile, "user": profile.user, "site_url": site_url})

@@ -404,3 +404,21 @@ ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
 # A page restricted to members (or any other private page) sends a visitor who
 # is not signed in to the portal's own sign-in page rather than Wagtail's.
 WAGTAIL_FRONTEND_LOGIN_URL = LOGIN_URL
+
+# Email outbox (portal/mail): every email is queued in the database with the
+# change it is about and sent by the django-tasks task ``send_outbox``; the
+# ``send_outbox`` command retries what is waiting. With no TASKS setting
+# django-tasks' immediate backend sends at once, after the change commits.
+# Production can run a worker instead; see docs/reliability.md.
+INSTALLED_APPS += ["portal.mail"]
+
+# SQLite under concurrent posting (found by bench/load.py): by default a
+# transaction that reads and then writes fails at once with "database is
+# locked" when another holds the write lock. IMMEDIATE takes the lock at the
+# start of each transaction and waits up to `timeout` seconds for it; WAL lets
+# readers carry on while someone writes. PostgreSQL is unaffected.
+# https://docs.djangoproject.com/en/5.2/ref/databases/#database-is-locked-errors
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"transaction_mode": "IMMEDIATE", "timeout": 20, "init_command": "PRAGMA journal_mode=WAL;"}
+    )

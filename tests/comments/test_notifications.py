@@ -1,24 +1,27 @@
 """The page author's email about a new comment, when the mail server cannot be reached."""
 
-from unittest import mock
-
 import pytest
 from django.core import mail
 from django.urls import reverse
 
 from portal.comments.models import Comment
+from portal.mail.models import OutboxEmail
 
 pytestmark = pytest.mark.django_db
 
 
-def test_a_mail_server_failure_still_saves_the_comment_and_shows_it(client, note, member):
+def test_a_mail_server_failure_still_saves_the_comment_and_shows_it(
+    client, note, member, settings, django_capture_on_commit_callbacks
+):
+    settings.EMAIL_BACKEND = "tests.mail.backends.RefusingBackend"
     client.force_login(member)
-    with mock.patch("portal.comments.notifications.send_mail", side_effect=ConnectionRefusedError("down")):
+    with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("comments:add", args=[note.pk]), {"body": "Saved despite the mail server."})
     comment = Comment.objects.get()
     assert response["Location"] == f"{note.url}#comment-{comment.pk}"
     assert "Saved despite the mail server." in client.get(note.url).content.decode()
     assert mail.outbox == []
+    assert OutboxEmail.objects.waiting().get().last_error.startswith("SMTPServerDisconnected")
 
 
 def test_an_inactive_owner_is_not_emailed(client, note, member, author):
@@ -27,4 +30,4 @@ def test_an_inactive_owner_is_not_emailed(client, note, member, author):
     client.force_login(member)
     client.post(reverse("comments:add", args=[note.pk]), {"body": "Hello"})
     assert Comment.objects.count() == 1
-    assert mail.outbox == []
+    assert mail.outbox == [] and not OutboxEmail.objects.exists()

@@ -10,6 +10,7 @@ from django.test import Client
 from django.utils import timezone
 from wagtail.models import ModelLogEntry
 
+from portal.mail.models import OutboxEmail
 from portal.members.access import MEMBERS_GROUP
 from portal.members.factories import (
     MemberFactory,
@@ -118,7 +119,7 @@ def test_nobody_but_moderators_can_see_or_decide(who, waiting):
 
     waiting.refresh_from_db()
     assert waiting.status == MemberProfile.Status.PENDING
-    assert not mail.outbox
+    assert not mail.outbox and not OutboxEmail.objects.exists()
 
 
 def test_a_superuser_can_review_without_being_a_moderator(client, waiting):
@@ -134,10 +135,11 @@ def test_the_review_page_shows_the_details_and_offers_the_requested_name(client,
     assert "Approve" in page and "Decline" in page
 
 
-def test_approving_with_an_organisation_from_the_list(client, moderator, waiting):
+def test_approving_with_an_organisation_from_the_list(client, moderator, waiting, django_capture_on_commit_callbacks):
     organisation = OrganisationFactory(name="Brookfield House")
 
-    response = client.post(review(waiting) + "approve/", {"organisation": organisation.pk})
+    with django_capture_on_commit_callbacks(execute=True):  # the email goes once the decision is saved
+        response = client.post(review(waiting) + "approve/", {"organisation": organisation.pk})
 
     assert response["Location"] == LISTING
     waiting.refresh_from_db()
@@ -192,12 +194,13 @@ def test_an_approval_that_does_not_add_up_is_refused_with_a_reason(client, moder
     waiting.refresh_from_db()
     assert waiting.status == MemberProfile.Status.PENDING
     assert not waiting.user.groups.exists()
-    assert not mail.outbox
+    assert not mail.outbox and not OutboxEmail.objects.exists()
     assert Organisation.objects.count() == 1
 
 
-def test_declining(client, moderator, waiting):
-    response = client.post(review(waiting) + "decline/")
+def test_declining(client, moderator, waiting, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(review(waiting) + "decline/")
 
     assert response["Location"] == LISTING
     waiting.refresh_from_db()

@@ -4,6 +4,7 @@ import pytest
 from allauth.account.models import EmailAddress, EmailConfirmationHMAC
 from django.core import mail
 
+from portal.mail.models import OutboxEmail
 from portal.members.factories import MemberFactory, ModeratorFactory, PendingMemberFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -25,7 +26,9 @@ def unconfirmed_pending_member(**kwargs):
     return user, EmailAddress.objects.create(user=user, email=user.email, verified=False, primary=True)
 
 
-def test_confirming_an_email_address_tells_every_active_moderator(client, moderators):
+def test_confirming_an_email_address_tells_every_active_moderator(
+    client, moderators, django_capture_on_commit_callbacks
+):
     MemberFactory(user__email="member@example.org")
     user, address = unconfirmed_pending_member(
         user__first_name="Tomasz",
@@ -35,7 +38,8 @@ def test_confirming_an_email_address_tells_every_active_moderator(client, modera
         role="Deputy manager",
     )
 
-    response = confirm(client, address)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = confirm(client, address)
 
     assert response.status_code == 302
     address.refresh_from_db()
@@ -52,11 +56,11 @@ def test_confirming_a_second_address_later_does_not_tell_them_again(client, mode
     user = PendingMemberFactory()
     second = EmailAddress.objects.create(user=user, email="other@example.org", verified=False)
     confirm(client, second)
-    assert not mail.outbox
+    assert not mail.outbox and not OutboxEmail.objects.exists()
 
 
 def test_people_without_a_member_profile_are_not_announced(client, moderators):
     user = UserFactory(verified_email=False)
     address = EmailAddress.objects.create(user=user, email=user.email, verified=False, primary=True)
     confirm(client, address)
-    assert not mail.outbox
+    assert not mail.outbox and not OutboxEmail.objects.exists()
