@@ -39,6 +39,8 @@ INSTALLED_APPS = [
     "portal.roadmap",
     "portal.members",
     "portal.comments",
+    # Safety culture self-assessment (issue #7)
+    "portal.culture",
     "learning",
     "casestudies",
     "search",
@@ -327,3 +329,7 @@ ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
 # A page restricted to members (or any other private page) sends a visitor who
 # is not signed in to the portal's own sign-in page rather than Wagtail's.
 WAGTAIL_FRONTEND_LOGIN_URL = LOGIN_URL
+
+# Safety culture self-assessment (portal/culture): a round's results stay hidden
+# until at least this many people have answered (a round may ask for more).
+CULTURE_MIN_RESPONSES = int(os.environ.get("CULTURE_MIN_RESPONSES", "5"))
