@@ -13,6 +13,7 @@ facilitator does is on the public site, not in the Wagtail admin.
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from .conftest import CHROMIUM_ARGS  # noqa: F401 - the same Chromium as every browser test
 from .support import assert_fits_width, assert_no_axe_violations, assert_valid_html
@@ -59,41 +60,42 @@ def test_a_round_from_private_links_to_the_printed_summary(browser, phone, page,
 
     # The facilitator opens the round's page and makes six private links.
     sign_in(page, demo_server)
-    page.get_by_role("link", name=ROUND).click()
-    assert page.locator("#answered-count").inner_text() == "2 of 5 people have answered so far"
+    page.get_by_role("link", name=ROUND, exact=True).click()
+    expect(page.locator("#answered-count")).to_have_text("2 of 5 people have answered so far")
     page.get_by_role("link", name="Create private links for people to answer").click()
     page.get_by_label("How many private links").fill("6")
     page.get_by_role("button", name="Create links").click()
+    expect(page.locator(".culture-links code")).to_have_count(6)
     links = page.locator(".culture-links code").all_inner_texts()
     assert len(links) == 6 and len(set(links)) == 6
 
     # The first person starts on their phone, saves half-way and closes the browser.
     phone.goto(links[0])
-    assert phone.locator("h1").inner_text() == "How safe is our culture?"
+    expect(phone.locator("h1")).to_have_text("How safe is our culture?")
     assert phone.locator(".nhsuk-radios").count() == 9
     check(phone, documents, "answer form", width=360)
     choose(phone, 0, range(4))
     phone.get_by_label("Comment on overall commitment to quality (optional)").fill("Audit time keeps being cancelled.")
     phone.get_by_role("button", name="Save and finish later").click()
-    assert phone.locator("h1").inner_text() == "Your answers are saved"
+    expect(phone.locator("h1")).to_have_text("Your answers are saved")
     phone.context.close()
 
     # ... and finishes later through the same link, in a fresh browser.
     context, later = phone_page(browser)
     later.goto(links[0])
-    assert "Welcome back" in later.locator("main").inner_text()
+    expect(later.locator("main")).to_contain_text("Welcome back")
     assert later.locator(".nhsuk-radios").nth(0).locator("input:checked").get_attribute("value") == "1"
     comment = later.get_by_label("Comment on overall commitment to quality (optional)")
     assert comment.input_value() == "Audit time keeps being cancelled."
     # Sending with four topics missing names each one next to its field.
     later.get_by_role("button", name="Send my answers").click()
-    assert later.locator(".nhsuk-error-summary__list li").count() == 5
+    expect(later.locator(".nhsuk-error-summary__list li")).to_have_count(5)
     check(later, documents, "answer form with errors", width=360)
     choose(later, 0, range(9))
     later.get_by_role("button", name="Send my answers").click()
-    assert later.locator("h1").inner_text() == "Your answers have been sent"
+    expect(later.locator("h1")).to_have_text("Your answers have been sent")
     later.goto(links[0])
-    assert later.locator("h1").inner_text() == "This link has already been used"
+    expect(later.locator("h1")).to_have_text("This link has already been used")
     context.close()
 
     # Five more people answer in one go, each on their own phone.
@@ -102,14 +104,14 @@ def test_a_round_from_private_links_to_the_printed_summary(browser, phone, page,
         other.goto(links[person])
         choose(other, person, range(9))
         other.get_by_role("button", name="Send my answers").click()
-        assert other.locator("h1").inner_text() == "Your answers have been sent"
+        expect(other.locator("h1")).to_have_text("Your answers have been sent")
         context.close()
 
     # The facilitator sees the results: the topic where views differ most comes first.
     page.get_by_role("link", name="Back to the round", exact=True).click()
-    assert page.locator("#answered-count").inner_text() == "8 of 5 people have answered (enough to show results)"
-    assert page.locator("#dimension-1").inner_text() == "1. Overall commitment to quality"
-    assert "Audit time keeps being cancelled." in page.locator("main").inner_text()
+    expect(page.locator("#answered-count")).to_have_text("8 of 5 people have answered (enough to show results)")
+    expect(page.locator("#dimension-1")).to_have_text("1. Overall commitment to quality")
+    expect(page.locator("main")).to_contain_text("Audit time keeps being cancelled.")
     check(page, documents, "results")
 
     # The debrief: agree a level, add an action, mark it complete.
@@ -118,23 +120,22 @@ def test_a_round_from_private_links_to_the_printed_summary(browser, phone, page,
     page.get_by_label("Bureaucratic", exact=True).check()
     page.get_by_label("Notes from the discussion (optional)").fill("Views split between clinicians and reception.")
     page.get_by_role("button", name="Save the agreed level").click()
-    assert "The agreed level has been saved." in page.locator("main").inner_text()
+    expect(page.locator("main")).to_contain_text("The agreed level has been saved.")
     page.get_by_label("Action", exact=True).fill("Protect two hours a month for audit")
     page.get_by_label("Who will do it").fill("Practice manager")
     page.get_by_label("Due date").fill("2027-01-31")
     page.get_by_role("button", name="Add the action").click()
-    assert "The action has been added." in page.locator("main").inner_text()
+    expect(page.locator("main")).to_contain_text("The action has been added.")
     page.get_by_role("link", name="Debrief", exact=True).click()
     page.get_by_role("button", name="Mark the debrief complete").click()
-    assert "The debrief is marked complete" in page.locator("main").inner_text()
+    expect(page.locator("main")).to_contain_text("The debrief is marked complete")
 
     # The printable summary, on a phone and as printed.
     context, summary = phone_page(browser)
     sign_in(summary, demo_server)
-    summary.get_by_role("link", name=ROUND).click()
+    summary.get_by_role("link", name=ROUND, exact=True).click()
     summary.get_by_role("link", name="Printable summary for the team").click()
-    text = summary.locator("main").inner_text()
-    assert "8 people answered" in text
+    expect(summary.locator("main")).to_contain_text("8 people answered")
     first = summary.locator(".culture-summary__dimension").first
     assert first.locator("h2").inner_text() == "1. Overall commitment to quality"
     assert re.search(r"Spread: \d\.\d", first.inner_text())
@@ -143,7 +144,7 @@ def test_a_round_from_private_links_to_the_printed_summary(browser, phone, page,
     assert "Practice manager" in first.inner_text() and "31 January 2027" in first.inner_text()
     check(summary, documents, "summary", width=360)
     summary.emulate_media(media="print")
-    assert summary.locator("header.nhsuk-header").is_hidden()
+    expect(summary.locator("header.nhsuk-header")).to_be_hidden()
     assert first.is_visible()
     context.close()
 
