@@ -278,7 +278,7 @@ def debrief(request, pk):
     if refused:
         return refused
     results = round_results(round)
-    if request.method == "POST":
+    if request.method == "POST" and results.shown:
         round.debrief_complete = request.POST.get("complete") == "yes"
         round.save(update_fields=["debrief_complete"])
         return redirect("culture:debrief", pk=round.pk)

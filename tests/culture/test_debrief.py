@@ -76,6 +76,9 @@ def test_the_debrief_waits_for_the_threshold(client, round_, dimensions, facilit
     response = client.get(dimension_url(round_, dimensions[0]))
     assert response.status_code == 403
     assert "1 of 5 people have answered so far" in response.content.decode()
+    client.post(reverse("culture:debrief", args=[round_.pk]), {"complete": "yes"})
+    round_.refresh_from_db()
+    assert not round_.debrief_complete
 
 
 def test_the_summary_shows_spread_agreed_levels_and_actions_and_prints(client, debrief_round, dimensions, staff):
