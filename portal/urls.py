@@ -19,6 +19,8 @@ urlpatterns = [
     path("digests/", include("portal.members.digest_urls")),
     path("members/", include("portal.members.urls")),
     path("share/", include("learning.urls")),
+    # Safety culture self-assessment (issue #7)
+    path("culture/", include("portal.culture.urls")),
     path("", include("portal.taxonomy.urls")),
     path("api/v2/", api_router.urls),
     path("sitemap.xml", sitemap),

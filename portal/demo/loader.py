@@ -52,6 +52,7 @@ from portal.taxonomy.models import Organisation, SafetyDomain, Setting
 from portal.updates.factories import UpdateIndexPageFactory, UpdatePageFactory
 from portal.updates.models import UpdatePage
 
+from .culture import load_culture
 from .images import illustration_png
 from .series import monthly_series
 
@@ -171,7 +172,11 @@ class DemoLoader:
         self.navigation(site, indexes)
         self.search_index()
         accounts = self.accounts(organisations) if getattr(django_settings, "PORTAL_DEMO_ACCOUNTS", False) else []
-        return accounts
+        # Safety culture rounds (issue #7): last, so the facilitator's login follows the others.
+        facilitator = load_culture(
+            self.content["culture"], organisations, self.counts, getattr(django_settings, "PORTAL_DEMO_ACCOUNTS", False)
+        )
+        return [*accounts, facilitator] if facilitator else accounts
 
     # Pages -----------------------------------------------------------------
 

@@ -39,6 +39,8 @@ INSTALLED_APPS = [
     "portal.roadmap",
     "portal.members",
     "portal.comments",
+    # Safety culture self-assessment (issue #7)
+    "portal.culture",
     "learning",
     "casestudies",
     "search",
@@ -321,6 +323,7 @@ PORTAL_PAGE_CACHE_EXCLUDED_PATHS = [
     "/accounts/",
     "/api/",
     "/comments/",
+    "/culture/",  # private answer links and results: never shared
     "/digests/",
     "/documents/",
     "/members/",
@@ -422,3 +425,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"transaction_mode": "IMMEDIATE", "timeout": 20, "init_command": "PRAGMA journal_mode=WAL;"}
     )
+
+# Safety culture self-assessment (portal/culture): a round's results stay hidden
+# until at least this many people have answered (a round may ask for more).
+CULTURE_MIN_RESPONSES = int(os.environ.get("CULTURE_MIN_RESPONSES", "5"))

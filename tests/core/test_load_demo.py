@@ -88,7 +88,7 @@ def test_demo_logins_are_only_made_under_development_settings(demo, settings):
     settings.PORTAL_DEMO_ACCOUNTS = True
     out = load()
     users = get_user_model().objects.order_by("username")
-    assert [u.username for u in users] == ["admin", "carehome", "editor", "newstarter"]
+    assert [u.username for u in users] == ["admin", "carehome", "editor", "facilitator", "newstarter"]
     assert users.get(username="admin").is_superuser
     assert users.get(username="editor").groups.filter(name="Moderators").exists()
     assert not users.get(username="carehome").is_staff

@@ -1,0 +1,124 @@
+"""Forms for answering a round, creating private links and running the debrief."""
+
+from django import forms
+
+from .models import Action, DebriefItem, Level
+
+LEVEL_CHOICES = [(str(value), label) for value, label in Level.choices]
+COMMENT_MAX = 2000
+
+
+class TamperedForm(Exception):
+    """The form posted fields this round never asked for: nothing is saved."""
+
+
+class AnswerForm(forms.Form):
+    """One level (radios) and one optional comment for every dimension of the round's framework.
+
+    "Save and finish later" keeps whatever is filled in; "Send my answers" needs a level for
+    every dimension. Fields are named after dimension ids, so a field for a dimension outside
+    this framework is refused outright (``TamperedForm``) rather than quietly ignored.
+    """
+
+    def __init__(self, *args, dimensions, finishing=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.dimensions = list(dimensions)
+        self.finishing = finishing
+        for dimension in self.dimensions:
+            self.fields[f"level_{dimension.pk}"] = forms.ChoiceField(
+                label=dimension.name,
+                choices=LEVEL_CHOICES,
+                required=False,
+                widget=forms.RadioSelect,
+                error_messages={"invalid_choice": "Choose one of the five levels shown."},
+            )
+            self.fields[f"comment_{dimension.pk}"] = forms.CharField(
+                label=f"Comment on {dimension.name.lower()} (optional)",
+                required=False,
+                max_length=COMMENT_MAX,
+                widget=forms.Textarea(attrs={"rows": 3}),
+                help_text="Do not include names or anything that could identify you or a patient.",
+                error_messages={"max_length": f"Keep your comment to {COMMENT_MAX} characters or fewer."},
+            )
+        if self.data:
+            expected = set(self.fields)
+            posted = {key for key in self.data if key.startswith(("level_", "comment_"))}
+            if posted - expected:
+                raise TamperedForm
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.finishing:
+            for dimension in self.dimensions:
+                name = f"level_{dimension.pk}"
+                if name not in self.errors and not cleaned.get(name):
+                    message = f"Choose the level that best describes your team for {dimension.name.lower()}."
+                    self.add_error(name, message)
+        return cleaned
+
+    def rows(self):
+        """For the template: each dimension with its two bound fields."""
+        return [(d, self[f"level_{d.pk}"], self[f"comment_{d.pk}"]) for d in self.dimensions]
+
+    def answers(self):
+        """``{dimension_id: (level or None, comment)}`` from valid data."""
+        result = {}
+        for dimension in self.dimensions:
+            level = self.cleaned_data.get(f"level_{dimension.pk}")
+            result[dimension.pk] = (int(level) if level else None, self.cleaned_data.get(f"comment_{dimension.pk}", ""))
+        return result
+
+
+class CreateLinksForm(forms.Form):
+    number = forms.IntegerField(
+        label="How many private links",
+        min_value=1,
+        max_value=200,
+        help_text="One for each person who will answer. Each link works once. Between 1 and 200.",
+        error_messages={
+            "required": "Enter how many links you need.",
+            "invalid": "Enter a whole number, like 12.",
+            "min_value": "Enter a number of links of 1 or more.",
+            "max_value": "Enter a number of links of 200 or fewer.",
+        },
+        widget=forms.NumberInput(attrs={"class": "nhsuk-input--width-4", "inputmode": "numeric"}),
+    )
+
+
+class DebriefItemForm(forms.ModelForm):
+    agreed_level = forms.TypedChoiceField(
+        label="The level the team agreed",
+        choices=LEVEL_CHOICES,
+        coerce=int,
+        required=True,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choose the level the team agreed.",
+            "invalid_choice": "Choose one of the five levels shown.",
+        },
+    )
+
+    class Meta:
+        model = DebriefItem
+        fields = ["agreed_level", "notes"]
+        labels = {"notes": "Notes from the discussion (optional)"}
+        help_texts = {"notes": "What the team said about why views differed. No names of patients."}
+        widgets = {"notes": forms.Textarea(attrs={"rows": 4})}
+
+
+class ActionForm(forms.ModelForm):
+    class Meta:
+        model = Action
+        fields = ["what", "owner", "due_on"]
+        labels = {"what": "Action", "owner": "Who will do it", "due_on": "Due date"}
+        help_texts = {
+            "what": "What the team will do, in a sentence.",
+            "owner": "A name or a role, for example 'Practice manager'.",
+            "due_on": "For example 2027-03-31.",
+        }
+        widgets = {"due_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+        error_messages = {
+            "what": {"required": "Enter what the team will do."},
+            "owner": {"required": "Enter who will do it."},
+            "due_on": {"required": "Enter a due date.", "invalid": "Enter a real date, like 2027-03-31."},
+        }

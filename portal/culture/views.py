@@ -1,0 +1,385 @@
+"""Public pages for safety culture rounds: answering, results, debrief, summary, aggregates.
+
+Answering views never log, message or store who is answering. Their error pages are
+marked as already logged, because Django's request logger would otherwise write the
+address, and with it a private link's token, to the log (see ``_quiet``).
+"""
+
+from django.contrib.auth.views import redirect_to_login
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from portal.taxonomy.models import Setting
+
+from . import access
+from .charts import distribution_svg, trend_svg
+from .forms import ActionForm, AnswerForm, CreateLinksForm, DebriefItemForm, TamperedForm
+from .models import Action, Answer, DebriefItem, Invitation, Response, Round, hash_token
+from .results import round_results, setting_aggregates, trend
+
+
+def _quiet(response):
+    """Keep Django's request logger from writing this response's address (which may hold a
+    private link's token) to the log. ``_has_been_logged`` is the flag Django itself sets
+    so that a response is logged once; setting it here means it is not logged at all."""
+    response._has_been_logged = True
+    return response
+
+
+def _message(request, title, text, status, *, quiet=False):
+    response = render(request, "culture/message.html", {"title": title, "text": text}, status=status)
+    return _quiet(response) if quiet else response
+
+
+def _round_or_404(pk):
+    return get_object_or_404(Round.objects.select_related("framework", "organisation", "facilitator"), pk=pk)
+
+
+def _forbidden(request):
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    return _message(
+        request,
+        "You cannot see this page",
+        "Only the round's facilitator and the programme team can see this page.",
+        403,
+    )
+
+
+# Answering ----------------------------------------------------------------------
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def answer_by_link(request, token):
+    invitation = (
+        Invitation.objects.select_related("round__framework", "round__organisation")
+        .filter(token_hash=hash_token(token), kind=Invitation.Kind.LINK)
+        .first()
+    )
+    if invitation is None:
+        return _message(
+            request,
+            "This link is not recognised",
+            "Check that you copied the whole link. If it still does not work, ask the person who gave it to you "
+            "for a new one.",
+            404,
+            quiet=True,
+        )
+    return _answer(request, invitation.round, invitation, token_hash=invitation.token_hash, by_link=True)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def answer_as_member(request, pk):
+    round = _round_or_404(pk)
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if not access.belongs_to(request.user, round.organisation_id):
+        return _message(
+            request,
+            "This round is for another organisation",
+            f"Only members of {round.organisation.name} can answer this round. If you work there, ask the "
+            "programme team to check the organisation on your profile, or ask your facilitator for a private link.",
+            403,
+            quiet=True,
+        )
+    token_hash = hash_token(round.member_token(request.user))
+    invitation = Invitation.objects.filter(token_hash=token_hash).first()
+    return _answer(request, round, invitation, token_hash=token_hash, by_link=False)
+
+
+def _answer(request, round, invitation, *, token_hash, by_link):
+    if invitation is not None and invitation.used:
+        title = "This link has already been used" if by_link else "You have already answered this round"
+        return _message(
+            request,
+            title,
+            "Answers have already been sent for this round with it, and they cannot be changed. "
+            "Thank you for taking part.",
+            410,
+            quiet=True,
+        )
+    today = timezone.localdate()
+    if today < round.opens_on:
+        return _message(
+            request,
+            "This round is not open yet",
+            f"{round.organisation.name}: {round.title} opens on {round.opens_on:%-d %B %Y}. Please come back then.",
+            403,
+            quiet=True,
+        )
+    if today > round.closes_on:
+        return _message(
+            request,
+            "This round has closed",
+            f"{round.organisation.name}: {round.title} closed on {round.closes_on:%-d %B %Y}, so no more answers "
+            "can be added. Your facilitator will share the team's summary.",
+            403,
+            quiet=True,
+        )
+    dimensions = list(round.framework.dimensions.prefetch_related("levels"))
+    response = getattr(invitation, "response", None) if invitation is not None else None
+    if request.method == "POST":
+        finishing = request.POST.get("action") == "submit"
+        try:
+            form = AnswerForm(request.POST, dimensions=dimensions, finishing=finishing)
+        except TamperedForm:
+            return _message(
+                request,
+                "Your answers could not be saved",
+                "The form that was sent does not match this round's questions, so nothing was saved. "
+                "Please go back, reload the page and try again.",
+                400,
+                quiet=True,
+            )
+        if form.is_valid():
+            saved = _save_answers(round, invitation, token_hash, by_link, form.answers(), finishing)
+            if saved is None:
+                return _message(
+                    request,
+                    "This link has already been used",
+                    "Answers have already been sent with it, so nothing was changed.",
+                    410,
+                    quiet=True,
+                )
+            template = "culture/answer_sent.html" if finishing else "culture/answer_saved.html"
+            return render(request, template, {"round": round, "by_link": by_link})
+    else:
+        initial = {}
+        if response is not None:
+            for answer in response.answers.all():
+                if answer.level:
+                    initial[f"level_{answer.dimension_id}"] = str(answer.level)
+                initial[f"comment_{answer.dimension_id}"] = answer.comment
+        form = AnswerForm(initial=initial, dimensions=dimensions)
+    return render(
+        request,
+        "culture/answer.html",
+        {"round": round, "form": form, "by_link": by_link, "resumed": response is not None},
+    )
+
+
+def _save_answers(round, invitation, token_hash, by_link, answers, finishing):
+    """Store the answers against the invitation's response; ``None`` if it was used meanwhile."""
+    with transaction.atomic():
+        if invitation is None:
+            invitation, _ = Invitation.objects.get_or_create(
+                token_hash=token_hash, defaults={"round": round, "kind": Invitation.Kind.MEMBER}
+            )
+        invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+        if invitation.used:
+            return None
+        response, _ = Response.objects.get_or_create(invitation=invitation, defaults={"round": round})
+        response.answers.all().delete()
+        Answer.objects.bulk_create(
+            Answer(response=response, dimension_id=dimension_id, level=level, comment=comment)
+            for dimension_id, (level, comment) in answers.items()
+            if level or comment
+        )
+        if finishing:
+            response.submitted = True
+            response.save(update_fields=["submitted"])
+            invitation.used = True
+            invitation.save(update_fields=["used"])
+    return response
+
+
+# For the facilitator and the programme team -------------------------------------
+
+
+def index(request):
+    user = request.user
+    context = {"answerable": [], "facilitated": [], "summaries": [], "aggregates": access.can_see_aggregates(user)}
+    if user.is_authenticated:
+        today = timezone.localdate()
+        rounds = Round.objects.select_related("organisation", "framework").with_response_count()
+        organisation_id = access.member_organisation_id(user)
+        if organisation_id:
+            mine = rounds.filter(organisation_id=organisation_id)
+            context["answerable"] = list(mine.filter(opens_on__lte=today, closes_on__gte=today))
+            context["summaries"] = list(mine.filter(debrief_complete=True))
+        context["facilitated"] = list(rounds.visible_to(user))
+    return render(request, "culture/index.html", context)
+
+
+def _with_charts(results):
+    for i, result in enumerate(results.dimensions):
+        result.chart = distribution_svg(f"spread-{i}", result.dimension.name, result.distribution)
+    return results
+
+
+@never_cache
+def round_results_view(request, pk):
+    round = _round_or_404(pk)
+    if not access.can_see_results(request.user, round):
+        return _forbidden(request)
+    results = _with_charts(round_results(round))
+    trends = []
+    if results.shown:
+        series = trend(round)
+        if series and len(series[0][1]) > 1:
+            trends = [
+                (dimension, points, trend_svg(f"trend-{i}", dimension.name, points))
+                for i, (dimension, points) in enumerate(series)
+            ]
+    return render(
+        request,
+        "culture/round.html",
+        {
+            "round": round,
+            "results": results,
+            "trends": trends,
+            "can_debrief": access.can_debrief(request.user, round),
+            "is_open": round.is_open(),
+            "links_allowed": timezone.localdate() <= round.closes_on,
+        },
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def create_links(request, pk):
+    round = _round_or_404(pk)
+    if not access.can_see_results(request.user, round):
+        return _forbidden(request)
+    if timezone.localdate() > round.closes_on:
+        return _message(request, "This round has closed", "No more links can be made for a closed round.", 403)
+    form = CreateLinksForm(request.POST or None)
+    links = []
+    if request.method == "POST" and form.is_valid():
+        tokens = round.create_links(form.cleaned_data["number"])
+        links = [request.build_absolute_uri(reverse("culture:answer_link", args=[t])) for t in tokens]
+    return render(request, "culture/links.html", {"round": round, "form": form, "links": links})
+
+
+def _debrief_round(request, pk):
+    round = _round_or_404(pk)
+    if not access.can_debrief(request.user, round):
+        return round, _message(
+            request,
+            "Only the facilitator can run the debrief",
+            "The round's facilitator records the levels and actions the team agrees. "
+            "You can see the results and the summary if you are in the programme team.",
+            403,
+        ) if request.user.is_authenticated else redirect_to_login(request.get_full_path())
+    return round, None
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def debrief(request, pk):
+    round, refused = _debrief_round(request, pk)
+    if refused:
+        return refused
+    results = round_results(round)
+    if request.method == "POST" and results.shown:
+        round.debrief_complete = request.POST.get("complete") == "yes"
+        round.save(update_fields=["debrief_complete"])
+        return redirect("culture:debrief", pk=round.pk)
+    return render(request, "culture/debrief.html", {"round": round, "results": results})
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def debrief_dimension(request, pk, dimension_pk):
+    round, refused = _debrief_round(request, pk)
+    if refused:
+        return refused
+    results = round_results(round)
+    if not results.shown:
+        return _message(
+            request,
+            "Not enough answers yet",
+            f"{results.answered} of {results.threshold} people have answered so far. The debrief opens once "
+            "enough people have answered to keep everyone anonymous.",
+            403,
+        )
+    result = next((r for r in results.dimensions if r.dimension.pk == dimension_pk), None)
+    if result is None:
+        raise Http404("No such dimension in this round")
+    item = result.debrief or DebriefItem(round=round, dimension=result.dimension)
+    which = request.POST.get("form") if request.method == "POST" else None
+    item_form = DebriefItemForm(request.POST if which == "agreed" else None, instance=item, prefix="agreed")
+    action_form = ActionForm(request.POST if which == "action" else None, prefix="action")
+    if which == "agreed" and item_form.is_valid():
+        item_form.save()
+        return redirect(f"{reverse('culture:debrief_dimension', args=[round.pk, dimension_pk])}?saved=agreed")
+    if which == "action" and action_form.is_valid():
+        action = action_form.save(commit=False)
+        action.round, action.dimension = round, result.dimension
+        action.save()
+        return redirect(f"{reverse('culture:debrief_dimension', args=[round.pk, dimension_pk])}?saved=action")
+    result.chart = distribution_svg("spread", result.dimension.name, result.distribution)
+    return render(
+        request,
+        "culture/debrief_dimension.html",
+        {
+            "round": round,
+            "result": result,
+            "item_form": item_form,
+            "action_form": action_form,
+            "saved": request.GET.get("saved"),
+            "actions": Action.objects.filter(round=round, dimension=result.dimension),
+        },
+    )
+
+
+@never_cache
+def summary(request, pk):
+    round = _round_or_404(pk)
+    if not access.can_see_summary(request.user, round):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        return _message(
+            request,
+            "The summary is not ready for you yet",
+            "Members of the organisation can see the summary once the facilitator has marked the debrief complete.",
+            403,
+        )
+    results = _with_charts(round_results(round))
+    return render(request, "culture/summary.html", {"round": round, "results": results})
+
+
+# Programme team: across organisations ---------------------------------------------
+
+
+@never_cache
+def aggregates_index(request):
+    if not access.can_see_aggregates(request.user):
+        return _forbidden(request)
+    return render(request, "culture/aggregates_index.html", {"settings": Setting.objects.all()})
+
+
+@never_cache
+def aggregates(request, slug):
+    if not access.can_see_aggregates(request.user):
+        return _forbidden(request)
+    setting = get_object_or_404(Setting, slug=slug)
+    included, left_out, frameworks = setting_aggregates(setting)
+    charts = [
+        (
+            framework,
+            [
+                (d, dist, distribution_svg(f"all-{d.pk}", d.name, dist))
+                for d, dist in sorted(rows, key=lambda row: -(row[1].spread or 0))
+            ],
+        )
+        for framework, rows in frameworks
+    ]
+    return render(
+        request,
+        "culture/aggregates.html",
+        {
+            "setting": setting,
+            "organisation_count": len({r.organisation_id for r in included}),
+            "round_count": len(included),
+            "left_out": left_out,
+            "frameworks": charts,
+        },
+    )

@@ -1,0 +1,180 @@
+"""Answering through a private link or as a member: saving, resuming, sending, and every
+kind of bad input (closed round, reused link, tampered values) changing nothing."""
+
+import logging
+
+import pytest
+from django.urls import reverse
+from wagtail.models import ModelLogEntry, PageLogEntry
+
+from portal.culture.models import Answer, Framework, Invitation, Response, hash_token
+
+from .conftest import level_data
+
+pytestmark = pytest.mark.django_db
+
+
+def link(round_):
+    return reverse("culture:answer_link", args=[round_.create_links(1)[0]])
+
+
+def stored():
+    return (
+        list(Invitation.objects.values_list("used", flat=True).order_by("pk")),
+        list(Response.objects.values_list("submitted", flat=True).order_by("pk")),
+        list(Answer.objects.values_list("dimension_id", "level", "comment").order_by("pk")),
+    )
+
+
+def test_the_form_offers_five_described_levels_and_a_comment_for_each_dimension(client, round_, dimensions):
+    page = client.get(link(round_)).content.decode()
+    assert page.count('type="radio"') == 5 * len(dimensions)
+    first = dimensions[0]
+    assert f'name="level_{first.pk}"' in page
+    assert first.levels.get(level=5).text in page
+    assert f'name="comment_{first.pk}"' in page
+    assert "Save and finish later" in page and "Send my answers" in page
+
+
+def test_saving_keeps_a_draft_that_the_same_link_reopens(client, round_, dimensions):
+    url = link(round_)
+    data = {"action": "save", f"level_{dimensions[0].pk}": "4", f"comment_{dimensions[0].pk}": "Huddles help"}
+    page = client.post(url, data).content.decode()
+    assert "Your answers are saved" in page
+    response = Response.objects.get()
+    assert not response.submitted
+    assert list(response.answers.values_list("level", "comment")) == [(4, "Huddles help")]
+
+    reopened = client.get(url).content.decode()
+    assert "Welcome back" in reopened
+    assert reopened.count(" checked>") == 1
+    assert f'type="radio" value="4" aria-describedby="id_level_{dimensions[0].pk}_3-hint" checked>' in reopened
+    assert "Huddles help</textarea>" in reopened
+
+
+def test_sending_needs_a_level_for_every_dimension_and_keeps_what_was_typed(client, round_, dimensions):
+    url = link(round_)
+    data = level_data(dimensions[:3], level=2, comment="Kept <b>as typed</b>")
+    page = client.post(url, data).content.decode()
+    assert "There is a problem" in page
+    assert f"Choose the level that best describes your team for {dimensions[5].name.lower()}." in page
+    assert "Kept &lt;b&gt;as typed&lt;/b&gt;</textarea>" in page
+    assert Response.objects.count() == 0
+
+
+def test_sending_marks_the_link_used_and_a_second_use_changes_nothing(client, round_, dimensions):
+    url = link(round_)
+    page = client.post(url, level_data(dimensions, level=4, comment="Fine")).content.decode()
+    assert "Your answers have been sent" in page
+    assert Invitation.objects.get().used and Response.objects.get().submitted
+    before = stored()
+
+    again = client.get(url)
+    assert again.status_code == 410
+    assert "This link has already been used" in again.content.decode()
+    resent = client.post(url, level_data(dimensions, level=1, comment="Changed"))
+    assert "This link has already been used" in resent.content.decode()
+    assert stored() == before
+
+
+def test_an_unknown_link_is_a_clear_not_found(client, round_):
+    response = client.get(reverse("culture:answer_link", args=["not-a-real-token"]))
+    assert response.status_code == 404
+    assert "This link is not recognised" in response.content.decode()
+
+
+@pytest.mark.parametrize("which", ["closed", "not_yet_open"])
+def test_a_round_outside_its_dates_refuses_answers_and_stores_nothing(client, round_, closed_round, dimensions, which):
+    import datetime
+
+    target = closed_round
+    if which == "not_yet_open":
+        target = round_
+        target.opens_on = target.closes_on = target.closes_on + datetime.timedelta(days=30)
+        target.save()
+    url = link(target)
+    response = client.post(url, level_data(dimensions))
+    assert response.status_code == 403
+    assert ("This round has closed" if which == "closed" else "This round is not open yet") in response.content.decode()
+    assert Response.objects.count() == 0 and Answer.objects.count() == 0
+
+
+def test_a_level_outside_one_to_five_is_an_error_next_to_the_field(client, round_, dimensions):
+    url = link(round_)
+    data = level_data(dimensions)
+    data[f"level_{dimensions[2].pk}"] = "9"
+    page = client.post(url, data).content.decode()
+    assert "Choose one of the five levels shown." in page
+    assert f'id="id_level_{dimensions[2].pk}-error"' in page
+    assert f'href="#id_level_{dimensions[2].pk}_0"' in page
+    assert Response.objects.count() == 0
+
+
+def test_a_dimension_from_another_framework_is_refused_and_nothing_is_saved(client, round_, dimensions):
+    other = Framework.objects.create(name="Another framework")
+    foreign = other.dimensions.create(name="Something else", covers="Not this round's")
+    url = link(round_)
+    data = level_data(dimensions)
+    data[f"level_{foreign.pk}"] = "3"
+    response = client.post(url, data)
+    assert response.status_code == 400
+    assert "nothing was saved" in response.content.decode()
+    assert Response.objects.count() == 0 and not Invitation.objects.get().used
+
+
+def test_a_link_for_one_round_cannot_answer_another(client, round_, closed_round):
+    """The token decides the round: there is no round id in the form to tamper with."""
+    url = link(round_)
+    client.post(url, {"action": "save", "round": str(closed_round.pk)})
+    assert list(Response.objects.values_list("round_id", flat=True)) == [round_.pk]
+
+
+def test_a_member_answers_without_anything_stored_that_names_them(client, round_, dimensions, staff):
+    client.force_login(staff)
+    url = reverse("culture:answer_member", args=[round_.pk])
+    assert client.get(url).status_code == 200
+    assert Invitation.objects.count() == 0, "just looking creates nothing"
+    client.post(url, {"action": "save", f"level_{dimensions[0].pk}": "2"})
+    assert "Welcome back" in client.get(url).content.decode()
+    client.post(url, level_data(dimensions, level=3))
+    invitation = Invitation.objects.get()
+    assert invitation.kind == Invitation.Kind.MEMBER and invitation.used
+    assert invitation.token_hash == hash_token(round_.member_token(staff))
+    again = client.get(url)
+    assert again.status_code == 410
+    assert "You have already answered this round" in again.content.decode()
+
+
+def test_a_member_of_another_organisation_cannot_answer(client, round_, dimensions, outsider):
+    client.force_login(outsider)
+    response = client.post(reverse("culture:answer_member", args=[round_.pk]), level_data(dimensions))
+    assert response.status_code == 403
+    assert "This round is for another organisation" in response.content.decode()
+    assert Response.objects.count() == 0
+
+
+def test_signing_in_is_asked_for_before_a_member_answers(client, round_):
+    response = client.get(reverse("culture:answer_member", args=[round_.pk]))
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_no_log_line_or_audit_entry_names_the_token_or_the_member(client, round_, dimensions, staff, caplog):
+    token = round_.create_links(1)[0]
+    url = reverse("culture:answer_link", args=[token])
+    audit_before = ModelLogEntry.objects.count(), PageLogEntry.objects.count()
+    with caplog.at_level(logging.DEBUG):
+        client.get(url)
+        client.post(url, {"action": "save", f"level_{dimensions[0].pk}": "9"})
+        client.post(url, level_data(dimensions))
+        client.get(url)  # reused: a 410
+        client.post(url, level_data(dimensions))
+        client.get(reverse("culture:answer_link", args=[token + "x"]))  # unknown: a 404
+        client.force_login(staff)
+        member_url = reverse("culture:answer_member", args=[round_.pk])
+        client.post(member_url, level_data(dimensions))
+        client.get(member_url)  # already answered: a 410
+    logged = "\n".join(f"{r.name} {r.getMessage()} {getattr(r, 'request', '')}" for r in caplog.records)
+    assert token not in logged
+    assert staff.username not in logged and staff.email not in logged
+    assert round_.member_token(staff) not in logged
+    assert (ModelLogEntry.objects.count(), PageLogEntry.objects.count()) == audit_before

@@ -1,0 +1,129 @@
+"""The facilitator's debrief and the team's printable summary."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from portal.culture.factories import add_response
+from portal.culture.models import Action, DebriefItem
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def debrief_round(client, round_, facilitator):
+    for level in (2, 3, 3, 4, 4, 5):
+        add_response(round_, level)
+    client.force_login(facilitator)
+    return round_
+
+
+def dimension_url(round_, dimension):
+    return reverse("culture:debrief_dimension", args=[round_.pk, dimension.pk])
+
+
+def test_the_agenda_lists_every_dimension_with_its_spread(client, debrief_round, dimensions):
+    page = client.get(reverse("culture:debrief", args=[debrief_round.pk])).content.decode()
+    for dimension in dimensions:
+        assert dimension.name in page
+    assert "Not agreed yet" in page
+
+
+def test_the_facilitator_records_the_agreed_level_and_notes(client, debrief_round, dimensions):
+    url = dimension_url(debrief_round, dimensions[1])
+    response = client.post(url, {"form": "agreed", "agreed-agreed_level": "4", "agreed-notes": "Mostly proactive"})
+    assert response.status_code == 302
+    item = DebriefItem.objects.get()
+    assert (item.dimension, item.agreed_level, item.notes) == (dimensions[1], 4, "Mostly proactive")
+    assert "The agreed level has been saved." in client.get(response["Location"]).content.decode()
+
+
+def test_a_missing_or_tampered_level_is_an_error_and_keeps_the_notes(client, debrief_round, dimensions):
+    url = dimension_url(debrief_round, dimensions[1])
+    for value, message in (("", "Choose the level the team agreed."), ("9", "Choose one of the five levels shown.")):
+        page = client.post(url, {"form": "agreed", "agreed-agreed_level": value, "agreed-notes": "<i>kept</i>"})
+        text = page.content.decode()
+        assert page.status_code == 200
+        assert "There is a problem" in text and message in text
+        assert "&lt;i&gt;kept&lt;/i&gt;</textarea>" in text
+    assert not DebriefItem.objects.exists()
+
+
+def test_the_facilitator_adds_an_action_with_an_owner_and_due_date(client, debrief_round, dimensions):
+    url = dimension_url(debrief_round, dimensions[2])
+    data = {"form": "action", "action-what": "Thank reporters", "action-owner": "Practice manager"}
+    response = client.post(url, {**data, "action-due_on": "2027-02-30"})
+    assert "Enter a real date, like 2027-03-31." in response.content.decode()
+    assert 'value="Thank reporters"' in response.content.decode()
+    assert not Action.objects.exists()
+    response = client.post(url, {**data, "action-due_on": "2027-02-28"})
+    assert response.status_code == 302
+    action = Action.objects.get()
+    assert (action.dimension, action.owner, str(action.due_on)) == (dimensions[2], "Practice manager", "2027-02-28")
+
+
+def test_a_dimension_of_another_framework_is_not_found(client, debrief_round):
+    from portal.culture.models import Framework
+
+    other = Framework.objects.create(name="Other").dimensions.create(name="Other thing", covers="x")
+    assert client.get(dimension_url(debrief_round, other)).status_code == 404
+
+
+def test_the_debrief_waits_for_the_threshold(client, round_, dimensions, facilitator):
+    add_response(round_, 3)
+    client.force_login(facilitator)
+    response = client.get(dimension_url(round_, dimensions[0]))
+    assert response.status_code == 403
+    assert "1 of 5 people have answered so far" in response.content.decode()
+    client.post(reverse("culture:debrief", args=[round_.pk]), {"complete": "yes"})
+    round_.refresh_from_db()
+    assert not round_.debrief_complete
+
+
+def test_the_summary_shows_spread_agreed_levels_and_actions_and_prints(client, debrief_round, dimensions, staff):
+    DebriefItem.objects.create(round=debrief_round, dimension=dimensions[0], agreed_level=3, notes="Agreed <b>3</b>")
+    Action.objects.create(
+        round=debrief_round, dimension=dimensions[0], what="Weekly huddle", owner="Dr Shah", due_on="2027-01-15"
+    )
+    page = client.get(reverse("culture:summary", args=[debrief_round.pk])).content.decode()
+    assert "6 people answered" in page
+    assert "3. Bureaucratic" in page
+    assert "Agreed &lt;b&gt;3&lt;/b&gt;" in page
+    assert "Weekly huddle" in page and "Dr Shah" in page and "15 January 2027" in page
+    assert "Spread: <strong>" in page
+    assert "css/culture.css" in page
+
+    client.post(reverse("culture:debrief", args=[debrief_round.pk]), {"complete": "yes"})
+    debrief_round.refresh_from_db()
+    assert debrief_round.debrief_complete
+    client.force_login(staff)
+    assert "Weekly huddle" in client.get(reverse("culture:summary", args=[debrief_round.pk])).content.decode()
+
+
+def test_the_print_stylesheet_hides_the_sites_navigation():
+    from pathlib import Path
+
+    css = (Path(__file__).resolve().parents[2] / "portal/static/css/culture.css").read_text()
+    print_rules = css.split("@media print", 1)[1]
+    assert ".nhsuk-header" in print_rules and ".nhsuk-breadcrumb" in print_rules
+
+
+def test_private_links_are_shown_once_and_each_opens_the_form(client, round_, facilitator):
+    client.force_login(facilitator)
+    url = reverse("culture:links", args=[round_.pk])
+    page = client.post(url, {"number": "abc"}).content.decode()
+    assert "Enter a whole number, like 12." in page
+    page = client.post(url, {"number": "3"}).content.decode()
+    links = re.findall(r"<code>([^<]+)</code>", page)
+    assert len(links) == 3
+    client.logout()
+    assert "How safe is our culture?" in client.get(links[0].replace("http://testserver", "")).content.decode()
+    assert "<code>" not in client.get(url).content.decode()
+
+
+def test_no_links_can_be_made_for_a_closed_round(client, closed_round, facilitator):
+    client.force_login(facilitator)
+    response = client.post(reverse("culture:links", args=[closed_round.pk]), {"number": "3"})
+    assert response.status_code == 403
+    assert not closed_round.invitations.exists()
