@@ -2,7 +2,7 @@
 
 from .base import *  # noqa: F403
 
-SECRET_KEY = "test-only-key"  # noqa: S105
+SECRET_KEY = "test-only-key"  # noqa: S105 - test settings only; production refuses keys like this
 DEBUG = False
 ALLOWED_HOSTS = ["*"]
 

@@ -84,12 +84,12 @@ def stack(tmp_path_factory):
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
-        stderr=open(tmp / "gunicorn.log", "w"),  # noqa: SIM115
+        stderr=open(tmp / "gunicorn.log", "w"),  # noqa: SIM115 - closed by the fixture when the server stops
     )
     proxy = subprocess.Popen(
         [nginx, "-p", tmp / "nginx", "-e", tmp / "nginx" / "error.log", "-c", conf, "-g", "daemon off;"],
         stdout=subprocess.DEVNULL,
-        stderr=open(tmp / "nginx" / "stderr.log", "w"),  # noqa: SIM115
+        stderr=open(tmp / "nginx" / "stderr.log", "w"),  # noqa: SIM115 - closed by the fixture when nginx stops
     )
     try:
         wait_for_port(app_port, app, timeout=120)

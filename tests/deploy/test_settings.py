@@ -68,7 +68,7 @@ def test_a_bucket_and_a_cdn_put_media_on_object_storage_linked_through_the_cdn()
         AWS_STORAGE_BUCKET_NAME="portal-media",
         AWS_S3_ENDPOINT_URL="https://objects.example.org",
         AWS_ACCESS_KEY_ID="not-a-real-key",
-        AWS_SECRET_ACCESS_KEY="not-a-real-secret",  # noqa: S106
+        AWS_SECRET_ACCESS_KEY="not-a-real-secret",  # noqa: S106 - a placeholder; no bucket is contacted
         CDN_URL="https://cdn.example.org/",
     )
     assert found["storage"] == "storages.backends.s3.S3Storage"
