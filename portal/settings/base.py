@@ -327,3 +327,31 @@ ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
 # A page restricted to members (or any other private page) sends a visitor who
 # is not signed in to the portal's own sign-in page rather than Wagtail's.
 WAGTAIL_FRONTEND_LOGIN_URL = LOGIN_URL
+
+# Hardening (issue #6): one sign-in for everyone, two-factor authentication for
+# the programme team, and private files for photos waiting for moderation.
+# The Wagtail admin signs people in through allauth's page, so the admin gets
+# the same failed-sign-in throttle (ACCOUNT_RATE_LIMITS) and the same
+# two-factor step as the public site; /admin/login/ and /django-admin/login/
+# only redirect there (portal/urls.py). Anyone with admin access must set up an
+# authenticator app before any admin page opens (AdminTwoFactorMiddleware);
+# members may choose to. See docs/security.md.
+# https://docs.allauth.org/en/latest/mfa/configuration.html
+INSTALLED_APPS += ["allauth.mfa"]
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("allauth.account.middleware.AccountMiddleware") + 1,
+    "portal.members.two_factor.AdminTwoFactorMiddleware",
+)
+WAGTAILADMIN_LOGIN_URL = LOGIN_URL
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = WAGTAIL_SITE_NAME
+MFA_ADAPTER = "portal.members.two_factor.TwoFactorAdapter"
+MFA_FORMS = {
+    "activate_totp": "portal.members.forms.MemberActivateTOTPForm",
+    "authenticate": "portal.members.forms.MemberAuthenticateForm",
+}
+# Photos members attach to drafts are stored outside MEDIA_ROOT until their
+# post is published, and served only to their author and the programme team
+# (learning/private_photos.py).
+PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", BASE_DIR / "private-media"))
+STORAGES["default"] = {"BACKEND": "learning.private_photos.MediaStorage"}
