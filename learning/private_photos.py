@@ -50,6 +50,11 @@ class MediaStorage(FileSystemStorage):
     """``MEDIA_ROOT`` as usual, except that private photos live in ``PRIVATE_MEDIA_ROOT``
     and their URL is the view that checks who is asking."""
 
+    def _save(self, name, content):
+        if is_private(name):
+            return FileSystemStorage(location=settings.PRIVATE_MEDIA_ROOT)._save(name, content)
+        return super()._save(name, content)
+
     def path(self, name):
         if is_private(name):
             return safe_join(settings.PRIVATE_MEDIA_ROOT, name)
