@@ -82,7 +82,7 @@ def private_photo(request, name):
             image_model.get_rendition_model()
             .objects.filter(file=name)
             .select_related("image")
-            .only("image__pk", "image__uploaded_by_user_id")
+            .only("image__id", "image__uploaded_by_user_id")
             .first()
         )
         image = rendition.image if rendition else None

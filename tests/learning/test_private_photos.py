@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from wagtail.images import get_image_model
@@ -17,6 +18,14 @@ from .conftest import learning_note_data, photo_bytes, upload
 from .test_workflow import act_in_admin
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _no_renditions_from_other_tests():
+    """Wagtail caches renditions by image id, and ids are reused between tests."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 def post_with_photo(client, action="submit", **overrides):
@@ -38,7 +47,8 @@ def image(member_client, indexes):
 
 def preview_photo_url(client):
     page = client.get(f"/share/mine/{LearningNotePage.objects.get().contribution.pk}/preview/").content.decode()
-    return re.search(r'<img[^>]+src="([^"]+)"[^>]*class="portal-photo__image"', page).group(1)
+    tag = re.search(r'<img[^>]*class="portal-photo__image"[^>]*>', page).group(0)
+    return re.search(r'src="([^"]+)"', tag).group(1)
 
 
 def test_a_draft_photo_is_stored_outside_the_public_media_folder(image):
