@@ -343,6 +343,10 @@ MIDDLEWARE.insert(
     "portal.members.two_factor.AdminTwoFactorMiddleware",
 )
 WAGTAILADMIN_LOGIN_URL = LOGIN_URL
+# Wagtail sends a signed-in member who opens /admin/ to the sign-in page with
+# "You do not have permission to access the admin"; allauth must show it
+# there rather than send them straight back to /admin/ (a redirect loop).
+ACCOUNT_AUTHENTICATED_LOGIN_REDIRECTS = False
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = WAGTAIL_SITE_NAME
 MFA_ADAPTER = "portal.members.two_factor.TwoFactorAdapter"
