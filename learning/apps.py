@@ -12,9 +12,10 @@ class LearningConfig(AppConfig):
         disconnected first; if not, Wagtail's later ``connect`` is ignored.
         """
         from wagtail.models import WorkflowState
-        from wagtail.signals import workflow_approved, workflow_rejected
+        from wagtail.signals import page_published, workflow_approved, workflow_rejected
 
-        from . import notifications
+        from . import notifications, private_photos
+        from .models import LearningNotePage, PeerVisitReportPage
 
         replacements = [
             (workflow_approved, "workflow_state_approved_email_notification", notifications.admin_approval_notifier),
@@ -31,3 +32,8 @@ class LearningConfig(AppConfig):
             sender=WorkflowState,
             dispatch_uid="learning_author_changes_requested",
         )
+        # A post's photos become public when the post is published (see private_photos).
+        for page_class in (LearningNotePage, PeerVisitReportPage):
+            page_published.connect(
+                private_photos.on_page_published, sender=page_class, dispatch_uid=f"public_photos_{page_class.__name__}"
+            )

@@ -26,6 +26,7 @@ from .models import (
     PeerVisitReportPage,
     PeerVisitReportPagePhoto,
 )
+from .private_photos import private_name
 
 WORKFLOW_NAME = "Community submissions"
 POSTS_PER_DAY = 10
@@ -144,6 +145,8 @@ def _apply_form(page, form, user):
             page.photos.remove(photo)
     image_model = get_image_model()
     for content, alt_text, caption in cleaned["new_photos"]:
+        # Private until the post is published: see learning/private_photos.py.
+        content.name = private_name(content.name)
         image = image_model(title=alt_text[:255], file=content, uploaded_by_user=user)
         image._set_image_file_metadata()
         image.save()

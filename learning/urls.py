@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import private_photos, views
 
 app_name = "share"
 
@@ -11,4 +11,5 @@ urlpatterns = [
     path("mine/", views.mine, name="mine"),
     path("mine/<int:pk>/edit/", views.edit, name="edit"),
     path("mine/<int:pk>/preview/", views.preview, name="preview"),
+    path("photos/<path:name>", private_photos.private_photo, name="photo"),
 ]

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
@@ -9,6 +10,11 @@ from wagtail.documents import urls as wagtaildocs_urls
 from portal.api import api_router
 
 urlpatterns = [
+    # One sign-in for everyone (issue #6): the admins' own sign-in pages send
+    # people to allauth's, which throttles failed attempts and asks for the
+    # two-factor code. See docs/security.md.
+    path("admin/login/", RedirectView.as_view(pattern_name="account_login", query_string=True)),
+    path("django-admin/login/", RedirectView.as_view(pattern_name="account_login", query_string=True)),
     path("django-admin/", admin.site.urls),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),

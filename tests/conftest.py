@@ -23,6 +23,7 @@ def _repeatable_fake_data():
 @pytest.fixture(autouse=True)
 def _media_in_a_temporary_folder(settings, tmp_path_factory):
     settings.MEDIA_ROOT = tmp_path_factory.getbasetemp() / "media"
+    settings.PRIVATE_MEDIA_ROOT = tmp_path_factory.getbasetemp() / "private-media"
 
 
 @pytest.fixture
@@ -59,3 +60,29 @@ def navigation(home, case_study_index, learning_index, peer_visit_index, update_
     for index in (case_study_index, learning_index, peer_visit_index, update_index):
         header.navigation_links.create(label=index.title, page=index)
     return header
+
+
+@pytest.fixture(autouse=True)
+def _programme_team_has_two_factor(request):
+    """The programme team in tests has set up two-factor already, as it must have
+    to use the admin (portal.members.two_factor): whoever signs in with admin
+    access is given an authenticator app. Tests of the set-up itself are marked
+    ``without_two_factor``."""
+    if request.node.get_closest_marker("without_two_factor"):
+        yield
+        return
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import generate_totp_secret
+    from django.contrib.auth.signals import user_logged_in
+
+    from portal.members.two_factor import has_admin_access
+
+    def give_authenticator(sender, user, **kwargs):
+        if has_admin_access(user):
+            Authenticator.objects.get_or_create(
+                user=user, type=Authenticator.Type.TOTP, defaults={"data": {"secret": generate_totp_secret()}}
+            )
+
+    user_logged_in.connect(give_authenticator, weak=False, dispatch_uid="tests_programme_team_two_factor")
+    yield
+    user_logged_in.disconnect(dispatch_uid="tests_programme_team_two_factor")

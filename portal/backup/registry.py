@@ -142,6 +142,7 @@ MEMBER_MODELS = [
     "wagtailcore.Comment",
     "wagtailcore.CommentReply",
     "wagtailcore.PageSubscription",
+    "mfa.Authenticator",
 ]
 
 # Emptied before a restore and built again from the restored rows afterwards.

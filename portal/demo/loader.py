@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.mfa.utils import encrypt
 from django.conf import settings as django_settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -59,8 +61,8 @@ from .series import monthly_series
 CONTENT_DIR = Path(__file__).parent / "content"
 
 # Demo logins exist only where settings.PORTAL_DEMO_ACCOUNTS is true (dev).
-# Everyone signs in to the public site with their email address; the Wagtail
-# admin also accepts the username.
+# Everyone signs in with their email address, on the one sign-in page that the
+# public site and the Wagtail admin share.
 DEMO_ACCOUNTS = [
     # username, email, password, name, role, groups, superuser
     ("admin", "admin@example.org", "demo-admin-pass", "Ada Whitworth", "Administrator (everything)", [], True),
@@ -92,6 +94,16 @@ DEMO_ACCOUNTS = [
         False,
     ),
 ]
+
+# The programme team must use two-factor authentication, so the demo's staff
+# accounts come with an authenticator already set up from these known (and so
+# not secret) keys: `python manage.py demo_totp admin` prints the current code,
+# and the browser tests compute it the same way. Development only, like the
+# accounts themselves.
+DEMO_TOTP_SECRETS = {
+    "admin": "DEMOADMNQ2FACTRKEYSAFETYLEARNING",
+    "editor": "DEMOEDTRQ2FACTRKEYSAFETYLEARNING",
+}
 
 # The member profiles behind the demo's community accounts.
 DEMO_MEMBERS = {
@@ -541,6 +553,12 @@ class DemoLoader:
             if profile is not None and profile.is_approved:
                 groups = [*groups, MEMBERS_GROUP]
             user.groups.set(Group.objects.filter(name__in=groups))
+            if username in DEMO_TOTP_SECRETS:
+                Authenticator.objects.update_or_create(
+                    user=user,
+                    type=Authenticator.Type.TOTP,
+                    defaults={"data": {"secret": encrypt(DEMO_TOTP_SECRETS[username])}},
+                )
             made.append((email, password, role))
         return made
 

@@ -14,6 +14,8 @@ from allauth.account.forms import (
     ResetPasswordKeyForm,
     SignupForm,
 )
+from allauth.mfa.base.forms import AuthenticateForm
+from allauth.mfa.totp.forms import ActivateTOTPForm
 from django import forms
 from django.contrib.auth import password_validation
 
@@ -280,3 +282,31 @@ class DeleteAccountForm(forms.Form):
         if not self.user.check_password(password):
             raise forms.ValidationError("The password is not right. Enter the password you sign in with.")
         return password
+
+
+class MemberActivateTOTPForm(ActivateTOTPForm):
+    """allauth's form for turning on an authenticator app, in plain words."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["code"].label = "Code from your authenticator app"
+        self.fields["code"].help_text = "The 6 numbers the app shows for the Safety Learning Portal."
+        self.fields["code"].error_messages["required"] = "Type the 6 numbers your authenticator app shows"
+        self.fields["code"].widget.attrs.pop("placeholder", None)
+        self.fields["code"].widget.attrs.update(inputmode="numeric", spellcheck="false")
+
+
+class MemberAuthenticateForm(AuthenticateForm):
+    """The second step of signing in: a code from the app, or one of the recovery codes."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["code"].label = "Code"
+        self.fields[
+            "code"
+        ].help_text = (
+            "The 6 numbers your authenticator app shows now, or one of your recovery codes if you have lost your phone."
+        )
+        self.fields["code"].error_messages["required"] = "Type the code from your authenticator app"
+        self.fields["code"].widget.attrs.pop("placeholder", None)
+        self.fields["code"].widget.attrs["spellcheck"] = "false"

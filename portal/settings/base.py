@@ -429,3 +429,38 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # Safety culture self-assessment (portal/culture): a round's results stay hidden
 # until at least this many people have answered (a round may ask for more).
 CULTURE_MIN_RESPONSES = int(os.environ.get("CULTURE_MIN_RESPONSES", "5"))
+
+# Hardening (issue #6): one sign-in for everyone, two-factor authentication for
+# the programme team, and private files for photos waiting for moderation.
+# The Wagtail admin signs people in through allauth's page, so the admin gets
+# the same failed-sign-in throttle (ACCOUNT_RATE_LIMITS) and the same
+# two-factor step as the public site; /admin/login/ and /django-admin/login/
+# only redirect there (portal/urls.py). Anyone with admin access must set up an
+# authenticator app before any admin page opens (AdminTwoFactorMiddleware);
+# members may choose to. See docs/security.md.
+# https://docs.allauth.org/en/latest/mfa/configuration.html
+INSTALLED_APPS += ["allauth.mfa"]
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("allauth.account.middleware.AccountMiddleware") + 1,
+    "portal.members.two_factor.AdminTwoFactorMiddleware",
+)
+WAGTAILADMIN_LOGIN_URL = LOGIN_URL
+# Wagtail sends a signed-in member who opens /admin/ to the sign-in page with
+# "You do not have permission to access the admin"; allauth must show it
+# there rather than send them straight back to /admin/ (a redirect loop).
+ACCOUNT_AUTHENTICATED_LOGIN_REDIRECTS = False
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = WAGTAIL_SITE_NAME
+MFA_ADAPTER = "portal.members.two_factor.TwoFactorAdapter"
+MFA_FORMS = {
+    "activate_totp": "portal.members.forms.MemberActivateTOTPForm",
+    "authenticate": "portal.members.forms.MemberAuthenticateForm",
+}
+# Photos members attach to drafts are stored outside MEDIA_ROOT until their
+# post is published, and served only to their author and the programme team
+# (learning/private_photos.py).
+PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", BASE_DIR / "private-media"))
+# On disk only: with object storage (AWS_STORAGE_BUCKET_NAME above) draft photos
+# are in the bucket like every other upload, not private; docs/security.md says so.
+if STORAGES["default"]["BACKEND"] == "django.core.files.storage.FileSystemStorage":
+    STORAGES["default"] = {"BACKEND": "learning.private_photos.MediaStorage"}

@@ -27,7 +27,7 @@ def member(django_user_model):
 def test_the_public_cannot_reach_the_admin(client, db):
     response = client.get("/admin/")
     assert response.status_code == 302
-    assert response["Location"].startswith("/admin/login/")
+    assert response["Location"].startswith("/accounts/login/?next=")
 
 
 def test_a_member_without_admin_rights_is_turned_away_from_the_admin(client, member):

@@ -195,6 +195,7 @@ def demo_server(tmp_path_factory, pytestconfig):
         DJANGO_SETTINGS_MODULE="portal.settings.dev",
         DATABASE_URL=database_url,
         MEDIA_ROOT=str(media),
+        PRIVATE_MEDIA_ROOT=str(tmp / "private-media"),
         EMAIL_FILE_PATH=str(emails),
         PYTHONUNBUFFERED="1",
     )

@@ -325,3 +325,36 @@ def newest_email_to(folder, address, containing="", timeout=10):
                     return message
         time.sleep(0.2)
     raise AssertionError(f"No email to {address} containing {containing!r} in {folder}")
+
+
+# --------------------------------------------------------------------------
+# Signing in to the admin (with the demo staff accounts' two-factor step)
+# --------------------------------------------------------------------------
+
+
+def demo_totp_code(email: str, at: float | None = None) -> str:
+    """The code a demo staff account's authenticator shows now, computed as allauth checks it."""
+    from portal.demo.loader import DEMO_TOTP_SECRETS
+    from portal.members.management.commands.demo_totp import current_code
+
+    return current_code(DEMO_TOTP_SECRETS[email.partition("@")[0]], at)
+
+
+def admin_sign_in(page, base_url: str, email: str, password: str) -> None:
+    """Sign in to the Wagtail admin as a demo staff account: the one sign-in page,
+    then the code from the account's authenticator, then the dashboard."""
+    page.goto(base_url + "/admin/")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password", exact=True).fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(re.compile(r".*/accounts/2fa/authenticate/$"))
+    for _ in range(2):
+        page.get_by_label("Code", exact=True).fill(demo_totp_code(email))
+        page.get_by_role("button", name="Sign in").click()
+        page.wait_for_load_state()
+        if "/accounts/2fa/authenticate/" not in page.url:
+            break
+        # A code is accepted once: if this one was used already (another sign-in
+        # moments ago), the app would show the next one within 30 seconds.
+        time.sleep(31 - time.time() % 30)
+    page.wait_for_url(base_url + "/admin/")

@@ -15,11 +15,11 @@ import time
 import pytest
 from PIL import Image
 
-from .support import assert_no_axe_violations, newest_email_to
+from .support import admin_sign_in, assert_no_axe_violations, newest_email_to
 
 pytestmark = pytest.mark.browser
 
-MODERATOR = ("editor", "demo-editor-pass")
+MODERATOR = ("editor@example.org", "demo-editor-pass")
 OTHER_MEMBER = ("carehome@example.org", "demo-carehome-pass")
 PASSWORD = "a-teapot-by-the-window"
 
@@ -40,14 +40,6 @@ def sign_in(page, base, email, password):
 def sign_out(page):
     page.get_by_role("button", name="Sign out").click()
     page.wait_for_load_state()
-
-
-def admin_sign_in(page, base):
-    page.goto(base + "/admin/login/")
-    page.locator("input[name=username]").fill(MODERATOR[0])
-    page.locator("input[name=password]").fill(MODERATOR[1])
-    page.locator("form button[type=submit]").click()
-    page.wait_for_url(base + "/admin/")
 
 
 def workflow_action(page, label, comment=""):
@@ -90,7 +82,7 @@ def test_a_manager_joins_posts_is_moderated_and_is_found(browser, demo_server, d
     # 2. The programme team is told, and a moderator approves them from the link in that email.
     told = newest_email_to(demo_emails, "editor@example.org", containing="Nadia Hassan")
     review = link_in(told, r"/admin/members/\S+", demo_server)
-    admin_sign_in(moderator, demo_server)
+    admin_sign_in(moderator, demo_server, *MODERATOR)
     moderator.goto(review)
     moderator.get_by_role("button", name="Approve", exact=True).click()
     moderator.wait_for_load_state()

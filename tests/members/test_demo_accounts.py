@@ -4,13 +4,14 @@ from io import StringIO
 
 import pytest
 from allauth.account.models import EmailAddress
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.test import Client
+from freezegun import freeze_time
 
 from portal.members.access import is_member, is_moderator
 from portal.members.models import MemberProfile
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.without_two_factor]
 
 
 def load():
@@ -36,18 +37,40 @@ def test_the_printout_lists_what_to_type_to_sign_in(demo):
         assert f"  {email}" in demo and password in demo
 
 
-def test_every_demo_login_works_on_the_public_site(demo):
+def demo_totp(username):
+    out, err = StringIO(), StringIO()
+    call_command("demo_totp", username, stdout=out, stderr=err)
+    return out.getvalue().strip(), err.getvalue()
+
+
+def test_the_printout_says_how_to_get_the_staff_accounts_two_factor_codes(demo):
+    assert "`python manage.py demo_totp admin` (or editor) prints the current one." in demo
+
+
+@freeze_time("2026-11-30 10:00:05")
+def test_every_demo_login_works_and_staff_give_the_code_demo_totp_prints(demo):
     # One demo load for all four: loading takes seconds, signing in is instant.
-    for email, password, lands_on in [
-        ("admin@example.org", "demo-admin-pass", "/"),
-        ("editor@example.org", "demo-editor-pass", "/"),
-        ("carehome@example.org", "demo-carehome-pass", "/"),
-        ("newstarter@example.org", "demo-newstarter-pass", "/members/profile/"),
+    for email, password, asks_for_code, lands_on in [
+        ("admin@example.org", "demo-admin-pass", True, "/"),
+        ("editor@example.org", "demo-editor-pass", True, "/"),
+        ("carehome@example.org", "demo-carehome-pass", False, "/"),
+        ("newstarter@example.org", "demo-newstarter-pass", False, "/members/profile/"),
     ]:
         client = Client()
         response = client.post("/accounts/login/", {"login": email, "password": password})
+        if asks_for_code:
+            assert response["Location"] == "/accounts/2fa/authenticate/", email
+            code, note = demo_totp(email.partition("@")[0])
+            assert note.strip() == "Valid for 25 more seconds, and once only."
+            response = client.post("/accounts/2fa/authenticate/", {"code": code})
         assert response["Location"] == lands_on, email
         assert "_auth_user_id" in client.session, email
+
+
+def test_demo_totp_refuses_without_demo_accounts(settings):
+    settings.PORTAL_DEMO_ACCOUNTS = False
+    with pytest.raises(CommandError, match="only under development settings"):
+        demo_totp("admin")
 
 
 def test_grace_is_an_approved_care_home_member_who_follows_care_homes(demo):
@@ -61,10 +84,12 @@ def test_grace_is_an_approved_care_home_member_who_follows_care_homes(demo):
     assert EmailAddress.objects.get(user=grace.user).verified
 
 
+@freeze_time("2026-11-30 10:00:05")
 def test_a_moderator_signs_in_to_the_admin_by_email_and_finds_someone_waiting(client, demo):
     waiting = MemberProfile.objects.pending().get()
     assert waiting.requested_organisation == "Brookfield House Care Home"
-    response = client.post("/admin/login/", {"username": "editor@example.org", "password": "demo-editor-pass"})
+    client.post("/accounts/login/", {"login": "editor@example.org", "password": "demo-editor-pass"})
+    response = client.post("/accounts/2fa/authenticate/", {"code": demo_totp("editor")[0]})
     assert response.status_code == 302
     assert "Tomasz Nowak" in client.get("/admin/members/").content.decode()
 

@@ -190,7 +190,7 @@ def test_the_upload_needs_a_file(client, superuser, measure):
 def test_anonymous_visitors_are_sent_to_log_in(client, measure):
     response = client.get(upload_url(measure))
     assert response.status_code == 302
-    assert response["Location"].startswith("/admin/login/")
+    assert response["Location"].startswith("/accounts/login/?next=")
 
 
 @pytest.fixture

@@ -114,7 +114,7 @@ def test_nobody_else_may_see_it(client, django_user_model, searches, who):
 def test_the_public_is_sent_to_log_in(client, searches):
     response = client.get(REPORT)
     assert response.status_code == 302
-    assert response["Location"].startswith("/admin/login/")
+    assert response["Location"].startswith("/accounts/login/?next=")
 
 
 def test_a_search_on_the_site_shows_up_in_the_report(client, moderator, learning_index):

@@ -21,3 +21,7 @@ class Command(BaseCommand):
             )
             for email, password, role in accounts:
                 self.stdout.write(f"  {email:<24} {password:<22} {role}")
+            self.stdout.write(
+                "The admin and editor accounts then ask for a two-factor code: "
+                "`python manage.py demo_totp admin` (or editor) prints the current one."
+            )

@@ -1,0 +1,154 @@
+"""Photos on a member's draft are private until the post is published."""
+
+import re
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from wagtail.images import get_image_model
+
+from learning.models import LearningNotePage
+from learning.private_photos import private_name
+from portal.members.factories import MemberFactory
+
+from .conftest import learning_note_data, photo_bytes, upload
+from .test_workflow import act_in_admin
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _no_renditions_from_other_tests():
+    """Wagtail caches renditions by image id, and ids are reused between tests."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def post_with_photo(client, action="submit", **overrides):
+    data = learning_note_data(action=action, **overrides)
+    data.update(photo_1=upload(photo_bytes(size=(900, 600))), photo_1_alt="Jugs on the landing")
+    return client.post("/share/learning-note/", data)
+
+
+def draft_image():
+    page = LearningNotePage.objects.get()
+    return page.get_latest_revision_as_object().photos.first().image
+
+
+@pytest.fixture
+def image(member_client, indexes):
+    post_with_photo(member_client)
+    return draft_image()
+
+
+def preview_photo_url(client):
+    page = client.get(f"/share/mine/{LearningNotePage.objects.get().contribution.pk}/preview/").content.decode()
+    tag = re.search(r'<img[^>]*class="portal-photo__image"[^>]*>', page).group(0)
+    return re.search(r'src="([^"]+)"', tag).group(1)
+
+
+def test_a_draft_photo_is_stored_outside_the_public_media_folder(image):
+    name = image.file.name
+    assert Path(name).name.startswith("private-")
+    assert (Path(settings.PRIVATE_MEDIA_ROOT) / name).is_file()
+    assert not (Path(settings.MEDIA_ROOT) / name).exists()
+    assert image.file.url == f"/share/photos/{name}"
+
+
+def test_nobody_but_the_author_and_the_programme_team_can_fetch_it(client, image, member, moderator):
+    url = image.file.url
+    client.logout()
+    assert client.get(url).status_code == 404
+    client.force_login(MemberFactory())
+    assert client.get(url).status_code == 404
+
+    client.force_login(member)
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/jpeg"
+    assert response["Cache-Control"] == "private, no-store"
+    assert b"".join(response.streaming_content) == (Path(settings.PRIVATE_MEDIA_ROOT) / image.file.name).read_bytes()
+
+    client.force_login(moderator)
+    assert client.get(url).status_code == 200
+
+
+def test_the_preview_shows_a_private_rendition_to_its_author_and_to_moderators_only(client, image, member, moderator):
+    client.force_login(member)
+    url = preview_photo_url(client)
+    assert url.startswith("/share/photos/images/private-") and url.endswith(".jpg")
+    assert client.get(url).status_code == 200
+    rendition = image.renditions.get()
+    assert (Path(settings.PRIVATE_MEDIA_ROOT) / rendition.file.name).is_file()
+    assert not (Path(settings.MEDIA_ROOT) / rendition.file.name).exists()
+
+    client.force_login(moderator)
+    assert client.get(url).status_code == 200
+    client.logout()
+    assert client.get(url).status_code == 404
+
+
+def test_only_private_names_are_served_and_only_from_the_private_folder(client, moderator):
+    client.force_login(moderator)
+    assert client.get("/share/photos/original_images/holiday.jpg").status_code == 404
+    assert client.get("/share/photos/../../settings/private-base.py").status_code == 404
+    assert client.post("/share/photos/original_images/private-x.jpg").status_code == 405
+
+
+def test_after_approval_the_photo_is_public_and_the_page_points_only_at_public_files(
+    client, image, member, moderator, django_capture_on_commit_callbacks
+):
+    private_name = image.file.name
+    client.force_login(member)
+    private_url = preview_photo_url(client)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        act_in_admin(client, moderator, LearningNotePage.objects.get(), "approve")
+
+    image.refresh_from_db()
+    assert not Path(image.file.name).name.startswith("private-")
+    assert (Path(settings.MEDIA_ROOT) / image.file.name).is_file()
+    assert not (Path(settings.PRIVATE_MEDIA_ROOT) / private_name).exists()
+    assert image.file.url == f"/media/{image.file.name}"
+    client.logout()
+    page = client.get(LearningNotePage.objects.get().url).content.decode()
+    assert 'alt="Jugs on the landing"' in page
+    assert re.search(r'src="/media/images/[^"]+\.jpg"', page)
+    assert "private-" not in page and "/share/photos/" not in page
+    client.force_login(member)
+    assert client.get(private_url).status_code == 404
+
+
+def test_photos_uploaded_in_the_admin_stay_public(client):
+    image = get_image_model().objects.create(
+        title="Team photo", file=upload(photo_bytes(), "team.jpg"), width=40, height=30
+    )
+    assert image.file.url.startswith("/media/original_images/team")
+    assert (Path(settings.MEDIA_ROOT) / image.file.name).is_file()
+
+
+def serving_queries(client, url):
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(captured)
+
+
+@pytest.mark.parametrize("kind", ["original", "rendition"])
+def test_serving_a_private_photo_costs_the_same_however_many_there_are(client, member, indexes, kind):
+    client.force_login(member)
+    post_with_photo(client, action="draft", title="First")
+    first = LearningNotePage.objects.get().get_latest_revision_as_object().photos.first().image
+    url = first.file.url if kind == "original" else first.get_rendition("max-800x600").url
+    few = serving_queries(client, url)
+    for n in range(30):
+        other = get_image_model()(title=f"Draft photo {n}", file=upload(photo_bytes(), private_name(f"{n}.jpg")))
+        other._set_image_file_metadata()
+        other.save()
+        other.get_rendition("max-800x600")
+    assert get_image_model().objects.count() == 31
+    assert serving_queries(client, url) == few
