@@ -20,10 +20,12 @@ import pytest
 
 from tests.hostile_corpus import CORPUS, MARKERS
 
+from .support import admin_sign_in
+
 pytestmark = pytest.mark.browser
 
 MEMBER = ("carehome@example.org", "demo-carehome-pass")
-EDITOR = ("editor", "demo-editor-pass")
+EDITOR = ("editor@example.org", "demo-editor-pass")
 
 # Every element attribute that could run script or navigate to it, read from the live DOM.
 FIND_ACTIVE_CONTENT = """() => {
@@ -88,11 +90,7 @@ def publish_in_admin(page, base, titles):
     The only use of the Wagtail admin's sign-in and workflow screens: kept in
     one place, so that a second sign-in step (two-factor) changes only this.
     """
-    page.goto(base + "/admin/login/")
-    page.locator("input[name=username]").fill(EDITOR[0])
-    page.locator("input[name=password]").fill(EDITOR[1])
-    page.locator("form button[type=submit]").click()
-    page.wait_for_url(base + "/admin/")
+    admin_sign_in(page, base, EDITOR[0], EDITOR[1])
     for title in titles:
         page.goto(base + "/admin/pages/search/?q=" + re.sub(r"\W+", " ", title.split("|")[0]).strip())
         page.goto(base + edit_link_for(page, title))
