@@ -7,6 +7,7 @@ HomePage as the default site's root.
 
 import factory.random
 import pytest
+from django.core.cache import caches
 from wagtail.models import Site
 
 from casestudies.factories import CaseStudyIndexPageFactory
@@ -24,6 +25,19 @@ def _repeatable_fake_data():
 def _media_in_a_temporary_folder(settings, tmp_path_factory):
     settings.MEDIA_ROOT = tmp_path_factory.getbasetemp() / "media"
     settings.PRIVATE_MEDIA_ROOT = tmp_path_factory.getbasetemp() / "private-media"
+
+
+@pytest.fixture(autouse=True)
+def _empty_caches():
+    """Every test starts with empty caches.
+
+    Row ids come round again after each test's rollback, so a rendition,
+    page or rate-limit count cached by an earlier test would otherwise be
+    taken for a different image, page or person in a later one (seen as
+    renditions of the wrong width when tests ran in another order).
+    """
+    for cache in caches.all():
+        cache.clear()
 
 
 @pytest.fixture
