@@ -55,7 +55,8 @@ def production_settings(**variables):
 
 def test_without_a_bucket_media_stays_on_disk_and_nothing_is_cached_across_workers():
     found = production_settings()
-    assert found["storage"] == "django.core.files.storage.filesystem.FileSystemStorage"
+    # on disk: the file storage that keeps photos on unpublished posts outside MEDIA_ROOT
+    assert found["storage"] == "learning.private_photos.MediaStorage"
     assert found["media_url"] == "/media/"
     assert found["cache"] == "django.core.cache.backends.locmem.LocMemCache"
     assert found["page_cache"] is False
