@@ -171,6 +171,11 @@ class KnowledgePage(Page):
 
     class Meta:
         verbose_name = "knowledge page"
+        indexes = [
+            # Newest first is how every listing, feed and "related learning" reads
+            # pages: with this index they read the first few instead of sorting all.
+            models.Index(fields=["date", "page_ptr"], name="core_knowledgepage_newest"),
+        ]
 
     @classmethod
     def get_indexed_objects(cls):

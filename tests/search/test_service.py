@@ -344,3 +344,34 @@ def test_related_ranks_only_the_newest_pages_sharing_a_tag_or_a_term(learning_in
         "Older, shares the tag",
         "Newest, shares the setting",
     ]
+
+
+def test_related_shows_member_only_pages_to_members_alone_and_restricted_pages_to_nobody(learning_index):
+    from wagtail.models import PageViewRestriction
+
+    from portal.core.factories import restrict_to_members
+    from portal.members.factories import MemberFactory
+
+    page = LearningNotePageFactory(parent=learning_index, title="Hoists", tags=["hoists"], settings=["care-homes"])
+    LearningNotePageFactory(parent=learning_index, title="Open to all", tags=["hoists"], date="2020-01-01")
+    members = LearningNotePageFactory(parent=learning_index, title="For members", tags=["hoists"], date="2021-01-01")
+    restrict_to_members(members)
+    secret = LearningNotePageFactory(parent=learning_index, title="Behind a password", tags=["hoists"])
+    PageViewRestriction.objects.create(page=secret, restriction_type=PageViewRestriction.PASSWORD, password="x")
+
+    public = DatabaseEngine().related(page)
+    for_members = DatabaseEngine().related(page, user=MemberFactory())
+
+    assert [hit.title for hit in public] == ["Open to all"]
+    assert [(hit.title, hit.members_only) for hit in for_members] == [("For members", True), ("Open to all", False)]
+
+
+def test_related_with_nothing_in_common_is_empty(learning_index):
+    page = LearningNotePageFactory(
+        parent=learning_index, title="Alone", tags=["hoists"], settings=["care-homes"], safety_domains=["reliability"]
+    )
+    LearningNotePageFactory(
+        parent=learning_index, tags=["menus"], settings=["mental-health"], safety_domains=["past-harm"]
+    )
+
+    assert DatabaseEngine().related(page) == []
