@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings as django_settings
 from django.db import models
-from django.db.models import Max, Prefetch
+from django.db.models import Exists, Max, OuterRef, Prefetch
 from django.http import Http404
 from django.utils import timezone
 from wagtail.admin.panels import FieldPanel
@@ -234,11 +234,10 @@ class RoadmapPage(RoutablePageMixin, Page):
 
 def driver_diagram():
     """Primary drivers with their secondary drivers, change ideas, workstreams and evidence."""
-    evidence = (
-        ChangeIdeaEvidence.objects.filter(page__in=KnowledgePage.objects.live().public())
-        .select_related("page")
-        .order_by("sort_order", "pk")
-    )
+    # Checked evidence row by evidence row (EXISTS), not by listing every live
+    # public page first, so the cost follows the evidence, not the site's size.
+    public = KnowledgePage.objects.live().public().filter(pk=OuterRef("page_id"))
+    evidence = ChangeIdeaEvidence.objects.filter(Exists(public)).select_related("page").order_by("sort_order", "pk")
     change_ideas = ChangeIdea.objects.prefetch_related("workstreams", Prefetch("evidence", queryset=evidence))
     secondary = Driver.objects.prefetch_related(Prefetch("change_ideas", queryset=change_ideas))
     return list(
