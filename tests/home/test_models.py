@@ -1,11 +1,16 @@
+import re
+
 import pytest
 from wagtail.models import PageViewRestriction
 
 from casestudies.factories import CaseStudyPageFactory
 from learning.factories import LearningNotePageFactory
+from portal.core.factories import restrict_to_members
 from portal.home.factories import StandardPageFactory
+from portal.members.factories import MemberFactory
+from portal.taxonomy.models import Setting
 from portal.updates.factories import UpdatePageFactory
-from tests.helpers import card_titles
+from tests.helpers import card_titles, count_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -58,3 +63,62 @@ def test_every_page_has_the_nhs_header_search_and_footer(client, home):
     assert "Search the Safety Learning Portal" in html
     assert 'class="nhsuk-footer"' in html
     assert "Skip to main content" in html
+
+
+def _count_shown(html, name):
+    match = re.search(rf">{re.escape(name)}</a> <span class=\"nhsuk-body-s\">\((\d+)\)</span>", html)
+    return int(match.group(1))
+
+
+def test_home_counts_follow_publishing_unpublishing_and_retagging(client, home, learning_index):
+    note = LearningNotePageFactory(parent=learning_index, settings=["care-homes"], safety_domains=["past-harm"])
+    assert _count_shown(client.get("/").content.decode(), "Care homes") == 1
+
+    second = LearningNotePageFactory(parent=learning_index, settings=["care-homes"], safety_domains=["reliability"])
+    second.save_revision().publish()
+    html = client.get("/").content.decode()
+    assert _count_shown(html, "Care homes") == 2
+    assert _count_shown(html, "Past harm") == 1
+
+    note.unpublish()
+    assert _count_shown(client.get("/").content.decode(), "Care homes") == 1
+
+    second.settings = [Setting.objects.get(slug="mental-health")]
+    second.save_revision().publish()
+    html = client.get("/").content.decode()
+    assert _count_shown(html, "Care homes") == 0
+    assert _count_shown(html, "Mental health") == 1
+
+
+def test_members_count_member_only_pages_and_the_public_does_not(client, home, learning_index):
+    LearningNotePageFactory(parent=learning_index, settings=["care-homes"])
+    restrict_to_members(LearningNotePageFactory(parent=learning_index, settings=["care-homes"]))
+
+    assert _count_shown(client.get("/").content.decode(), "Care homes") == 1
+    client.force_login(MemberFactory())
+    assert _count_shown(client.get("/").content.decode(), "Care homes") == 2
+    client.logout()
+    assert _count_shown(client.get("/").content.decode(), "Care homes") == 1
+
+
+def test_home_counts_pages_even_when_the_cache_cannot_be_reached(client, home, learning_index, monkeypatch, caplog):
+    LearningNotePageFactory(parent=learning_index, settings=["care-homes"])
+
+    def unreachable():
+        raise ConnectionError("cache down")
+
+    monkeypatch.setattr("portal.home.models.current_generation", unreachable)
+    response = client.get("/")
+
+    assert response.status_code == 200
+    assert _count_shown(response.content.decode(), "Care homes") == 1
+    assert "counting pages per term afresh" in caplog.text
+
+
+def test_home_costs_the_same_queries_for_few_and_many_pages(client, home, learning_index, navigation):
+    LearningNotePageFactory(parent=learning_index, settings=["care-homes"])
+    client.get("/")
+    few = count_queries(client, "/")
+    LearningNotePageFactory.create_batch(20, parent=learning_index, settings=["care-homes", "social-care"])
+    client.get("/")  # the first view after a change counts afresh
+    assert count_queries(client, "/") == few
