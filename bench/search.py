@@ -25,16 +25,12 @@ child): no Elasticsearch cluster is involved. Not part of the test suite.
 
 import argparse
 import json
-import os
 import statistics
-import subprocess
-import sys
 import time
-from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
-BENCH_DIR = Path(__file__).resolve().parent
-RESULTS_DIR = BENCH_DIR / "results"
+from bench.common import RESULTS_DIR, Writer, database_url, percentile, recreate_database
+from bench.common import run_child as run_child_module
+
 SIZES = [10_000, 100_000]
 
 # (text, filters): what a reader might type and tick.
@@ -45,11 +41,6 @@ QUERIES = [
     ("pressure ulcers", {"domain": ["reliability"]}),
     ("hydration", {"setting": ["care-homes"], "type": ["case-study"]}),
 ]
-
-
-def percentile(samples, fraction):
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
 def timed(function, repeat, budget):
@@ -64,15 +55,6 @@ def timed(function, repeat, budget):
     return samples
 
 
-def database_url(size):
-    """The child's database: its own SQLite file, or a PostgreSQL database beside DATABASE_URL's."""
-    url = os.environ.get("DATABASE_URL", "")
-    if url.startswith(("postgres://", "postgresql://")):
-        parts = urlsplit(url)
-        return urlunsplit(parts._replace(path=f"{parts.path.rstrip('/')}_bench_{size}"))
-    return f"sqlite:///{RESULTS_DIR / f'bench-{size}.sqlite3'}"
-
-
 def measure_one(size, repeat, reuse, budget, query_count):
     """Run in the child process: build the database for ``size`` pages, then time both queries."""
     import django
@@ -85,7 +67,7 @@ def measure_one(size, repeat, reuse, budget, query_count):
 
     fresh = not (reuse and _has_pages(size))
     if fresh:
-        _recreate_database(connection)
+        recreate_database(connection)
         call_command("migrate", verbosity=0)
         load_started = time.perf_counter()
         from bench.loader import BulkLoader
@@ -149,19 +131,6 @@ def _has_pages(size):
         return False
 
 
-def _recreate_database(connection):
-    """Start from nothing: delete the SQLite file, or drop and create the PostgreSQL database."""
-    if connection.vendor == "sqlite":
-        connection.close()
-        Path(connection.settings_dict["NAME"]).unlink(missing_ok=True)
-        return
-    name = connection.settings_dict["NAME"]
-    with connection._nodb_cursor() as cursor:
-        quoted = connection.ops.quote_name(name)
-        cursor.execute(f"DROP DATABASE IF EXISTS {quoted}")
-        cursor.execute(f"CREATE DATABASE {quoted}")
-
-
 def build_search_index(stdout, missing_only=False):
     """Index knowledge pages into Wagtail's database search backend, as ``update_index`` does.
 
@@ -211,36 +180,12 @@ def build_search_index(stdout, missing_only=False):
     return total
 
 
-class _Writer:
-    """A ``stdout``-like object for ``Progress``: the child's progress goes to stderr, its result to stdout."""
-
-    def write(self, text, ending="\n"):
-        sys.stderr.write(text + ending)
-        sys.stderr.flush()
-
-    def isatty(self):
-        return sys.stderr.isatty()
-
-
-PROGRESS_OUT = _Writer()
+PROGRESS_OUT = Writer()
 
 
 def run_child(size, repeat, reuse, budget, query_count):
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "portal.settings.test",
-        "DATABASE_URL": database_url(size),
-        "ELASTICSEARCH_URL": "",
-    }
-    command = [sys.executable, "-m", "bench.search", "--child", str(size), "--repeat", str(repeat)]
-    command += ["--budget", str(budget), "--queries", str(query_count)]
-    if reuse:
-        command.append("--reuse")
-    started = time.perf_counter()
-    output = subprocess.run(command, env=env, cwd=BENCH_DIR.parent, check=True, stdout=subprocess.PIPE, text=True)
-    result = json.loads(output.stdout.strip().splitlines()[-1])
-    result["wall_seconds"] = round(time.perf_counter() - started, 1)
-    return result
+    args = [str(size), "--repeat", str(repeat), "--budget", str(budget), "--queries", str(query_count)]
+    return run_child_module("bench.search", args + (["--reuse"] if reuse else []), database_url(f"bench-{size}"))
 
 
 def table(results):
