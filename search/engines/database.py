@@ -31,7 +31,7 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import CharField, Exists, F, IntegerField, OuterRef, Q, Value
+from django.db.models import CharField, Exists, F, IntegerField, OuterRef, Value
 from django.utils.html import escape
 from taggit.models import Tag
 from wagtail.search.models import IndexEntry
@@ -431,15 +431,18 @@ class DatabaseEngine:
 
         Almost every page shares a setting or a domain with every other, so
         ranking the whole site made each knowledge page's cost grow with the
-        site. Only the ``RELATED_CANDIDATES`` newest pages sharing a topic tag
-        and as many sharing a setting or domain are ranked: an older page
+        site. Only two windows of candidates are ranked: the
+        ``RELATED_CANDIDATES`` most recently added pages sharing a topic tag
+        (read from the tag side, per kind of page) and the as many newest
+        pages, by date, sharing a setting or domain (walked on the date index,
+        so the walk stops early: nearly every page shares one). An older page
         that shares more can be passed over for a newer one.
 
-        Six small queries, none of which reads more than the candidates: the
-        page's own terms; the two sets of candidates, walked newest first on
-        the date index and checked page by page, so each stops early however
-        big the site is; the candidates' shared terms, scored here; the
-        chosen pages; their settings and domains for the cards.
+        Small queries, none reading more than the candidates: the page's own
+        terms; the pages sharing its tags (one per kind of page) and which of
+        them the reader may see; the newest pages sharing a setting or domain;
+        the candidates' shared terms, scored here; the chosen pages; their
+        settings and domains for the cards.
         """
         from portal.core.models import KnowledgePage
 
@@ -451,9 +454,6 @@ class DatabaseEngine:
         domain_through = KnowledgePage.safety_domains.through
         others = KnowledgePage.objects.visible_to(user).exclude(pk=page.pk)
         newest = others.order_by("-date", "-pk").values_list("pk", "date")
-        shares_tag = Q(pk__in=[])
-        for through in tag_through_models():
-            shares_tag |= Exists(through.objects.filter(content_object_id=OuterRef("pk"), tag_id__in=own_ids["tag"]))
         shares_term = Exists(
             setting_through.objects.filter(knowledgepage_id=OuterRef("pk"), setting_id__in=own_ids["setting"])
         ) | Exists(
@@ -461,7 +461,17 @@ class DatabaseEngine:
         )
         dates = {}
         if own_ids["tag"]:
-            dates.update(newest.filter(shares_tag)[:RELATED_CANDIDATES])
+            # From the tag side: a tag is often on few pages, and walking the
+            # site by date to find them would read every page.
+            sharing = {
+                pk
+                for through in tag_through_models()
+                for pk in through.objects.filter(tag_id__in=own_ids["tag"])
+                .order_by("-content_object_id")
+                .values_list("content_object_id", flat=True)[:RELATED_CANDIDATES]
+            }
+            latest = sorted(sharing, reverse=True)[:RELATED_CANDIDATES]
+            dates.update(others.filter(pk__in=latest).values_list("pk", "date"))
         if own_ids["setting"] or own_ids["domain"]:
             dates.update(newest.filter(shares_term)[:RELATED_CANDIDATES])
         if not dates:
