@@ -13,6 +13,7 @@ from django.core.paginator import Paginator
 from django.http import QueryDict
 from taggit.models import Tag
 
+from portal.core.pagecache import remember
 from portal.taxonomy.models import SafetyDomain, Setting
 
 
@@ -68,12 +69,17 @@ class Listing:
         return self.page_obj.object_list
 
 
-def tags_in_use(tag_through_model, pages):
+def tags_in_use(tag_through_model, pages, remember_as=None):
     """Topic tags used by at least one of ``pages`` (those the reader may see), by name.
 
     A topic used only on member-only pages is not offered to the public.
+    Finding them reads every page's tags, so with ``remember_as`` (a name
+    saying which listing and audience) the answer is kept until content
+    changes (``portal.core.pagecache.remember``).
     """
-    used = tag_through_model.objects.filter(content_object__in=pages.values("pk")).values("tag_id")
+    used = tag_through_model.objects.filter(content_object__in=pages.values("pk")).values_list("tag_id", flat=True)
+    if remember_as is not None:
+        used = remember(f"tags-in-use:{remember_as}", lambda: list(used.order_by().distinct()))
     return Tag.objects.filter(pk__in=used).order_by("name")
 
 

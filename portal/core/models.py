@@ -258,7 +258,11 @@ class KnowledgeIndexPage(Page):
         context["listing"] = build_listing(
             request,
             model.objects.child_of(self).for_listing(request.user),
-            tags=tags_in_use(model.tags.through, model.objects.child_of(self).visible_to(request.user)),
+            tags=tags_in_use(
+                model.tags.through,
+                model.objects.child_of(self).visible_to(request.user),
+                remember_as=f"{self.pk}:{'members' if is_member(request.user) else 'public'}",
+            ),
         )
         context["item_noun_plural"] = model._meta.verbose_name_plural
         return context

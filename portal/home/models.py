@@ -1,6 +1,3 @@
-import logging
-
-from django.core.cache import cache
 from django.db import models
 from django.db.models import Count
 from wagtail.admin.panels import FieldPanel
@@ -10,11 +7,9 @@ from wagtail.search import index
 
 from portal.core.blocks import BodyBlock
 from portal.core.models import KnowledgePage
-from portal.core.pagecache import current_generation
+from portal.core.pagecache import remember
 from portal.members.access import is_member
 from portal.taxonomy.models import SafetyDomain, Setting
-
-logger = logging.getLogger(__name__)
 
 
 class HomePage(Page):
@@ -40,43 +35,25 @@ class HomePage(Page):
         return context
 
 
-TERM_COUNTS_SECONDS = 300
-
-
 def pages_per_term(user):
     """How many pages ``user`` may see in each care setting and safety domain.
 
     ``{"settings": {setting id: pages}, "domains": {domain id: pages}}``.
-
-    Counting means reading every page, so the answer is kept in the cache
-    under the content generation (``portal.core.pagecache``), which every
-    publish, unpublish, move or taxonomy change replaces: it is counted again
-    after a change, once per audience (members see member-only pages too).
-    Where worker processes each have a local-memory cache, another worker's
-    copy can lag a change by up to ``TERM_COUNTS_SECONDS``; with Redis
-    (``REDIS_URL``) all workers share one generation.
+    Counting reads every page, so the answer is kept until content changes,
+    once per audience (members see member-only pages too).
     """
     audience = "members" if user is not None and is_member(user) else "public"
-    try:
-        key = f"home:pages-per-term:{audience}:{current_generation()}"
-        counts = cache.get(key)
-    except Exception:  # noqa: BLE001 - an unreachable cache means counting afresh
-        logger.warning("Cache unavailable; counting pages per term afresh", exc_info=True)
-        key = counts = None
-    if counts is None:
+
+    def count():
         visible = KnowledgePage.objects.visible_to(user).order_by()
-        counts = {
+        return {
             "settings": dict(visible.filter(settings__isnull=False).values_list("settings").annotate(n=Count("pk"))),
             "domains": dict(
                 visible.filter(safety_domains__isnull=False).values_list("safety_domains").annotate(n=Count("pk"))
             ),
         }
-        if key is not None:
-            try:
-                cache.set(key, counts, TERM_COUNTS_SECONDS)
-            except Exception:  # noqa: BLE001
-                logger.warning("Cache unavailable; pages per term not stored", exc_info=True)
-    return counts
+
+    return remember(f"pages-per-term:{audience}", count)
 
 
 def _with_counts(terms, counts):

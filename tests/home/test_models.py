@@ -107,12 +107,12 @@ def test_home_counts_pages_even_when_the_cache_cannot_be_reached(client, home, l
     def unreachable():
         raise ConnectionError("cache down")
 
-    monkeypatch.setattr("portal.home.models.current_generation", unreachable)
+    monkeypatch.setattr("portal.core.pagecache.current_generation", unreachable)
     response = client.get("/")
 
     assert response.status_code == 200
     assert _count_shown(response.content.decode(), "Care homes") == 1
-    assert "counting pages per term afresh" in caplog.text
+    assert "Cache unavailable; computing pages-per-term:public afresh" in caplog.text
 
 
 def test_home_costs_the_same_queries_for_few_and_many_pages(client, home, learning_index, navigation):
