@@ -5,13 +5,10 @@ what screen readers read; js/driver-diagram.js only adds a column layout and
 show/hide buttons. Both must pass axe.
 """
 
-import os
 import re
-import shutil
 
 import pytest
 
-from .conftest import CHROMIUM_ARGS, DEFAULT_CHROMIUM
 from .support import assert_fits_width, assert_no_axe_violations
 
 pytestmark = pytest.mark.browser
@@ -117,51 +114,6 @@ def test_on_a_phone_the_enhanced_diagram_stays_a_list_that_fits(phone, demo_serv
     assert phone.locator(".driver-diagram__columns").is_hidden()
     assert_fits_width(phone)
     assert_no_axe_violations(phone)
-
-
-@pytest.fixture
-def phone_with_screen_reader(browser):
-    """A phone-sized page in a Chromium whose accessibility tree is built from the start,
-    as it is when a screen reader is running, with a DevTools session to read that tree."""
-    executable = os.environ.get("CHROMIUM_PATH", DEFAULT_CHROMIUM)
-    executable = executable if os.path.isfile(executable) else shutil.which(executable)
-    instance = browser.browser_type.launch(
-        executable_path=executable, headless=True, args=[*CHROMIUM_ARGS, "--force-renderer-accessibility"]
-    )
-    try:
-        context = instance.new_context(viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True)
-        page = context.new_page()
-        yield page, context.new_cdp_session(page)
-    finally:
-        instance.close()
-
-
-# The words of each driver and change idea heading, without its "Change idea:" label.
-HEADING_TITLES = """() => [...document.querySelectorAll('.driver-diagram h3, .driver-diagram h4, .driver-diagram h5')]
-  .map((h) => [...h.childNodes].filter((n) => !n.classList?.contains('driver-diagram__level'))
-    .map((n) => n.textContent).join('').trim())"""
-
-
-def test_on_a_phone_branches_below_the_screen_wait_to_be_drawn_but_screen_readers_get_them(
-    phone_with_screen_reader, demo_server
-):
-    page, devtools = phone_with_screen_reader
-    page.goto(demo_server + "/roadmap/")
-    page.wait_for_selector(".driver-diagram--enhanced")
-    last_driver = page.locator(f"{PRIMARY} h3").last
-    assert not last_driver.evaluate("(el) => el.checkVisibility({contentVisibilityAuto: true})"), (
-        "the last branch, far below the first screen, is not drawn yet"
-    )
-    tree = devtools.send("Accessibility.getFullAXTree")["nodes"]
-    spoken = [
-        " ".join(node["name"]["value"].split())
-        for node in tree
-        if node.get("role", {}).get("value") == "heading" and not node.get("ignored") and node.get("name")
-    ]
-    titles = page.evaluate(HEADING_TITLES)
-    assert len(titles) >= 10
-    missing = [title for title in titles if not any(name.endswith(" ".join(title.split())) for name in spoken)]
-    assert missing == [], "every driver and change idea is a heading a screen reader can list"
 
 
 def test_a_link_to_the_last_change_idea_shows_it_on_a_phone(phone, demo_server):

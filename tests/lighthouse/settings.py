@@ -15,10 +15,3 @@ MIDDLEWARE = ["tests.lighthouse.compression.NginxGzipMiddleware", *MIDDLEWARE]  
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 SECURE_HSTS_SECONDS = 0
-
-# collectstatic with production's storage fails on a source map the NHS.UK frontend package does
-# not ship; see storage.py.
-STORAGES = {
-    **STORAGES,  # noqa: F405
-    "staticfiles": {"BACKEND": "tests.lighthouse.storage.StaticFilesStorage"},
-}
