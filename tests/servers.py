@@ -11,6 +11,7 @@ import shutil
 import socket
 import subprocess
 import time
+import urllib.parse
 
 import pytest
 
@@ -71,3 +72,28 @@ def redis_url(tmp_path):
         yield f"redis://127.0.0.1:{port}/0"
     finally:
         stop(process)
+
+
+def pg_urls(database_url: str, suffix: str) -> tuple[str, str, str]:
+    """A PostgreSQL database of its own beside ``database_url``'s, for a server a test starts.
+
+    Returns (its URL, the maintenance database's conninfo for psycopg, its name).
+    """
+    parts = urllib.parse.urlsplit(database_url)
+    name = urllib.parse.unquote(parts.path.lstrip("/")) or "postgres"
+    browser_name = f"{name}_browser{suffix}"
+    browser_url = urllib.parse.urlunsplit(parts._replace(path="/" + urllib.parse.quote(browser_name)))
+    # libpq only understands postgres:// and postgresql://
+    maintenance = urllib.parse.urlunsplit(parts._replace(scheme="postgresql", path="/postgres"))
+    return browser_url, maintenance, browser_name
+
+
+def pg_recreate(maintenance: str, dbname: str, create: bool = True) -> None:
+    """Drop ``dbname`` (closing its connections) and, unless ``create`` is false, create it empty."""
+    import psycopg
+    from psycopg import sql
+
+    with psycopg.connect(maintenance, autocommit=True, connect_timeout=10) as conn:
+        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(dbname)))
+        if create:
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(dbname)))

@@ -46,6 +46,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.servers import pg_recreate as _pg_recreate
+from tests.servers import pg_urls as _pg_urls
+
 PROJECT_ROOT = Path(__file__).resolve().parents[2]  # the dir holding manage.py
 DEFAULT_CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -80,27 +83,6 @@ def _free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-def _pg_urls(database_url: str, suffix: str) -> tuple[str, str, str]:
-    """(browser db URL, maintenance-db conninfo for psycopg, browser db name)."""
-    parts = urllib.parse.urlsplit(database_url)
-    name = urllib.parse.unquote(parts.path.lstrip("/")) or "postgres"
-    browser_name = f"{name}_browser{suffix}"
-    browser_url = urllib.parse.urlunsplit(parts._replace(path="/" + urllib.parse.quote(browser_name)))
-    # libpq only understands postgres:// and postgresql://
-    maintenance = urllib.parse.urlunsplit(parts._replace(scheme="postgresql", path="/postgres"))
-    return browser_url, maintenance, browser_name
-
-
-def _pg_recreate(maintenance: str, dbname: str, create: bool = True) -> None:
-    import psycopg
-    from psycopg import sql
-
-    with psycopg.connect(maintenance, autocommit=True, connect_timeout=10) as conn:
-        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(dbname)))
-        if create:
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(dbname)))
 
 
 def _run_step(args: list[str], env: dict, log_dir: Path, name: str) -> None:

@@ -1,7 +1,8 @@
 """deploy/nginx/portal.conf in front of gunicorn, for real: cached, purged on publish, bypassed when signed in.
 
 Starts the production server (gunicorn with production settings, deploy/
-gunicorn.conf.py) on a migrated database of its own and nginx with the
+gunicorn.conf.py) on a migrated database of its own (SQLite, or PostgreSQL when
+DATABASE_URL names it, as in CI's second pass) and nginx with the
 rendered config, both on free loopback ports, and changes content from a
 separate process as an editor would. Required in CI; skipped locally when
 nginx is not installed unless REQUIRE_SERVERS=1.
@@ -18,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from deploy.nginx import render
-from tests.servers import free_port, require_program, stop, wait_for_port
+from tests.servers import free_port, pg_recreate, pg_urls, require_program, stop, wait_for_port
 
 pytestmark = pytest.mark.nginx
 
@@ -43,12 +44,20 @@ def stack(tmp_path_factory):
     gunicorn = Path(sys.executable).with_name("gunicorn")
     tmp = tmp_path_factory.mktemp("stack")
     app_port, nginx_port = free_port(), free_port()
+    # The database the suite runs on, as a database of the stack's own: SQLite, or PostgreSQL
+    # when DATABASE_URL names it (CI's second pass).
+    pg_maintenance = pg_dbname = None
+    if os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        database_url, pg_maintenance, pg_dbname = pg_urls(os.environ["DATABASE_URL"], "_nginx")
+        pg_recreate(pg_maintenance, pg_dbname)
+    else:
+        database_url = f"sqlite:///{tmp / 'db.sqlite3'}"
     env = {
         **{name: value for name, value in os.environ.items() if name not in {"DATABASE_URL", "REDIS_URL"}},
         "DJANGO_SETTINGS_MODULE": "portal.settings.production",
         "SECRET_KEY": secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": f"{HOST},127.0.0.1",
-        "DATABASE_URL": f"sqlite:///{tmp / 'db.sqlite3'}",
+        "DATABASE_URL": database_url,
         "STATIC_ROOT": str(tmp / "static"),
         "MEDIA_ROOT": str(tmp / "media"),
         "SECURE_SSL_REDIRECT": "0",
@@ -98,6 +107,8 @@ def stack(tmp_path_factory):
     finally:
         stop(proxy)
         stop(app)
+        if pg_dbname is not None:
+            pg_recreate(pg_maintenance, pg_dbname, create=False)
 
 
 def fetch(stack, path, cookie=None):
