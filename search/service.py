@@ -184,8 +184,18 @@ def suggest(prefix, *, user=None, limit=8) -> list[dict]:
 
 
 def related(page, *, user=None, limit=4) -> list[Hit]:
-    """Knowledge pages most like ``page``, for its "Related learning" list."""
-    return get_engine().related(page, limit=limit, user=user)
+    """Knowledge pages most like ``page``, for its "Related learning" list.
+
+    Finding them is a good part of a knowledge page's work and changes only
+    when content does, so the answer is kept until the next publish,
+    unpublish, move or taxonomy change (``portal.core.pagecache.remember``),
+    once per audience: members may be shown member-only pages.
+    """
+    from portal.core.pagecache import remember
+    from portal.members.access import is_member
+
+    audience = "members" if user is not None and is_member(user) else "public"
+    return remember(f"related:{page.pk}:{limit}:{audience}", lambda: get_engine().related(page, limit=limit, user=user))
 
 
 def record_search(results: Results) -> None:

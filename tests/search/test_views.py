@@ -15,6 +15,7 @@ from wagtail.models import PageViewRestriction
 from casestudies.factories import CaseStudyPageFactory
 from learning.factories import LearningNotePageFactory
 from portal.core.factories import restrict_to_members
+from portal.core.pagecache import bump_generation
 from portal.members.factories import MemberFactory
 from portal.updates.factories import UpdatePageFactory
 from search import service
@@ -368,6 +369,45 @@ def test_related_learning_costs_the_same_for_few_and_many_pages(client, learning
     page = LearningNotePageFactory(parent=learning_index, tags=["falls"])
     LearningNotePageFactory(parent=learning_index, tags=["falls"])
     client.get(page.url)
+    bump_generation()  # as publishing does: related learning is found afresh
+    first_of_few = count_queries(client, page.url)
     few = count_queries(client, page.url)
     LearningNotePageFactory.create_batch(20, parent=learning_index, tags=["falls", "dementia"])
-    assert count_queries(client, page.url) == few
+    first_of_many = count_queries(client, page.url)
+    many = count_queries(client, page.url)
+    assert first_of_few == first_of_many
+    assert few == many < first_of_few  # kept until content changes
+
+
+def _related_titles(html):
+    related = html.split('id="related-heading"', 1)[1].split("</section>", 1)[0]
+    return re.findall(r'<li><a href="[^"]+">([^<]+)</a>', related)
+
+
+def test_related_learning_follows_publishing_and_unpublishing(client, learning_index):
+    page = LearningNotePageFactory(parent=learning_index, title="This note", tags=["hoists"])
+    LearningNotePageFactory(parent=learning_index, title="Older hoists note", tags=["hoists"], date="2020-01-01")
+    assert _related_titles(client.get(page.url).content.decode()) == ["Older hoists note"]
+
+    newer = LearningNotePageFactory(
+        parent=learning_index, title="Newer hoists note", tags=["hoists"], date="2025-01-01"
+    )
+    newer.save_revision().publish()
+    assert _related_titles(client.get(page.url).content.decode()) == ["Newer hoists note", "Older hoists note"]
+
+    newer.unpublish()
+    assert _related_titles(client.get(page.url).content.decode()) == ["Older hoists note"]
+
+
+def test_related_learning_kept_for_the_public_never_shows_members_theirs_or_the_reverse(client, learning_index):
+    page = LearningNotePageFactory(parent=learning_index, title="This note", tags=["hoists"])
+    LearningNotePageFactory(parent=learning_index, title="Open note", tags=["hoists"], date="2020-01-01")
+    restrict_to_members(
+        LearningNotePageFactory(parent=learning_index, title="Members only note", tags=["hoists"], date="2021-01-01")
+    )
+
+    assert _related_titles(client.get(page.url).content.decode()) == ["Open note"]
+    client.force_login(MemberFactory())
+    assert _related_titles(client.get(page.url).content.decode()) == ["Members only note", "Open note"]
+    client.logout()
+    assert _related_titles(client.get(page.url).content.decode()) == ["Open note"]
