@@ -53,7 +53,7 @@ clean: ## Remove the virtualenv, the local database and uploaded media
 
 # Performance benchmarks (bench/run.py): render time, bulk work, throughput, as one table.
 .PHONY: bench
-bench: install ## Time page renders, bulk import and indexing, and throughput; print one table (aims at under 30 min)
+bench: install ## Time page renders, bulk import and indexing, and throughput; print one table (about 8 min on a quiet machine)
 	$(PY) -m bench.run
 
 # Lighthouse for tests/browser/test_lighthouse.py, installed before `make test` when npm is there.

@@ -1,6 +1,6 @@
 """Every benchmark in one go, printed as one report: ``make bench``.
 
-    .venv/bin/python -m bench.run            # modest sizes, meant to finish within 30 minutes on a quiet machine
+    .venv/bin/python -m bench.run            # modest sizes: under 8 minutes on a quiet 2-core machine
     .venv/bin/python -m bench.run --full     # the sizes the targets name: 50,000 pages for bulk work
 
 Runs, each in child processes on databases of their own:
