@@ -192,10 +192,11 @@ def related(page, *, user=None, limit=4) -> list[Hit]:
     once per audience: members may be shown member-only pages.
     """
     from portal.core.pagecache import remember
-    from portal.members.access import is_member
+    from portal.members.access import audience
 
-    audience = "members" if user is not None and is_member(user) else "public"
-    return remember(f"related:{page.pk}:{limit}:{audience}", lambda: get_engine().related(page, limit=limit, user=user))
+    return remember(
+        f"related:{page.pk}:{limit}:{audience(user)}", lambda: get_engine().related(page, limit=limit, user=user)
+    )
 
 
 def record_search(results: Results) -> None:

@@ -20,7 +20,7 @@ from wagtail.models import Page, PageManager, PageViewRestriction
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
-from portal.members.access import MEMBERS_GROUP, is_member
+from portal.members.access import MEMBERS_GROUP, audience, is_member
 from portal.taxonomy.models import SafetyDomain, Setting
 
 
@@ -261,7 +261,7 @@ class KnowledgeIndexPage(Page):
             tags=tags_in_use(
                 model.tags.through,
                 model.objects.child_of(self).visible_to(request.user),
-                remember_as=f"{self.pk}:{'members' if is_member(request.user) else 'public'}",
+                remember_as=f"{self.pk}:{audience(request.user)}",
             ),
         )
         context["item_noun_plural"] = model._meta.verbose_name_plural

@@ -8,7 +8,7 @@ from wagtail.search import index
 from portal.core.blocks import BodyBlock
 from portal.core.models import KnowledgePage
 from portal.core.pagecache import remember
-from portal.members.access import is_member
+from portal.members.access import audience
 from portal.taxonomy.models import SafetyDomain, Setting
 
 
@@ -42,7 +42,6 @@ def pages_per_term(user):
     Counting reads every page, so the answer is kept until content changes,
     once per audience (members see member-only pages too).
     """
-    audience = "members" if user is not None and is_member(user) else "public"
 
     def count():
         visible = KnowledgePage.objects.visible_to(user).order_by()
@@ -53,7 +52,7 @@ def pages_per_term(user):
             ),
         }
 
-    return remember(f"pages-per-term:{audience}", count)
+    return remember(f"pages-per-term:{audience(user)}", count)
 
 
 def _with_counts(terms, counts):

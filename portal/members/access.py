@@ -28,3 +28,12 @@ def is_moderator(user):
 def is_member(user):
     """An approved community member (moderators and admins count as members too)."""
     return is_moderator(user) or _in_group(user, MEMBERS_GROUP)
+
+
+def audience(user):
+    """ "members" or "public": which of the two versions of a listing or count ``user`` is shown.
+
+    Answers kept in the cache (``portal.core.pagecache.remember``) are kept once
+    per audience, because members also see member-only pages.
+    """
+    return "members" if user is not None and is_member(user) else "public"
