@@ -47,7 +47,7 @@ FEW_HITS = 2
 # The topic facet lists this many of the most used tags (plus any chosen).
 MAX_TAG_FACETS = 15
 # A shared topic tag says more about two pages than a shared setting or domain.
-RELATED_WEIGHTS = {"tags": 2, "settings": 1, "domains": 1}
+RELATED_WEIGHTS = {"tag": 2, "setting": 1, "domain": 1}
 RELATED_CANDIDATES = 200  # newest pages sharing a tag, and as many sharing a setting or domain, that are ranked
 CARD_FIELDS = ("id", "title", "summary", "date", "content_type_id", "url_path", "path")
 
@@ -190,24 +190,30 @@ def _matches(record, selected, ignore=None):
     return all(record.values(facet) & chosen for facet, chosen in selected.items() if chosen and facet != ignore)
 
 
-def _term_ids(ids):
-    """(page id, kind, term id) for the settings, domains and topic tags of pages, in one query."""
+def _term_sources():
+    """(through model, page column, term column, kind) for settings, domains and each page type's tags."""
     from portal.core.models import KnowledgePage
 
-    def rows(queryset, page_field, kind, term_field):
-        return (
-            queryset.filter(**{f"{page_field}__in": ids})
-            .order_by()
-            .annotate(kind=Value(kind, output_field=CharField()))
-            .values_list(page_field, "kind", term_field)
-        )
-
-    parts = [
-        rows(KnowledgePage.settings.through.objects, "knowledgepage_id", "setting", "setting_id"),
-        rows(KnowledgePage.safety_domains.through.objects, "knowledgepage_id", "domain", "safetydomain_id"),
-        *(rows(through.objects, "content_object_id", "tag", "tag_id") for through in tag_through_models()),
+    return [
+        (KnowledgePage.settings.through, "knowledgepage_id", "setting_id", "setting"),
+        (KnowledgePage.safety_domains.through, "knowledgepage_id", "safetydomain_id", "domain"),
+        *((through, "content_object_id", "tag_id", "tag") for through in tag_through_models()),
     ]
-    return parts[0].union(*parts[1:], all=True)
+
+
+def _own_term_ids(page):
+    """``{"setting": [ids], "domain": [ids], "tag": [ids]}`` of one page, in one query."""
+    parts = [
+        model.objects.filter(**{page_column: page.pk})
+        .order_by()
+        .annotate(kind=Value(kind, output_field=CharField()))
+        .values_list("kind", term_column)
+        for model, page_column, term_column, kind in _term_sources()
+    ]
+    own = {"setting": [], "domain": [], "tag": []}
+    for kind, term in parts[0].union(*parts[1:], all=True):
+        own[kind].append(term)
+    return own
 
 
 def _shared_weights(page_ids, own_ids):
@@ -220,15 +226,9 @@ def _shared_weights(page_ids, own_ids):
     """
     from django.db import connection
 
-    from portal.core.models import KnowledgePage
-
     quote = connection.ops.quote_name
-    sources = [
-        (KnowledgePage.settings.through, "knowledgepage_id", "setting_id", "setting", "settings"),
-        (KnowledgePage.safety_domains.through, "knowledgepage_id", "safetydomain_id", "domain", "domains"),
-    ] + [(through, "content_object_id", "tag_id", "tag", "tags") for through in tag_through_models()]
     parts, params = [], []
-    for model, page_column, term_column, kind, weight_key in sources:
+    for model, page_column, term_column, kind in _term_sources():
         terms = own_ids[kind]
         if not terms:
             continue
@@ -238,8 +238,8 @@ def _shared_weights(page_ids, own_ids):
             f"WHERE {page} IN ({', '.join(['%s'] * len(page_ids))}) AND {term} IN ({', '.join(['%s'] * len(terms))}) "
             f"GROUP BY {page}"
         )
-        params += [RELATED_WEIGHTS[weight_key], *page_ids, *terms]
-    if not parts or not page_ids:
+        params += [RELATED_WEIGHTS[kind], *page_ids, *terms]
+    if not parts:
         return {}
     weights = {}
     with connection.cursor() as cursor:
@@ -446,10 +446,9 @@ class DatabaseEngine:
         """
         from portal.core.models import KnowledgePage
 
-        own = {(kind, term) for _page, kind, term in _term_ids([page.pk])}
-        if not own:
+        own_ids = _own_term_ids(page)
+        if not any(own_ids.values()):
             return []
-        own_ids = {kind: [term for k, term in own if k == kind] for kind in ("setting", "domain", "tag")}
         setting_through = KnowledgePage.settings.through
         domain_through = KnowledgePage.safety_domains.through
         others = KnowledgePage.objects.visible_to(user).exclude(pk=page.pk)
@@ -477,10 +476,7 @@ class DatabaseEngine:
         if not dates:
             return []
         overlap = _shared_weights(list(dates), own_ids)
-        chosen = sorted(
-            (pk for pk in dates if overlap.get(pk, 0) > 0), key=lambda pk: (overlap[pk], dates[pk], pk), reverse=True
-        )
-        chosen = chosen[:limit]
+        chosen = sorted(overlap, key=lambda pk: (overlap[pk], dates[pk], pk), reverse=True)[:limit]
         by_pk = {row.pk: row for row in others.filter(pk__in=chosen).only(*CARD_FIELDS)}
         rows = [by_pk[pk] for pk in chosen if pk in by_pk]
         if not rows:
