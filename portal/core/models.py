@@ -9,6 +9,7 @@ django-taggit's ``ClusterTaggableManager`` expects.
 """
 
 from django import forms
+from django.apps import apps
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q, Value
 from django.db.models.lookups import StartsWith
@@ -38,6 +39,15 @@ def member_restrictions():
     return PageViewRestriction.objects.filter(restriction_type=PageViewRestriction.GROUPS).filter(
         Exists(naming_members)
     )
+
+
+def topic_tag_tables():
+    """The topic tag table (``XPageTag``) of every knowledge page type, found from the models themselves."""
+    return [
+        model.tags.through
+        for model in apps.get_models()
+        if issubclass(model, KnowledgePage) and model is not KnowledgePage and hasattr(model, "tags")
+    ]
 
 
 def _restrictions_on_path(restrictions):
@@ -108,6 +118,19 @@ class KnowledgePageQuerySet(PageQuerySet):
 
     def tagged(self, tag):
         return self.filter(tags=tag)
+
+    def about_topic(self, tag):
+        """Pages of every knowledge type tagged with the topic ``tag``.
+
+        Each page type keeps its tags in its own table, so ``tagged`` works only
+        on one type; this reads each type's table from the tag's side (a small
+        subquery each) so that a topic page lists case studies, learning notes,
+        peer-visit reports and updates together.
+        """
+        tagged_anywhere = Q()
+        for through in topic_tag_tables():
+            tagged_anywhere |= Q(pk__in=through.objects.filter(tag=tag).values("content_object_id"))
+        return self.filter(tagged_anywhere)
 
     def newest_first(self):
         return self.order_by("-date", "-pk")

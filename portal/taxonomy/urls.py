@@ -9,4 +9,5 @@ urlpatterns = [
     path("settings/<slug:slug>/", views.setting_detail, name="setting"),
     path("domains/", views.domain_list, name="domain_list"),
     path("domains/<slug:slug>/", views.domain_detail, name="domain"),
+    path("topics/<str:slug>/", views.topic_detail, name="topic"),
 ]

@@ -1,13 +1,16 @@
-"""Browse everything tagged with one care setting or one safety domain.
+"""Browse everything tagged with one care setting, one safety domain or one topic.
 
 Members also see member-only pages here, labelled on their cards; nobody else does.
 """
 
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 
 from portal.core.listing import build_listing
 from portal.core.models import KnowledgePage
+
+from taggit.models import Tag
 
 from .models import SafetyDomain, Setting
 
@@ -38,3 +41,17 @@ def setting_list(request):
 
 def domain_list(request):
     return TemplateResponse(request, "taxonomy/domain_list.html", {"terms": SafetyDomain.objects.all()})
+
+
+def topic_detail(request, slug):
+    """Every kind of learning on one topic tag (a topic link on a case study used to show case studies only).
+
+    A topic that no page the reader may see carries is not found, so the name
+    of a topic used only on member-only pages is not shown to the public.
+    """
+    topic = get_object_or_404(Tag, slug=slug)
+    pages = KnowledgePage.objects.for_listing(request.user).about_topic(topic)
+    if not pages.exists():
+        raise Http404("No learning the reader may see has this topic.")
+    listing = build_listing(request, pages, fields=("setting", "domain"))
+    return TemplateResponse(request, "taxonomy/topic_detail.html", {"term": topic, "listing": listing, "kind": "topic"})

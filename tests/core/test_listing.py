@@ -114,3 +114,19 @@ def test_listing_query_count_stays_the_same_from_10_to_200_notes(client, learnin
     assert first_at_10 == first_at_200 == at_10 + 1
     assert at_10 == at_200
     assert at_200 <= 26  # about half is the header, footer and site lookups, the same on every page
+
+
+def test_a_filtered_listing_says_so_before_the_filter_form(client, notes):
+    """On a phone the form fills the first screens, so the chips and the count come first in the page."""
+    html = client.get("/learning/?setting=care-homes&tag=falls").content.decode()
+    main = html.split('id="maincontent"', 1)[1]
+    assert main.index("Showing only") < main.index('class="portal-filters"')
+    assert main.index('id="listing-count"') < main.index('class="portal-filters"')
+    # The form sits in a details element whose summary says how many filters are chosen.
+    assert re.search(r"<summary[^>]*>\s*<span[^>]*>Filter \(2 chosen\)</span>", main)
+
+
+def test_an_unfiltered_listing_offers_the_filter_without_a_count_of_choices(client, notes):
+    main = client.get("/learning/").content.decode().split('id="maincontent"', 1)[1]
+    assert ">Filter</span>" in main
+    assert "Showing only" not in main

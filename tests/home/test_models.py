@@ -43,9 +43,9 @@ def test_home_offers_every_setting_and_domain_with_counts_of_public_pages(client
     draft.unpublish()
 
     html = client.get("/").content.decode()
-    assert '<a href="/settings/care-homes/">Care homes</a> <span class="nhsuk-body-s">(1)</span>' in html
-    assert '<a href="/settings/mental-health/">Mental health</a> <span class="nhsuk-body-s">(0)</span>' in html
-    assert '<a href="/domains/past-harm/">Past harm</a> <span class="nhsuk-body-s">(1)</span>' in html
+    assert '<a class="portal-term" href="/settings/care-homes/">Care homes <span class="portal-term__count">(1)</span></a>' in html
+    assert '<a class="portal-term" href="/settings/mental-health/">Mental health <span class="portal-term__count">(0)</span></a>' in html
+    assert '<a class="portal-term portal-term--domain" href="/domains/past-harm/">Past harm <span class="portal-term__count">(1)</span></a>' in html
     assert "Are we responding and improving?" in html
 
 
@@ -66,7 +66,7 @@ def test_every_page_has_the_nhs_header_search_and_footer(client, home):
 
 
 def _count_shown(html, name):
-    match = re.search(rf">{re.escape(name)}</a> <span class=\"nhsuk-body-s\">\((\d+)\)</span>", html)
+    match = re.search(rf">{re.escape(name)} <span class=\"portal-term__count\">\((\d+)\)</span>", html)
     return int(match.group(1))
 
 

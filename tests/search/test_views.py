@@ -411,3 +411,22 @@ def test_related_learning_kept_for_the_public_never_shows_members_theirs_or_the_
     assert _related_titles(client.get(page.url).content.decode()) == ["Members only note", "Open note"]
     client.logout()
     assert _related_titles(client.get(page.url).content.decode()) == ["Open note"]
+
+
+def test_the_page_title_carries_the_count_the_search_and_the_filters(client, learning_index):
+    """After a filter is applied the page reloads: its title is the first thing a screen reader reads."""
+    LearningNotePageFactory(parent=learning_index, title="Falls in a care home", settings=["care-homes"])
+    LearningNotePageFactory(parent=learning_index, title="Falls on a ward", settings=["acute-hospital"])
+
+    def title(url):
+        return re.search(r"<title>([^<]*)</title>", client.get(url).content.decode()).group(1)
+
+    assert title("/search/?q=falls") == "2 results for ‘falls’ – Safety Learning Portal"
+    assert title("/search/?q=falls&setting=care-homes") == "1 result for ‘falls’ (Care homes) – Safety Learning Portal"
+    assert title("/search/") == "Search – Safety Learning Portal"
+
+
+def test_the_two_search_forms_on_the_search_page_have_different_names(client, db):
+    html = client.get("/search/?q=falls").content.decode()
+    assert '<search class="nhsuk-header__search" aria-label="Site search">' in html
+    assert 'role="search" aria-label="Search learning"' in html

@@ -63,7 +63,7 @@ function enhance(input) {
     options[index].scrollIntoView({ block: "nearest" });
   }
 
-  function render(results) {
+  function render(results, searched = false) {
     listbox.replaceChildren();
     options = results.map((item, i) => {
       const option = document.createElement("li");
@@ -90,7 +90,8 @@ function enhance(input) {
       status.textContent = `${options.length} ${noun}. Use the up and down arrow keys to choose one, or press Enter to search.`;
     } else {
       close();
-      status.textContent = "";
+      // Say when a search for the typed words suggests nothing, so a screen reader user is not left waiting.
+      status.textContent = searched ? "No pages suggested. Press Enter to search all learning." : "";
     }
   }
 
@@ -108,7 +109,7 @@ function enhance(input) {
       const response = await fetch(url, { signal: controller.signal, headers: { Accept: "application/json" } });
       if (!response.ok) throw new Error(`HTTP ${response.status}`);
       const data = await response.json();
-      if (input.value.trim() === text) render(Array.isArray(data.results) ? data.results : []);
+      if (input.value.trim() === text) render(Array.isArray(data.results) ? data.results : [], true);
     } catch (error) {
       if (error.name !== "AbortError") render([]);
     }
