@@ -6,11 +6,10 @@ Members also see member-only pages here, labelled on their cards; nobody else do
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
+from taggit.models import Tag
 
 from portal.core.listing import build_listing
 from portal.core.models import KnowledgePage
-
-from taggit.models import Tag
 
 from .models import SafetyDomain, Setting
 

@@ -43,9 +43,17 @@ def test_home_offers_every_setting_and_domain_with_counts_of_public_pages(client
     draft.unpublish()
 
     html = client.get("/").content.decode()
-    assert '<a class="portal-term" href="/settings/care-homes/">Care homes <span class="portal-term__count">(1)</span></a>' in html
-    assert '<a class="portal-term" href="/settings/mental-health/">Mental health <span class="portal-term__count">(0)</span></a>' in html
-    assert '<a class="portal-term portal-term--domain" href="/domains/past-harm/">Past harm <span class="portal-term__count">(1)</span></a>' in html
+    assert (
+        '<a class="portal-term" href="/settings/care-homes/">Care homes <span class="portal-term__count">(1)</span></a>'
+    ) in html
+    assert (
+        '<a class="portal-term" href="/settings/mental-health/">Mental health '
+        '<span class="portal-term__count">(0)</span></a>'
+    ) in html
+    assert (
+        '<a class="portal-term portal-term--domain" href="/domains/past-harm/">Past harm '
+        '<span class="portal-term__count">(1)</span></a>'
+    ) in html
     assert "Are we responding and improving?" in html
 
 

@@ -96,13 +96,13 @@ def test_members_see_member_only_pages_listed_with_a_label_and_still_not_other_p
 
 
 def test_the_home_page_counts_member_only_pages_for_members_only(client, notes, home):
-    assert '<a class="portal-term" href="/settings/care-homes/">Care homes <span class="portal-term__count">(1)</span></a>' in (
-        client.get("/").content.decode()
-    )
+    assert (
+        '<a class="portal-term" href="/settings/care-homes/">Care homes <span class="portal-term__count">(1)</span></a>'
+    ) in (client.get("/").content.decode())
     client.force_login(MemberFactory())
-    assert '<a class="portal-term" href="/settings/care-homes/">Care homes <span class="portal-term__count">(2)</span></a>' in (
-        client.get("/").content.decode()
-    )
+    assert (
+        '<a class="portal-term" href="/settings/care-homes/">Care homes <span class="portal-term__count">(2)</span></a>'
+    ) in (client.get("/").content.decode())
 
 
 def test_a_topic_used_only_on_member_only_pages_is_not_offered_to_the_public(client, notes):

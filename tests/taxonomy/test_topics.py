@@ -58,9 +58,7 @@ def test_a_topic_page_can_be_narrowed_by_setting(client, case_study_index, learn
     assert "Showing only" in response.content.decode()
 
 
-def test_a_topic_on_member_only_pages_alone_is_not_found_for_the_public_but_listed_for_members(
-    client, learning_index
-):
+def test_a_topic_on_member_only_pages_alone_is_not_found_for_the_public_but_listed_for_members(client, learning_index):
     secret = LearningNotePageFactory(parent=learning_index, title="Note for members", tags=["bed rails"])
     restrict_to_members(secret)
     assert client.get("/topics/bed-rails/").status_code == 404
