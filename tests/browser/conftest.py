@@ -12,6 +12,8 @@ demo_server (session)  Base URL without trailing slash, e.g. "http://127.0.0.1:4
                        MEDIA_ROOT is a temp dir too; the site's emails are files in
                        another (see demo_emails). Any failing step fails the test
                        with that step's output tail. Logs: <pytest basetemp>/demo*/.
+demo_shell (session)   ``run(code)``: runs Python in ``manage.py shell`` on the demo server's
+                       database, for content a test needs that the demo lacks.
 demo_emails (session)  Path of the folder where the demo server writes each email it
                        sends as a file (Django's file-based backend, EMAIL_FILE_PATH).
 browser (session)      Playwright sync ``Browser`` (headless Chromium at $CHROMIUM_PATH,
@@ -146,6 +148,7 @@ def _wait_until_up(proc: subprocess.Popen, url: str, log: Path) -> None:
 
 
 DEMO_EMAILS = pytest.StashKey[Path]()
+DEMO_ENV = pytest.StashKey[tuple]()
 
 
 @pytest.fixture(scope="session")
@@ -182,6 +185,7 @@ def demo_server(tmp_path_factory, pytestconfig):
         PYTHONUNBUFFERED="1",
     )
 
+    pytestconfig.stash[DEMO_ENV] = (env, tmp)
     server = None
     log_handle = None
     try:
@@ -222,6 +226,17 @@ def demo_server(tmp_path_factory, pytestconfig):
 @pytest.fixture(scope="session")
 def demo_emails(demo_server, pytestconfig):
     return pytestconfig.stash[DEMO_EMAILS]
+
+
+@pytest.fixture(scope="session")
+def demo_shell(demo_server, pytestconfig):
+    """Run Python in ``manage.py shell`` against the demo server's database, to add content a test needs."""
+    env, tmp = pytestconfig.stash[DEMO_ENV]
+
+    def run(code: str) -> None:
+        _run_step(["shell", "-c", code], env, tmp, "shell")
+
+    return run
 
 
 # --------------------------------------------------------------------------
