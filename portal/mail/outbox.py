@@ -168,11 +168,12 @@ def message_for(email, connection=None):
 
 def send_one(email, connection=None, *, ignore_back_off=False):
     """Send one queued email if it is still due: True if it went, False if skipped, ``SendFailed`` if it failed."""
+    message = message_for(email, connection)  # a misconfigured sender fails loudly, before claiming anything
     now = timezone.now()
     if not claim(email, now, ignore_back_off=ignore_back_off):
         return False
     try:
-        message_for(email, connection).send()
+        message.send()
     except Exception as exc:  # any failure of the mail server or the network
         error = f"{type(exc).__name__}: {exc}"[:1000]
         attempts = email.attempts + 1
