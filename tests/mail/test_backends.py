@@ -83,3 +83,19 @@ def test_the_sender_refuses_to_deliver_into_the_outbox_itself(settings):
     send_mail("Hello", "Hi", None, ["a@example.org"])
     with pytest.raises(ImproperlyConfigured, match="PORTAL_MAIL_DELIVERY_BACKEND must be a real email backend"):
         send_waiting()
+
+
+def test_anything_allauth_sends_through_its_adapter_is_queued_not_sent(settings, rf):
+    from allauth.account.adapter import get_adapter
+    from allauth.core import context
+
+    settings.EMAIL_BACKEND = OUTBOX
+    request = rf.get("/accounts/login/code/")
+    with context.request_context(request):  # as allauth's middleware sets it for a real request
+        get_adapter(request).send_mail("account/email/login_code", "amina@example.org", {"code": "QX7-PL2"})
+    assert mail.outbox == []
+    row = OutboxEmail.objects.get()
+    assert row.to == ["amina@example.org"] and "QX7-PL2" in row.body
+    send_waiting()
+    [sent] = mail.outbox
+    assert sent.subject == row.subject and "QX7-PL2" in sent.body
