@@ -69,7 +69,12 @@ lighthouse-install:
 # ALLOWED_HOSTS and DATABASE_URL in the environment; see README "Configuration"
 # and docs/scaling.md. Plain HTTP on loopback: put nginx (deploy/nginx/) in
 # front for HTTPS and caching, or set SECURE_SSL_REDIRECT=0 to try it alone.
-serve: install ## Collect static files and run gunicorn on 127.0.0.1:8000 with production settings
+# The task worker (manage.py db_worker) sends the email outbox and runs the
+# other background tasks; it stops with gunicorn (docs/reliability.md).
+serve: install ## Run gunicorn on 127.0.0.1:8000 and the task worker (emails), with production settings
 	DJANGO_SETTINGS_MODULE=portal.settings.production $(PY) manage.py collectstatic --noinput -v 0
 	DJANGO_SETTINGS_MODULE=portal.settings.production $(PY) manage.py migrate --noinput
-	DJANGO_SETTINGS_MODULE=portal.settings.production $(VENV)/bin/gunicorn -c deploy/gunicorn.conf.py portal.wsgi
+	export DJANGO_SETTINGS_MODULE=portal.settings.production; \
+	$(PY) manage.py db_worker --no-reload & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
+	$(VENV)/bin/gunicorn -c deploy/gunicorn.conf.py portal.wsgi

@@ -168,6 +168,7 @@ LEFT_OUT = {
     "wagtailadmin.FormState": "unsaved admin form drafts of one browser",
     "wagtailembeds.Embed": "a cache of oEmbed answers; fetched again when a page is shown",
     "mail.OutboxEmail": "emails queued on this server, with members' addresses; run send_outbox before moving",
+    "django_tasks_database.DBTaskResult": "background tasks queued on this server (emails, index and cache updates)",
 }
 
 

@@ -3,6 +3,9 @@ from django.db.models import Q
 
 
 class OutboxEmailQuerySet(models.QuerySet):
+    def sent(self):
+        return self.filter(sent_at__isnull=False)
+
     def waiting(self):
         """Not sent yet, whether or not a try has failed."""
         return self.filter(sent_at__isnull=True)
@@ -24,8 +27,12 @@ class OutboxEmail(models.Model):
 
     Written in the same database transaction as the change it is about (a
     member approved, a comment posted, a post published), so a mail server
-    that is down can neither undo that change nor lose the email.
-    ``portal.mail.outbox`` sends it; see docs/reliability.md.
+    that is down can neither undo that change nor lose the email. Every
+    email goes this way, the portal's own through ``queue_email`` and
+    allauth's and Wagtail's through the email backend
+    (``portal.mail.backends.OutboxBackend``); ``portal.mail.outbox`` sends
+    it. Once sent, the row keeps who, what and when but not the text, which
+    may hold a password-reset link or a sign-in code. See docs/reliability.md.
     """
 
     key = models.CharField(
@@ -34,9 +41,15 @@ class OutboxEmail(models.Model):
         help_text="What the email is about, e.g. 'comment:12:owner:3'. The same event twice queues one email.",
     )
     to = models.JSONField(help_text="The recipients' email addresses.")
+    cc = models.JSONField(default=list, blank=True, help_text="Copied to these addresses.")
+    bcc = models.JSONField(default=list, blank=True, help_text="Blind-copied to these addresses.")
+    reply_to = models.JSONField(default=list, blank=True, help_text="Replies go to these addresses.")
+    from_email = models.CharField(
+        max_length=998, blank=True, help_text="Who the email is from; blank means DEFAULT_FROM_EMAIL."
+    )
     subject = models.CharField(max_length=998)
-    body = models.TextField(help_text="The plain-text message.")
-    html_body = models.TextField(blank=True, help_text="An HTML version, when there is one.")
+    body = models.TextField(help_text="The plain-text message. Cleared once sent.")
+    html_body = models.TextField(blank=True, help_text="An HTML version, when there is one. Cleared once sent.")
     headers = models.JSONField(default=dict, blank=True, help_text="Extra email headers.")
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     attempts = models.PositiveIntegerField(default=0, help_text="Failed tries so far.")
@@ -56,4 +69,15 @@ class OutboxEmail(models.Model):
         verbose_name_plural = "email outbox"
 
     def __str__(self):
-        return f"{self.subject} to {', '.join(self.to)}"
+        return f"{self.subject} to {', '.join(self.recipients)}"
+
+    @property
+    def recipients(self):
+        return [*self.to, *self.cc, *self.bcc]
+
+    @property
+    def status(self):
+        """What the programme team sees: sent, failed (waiting after a failed try) or waiting."""
+        if self.sent_at:
+            return "Sent"
+        return "Failed, will retry" if self.attempts else "Waiting"

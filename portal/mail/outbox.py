@@ -2,9 +2,15 @@
 
 ``queue_email`` writes an ``OutboxEmail`` row inside the caller's transaction
 and, once that transaction commits, enqueues the ``send_outbox`` task
-(``portal.mail.tasks``). Without a ``TASKS`` setting django-tasks runs it at
-once; in production a worker runs it (docs/reliability.md). The
+(``portal.mail.tasks``). ``queue_message`` does the same for a Django email
+message; the portal's ``EMAIL_BACKEND`` (``portal.mail.backends``) calls it
+for every email that allauth, Wagtail or anything else sends, so no request
+ever talks to the mail server. Without a ``TASKS`` setting django-tasks runs
+the task at once; in production a worker runs it (docs/reliability.md). The
 ``send_outbox`` management command sends whatever is still waiting.
+
+Sending hands each email to ``PORTAL_MAIL_DELIVERY_BACKEND`` (SMTP in
+production, bounded by ``EMAIL_TIMEOUT``).
 
 Sending is at most once per row. A sender first claims a row with one atomic
 ``UPDATE ... WHERE sent_at IS NULL AND (claimed_until IS NULL OR claimed_until < now)``,
@@ -16,13 +22,17 @@ once the claim expires.
 """
 
 import logging
+import uuid
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from django.core.mail import EmailMultiAlternatives
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.core.mail import EmailMessage, EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from .models import OutboxEmail
 
@@ -33,20 +43,28 @@ FIRST_BACK_OFF = timedelta(minutes=1)
 LONGEST_BACK_OFF = timedelta(hours=1)
 
 
-def queue_email(key, to, subject, body, html_body="", headers=None):
+def addresses(values):
+    return sorted({address for address in values or () if address})
+
+
+def queue_email(key, to, subject, body, html_body="", headers=None, *, from_email="", cc=None, bcc=None, reply_to=None):
     """Queue one email, unless one with this key is already queued; returns the row or None.
 
     ``key`` names the event the email is about, so that a signal firing twice
     or a retried request queues one email, not two.
     """
-    recipients = sorted({address for address in to if address})
-    if not recipients:
+    recipients = addresses(to)
+    if not (recipients or addresses(cc) or addresses(bcc)):
         return None
     try:
         with transaction.atomic():
             email = OutboxEmail.objects.create(
                 key=key[:255],
                 to=recipients,
+                cc=addresses(cc),
+                bcc=addresses(bcc),
+                reply_to=list(reply_to or []),
+                from_email=from_email or "",
                 subject=" ".join(subject.split())[:998],
                 body=body,
                 html_body=html_body,
@@ -58,6 +76,35 @@ def queue_email(key, to, subject, body, html_body="", headers=None):
     # change; the row waits for the next run of the send_outbox command.
     transaction.on_commit(enqueue_send, robust=True)
     return email
+
+
+def queue_message(message):
+    """Queue a Django ``EmailMessage`` (or ``EmailMultiAlternatives``) as it stands; returns the row or None.
+
+    Such a message names no event, so each one is a row of its own. The
+    outbox carries text, HTML and headers; an attachment (which nothing in the
+    portal sends) is refused rather than dropped without a word.
+    """
+    if message.attachments:
+        raise ValueError("The email outbox does not carry attachments.")
+    body, html_body = message.body, ""
+    if message.content_subtype == "html":
+        body, html_body = "", message.body
+    for content, mimetype in getattr(message, "alternatives", []):
+        if mimetype == "text/html":
+            html_body = content
+    return queue_email(
+        f"message:{uuid.uuid4().hex}",
+        message.to,
+        message.subject,
+        body,
+        html_body=html_body,
+        headers=message.extra_headers,
+        from_email=message.from_email,
+        cc=message.cc,
+        bcc=message.bcc,
+        reply_to=message.reply_to,
+    )
 
 
 def enqueue_send():
@@ -87,10 +134,33 @@ def claim(email, now, *, ignore_back_off=False):
     return bool(due.filter(pk=email.pk).update(claimed_until=now + CLAIM))
 
 
+def delivery_connection():
+    """A connection to the real mail server: ``PORTAL_MAIL_DELIVERY_BACKEND``, never the outbox itself."""
+    from .backends import OutboxBackend
+
+    backend = settings.PORTAL_MAIL_DELIVERY_BACKEND
+    if issubclass(import_string(backend), OutboxBackend):
+        raise ImproperlyConfigured("PORTAL_MAIL_DELIVERY_BACKEND must be a real email backend, not the outbox.")
+    return get_connection(backend)
+
+
 def message_for(email, connection=None):
-    message = EmailMultiAlternatives(
-        email.subject, email.body, None, email.to, headers=email.headers or None, connection=connection
-    )
+    connection = connection or delivery_connection()
+    fields = {
+        "subject": email.subject,
+        "from_email": email.from_email or None,
+        "to": email.to,
+        "cc": email.cc,
+        "bcc": email.bcc,
+        "reply_to": email.reply_to,
+        "headers": email.headers or None,
+        "connection": connection,
+    }
+    if email.html_body and not email.body:
+        message = EmailMessage(body=email.html_body, **fields)
+        message.content_subtype = "html"
+        return message
+    message = EmailMultiAlternatives(body=email.body, **fields)
     if email.html_body:
         message.attach_alternative(email.html_body, "text/html")
     return message
@@ -98,11 +168,12 @@ def message_for(email, connection=None):
 
 def send_one(email, connection=None, *, ignore_back_off=False):
     """Send one queued email if it is still due: True if it went, False if skipped, ``SendFailed`` if it failed."""
+    message = message_for(email, connection)  # a misconfigured sender fails loudly, before claiming anything
     now = timezone.now()
     if not claim(email, now, ignore_back_off=ignore_back_off):
         return False
     try:
-        message_for(email, connection).send()
+        message.send()
     except Exception as exc:  # any failure of the mail server or the network
         error = f"{type(exc).__name__}: {exc}"[:1000]
         attempts = email.attempts + 1
@@ -115,7 +186,10 @@ def send_one(email, connection=None, *, ignore_back_off=False):
         )
         logger.warning("Email %s could not be sent (try %d); it stays in the outbox: %s", email.key, attempts, error)
         raise SendFailed(error) from exc
-    OutboxEmail.objects.filter(pk=email.pk).update(sent_at=timezone.now(), claimed_until=None, last_attempt_at=now)
+    # The text goes: it may hold a password-reset link or a sign-in code.
+    OutboxEmail.objects.filter(pk=email.pk).update(
+        sent_at=timezone.now(), claimed_until=None, last_attempt_at=now, body="", html_body=""
+    )
     return True
 
 

@@ -7,7 +7,8 @@ safe to run twice, or again after a crash:
   the pages first published after their previous cut-off (``last_digest_at``)
   and up to this one;
 - ``last_digest_at`` moves to the cut-off only after that member's email has
-  been handed to the mail server, one member at a time. A rerun finds nothing
+  been queued in the email outbox (``portal.mail``, which keeps it until the
+  mail server takes it), one member at a time. A rerun finds nothing
   new for those already done, and a crash part-way leaves the rest to be sent
   next time.
 

@@ -232,14 +232,21 @@ STORAGES = {
     "staticfiles": {"BACKEND": "portal.core.storage.StaticFilesStorage"},
 }
 
-# Email: console in development, SMTP wherever EMAIL_HOST is set.
+# Email (portal/mail, docs/reliability.md). Every email, the portal's own,
+# allauth's and Wagtail's, goes into the outbox: EMAIL_BACKEND only writes a
+# row, so no request talks to the mail server. The outbox's sender hands the
+# emails to PORTAL_MAIL_DELIVERY_BACKEND: SMTP wherever EMAIL_HOST is set,
+# the console otherwise. EMAIL_TIMEOUT bounds each wait on the mail server
+# (seconds), so a server that never answers costs a sender that long, not for ever.
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+EMAIL_TIMEOUT = float(os.environ.get("EMAIL_TIMEOUT", "10"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Safety Learning Portal <noreply@localhost>")
-EMAIL_BACKEND = (
+EMAIL_BACKEND = "portal.mail.backends.OutboxBackend"
+PORTAL_MAIL_DELIVERY_BACKEND = (
     "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "django.core.mail.backends.console.EmailBackend"
 )
 
@@ -411,9 +418,11 @@ WAGTAIL_FRONTEND_LOGIN_URL = LOGIN_URL
 # Email outbox (portal/mail): every email is queued in the database with the
 # change it is about and sent by the django-tasks task ``send_outbox``; the
 # ``send_outbox`` command retries what is waiting. With no TASKS setting
-# django-tasks' immediate backend sends at once, after the change commits.
-# Production can run a worker instead; see docs/reliability.md.
-INSTALLED_APPS += ["portal.mail"]
+# django-tasks' immediate backend sends at once, after the change commits
+# (development and tests). Production sets TASKS to the database backend
+# (django_tasks_db), whose worker, ``manage.py db_worker``, sends it outside
+# any request; its table is installed everywhere. See docs/reliability.md.
+INSTALLED_APPS += ["portal.mail", "django_tasks_db"]
 
 # SQLite under concurrent posting (found by bench/load.py): by default a
 # transaction that reads and then writes fails at once with "database is

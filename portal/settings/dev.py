@@ -18,9 +18,10 @@ STORAGES = {
 # Only development settings may create the demo logins (see load_demo).
 PORTAL_DEMO_ACCOUNTS = True
 
-# Member accounts: emails (confirmation links, approvals) are printed to the
-# console, or written as files to EMAIL_FILE_PATH when it is set, so that a
-# person or a browser test can open the links in them.
+# Member accounts: emails (confirmation links, approvals) go through the
+# outbox and are printed to the console, or written as files to
+# EMAIL_FILE_PATH when it is set, so that a person or a browser test can open
+# the links in them.
 if os.environ.get("EMAIL_FILE_PATH"):
-    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    PORTAL_MAIL_DELIVERY_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = os.environ["EMAIL_FILE_PATH"]

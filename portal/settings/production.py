@@ -21,6 +21,12 @@ SECURE_REFERRER_POLICY = "same-origin"
 
 PORTAL_DEMO_ACCOUNTS = False
 
+# Background tasks (sending the email outbox, search and cache updates) are
+# queued in the database and run by a worker process, `manage.py db_worker`,
+# which `make serve` and deploy/systemd/portal-worker.service start beside
+# gunicorn; no request waits for them. docs/reliability.md.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
 # The app's page cache is on when every worker shares the cache (Redis): with
 # per-process memory, a purge in one worker would leave the others serving the
 # old page. PORTAL_PAGE_CACHE=1 or 0 decides explicitly.

@@ -7,7 +7,11 @@ DEBUG = False
 ALLOWED_HOSTS = ["*"]
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# The test runner sets EMAIL_BACKEND to Django's in-memory backend whatever
+# is written here; what the outbox sends lands there too. tests/mail switch to
+# production's email and task settings to test the outbox end to end.
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+PORTAL_MAIL_DELIVERY_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
 WHITENOISE_USE_FINDERS = True
 STORAGES = {

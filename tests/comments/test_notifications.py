@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 def test_a_mail_server_failure_still_saves_the_comment_and_shows_it(
     client, note, member, settings, django_capture_on_commit_callbacks
 ):
-    settings.EMAIL_BACKEND = "tests.mail.backends.RefusingBackend"
+    settings.PORTAL_MAIL_DELIVERY_BACKEND = "tests.mail.backends.RefusingBackend"
     client.force_login(member)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("comments:add", args=[note.pk]), {"body": "Saved despite the mail server."})

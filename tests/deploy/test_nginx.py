@@ -141,6 +141,8 @@ def test_publishing_a_change_purges_the_page_and_its_listing(stack):
         "page.title = 'Hourly night checks cut falls by a third';"
         "page.save_revision().publish()",
     )
+    # Production queues the purge as a background task; the worker runs it, as it does beside gunicorn.
+    manage(stack["env"], "db_worker", "--batch", "--no-startup-delay")
 
     for path in ("/learning/night-checks/", "/learning/", "/"):
         headers, html = fetch(stack, path)

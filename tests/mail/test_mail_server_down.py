@@ -123,12 +123,15 @@ def test_a_member_posts_and_a_moderator_approves_and_the_authors_email_waits(
     client.force_login(member)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post("/share/learning-note/", learning_note_data(title="Night drinks round"))
-    # Wagtail's own "submitted" email to moderators fails and is logged by Wagtail; the post is saved.
+    # The post is saved, and Wagtail's own "submitted" email to the moderator waits in the outbox.
     assert response.status_code == 302
     assert "Night drinks round" in client.get(response["Location"]).content.decode()
     page = LearningNotePage.objects.get()
     assert Contribution.objects.get().page_id == page.pk
     assert page.current_workflow_state is not None
+    submitted = waiting_email()
+    assert_waiting_with_the_error(submitted, mail_server_down)
+    assert submitted.to == [moderator.email] and "submitted for approval" in submitted.subject
 
     task_state = page.current_workflow_state.current_task_state
     client.force_login(moderator)
@@ -139,18 +142,18 @@ def test_a_member_posts_and_a_moderator_approves_and_the_authors_email_waits(
     assert response.status_code == 302
     page.refresh_from_db()
     assert page.live
-    email = waiting_email()
+    email = OutboxEmail.objects.waiting().exclude(pk=submitted.pk).get()
     assert_waiting_with_the_error(email, mail_server_down)
     assert email.to == [member.email]
     assert email.key == f"post-approved:{page.pk}:{task_state.revision_id}:{member.pk}"
 
     mail_server_back()
-    assert "Sent 0 email(s); 1 waiting." in send_outbox()  # still backing off after the failure
+    assert "Sent 0 email(s); 2 waiting." in send_outbox()  # both still backing off after their failure
     assert mail.outbox == []
     send_outbox("--now")
     send_outbox("--now")
-    [sent] = mail.outbox
-    assert sent.subject == "Published on the Safety Learning Portal: Night drinks round"
+    assert [sent.to for sent in mail.outbox] == [[moderator.email], [member.email]]
+    assert mail.outbox[1].subject == "Published on the Safety Learning Portal: Night drinks round"
 
 
 def test_send_outbox_says_when_the_server_is_still_down_and_keeps_the_email(mail_server_down):
