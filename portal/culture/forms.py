@@ -90,6 +90,7 @@ class DebriefItemForm(forms.ModelForm):
         label="The level the team agreed",
         choices=LEVEL_CHOICES,
         coerce=int,
+        empty_value=None,
         required=True,
         widget=forms.RadioSelect,
         error_messages={
@@ -97,6 +98,12 @@ class DebriefItemForm(forms.ModelForm):
             "invalid_choice": "Choose one of the five levels shown.",
         },
     )
+
+    def __init__(self, *args, require_level=True, **kwargs):
+        """The level is needed to save the agreed level; when the facilitator adds an action
+        instead, notes typed meanwhile are kept even if no level has been chosen yet."""
+        super().__init__(*args, **kwargs)
+        self.fields["agreed_level"].required = require_level
 
     class Meta:
         model = DebriefItem

@@ -187,6 +187,7 @@ def _save_answers(round, invitation, token_hash, by_link, answers, finishing):
             response.save(update_fields=["submitted"])
             invitation.used = True
             invitation.save(update_fields=["used"])
+            round.release()
     return response
 
 
@@ -278,11 +279,21 @@ def debrief(request, pk):
     if refused:
         return refused
     results = round_results(round)
+    unagreed = [r for r in results.dimensions if not (r.debrief and r.debrief.agreed_level)]
+    confirming = False
     if request.method == "POST" and results.shown:
-        round.debrief_complete = request.POST.get("complete") == "yes"
-        round.save(update_fields=["debrief_complete"])
-        return redirect("culture:debrief", pk=round.pk)
-    return render(request, "culture/debrief.html", {"round": round, "results": results})
+        complete = request.POST.get("complete") == "yes"
+        if complete and unagreed and request.POST.get("confirm") != "yes":
+            confirming = True  # ask before marking complete with topics not agreed
+        else:
+            round.debrief_complete = complete
+            round.save(update_fields=["debrief_complete"])
+            return redirect("culture:debrief", pk=round.pk)
+    return render(
+        request,
+        "culture/debrief.html",
+        {"round": round, "results": results, "unagreed": unagreed, "confirming": confirming},
+    )
 
 
 @never_cache
@@ -296,25 +307,38 @@ def debrief_dimension(request, pk, dimension_pk):
         return _message(
             request,
             "Not enough answers yet",
-            f"{results.answered} of {results.threshold} people have answered so far. The debrief opens once "
-            "enough people have answered to keep everyone anonymous.",
+            f"The debrief opens once the first {results.threshold} people's answers are in the results, "
+            "so that everyone stays anonymous.",
             403,
         )
     result = next((r for r in results.dimensions if r.dimension.pk == dimension_pk), None)
     if result is None:
         raise Http404("No such dimension in this round")
     item = result.debrief or DebriefItem(round=round, dimension=result.dimension)
+    # One form holds both the agreed level and a new action, so that whichever button is
+    # pressed, nothing typed in the other part is lost: it is saved too, or shown again.
     which = request.POST.get("form") if request.method == "POST" else None
-    item_form = DebriefItemForm(request.POST if which == "agreed" else None, instance=item, prefix="agreed")
-    action_form = ActionForm(request.POST if which == "action" else None, prefix="action")
-    if which == "agreed" and item_form.is_valid():
-        item_form.save()
-        return redirect(f"{reverse('culture:debrief_dimension', args=[round.pk, dimension_pk])}?saved=agreed")
-    if which == "action" and action_form.is_valid():
-        action = action_form.save(commit=False)
-        action.round, action.dimension = round, result.dimension
-        action.save()
-        return redirect(f"{reverse('culture:debrief_dimension', args=[round.pk, dimension_pk])}?saved=action")
+    data = request.POST if which in ("agreed", "action") else None
+    item_form = DebriefItemForm(data, instance=item, prefix="agreed", require_level=which == "agreed")
+    action_form = ActionForm(data, prefix="action")
+    if data is not None:
+        save_item = which == "agreed" or item_form.has_changed()
+        save_action = which == "action" or action_form.has_changed()
+        valid = (not save_item or item_form.is_valid()) and (not save_action or action_form.is_valid())
+        if valid and (save_item or save_action):
+            with transaction.atomic():
+                if save_item:
+                    item_form.save()
+                if save_action:
+                    action = action_form.save(commit=False)
+                    action.round, action.dimension = round, result.dimension
+                    action.save()
+            saved = "both" if save_item and save_action else ("agreed" if save_item else "action")
+            return redirect(f"{reverse('culture:debrief_dimension', args=[round.pk, dimension_pk])}?saved={saved}")
+        if not save_item:  # untouched: shown as stored, without errors
+            item_form = DebriefItemForm(instance=item, prefix="agreed")
+        if not save_action:
+            action_form = ActionForm(prefix="action")
     result.chart = distribution_svg("spread", result.dimension.name, result.distribution)
     return render(
         request,
