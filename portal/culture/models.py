@@ -171,6 +171,13 @@ class Round(models.Model):
         """How many new answers make a batch: the round's own number or the setting, never below the floor."""
         return max(self.min_responses or getattr(settings, "CULTURE_MIN_RESPONSES", 5), ANONYMITY_FLOOR)
 
+    def facilitator_name(self):
+        from .admin_forms import person_label
+
+        return person_label(self.facilitator) if self.facilitator else "Not named yet"
+
+    facilitator_name.short_description = "Facilitator"
+
     def is_closed(self, today=None):
         return (today or timezone.localdate()) > self.closes_on
 

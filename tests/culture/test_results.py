@@ -67,7 +67,7 @@ def test_at_the_threshold_each_dimension_shows_counts_spread_and_comments(client
     assert "Spread: <strong>1.5</strong>" in page  # levels 1, 3, 3, 5, 5
     assert "Spread: <strong>0.0</strong>" in page
     assert "Learning comment at level 5" in page
-    assert 'class="culture-chart" viewBox="0 0 320 128" role="img"' in page
+    assert 'class="culture-chart" viewBox="0 0 320 158" role="img"' in page
 
 
 def test_comments_are_not_grouped_by_who_wrote_them(client, round_, dimensions, facilitator):
