@@ -36,11 +36,15 @@ def _tag(name, attrs, content=None):
     return f"<{name} {_attrs(attrs)}>{content}</{name}>"
 
 
-def _text(x, y, content, anchor="start"):
+def _text(x, y, content, anchor="start", halo=False):
     attrs = {"x": x, "y": y, "font-size": FONT_SIZE, "fill": TEXT, "font-family": FONT}
     if anchor != "start":
         attrs["text-anchor"] = anchor
-    return _tag("text", attrs, escape(content))
+    text = _tag("text", attrs, escape(content))
+    if halo:  # the same text in thick white underneath, so a line behind it never runs through it
+        halo_attrs = {**attrs, "fill": "#ffffff", "stroke": "#ffffff", "stroke-width": 4}
+        text = _tag("text", halo_attrs, escape(content)) + text
+    return text
 
 
 def _svg(chart_id, width, height, title, description, body):
@@ -97,8 +101,9 @@ def trend_svg(chart_id, name, points):
         body.append(_text(x(level), 18, str(level.value), "middle"))
     body.append(_text(0, 40, Level.PATHOLOGICAL.label))
     body.append(_text(width, 40, Level.GENERATIVE.label, "end"))
+    labels = []  # drawn last, over the lines, with a white halo so a line never runs through one
     for i, point in enumerate(points):
-        body.append(_text(0, track_y(i) - 14, _short(point.round.title)))
+        labels.append(_text(0, track_y(i) - 14, _short(point.round.title), halo=True))
         body.append(_tag("line", {"x1": left, "x2": left + plot_w, "y1": track_y(i), "y2": track_y(i), "stroke": GRID}))
     for attr, colour, dash, marker in (("median", MEDIAN, None, "circle"), ("agreed", AGREED, "6 4", "rect")):
         coords = [(x(getattr(p, attr)), track_y(i)) for i, p in enumerate(points) if getattr(p, attr)]
@@ -114,6 +119,7 @@ def trend_svg(chart_id, name, points):
             else:
                 square = {"x": f"{a - 6:.1f}", "y": f"{b - 6:.1f}", "width": 12, "height": 12, "fill": colour}
                 body.append(_tag("rect", square))
+    body.extend(labels)
     legend_y = height - 10
     body.append(_tag("circle", {"cx": 8, "cy": legend_y - 5, "r": 7, "fill": MEDIAN}))
     body.append(_text(22, legend_y, "Median"))
