@@ -10,7 +10,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from portal.culture.factories import RoundFactory
+from portal.culture.factories import RoundFactory, add_response
 from portal.culture.models import Response
 
 from .conftest import level_data
@@ -166,3 +166,12 @@ def test_comments_are_in_a_keyed_random_order_not_answer_order(client, round_, d
     assert sorted(shown) == sorted(f"Comment from person {p}" for p in range(10))
     assert shown == sorted(shown, key=lambda text: comment_order_key(round_, 2, text))
     assert shown != [f"Comment from person {p}" for p in range(10)]  # not the order people answered in
+
+
+def test_a_closed_round_says_its_results_are_final(client, closed_round, facilitator):
+    for _ in range(6):
+        add_response(closed_round, 3)
+    client.force_login(facilitator)
+    page = client.get(reverse("culture:round", args=[closed_round.pk])).content.decode()
+    assert "The round has closed, so these results are final." in page
+    assert "once 5 more people have answered" not in page
