@@ -40,5 +40,11 @@ def can_see_summary(user, round):
     return can_see_results(user, round) or (round.debrief_complete and belongs_to(user, round.organisation_id))
 
 
+def can_open_round(user):
+    """An approved member opens rounds for their own organisation and facilitates them; the
+    programme team opens rounds for anyone in the admin."""
+    return member_organisation_id(user) is not None
+
+
 def can_see_aggregates(user):
     return is_moderator(user)

@@ -4,6 +4,7 @@ import datetime
 import secrets
 
 import factory
+from django.db import transaction
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
@@ -32,7 +33,8 @@ class RoundFactory(DjangoModelFactory):
 
 def add_response(round, levels, comments=None, *, submitted=True):
     """One response through a private link: ``levels`` is a level (1-5) per dimension in the
-    framework's order, or a single level for all; ``comments`` likewise a list or None."""
+    framework's order, or a single level for all; ``comments`` likewise a list or None.
+    A sent response is released with others exactly as the answering page does (``Round.release``)."""
     dimensions = list(round.framework.dimensions.all())
     if isinstance(levels, int):
         levels = [levels] * len(dimensions)
@@ -44,4 +46,8 @@ def add_response(round, levels, comments=None, *, submitted=True):
         Answer(response=response, dimension=d, level=level, comment=comment)
         for d, level, comment in zip(dimensions, levels, comments, strict=False)
     )
+    if submitted:
+        with transaction.atomic():
+            round.release()
+        response.refresh_from_db()
     return response

@@ -1,8 +1,11 @@
 """Forms for answering a round, creating private links and running the debrief."""
 
-from django import forms
+import datetime
 
-from .models import Action, DebriefItem, Level
+from django import forms
+from django.utils import timezone
+
+from .models import Action, DebriefItem, Level, Round
 
 LEVEL_CHOICES = [(str(value), label) for value, label in Level.choices]
 COMMENT_MAX = 2000
@@ -90,6 +93,7 @@ class DebriefItemForm(forms.ModelForm):
         label="The level the team agreed",
         choices=LEVEL_CHOICES,
         coerce=int,
+        empty_value=None,
         required=True,
         widget=forms.RadioSelect,
         error_messages={
@@ -97,6 +101,12 @@ class DebriefItemForm(forms.ModelForm):
             "invalid_choice": "Choose one of the five levels shown.",
         },
     )
+
+    def __init__(self, *args, require_level=True, **kwargs):
+        """The level is needed to save the agreed level; when the facilitator adds an action
+        instead, notes typed meanwhile are kept even if no level has been chosen yet."""
+        super().__init__(*args, **kwargs)
+        self.fields["agreed_level"].required = require_level
 
     class Meta:
         model = DebriefItem
@@ -122,3 +132,58 @@ class ActionForm(forms.ModelForm):
             "owner": {"required": "Enter who will do it."},
             "due_on": {"required": "Enter a due date.", "invalid": "Enter a real date, like 2027-03-31."},
         }
+
+
+class OpenRoundForm(forms.ModelForm):
+    """A facilitator opens a round for their own organisation from the public site."""
+
+    class Meta:
+        model = Round
+        fields = ["title", "opens_on", "closes_on"]
+        labels = {"title": "Name of the round", "opens_on": "First day to answer", "closes_on": "Last day to answer"}
+        help_texts = {
+            "title": "For example 'Spring 2027'. The people answering see it.",
+            "opens_on": "For example 2027-03-01. Today or later.",
+            "closes_on": "For example 2027-03-21. Three weeks gives people time to answer.",
+        }
+        widgets = {
+            "opens_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "closes_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+        error_messages = {
+            "title": {"required": "Enter a name for the round, like Spring 2027."},
+            "opens_on": {
+                "required": "Enter the first day to answer.",
+                "invalid": "Enter a real date, like 2027-03-01.",
+            },
+            "closes_on": {
+                "required": "Enter the last day to answer.",
+                "invalid": "Enter a real date, like 2027-03-21.",
+            },
+        }
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organisation = organisation
+        if not self.is_bound:
+            today = timezone.localdate()
+            self.initial.setdefault("opens_on", today)
+            self.initial.setdefault("closes_on", today + datetime.timedelta(days=21))
+
+    def clean_title(self):
+        title = self.cleaned_data["title"].strip()
+        if Round.objects.filter(organisation=self.organisation, title__iexact=title).exists():
+            raise forms.ValidationError(
+                f"{self.organisation.name} already has a round called '{title}'. Choose another name, "
+                "or open that round from the safety culture page."
+            )
+        return title
+
+    def clean(self):
+        cleaned = super().clean()
+        opens_on, closes_on = cleaned.get("opens_on"), cleaned.get("closes_on")
+        if opens_on and opens_on < timezone.localdate():
+            self.add_error("opens_on", "The first day to answer must be today or later.")
+        if opens_on and closes_on and closes_on < opens_on:
+            self.add_error("closes_on", "The last day to answer must be on or after the first day.")
+        return cleaned

@@ -12,12 +12,15 @@ import secrets
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import Count, Max, Q
 from django.utils import timezone
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, InlinePanel
 from wagtail.models import Orderable
+
+#: No result, chart, comment or total ever rests on fewer answers than this, whatever a round asks.
+ANONYMITY_FLOOR = 5
 
 
 class Level(models.IntegerChoices):
@@ -91,7 +94,11 @@ class LevelDescription(Orderable):
 
 class RoundQuerySet(models.QuerySet):
     def with_response_count(self):
-        return self.annotate(response_count=Count("responses", filter=Q(responses__submitted=True)))
+        """``response_count``: how many answers have been *released* (see ``Round.release``).
+
+        Answers sent but not yet released are never counted anywhere a person can see, so that
+        a count cannot be compared either."""
+        return self.annotate(response_count=Count("responses", filter=Q(responses__batch__isnull=False)))
 
     def visible_to(self, user):
         """Rounds whose results a person may see: the programme team sees all, a facilitator their own."""
@@ -128,7 +135,8 @@ class Round(models.Model):
     min_responses = models.PositiveSmallIntegerField(
         null=True,
         blank=True,
-        help_text="Results stay hidden until this many people have answered. Leave empty for the usual number (5).",
+        help_text="Results stay hidden until this many people have answered, and later answers are added to "
+        "the results in groups of this size. Leave empty for the usual number (5); it is never fewer than 5.",
     )
     debrief_complete = models.BooleanField(
         default=False,
@@ -160,16 +168,47 @@ class Round(models.Model):
 
     @property
     def threshold(self):
-        return self.min_responses or getattr(settings, "CULTURE_MIN_RESPONSES", 5)
+        """How many new answers make a batch: the round's own number or the setting, never below the floor."""
+        return max(self.min_responses or getattr(settings, "CULTURE_MIN_RESPONSES", 5), ANONYMITY_FLOOR)
+
+    def facilitator_name(self):
+        from .admin_forms import person_label
+
+        return person_label(self.facilitator) if self.facilitator else "Not named yet"
+
+    facilitator_name.short_description = "Facilitator"
+
+    def is_closed(self, today=None):
+        return (today or timezone.localdate()) > self.closes_on
+
+    def release(self):
+        """Add waiting answers to the results, as one batch, if there are enough of them.
+
+        Call inside a transaction. Sent answers wait, unseen and uncounted, until ``threshold`` of
+        them are waiting; then they all join the results together as the next batch. Once the
+        round has closed, a last batch of at least ``ANONYMITY_FLOOR`` is released too (only
+        after a first batch; a round that never reached its threshold shows nothing). Anything
+        smaller is never shown. So every change to what anyone can see adds at least 5 answers:
+        comparing the results before and after never isolates one person. Returns the number of
+        answers released.
+        """
+        locked = Round.objects.select_for_update().get(pk=self.pk)
+        waiting = locked.responses.filter(submitted=True, batch__isnull=True)
+        count = waiting.count()
+        last = locked.responses.aggregate(last=Max("batch"))["last"] or 0
+        ready = count >= locked.threshold or (locked.is_closed() and last and count >= ANONYMITY_FLOOR)
+        if not ready:
+            return 0
+        return waiting.update(batch=last + 1)
 
     def is_open(self, today=None):
         today = today or timezone.localdate()
         return self.opens_on <= today <= self.closes_on
 
-    def submitted_count(self):
+    def released_count(self):
         if hasattr(self, "response_count"):
             return self.response_count
-        return self.responses.filter(submitted=True).count()
+        return self.responses.filter(batch__isnull=False).count()
 
     def create_links(self, number):
         """``number`` new single-use private links; the raw tokens are returned once and never stored."""
@@ -215,6 +254,12 @@ class Response(models.Model):
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="responses")
     invitation = models.OneToOneField(Invitation, on_delete=models.CASCADE, related_name="response")
     submitted = models.BooleanField(default=False)
+    batch = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text="Which released batch of at least 5 answers this response joined the results in; "
+        "empty while it waits for enough others.",
+    )
 
     def __str__(self):
         return f"A response to {self.round}"

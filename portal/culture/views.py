@@ -5,12 +5,15 @@ marked as already logged, because Django's request logger would otherwise write 
 address, and with it a private link's token, to the log (see ``_quiet``).
 """
 
+import csv
+
 from django.contrib.auth.views import redirect_to_login
 from django.db import transaction
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
@@ -18,8 +21,9 @@ from portal.taxonomy.models import Setting
 
 from . import access
 from .charts import distribution_svg, trend_svg
-from .forms import ActionForm, AnswerForm, CreateLinksForm, DebriefItemForm, TamperedForm
-from .models import Action, Answer, DebriefItem, Invitation, Response, Round, hash_token
+from .forms import ActionForm, AnswerForm, CreateLinksForm, DebriefItemForm, OpenRoundForm, TamperedForm
+from .framework_text import FRAMEWORK_NAME
+from .models import Action, Answer, DebriefItem, Framework, Invitation, Response, Round, hash_token
 from .results import round_results, setting_aggregates, trend
 
 
@@ -187,6 +191,7 @@ def _save_answers(round, invitation, token_hash, by_link, answers, finishing):
             response.save(update_fields=["submitted"])
             invitation.used = True
             invitation.save(update_fields=["used"])
+            round.release()
     return response
 
 
@@ -195,7 +200,13 @@ def _save_answers(round, invitation, token_hash, by_link, answers, finishing):
 
 def index(request):
     user = request.user
-    context = {"answerable": [], "facilitated": [], "summaries": [], "aggregates": access.can_see_aggregates(user)}
+    context = {
+        "answerable": [],
+        "facilitated": [],
+        "summaries": [],
+        "aggregates": access.can_see_aggregates(user),
+        "can_open": access.can_open_round(user),
+    }
     if user.is_authenticated:
         today = timezone.localdate()
         rounds = Round.objects.select_related("organisation", "framework").with_response_count()
@@ -206,6 +217,32 @@ def index(request):
             context["summaries"] = list(mine.filter(debrief_complete=True))
         context["facilitated"] = list(rounds.visible_to(user))
     return render(request, "culture/index.html", context)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def open_round(request):
+    """An approved member opens a round for their own organisation, as its facilitator."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if not access.can_open_round(request.user):
+        return _message(
+            request,
+            "You cannot open a round yet",
+            "Approved members open safety culture rounds for the organisation on their profile. "
+            "If your profile has no organisation, or is waiting for approval, ask the programme team: "
+            "they can also open a round for you.",
+            403,
+        )
+    organisation = request.user.member_profile.organisation
+    form = OpenRoundForm(request.POST or None, organisation=organisation)
+    if request.method == "POST" and form.is_valid():
+        round = form.save(commit=False)
+        round.organisation, round.facilitator = organisation, request.user
+        round.framework = Framework.objects.filter(name=FRAMEWORK_NAME).first() or Framework.objects.first()
+        round.save()
+        return redirect(f"{reverse('culture:round', args=[round.pk])}?opened=1")
+    return render(request, "culture/open_round.html", {"form": form, "organisation": organisation})
 
 
 def _with_charts(results):
@@ -238,6 +275,7 @@ def round_results_view(request, pk):
             "can_debrief": access.can_debrief(request.user, round),
             "is_open": round.is_open(),
             "links_allowed": timezone.localdate() <= round.closes_on,
+            "opened": request.GET.get("opened") == "1" and access.is_facilitator(request.user, round),
         },
     )
 
@@ -251,11 +289,60 @@ def create_links(request, pk):
     if timezone.localdate() > round.closes_on:
         return _message(request, "This round has closed", "No more links can be made for a closed round.", 403)
     form = CreateLinksForm(request.POST or None)
-    links = []
+    tokens, links = [], []
     if request.method == "POST" and form.is_valid():
         tokens = round.create_links(form.cleaned_data["number"])
-        links = [request.build_absolute_uri(reverse("culture:answer_link", args=[t])) for t in tokens]
-    return render(request, "culture/links.html", {"round": round, "form": form, "links": links})
+        links = [_link(request, t) for t in tokens]
+    return render(
+        request,
+        "culture/links.html",
+        {"round": round, "form": form, "links": links, "tokens": tokens},
+    )
+
+
+def _link(request, token):
+    return request.build_absolute_uri(reverse("culture:answer_link", args=[token]))
+
+
+@never_cache
+@require_http_methods(["POST"])
+def download_links(request, pk):
+    """The links just made, as a CSV or plain-text file. Nothing is stored to make this
+    possible: the page that showed the links posts them back, and only links that belong to
+    this round are written out. Without that page the links cannot be had again."""
+    round = _round_or_404(pk)
+    if not access.can_see_results(request.user, round):
+        return _quiet(_forbidden(request))
+    tokens = request.POST.getlist("token")[:200]
+    known = set(
+        Invitation.objects.filter(
+            round=round, kind=Invitation.Kind.LINK, token_hash__in=[hash_token(t) for t in tokens]
+        ).values_list("token_hash", flat=True)
+    )
+    if not tokens or any(hash_token(t) not in known for t in tokens):
+        return _message(
+            request,
+            "These links could not be downloaded",
+            "The links sent are not this round's. Go back to the round and make new links.",
+            400,
+            quiet=True,
+        )
+    links = [_link(request, t) for t in tokens]
+    name = f"private-links-{slugify(round.organisation.name)}-{slugify(round.title)}"
+    if request.POST.get("format") == "csv":
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+        writer = csv.writer(response)
+        writer.writerow(["Number", "Organisation", "Round", "Answer by", "Private link"])
+        for number, link in enumerate(links, 1):
+            writer.writerow([number, round.organisation.name, round.title, f"{round.closes_on:%-d %B %Y}", link])
+    else:
+        response = HttpResponse(content_type="text/plain; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{name}.txt"'
+        heading = f"{round.organisation.name}: {round.title}. Answer by {round.closes_on:%-d %B %Y}."
+        response.write(heading + "\nEach link works once. Give one to each person.\n\n")
+        response.write("\n".join(links) + "\n")
+    return _quiet(response)
 
 
 def _debrief_round(request, pk):
@@ -278,11 +365,21 @@ def debrief(request, pk):
     if refused:
         return refused
     results = round_results(round)
+    unagreed = [r for r in results.dimensions if not (r.debrief and r.debrief.agreed_level)]
+    confirming = False
     if request.method == "POST" and results.shown:
-        round.debrief_complete = request.POST.get("complete") == "yes"
-        round.save(update_fields=["debrief_complete"])
-        return redirect("culture:debrief", pk=round.pk)
-    return render(request, "culture/debrief.html", {"round": round, "results": results})
+        complete = request.POST.get("complete") == "yes"
+        if complete and unagreed and request.POST.get("confirm") != "yes":
+            confirming = True  # ask before marking complete with topics not agreed
+        else:
+            round.debrief_complete = complete
+            round.save(update_fields=["debrief_complete"])
+            return redirect("culture:debrief", pk=round.pk)
+    return render(
+        request,
+        "culture/debrief.html",
+        {"round": round, "results": results, "unagreed": unagreed, "confirming": confirming},
+    )
 
 
 @never_cache
@@ -296,25 +393,38 @@ def debrief_dimension(request, pk, dimension_pk):
         return _message(
             request,
             "Not enough answers yet",
-            f"{results.answered} of {results.threshold} people have answered so far. The debrief opens once "
-            "enough people have answered to keep everyone anonymous.",
+            f"The debrief opens once the first {results.threshold} people's answers are in the results, "
+            "so that everyone stays anonymous.",
             403,
         )
     result = next((r for r in results.dimensions if r.dimension.pk == dimension_pk), None)
     if result is None:
         raise Http404("No such dimension in this round")
     item = result.debrief or DebriefItem(round=round, dimension=result.dimension)
+    # One form holds both the agreed level and a new action, so that whichever button is
+    # pressed, nothing typed in the other part is lost: it is saved too, or shown again.
     which = request.POST.get("form") if request.method == "POST" else None
-    item_form = DebriefItemForm(request.POST if which == "agreed" else None, instance=item, prefix="agreed")
-    action_form = ActionForm(request.POST if which == "action" else None, prefix="action")
-    if which == "agreed" and item_form.is_valid():
-        item_form.save()
-        return redirect(f"{reverse('culture:debrief_dimension', args=[round.pk, dimension_pk])}?saved=agreed")
-    if which == "action" and action_form.is_valid():
-        action = action_form.save(commit=False)
-        action.round, action.dimension = round, result.dimension
-        action.save()
-        return redirect(f"{reverse('culture:debrief_dimension', args=[round.pk, dimension_pk])}?saved=action")
+    data = request.POST if which in ("agreed", "action") else None
+    item_form = DebriefItemForm(data, instance=item, prefix="agreed", require_level=which == "agreed")
+    action_form = ActionForm(data, prefix="action")
+    if data is not None:
+        save_item = which == "agreed" or item_form.has_changed()
+        save_action = which == "action" or action_form.has_changed()
+        valid = (not save_item or item_form.is_valid()) and (not save_action or action_form.is_valid())
+        if valid and (save_item or save_action):
+            with transaction.atomic():
+                if save_item:
+                    item_form.save()
+                if save_action:
+                    action = action_form.save(commit=False)
+                    action.round, action.dimension = round, result.dimension
+                    action.save()
+            saved = "both" if save_item and save_action else ("agreed" if save_item else "action")
+            return redirect(f"{reverse('culture:debrief_dimension', args=[round.pk, dimension_pk])}?saved={saved}")
+        if not save_item:  # untouched: shown as stored, without errors
+            item_form = DebriefItemForm(instance=item, prefix="agreed")
+        if not save_action:
+            action_form = ActionForm(prefix="action")
     result.chart = distribution_svg("spread", result.dimension.name, result.distribution)
     return render(
         request,

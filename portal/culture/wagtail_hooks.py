@@ -3,10 +3,12 @@ descriptions inline) and rounds. Answers are deliberately not in the admin at al
 
 from django.urls import reverse
 from wagtail import hooks
+from wagtail.admin.panels import ObjectList
 from wagtail.admin.widgets import ListingButton
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from .admin_forms import RoundAdminForm
 from .models import Dimension, Framework, Round
 
 
@@ -29,7 +31,8 @@ class RoundViewSet(SnippetViewSet):
     model = Round
     icon = "date"
     menu_label = "Rounds"
-    list_display = ["title", "organisation", "opens_on", "closes_on", "facilitator"]
+    list_display = ["title", "organisation", "opens_on", "closes_on", "facilitator_name"]
+    edit_handler = ObjectList(Round.panels, base_form_class=RoundAdminForm)
     list_filter = ["framework", "organisation"]
 
 

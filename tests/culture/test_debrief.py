@@ -75,7 +75,7 @@ def test_the_debrief_waits_for_the_threshold(client, round_, dimensions, facilit
     client.force_login(facilitator)
     response = client.get(dimension_url(round_, dimensions[0]))
     assert response.status_code == 403
-    assert "1 of 5 people have answered so far" in response.content.decode()
+    assert "The debrief opens once the first 5 people" in response.content.decode()
     client.post(reverse("culture:debrief", args=[round_.pk]), {"complete": "yes"})
     round_.refresh_from_db()
     assert not round_.debrief_complete
@@ -87,14 +87,14 @@ def test_the_summary_shows_spread_agreed_levels_and_actions_and_prints(client, d
         round=debrief_round, dimension=dimensions[0], what="Weekly huddle", owner="Dr Shah", due_on="2027-01-15"
     )
     page = client.get(reverse("culture:summary", args=[debrief_round.pk])).content.decode()
-    assert "6 people answered" in page
+    assert "5 people's answers are in these results" in page
     assert "3. Bureaucratic" in page
     assert "Agreed &lt;b&gt;3&lt;/b&gt;" in page
     assert "Weekly huddle" in page and "Dr Shah" in page and "15 January 2027" in page
     assert "Spread: <strong>" in page
     assert "css/culture.css" in page
 
-    client.post(reverse("culture:debrief", args=[debrief_round.pk]), {"complete": "yes"})
+    client.post(reverse("culture:debrief", args=[debrief_round.pk]), {"complete": "yes", "confirm": "yes"})
     debrief_round.refresh_from_db()
     assert debrief_round.debrief_complete
     client.force_login(staff)
@@ -127,3 +127,54 @@ def test_no_links_can_be_made_for_a_closed_round(client, closed_round, facilitat
     response = client.post(reverse("culture:links", args=[closed_round.pk]), {"number": "3"})
     assert response.status_code == 403
     assert not closed_round.invitations.exists()
+
+
+def test_adding_an_action_keeps_and_saves_the_agreed_level_and_notes_typed_above_it(client, debrief_round, dimensions):
+    url = dimension_url(debrief_round, dimensions[3])
+    typed = {"agreed-agreed_level": "4", "agreed-notes": "Reception felt left out", "action-what": "Share minutes"}
+    # A missing owner and date: everything typed, in both parts, comes back.
+    page = client.post(url, {**typed, "form": "action", "action-owner": ""}).content.decode()
+    assert "Enter who will do it." in page
+    assert "Reception felt left out</textarea>" in page
+    assert re.search(r'value="4"[^>]* checked', page)
+    assert 'value="Share minutes"' in page
+    assert not DebriefItem.objects.exists() and not Action.objects.exists()
+    # Complete: the action is added and the level and notes are saved with it.
+    data = {**typed, "form": "action", "action-owner": "Practice manager", "action-due_on": "2027-03-01"}
+    response = client.post(url, data)
+    assert response.status_code == 302
+    item = DebriefItem.objects.get()
+    assert (item.agreed_level, item.notes) == (4, "Reception felt left out")
+    assert Action.objects.get().what == "Share minutes"
+    page = client.get(response["Location"]).content.decode()
+    assert "The agreed level has been saved and the action added." in page
+    assert re.search(r'value="4"[^>]* checked', page) and "Reception felt left out</textarea>" in page
+
+
+def test_saving_the_level_keeps_an_action_typed_but_not_finished(client, debrief_round, dimensions):
+    url = dimension_url(debrief_round, dimensions[3])
+    data = {"form": "agreed", "agreed-agreed_level": "2", "action-what": "Half-typed action"}
+    page = client.post(url, data).content.decode()
+    assert "Enter who will do it." in page and 'value="Half-typed action"' in page
+    assert not DebriefItem.objects.exists()
+
+
+def test_marking_complete_with_topics_not_agreed_warns_and_asks_to_confirm(client, debrief_round, dimensions):
+    DebriefItem.objects.create(round=debrief_round, dimension=dimensions[0], agreed_level=3)
+    url = reverse("culture:debrief", args=[debrief_round.pk])
+    page = client.post(url, {"complete": "yes"}).content.decode()
+    debrief_round.refresh_from_db()
+    assert not debrief_round.debrief_complete
+    assert "8 of 9 topics have no agreed level" in page
+    assert dimensions[1].name in page and "Mark complete anyway" in page
+    client.post(url, {"complete": "yes", "confirm": "yes"})
+    debrief_round.refresh_from_db()
+    assert debrief_round.debrief_complete
+
+
+def test_marking_complete_with_every_topic_agreed_needs_no_confirmation(client, debrief_round, dimensions):
+    for dimension in dimensions:
+        DebriefItem.objects.create(round=debrief_round, dimension=dimension, agreed_level=3)
+    client.post(reverse("culture:debrief", args=[debrief_round.pk]), {"complete": "yes"})
+    debrief_round.refresh_from_db()
+    assert debrief_round.debrief_complete

@@ -60,11 +60,16 @@ def test_a_members_key_is_the_same_each_visit_and_different_for_each_round(round
 def test_the_threshold_comes_from_settings_unless_the_round_sets_its_own(round_, settings):
     settings.CULTURE_MIN_RESPONSES = 7
     assert round_.threshold == 7
-    round_.min_responses = 3
-    assert round_.threshold == 3
+    round_.min_responses = 9
+    assert round_.threshold == 9
+    round_.min_responses = 3  # never below the anonymity floor of 5
+    assert round_.threshold == 5
 
 
-def test_only_submitted_responses_count(round_):
-    add_response(round_, Level.PROACTIVE)
+def test_only_sent_responses_count_and_only_once_released_in_a_batch(round_):
+    for _ in range(4):
+        add_response(round_, Level.PROACTIVE)
     add_response(round_, Level.PROACTIVE, submitted=False)
-    assert round_.submitted_count() == 1
+    assert round_.released_count() == 0
+    add_response(round_, Level.PROACTIVE)
+    assert round_.released_count() == 5
