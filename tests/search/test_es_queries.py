@@ -501,11 +501,15 @@ def api_error(status):
         (api_error(503), True),
         (api_error(500), True),
         (api_error(404), True),  # no index yet: answer from the database until search_rebuild
-        (api_error(400), False),  # our request is wrong: a bug to see, not an outage to hide
+        (api_error(429), True),  # a tripped circuit breaker or a full search queue: passes on its own
+        (api_error(400), False),  # our request is wrong: a bug to see (logged as an error), not an outage
+        (api_error(401), False),  # expired credentials: someone must act
+        (api_error(403), False),
         (ValueError("x"), False),
     ],
 )
-def test_connection_failures_timeouts_5xx_and_a_missing_index_are_outages(error, outage):
+def test_connection_failures_timeouts_5xx_429_and_a_missing_index_are_outages(error, outage):
+    """Only how loudly the fallback is logged depends on this: readers get the database engine either way."""
     assert is_outage(error) is outage
 
 
