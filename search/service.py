@@ -96,6 +96,11 @@ class Results:
             self.num_pages = max(1, math.ceil(self.total / max(1, self.query.per_page)))
 
     @property
+    def reachable(self) -> int:
+        """How many of the results the pages reach: all, unless the engine stops at a result window."""
+        return min(self.total, self.num_pages * max(1, self.query.per_page))
+
+    @property
     def active_filters(self) -> list[tuple[str, FacetValue]]:
         """(facet, value) for every selected facet value, in facet order."""
         return [(facet, value) for facet in FACETS for value in self.facets.get(facet, []) if value.selected]

@@ -139,14 +139,15 @@ def results_from_response(query, response):
     total = total["value"] if isinstance(total, dict) else int(total)
     per_page = max(1, int(query.per_page))
     return Results(
-        query=replace(query, page=max(1, int(query.page))),
+        query=replace(query, page=min(max(1, int(query.page)), queries.max_pages(per_page))),
         hits=[hit_from(raw) for raw in response["hits"]["hits"]],
         total=total,
         facets=facets_from(response.get("aggregations", {}), queries.selected_filters(query.filters)),
         suggestion=suggestion_from(response, query.text or ""),
         corrected_from=None,
         degraded=False,
-        num_pages=max(1, math.ceil(min(total, queries.MAX_RESULT_WINDOW) / per_page)),
+        # Elasticsearch fetches no further than its result window (10,000 hits): the pages stop there.
+        num_pages=max(1, math.ceil(min(total, queries.max_pages(per_page) * per_page) / per_page)),
     )
 
 

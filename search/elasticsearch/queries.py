@@ -29,7 +29,15 @@ FACET_ORDER = {"year": {"_key": "desc"}}
 
 # Words may match in any field (``all_text``); these fields decide the ranking.
 RANKING_FIELDS = ["title^3", "summary^2", "body"]
-HIGHLIGHT_OPTIONS = {"encoder": "html", "pre_tags": ["<mark>"], "post_tags": ["</mark>"]}
+# Highlighting analyses at most this many characters of a field and leaves the rest unmarked. Without it a
+# matching page whose body is longer than index.highlight.max_analyzed_offset (1,000,000) makes the search a 400.
+MAX_ANALYZED_OFFSET = 100_000
+HIGHLIGHT_OPTIONS = {
+    "encoder": "html",
+    "pre_tags": ["<mark>"],
+    "post_tags": ["</mark>"],
+    "max_analyzed_offset": MAX_ANALYZED_OFFSET,
+}
 RESULT_SOURCE = ["page_id", "title", "summary", "content_type", "url", "date", "settings", "domains", "members_only"]
 # Elasticsearch refuses from + size beyond index.max_result_window (10,000 by default).
 MAX_RESULT_WINDOW = 10_000
@@ -49,15 +57,15 @@ def for_audience(query, members):
 
 
 def text_query(text):
-    """Every word (or a synonym, or a near spelling) somewhere; ranked by title, summary, body.
+    """Every word (or a synonym) somewhere; ranked by title, summary, body.
 
-    ``fuzziness: AUTO`` allows one typo in words of 3-5 letters and two in
-    longer ones. Elasticsearch does not apply fuzziness to a word that the
-    synonym filter expanded; the synonyms answer for those words instead.
-    Fuzziness compares stemmed words, so a typo that defeats the stemmer
-    ("medicaton" against "medic") may find nothing; the phrase suggester, which
-    works on unstemmed words, then offers "medication" and the engine searches
-    that instead.
+    Exact words only, no ``fuzziness``: fuzzy matching on every word made
+    "care" find "core", "cure" and "case" and "patient" find "parent", so
+    totals and facet counts drifted far from the database engine's. Spelling
+    is corrected as the database engine corrects it, only when the exact
+    search finds little: the phrase suggester (``add_suggestion``), which
+    works on unstemmed words, offers "Did you mean ...?" with one or two
+    results and is searched instead when there are none (``engine.search``).
     Multi-word synonyms are matched as words, not phrases
     (``auto_generate_synonyms_phrase_query: false``), because the stop filter
     after the synonym filter leaves gaps that phrase matching would trip over
@@ -70,12 +78,7 @@ def text_query(text):
         must=[
             Q(
                 "match",
-                all_text={
-                    "query": text,
-                    "operator": "and",
-                    "fuzziness": "AUTO",
-                    "auto_generate_synonyms_phrase_query": False,
-                },
+                all_text={"query": text, "operator": "and", "auto_generate_synonyms_phrase_query": False},
             )
         ],
         should=[
@@ -85,7 +88,6 @@ def text_query(text):
                 fields=RANKING_FIELDS,
                 type="best_fields",
                 tie_breaker=0.3,
-                fuzziness="AUTO",
                 auto_generate_synonyms_phrase_query=False,
             )
         ],
@@ -137,12 +139,17 @@ def add_highlight(search):
     )
 
 
-def add_suggestion(search, text):
+def add_suggestion(search, text, members=False):
     """A "did you mean" from the phrase suggester over unstemmed words and shingles.
 
-    ``collate`` keeps only corrections that would themselves find something.
+    The suggester draws its words from every document, whatever the query's
+    filters, so member-only pages' words are among them. ``collate`` keeps
+    only corrections that would themselves find a page this reader may see:
+    for anyone but a member its query leaves member-only pages out
+    (``for_audience``), so no word found only on them is ever offered.
     https://www.elastic.co/guide/en/elasticsearch/reference/8.19/search-suggesters.html#phrase-suggester
     """
+    finds_something = for_audience(Q("match", all_text={"query": "{{suggestion}}", "operator": "and"}), members)
     return search.suggest(
         SUGGESTION_NAME,
         text,
@@ -153,7 +160,7 @@ def add_suggestion(search, text):
             "max_errors": 2,
             "direct_generator": [{"field": "spelling", "suggest_mode": "always", "min_word_length": 3}],
             "collate": {
-                "query": {"source": {"match": {"all_text": {"query": "{{suggestion}}", "operator": "and"}}}},
+                "query": {"source": finds_something.to_dict()},
                 "prune": False,
             },
         },
@@ -166,12 +173,17 @@ def sort_order(sort, text):
     return ["_score", {"date": {"order": "desc"}}]
 
 
-def page_window(page, per_page):
-    """``(from, size)`` for a 1-based page, kept inside the result window."""
+def max_pages(per_page):
+    """How many whole pages fit in the result window: results past them cannot be fetched."""
     per_page = max(1, int(per_page))
-    start = (max(1, int(page)) - 1) * per_page
-    start = min(start, MAX_RESULT_WINDOW - per_page)
-    return max(0, start), per_page
+    return max(1, MAX_RESULT_WINDOW // per_page)
+
+
+def page_window(page, per_page):
+    """``(from, size)`` for a 1-based page, no further than the last page inside the result window."""
+    per_page = max(1, int(per_page))
+    page = min(max(1, int(page)), max_pages(per_page))
+    return (page - 1) * per_page, per_page
 
 
 def search_request(query, *, index=None, members=False):
@@ -192,7 +204,7 @@ def search_request(query, *, index=None, members=False):
     search = add_facets(search, selected)
     if text:
         search = add_highlight(search)
-        search = add_suggestion(search, text)
+        search = add_suggestion(search, text, members)
     return search
 
 
