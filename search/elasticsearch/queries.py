@@ -11,9 +11,14 @@ member-only documents (``for_audience``), in the query itself so that facet
 counts and suggestions leave them out too.
 """
 
+import re
+from functools import lru_cache
+
 from elasticsearch.dsl import Q, Search
 
-from .documents import index_alias
+from search.vocabulary import SYNONYMS
+
+from .documents import index_alias, synonym_rules
 
 # The service's filter keys, and the document field each one filters and counts.
 FACET_FIELDS = {
@@ -42,6 +47,63 @@ RESULT_SOURCE = ["page_id", "title", "summary", "content_type", "url", "date", "
 # Elasticsearch refuses from + size beyond index.max_result_window (10,000 by default).
 MAX_RESULT_WINDOW = 10_000
 SUGGESTION_NAME = "did_you_mean"
+# Elasticsearch 8 refuses a query whose rewritten form has more leaf clauses than a limit it sets from
+# the heap and the search threads, never below 1,024 (indices.query.bool.max_clause_count no longer
+# applies). Synonyms multiply clauses: "gp" alone brings 17 words, so 66 of them in a 200-character
+# query came to about 4,500. The words' share is kept under this, leaving room for the filters.
+# https://www.elastic.co/guide/en/elasticsearch/reference/8.19/search-settings.html
+CLAUSE_LIMIT = 1024
+CLAUSE_BUDGET = 1000
+WORD = re.compile(r"\w+")
+
+
+@lru_cache(maxsize=1)
+def _synonym_terms():
+    """[(term as a tuple of words, how many words its whole rule expands to)] from the synonym rules."""
+    terms = []
+    for rule in synonym_rules(SYNONYMS):
+        alternatives = [tuple(term.split()) for term in rule.split(", ")]
+        words = sum(len(alternative) for alternative in alternatives)
+        terms += [(alternative, words) for alternative in alternatives]
+    return terms
+
+
+def leaf_clauses(text):
+    """At most how many term queries one field's ``match`` on ``text`` becomes once analysed.
+
+    Each word is one, unless a synonym rule starts there: then every word of
+    every alternative in that rule. An upper bound (stop words are counted,
+    overlapping rules added), so a text within the budget is within the limit.
+    """
+    tokens = WORD.findall((text or "").lower())
+    total = 0
+    for position in range(len(tokens)):
+        expansions = [
+            words for term, words in _synonym_terms() if tuple(tokens[position : position + len(term)]) == term
+        ]
+        total += sum(expansions) if expansions else 1
+    return total
+
+
+def fit_clause_limit(text):
+    """``(text, ranked)``: the words to send and whether the ranking clauses fit too.
+
+    Nearly every search fits whole. One that does not (a long run of words
+    with many synonyms) loses repeated words, then its ranking clauses (it is
+    still ordered by its match on all the text), then words from the end.
+    """
+    if leaf_clauses(text) * (1 + len(RANKING_FIELDS)) <= CLAUSE_BUDGET:
+        return text, True
+    words = list({word.lower(): word for word in reversed(text.split())}.values())[::-1]
+    text = " ".join(words)
+    if leaf_clauses(text) * (1 + len(RANKING_FIELDS)) <= CLAUSE_BUDGET:
+        return text, True
+    kept = []
+    for word in words:
+        if leaf_clauses(" ".join([*kept, word])) > CLAUSE_BUDGET:
+            break
+        kept.append(word)
+    return " ".join(kept), False
 
 
 def for_audience(query, members):
@@ -73,14 +135,13 @@ def text_query(text):
     """
     if not text:
         return Q("match_all")
+    text, ranked = fit_clause_limit(text)
+    every_word = Q("match", all_text={"query": text, "operator": "and", "auto_generate_synonyms_phrase_query": False})
+    if not ranked:
+        return Q("bool", must=[every_word])
     return Q(
         "bool",
-        must=[
-            Q(
-                "match",
-                all_text={"query": text, "operator": "and", "auto_generate_synonyms_phrase_query": False},
-            )
-        ],
+        must=[every_word],
         should=[
             Q(
                 "multi_match",
