@@ -270,16 +270,20 @@ def search_request(query, *, index=None, members=False):
 
 
 def autocomplete_request(prefix, limit=8, *, index=None, members=False):
-    """Titles that start with, or contain words starting with, what has been typed.
+    """Titles with every word typed, the last one as the start of a word.
 
     ``bool_prefix`` over the ``search_as_you_type`` sub-fields treats the last
-    word as a prefix and the others as whole words, in any order.
-    https://www.elastic.co/guide/en/elasticsearch/reference/8.19/search-as-you-type.html
+    word as a prefix and the others as whole words, in any order. Its words
+    are OR'd unless told otherwise; ``operator: and`` makes suggestions narrow
+    as the reader types, as the database engine's do ("insulin pa" suggests
+    "Insulin passports", not every title with a word starting "pa").
+    https://www.elastic.co/guide/en/elasticsearch/reference/8.19/query-dsl-multi-match-query.html#type-bool-prefix
     """
     words = Q(
         "multi_match",
         query=prefix,
         type="bool_prefix",
+        operator="and",
         fields=["title.suggest", "title.suggest._2gram", "title.suggest._3gram"],
     )
     search = Search(index=index or index_alias()).query(for_audience(words, members))

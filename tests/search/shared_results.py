@@ -42,6 +42,13 @@ CASES = [
     ("insulun pasports", ["Insulin passports"], "insulun pasports"),
 ]
 
+# Suggestions while typing: the last word is a prefix and every word must match (AND), as the
+# database engine does (measured on SQLite: "insulin pa" suggests only "Insulin passports").
+AUTOCOMPLETE = [
+    ("insulin pa", ["Insulin passports"]),
+    ("pa", ["Insulin passports", "Parent forum at the clinic", "Patient leaflets in plain words"]),
+]
+
 
 def build_pages(learning_index):
     return [
@@ -61,4 +68,8 @@ def check(engine, query_class):
             wrong.append(f"{text!r}: found {found} (total {results.total}, corrected from {results.corrected_from!r})")
         elif counts != {"learning-note": len(titles)}:
             wrong.append(f"{text!r}: type facet {counts}")
+    for prefix, titles in AUTOCOMPLETE:
+        suggested = sorted(item["title"] for item in engine.autocomplete(prefix))
+        if suggested != titles:
+            wrong.append(f"autocomplete {prefix!r}: {suggested}")
     return wrong

@@ -216,12 +216,14 @@ def test_the_index_is_the_alias_unless_named(settings):
     assert queries.search_request(Query(text="x"))._index == ["test-knowledge"]
 
 
-def test_autocomplete_matches_title_prefixes_with_bool_prefix_on_search_as_you_type():
+def test_autocomplete_matches_title_prefixes_with_bool_prefix_on_search_as_you_type_every_word_required():
+    """bool_prefix ORs its words by default; the database engine's suggestions need every word (shared_results)."""
     assert queries.autocomplete_request("pressure ul", 5, index="portal-knowledge", members=True).to_dict() == {
         "query": {
             "multi_match": {
                 "query": "pressure ul",
                 "type": "bool_prefix",
+                "operator": "and",
                 "fields": ["title.suggest", "title.suggest._2gram", "title.suggest._3gram"],
             }
         },
