@@ -55,7 +55,11 @@ def cluster(settings):
     client = indexing_client()
     signals.connect()  # already connected at start-up when ELASTICSEARCH_URL was set; connecting is idempotent
     yield client
-    # Listing by wildcard is allowed; deleting is not (action.destructive_requires_name), so one name at a time.
+    delete_our_indices(client, alias)
+
+
+def delete_our_indices(client, alias):
+    """Listing by wildcard is allowed; deleting is not (action.destructive_requires_name), so one name at a time."""
     for name in our_indices(client, alias):
         client.options(ignore_status=404).indices.delete(index=name)
 
