@@ -94,7 +94,10 @@ def fit_clause_limit(text):
     """
     if leaf_clauses(text) * (1 + len(RANKING_FIELDS)) <= CLAUSE_BUDGET:
         return text, True
-    words = list({word.lower(): word for word in reversed(text.split())}.values())[::-1]
+    first_seen = {}
+    for word in text.split():
+        first_seen.setdefault(word.lower(), word)  # in the order typed, so phrases stay together
+    words = list(first_seen.values())
     text = " ".join(words)
     if leaf_clauses(text) * (1 + len(RANKING_FIELDS)) <= CLAUSE_BUDGET:
         return text, True

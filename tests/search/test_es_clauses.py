@@ -75,3 +75,9 @@ def test_an_ordinary_long_search_keeps_every_word_and_its_ranking():
 def test_repeated_words_are_sent_once_when_the_whole_search_would_not_fit():
     body = queries.search_request(Query(text=clean_text(longest("gp"))), members=True).to_dict()
     assert body["query"]["bool"]["must"][0]["match"]["all_text"]["query"] == "gp"
+
+
+def test_repeated_words_are_dropped_keeping_the_order_typed():
+    typed = "general practice " + "gp " * 60 + "general practice"
+    text, _ranked = queries.fit_clause_limit(typed)
+    assert text == "general practice gp"
