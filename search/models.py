@@ -39,6 +39,28 @@ class IndexOutbox(models.Model):
         return f"{self.action} page {self.page_id}"
 
 
+class SearchEngineStatus(models.Model):
+    """What the site last saw of Elasticsearch, for ``search_health``: one row.
+
+    Written when a search, suggestion, related-learning lookup or outbox send
+    fails (at most once a minute per process while the error stays the same)
+    and when a process sees the cluster answer again after a failure; never
+    on an ordinary successful search. See ``search.elasticsearch.health``.
+    """
+
+    failing_since = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    last_error_at = models.DateTimeField(null=True, blank=True)
+    recovered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "search engine status"
+        verbose_name_plural = "search engine status"
+
+    def __str__(self):
+        return "failing" if self.failing_since else "answering"
+
+
 class ZeroResultSearch(models.Model):
     """How often, on one day, a search found nothing: words the portal is missing.
 

@@ -96,13 +96,27 @@ class Results:
             self.num_pages = max(1, math.ceil(self.total / max(1, self.query.per_page)))
 
     @property
+    def reachable(self) -> int:
+        """How many of the results the pages reach: all, unless the engine stops at a result window."""
+        return min(self.total, self.num_pages * max(1, self.query.per_page))
+
+    @property
     def active_filters(self) -> list[tuple[str, FacetValue]]:
         """(facet, value) for every selected facet value, in facet order."""
         return [(facet, value) for facet in FACETS for value in self.facets.get(facet, []) if value.selected]
 
 
 class EngineUnavailable(Exception):
-    """Raised by an engine that cannot reach its backend (connection refused, timeout, no index)."""
+    """Raised by an engine whose backend gave no usable answer, whatever the reason.
+
+    ``needs_attention`` is true when the failure will not pass on its own
+    (credentials, privileges, a refused request, a server that is not the
+    search engine): it is then logged as an error rather than a warning.
+    """
+
+    def __init__(self, message, needs_attention=False):
+        super().__init__(message)
+        self.needs_attention = needs_attention
 
 
 class SearchEngine(Protocol):
@@ -121,7 +135,8 @@ class FallbackEngine:
         self.fallback = fallback
 
     def _warn(self, action, error):
-        logger.warning(
+        log = logger.error if getattr(error, "needs_attention", False) else logger.warning
+        log(
             "Search engine %s unavailable for %s, answering from %s: %s",
             type(self.primary).__name__,
             action,

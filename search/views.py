@@ -107,7 +107,8 @@ def search(request):
                 for facet, value in results.active_filters
             ],
             clear_filters_url=_url(params, **dict.fromkeys(service.FACETS)),
-            page_obj=Paginator(range(results.total), results.query.per_page).get_page(results.query.page),
+            # The engine's page count, not the total's: Elasticsearch stops at its result window.
+            page_obj=Paginator(range(results.reachable), results.query.per_page).get_page(results.query.page),
             sort=results.query.sort,
             sort_label=SORT_LABELS[results.query.sort],
             other_sort_url=_url(params, sort="newest" if results.query.sort == "relevance" else None),

@@ -277,6 +277,14 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 # PostgreSQL full text). ELASTICSEARCH_URL is read here so that the search
 # service can switch engine; the admin keeps the database backend.
 ELASTICSEARCH_URL = os.environ.get("ELASTICSEARCH_URL", "")
+# Elasticsearch 8 serves HTTPS with a certificate from its own CA and wants
+# credentials: the CA file or its SHA-256 fingerprint, and an API key (the
+# encoded form) or a user name and password (search/elasticsearch/client.py).
+ELASTICSEARCH_CA_CERTS = os.environ.get("ELASTICSEARCH_CA_CERTS", "")
+ELASTICSEARCH_FINGERPRINT = os.environ.get("ELASTICSEARCH_FINGERPRINT", "")
+ELASTICSEARCH_API_KEY = os.environ.get("ELASTICSEARCH_API_KEY", "")
+ELASTICSEARCH_USERNAME = os.environ.get("ELASTICSEARCH_USERNAME", "")
+ELASTICSEARCH_PASSWORD = os.environ.get("ELASTICSEARCH_PASSWORD", "")
 WAGTAILSEARCH_BACKENDS = {
     # SEARCH_CONFIG is PostgreSQL's text search configuration (stemming, stop
     # words); SQLite ignores it. Named here so that search does not depend on

@@ -1,9 +1,11 @@
 """The Elasticsearch engine of the search service.
 
 It sends the bodies built in ``queries`` and turns Elasticsearch's answers into
-the service's ``Results`` and ``Hit`` objects. When the cluster cannot answer
-(connection refused, timeout, 5xx, no index yet) it raises
-``EngineUnavailable`` and the service answers from the database instead.
+the service's ``Results`` and ``Hit`` objects. Whenever the cluster gives no
+usable answer (connection refused, timeout, 5xx, 429, 401, 403, 400, no index
+yet, a server that is not Elasticsearch, a body that is not a search
+response) it raises ``EngineUnavailable``, records the error for
+``search_health`` (``health``), and the service answers from the database.
 
 Escaping: every string that reaches a template is plain text and is escaped
 there, except ``Hit.snippet``. A snippet is either a highlight fragment that
@@ -27,7 +29,7 @@ from portal.taxonomy.models import SafetyDomain, Setting
 from search.engines.database import FEW_HITS, MAX_TAG_FACETS
 from search.service import CONTENT_TYPES, EngineUnavailable, FacetValue, Hit, Results, Term
 
-from . import queries
+from . import health, queries
 from .client import describe, is_outage, query_client
 from .documents import index_alias
 
@@ -36,6 +38,8 @@ MARK_TAG = re.compile(r"(</?mark>)")
 # (Quotes are harmless in element text, and Lucene's encoder versions differ on escaping them.)
 UNSAFE_IN_FRAGMENT = re.compile(r"[<>]|&(?!(?:[a-zA-Z]+|#\d+|#x[0-9a-fA-F]+);)")
 FRAGMENT_SEPARATOR = " … "
+# What reading a response that is not the search API's answer raises (a proxy's page, another API's JSON).
+UNEXPECTED_ANSWER = (KeyError, TypeError, ValueError, AttributeError)
 
 
 def trusted_fragment(fragment):
@@ -135,14 +139,15 @@ def results_from_response(query, response):
     total = total["value"] if isinstance(total, dict) else int(total)
     per_page = max(1, int(query.per_page))
     return Results(
-        query=replace(query, page=max(1, int(query.page))),
+        query=replace(query, page=min(max(1, int(query.page)), queries.max_pages(per_page))),
         hits=[hit_from(raw) for raw in response["hits"]["hits"]],
         total=total,
         facets=facets_from(response.get("aggregations", {}), queries.selected_filters(query.filters)),
         suggestion=suggestion_from(response, query.text or ""),
         corrected_from=None,
         degraded=False,
-        num_pages=max(1, math.ceil(min(total, queries.MAX_RESULT_WINDOW) / per_page)),
+        # Elasticsearch fetches no further than its result window (10,000 hits): the pages stop there.
+        num_pages=max(1, math.ceil(min(total, queries.max_pages(per_page) * per_page) / per_page)),
     )
 
 
@@ -164,14 +169,26 @@ class ElasticsearchEngine:
         return self._client or query_client()
 
     def _search(self, request):
+        """The raw response body; any failure is ``EngineUnavailable`` (the service then answers from the database)."""
         try:
-            return self.client.search(index=self.index, body=request.to_dict()).body
+            response = self.client.search(index=self.index, body=request.to_dict()).body
         except (TransportError, ApiError) as exc:
-            if is_outage(exc):
-                raise EngineUnavailable(describe(exc)) from exc
-            raise
+            raise self._unavailable(describe(exc), needs_attention=not is_outage(exc)) from exc
+        health.note_success()
+        return response
+
+    @staticmethod
+    def _unavailable(description, needs_attention=False):
+        health.note_failure(description)
+        return EngineUnavailable(description, needs_attention=needs_attention)
 
     def search(self, query):
+        try:
+            return self._search_corrected(query)
+        except UNEXPECTED_ANSWER as exc:
+            raise self._unavailable(f"Unexpected answer from Elasticsearch: {exc!r}", True) from exc
+
+    def _search_corrected(self, query):
         """Results, corrected as the database engine corrects them.
 
         With a few results the suggester's correction is offered ("Did you
@@ -203,11 +220,17 @@ class ElasticsearchEngine:
         if not prefix:
             return []
         response = self._search(queries.autocomplete_request(prefix, limit, index=self.index, members=_is_member(user)))
-        return [
-            {"title": raw["_source"]["title"], "url": raw["_source"]["url"], "type": raw["_source"]["content_type"]}
-            for raw in response["hits"]["hits"]
-        ]
+        try:
+            return [
+                {"title": raw["_source"]["title"], "url": raw["_source"]["url"], "type": raw["_source"]["content_type"]}
+                for raw in response["hits"]["hits"]
+            ]
+        except UNEXPECTED_ANSWER as exc:
+            raise self._unavailable(f"Unexpected answer from Elasticsearch: {exc!r}", True) from exc
 
     def related(self, page, limit=4, user=None):
         response = self._search(queries.related_request(page.pk, limit, index=self.index, members=_is_member(user)))
-        return [hit_from(raw) for raw in response["hits"]["hits"]]
+        try:
+            return [hit_from(raw) for raw in response["hits"]["hits"]]
+        except UNEXPECTED_ANSWER as exc:
+            raise self._unavailable(f"Unexpected answer from Elasticsearch: {exc!r}", True) from exc

@@ -5,6 +5,12 @@ row in the same database transaction as the page; the sender marks a row done
 only after Elasticsearch has acknowledged that page's write, and leaves failed
 rows pending (with the error) for the next run or ``search_outbox --replay``.
 
+The sender writes only through the alias (``require_alias``): with no alias
+(before the first ``search_rebuild``, or after it was lost) Elasticsearch
+would otherwise create a plain index of that name with guessed mappings, on
+which every search fails. Refused that way, the rows stay pending until a
+rebuild has made the alias.
+
 A row records what happened ("upsert" or "delete"), but the sender decides
 what to write from the page as it is *now*: a live page that is public or
 member-only is written in full (marked ``members_only`` or not), anything else
@@ -23,12 +29,15 @@ from elasticsearch import ApiError, TransportError
 
 from search.models import IndexOutbox
 
+from . import health
 from .client import describe, outbox_client
 from .documents import index_alias, knowledge_models, organisation_fields, page_to_document
 
 logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 200
+# Batches sent by the replay a recovered cluster triggers (``search.tasks.replay_index_outbox``).
+RECOVERY_BATCHES = 5
 # Done rows are kept this long so that a rebuild can replay what changed while it ran.
 DONE_RETENTION = timedelta(days=7)
 
@@ -73,12 +82,16 @@ def bulk_operations(page_ids, *, index=None):
 
 
 def item_outcomes(response):
-    """``{page_id: None or error}`` from a bulk response; a delete of a missing document is fine."""
+    """``{page_id: None or error}`` from a bulk response; a delete of a missing document is fine.
+
+    A missing document is a 404 with ``"result": "not_found"`` and no error; a
+    404 *with* an error (``index_not_found_exception``: no such alias) is not.
+    """
     outcomes = {}
     for item in response["items"]:
         (action, result), *_ = item.items()
         status = result.get("status", 500)
-        ok = 200 <= status < 300 or (action == "delete" and status == 404)
+        ok = 200 <= status < 300 or (action == "delete" and status == 404 and not result.get("error"))
         error = None if ok else str(result.get("error", {}).get("reason") or result.get("error") or status)
         outcomes[int(result["_id"])] = error
     return outcomes
@@ -103,17 +116,20 @@ def sync_pages(page_ids, client=None, *, index=None):
     if not page_ids:
         return {}
     client = client or outbox_client()
-    response = client.bulk(operations=bulk_operations(page_ids, index=index))
+    response = client.bulk(operations=bulk_operations(page_ids, index=index), require_alias=True)
     outcomes = item_outcomes(response)
     return {page_id: outcomes.get(page_id, "no answer for this page") for page_id in page_ids}
 
 
-def send_pending(client=None, batch_size=BATCH_SIZE):
-    """Send every pending outbox row, oldest first; stop at the first batch the cluster refuses."""
+def send_pending(client=None, batch_size=None, max_batches=None):
+    """Send pending outbox rows, oldest first (all, or ``max_batches`` batches); stop at the first batch refused."""
+    batch_size = batch_size or BATCH_SIZE
     report = SendReport()
     refused = 0
     after = 0
-    while True:
+    batches = 0
+    while max_batches is None or batches < max_batches:
+        batches += 1
         rows = list(IndexOutbox.objects.pending().filter(pk__gt=after).order_by("pk")[:batch_size])
         if not rows:
             break
@@ -129,7 +145,9 @@ def send_pending(client=None, batch_size=BATCH_SIZE):
             report.failed += len(rows)
             report.errors.append(error)
             logger.warning("Search index update failed; %d change(s) stay in the outbox: %s", len(rows), error)
+            health.note_failure(error)
             break
+        health.note_success(replay=False)  # this run is the replay
         done = [row.pk for row in rows if outcomes[row.page_id] is None]
         IndexOutbox.objects.filter(pk__in=done).update(
             done_at=now, attempts=F("attempts") + 1, last_error="", last_attempt_at=now

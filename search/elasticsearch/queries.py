@@ -11,9 +11,14 @@ member-only documents (``for_audience``), in the query itself so that facet
 counts and suggestions leave them out too.
 """
 
+import re
+from functools import lru_cache
+
 from elasticsearch.dsl import Q, Search
 
-from .documents import index_alias
+from search.vocabulary import SYNONYMS
+
+from .documents import index_alias, synonym_rules
 
 # The service's filter keys, and the document field each one filters and counts.
 FACET_FIELDS = {
@@ -29,11 +34,79 @@ FACET_ORDER = {"year": {"_key": "desc"}}
 
 # Words may match in any field (``all_text``); these fields decide the ranking.
 RANKING_FIELDS = ["title^3", "summary^2", "body"]
-HIGHLIGHT_OPTIONS = {"encoder": "html", "pre_tags": ["<mark>"], "post_tags": ["</mark>"]}
+# Highlighting analyses at most this many characters of a field and leaves the rest unmarked. Without it a
+# matching page whose body is longer than index.highlight.max_analyzed_offset (1,000,000) makes the search a 400.
+MAX_ANALYZED_OFFSET = 100_000
+HIGHLIGHT_OPTIONS = {
+    "encoder": "html",
+    "pre_tags": ["<mark>"],
+    "post_tags": ["</mark>"],
+    "max_analyzed_offset": MAX_ANALYZED_OFFSET,
+}
 RESULT_SOURCE = ["page_id", "title", "summary", "content_type", "url", "date", "settings", "domains", "members_only"]
 # Elasticsearch refuses from + size beyond index.max_result_window (10,000 by default).
 MAX_RESULT_WINDOW = 10_000
 SUGGESTION_NAME = "did_you_mean"
+# Elasticsearch 8 refuses a query whose rewritten form has more leaf clauses than a limit it sets from
+# the heap and the search threads, never below 1,024 (indices.query.bool.max_clause_count no longer
+# applies). Synonyms multiply clauses: "gp" alone brings 17 words, so 66 of them in a 200-character
+# query came to about 4,500. The words' share is kept under this, leaving room for the filters.
+# https://www.elastic.co/guide/en/elasticsearch/reference/8.19/search-settings.html
+CLAUSE_LIMIT = 1024
+CLAUSE_BUDGET = 1000
+WORD = re.compile(r"\w+")
+
+
+@lru_cache(maxsize=1)
+def _synonym_terms():
+    """[(term as a tuple of words, how many words its whole rule expands to)] from the synonym rules."""
+    terms = []
+    for rule in synonym_rules(SYNONYMS):
+        alternatives = [tuple(term.split()) for term in rule.split(", ")]
+        words = sum(len(alternative) for alternative in alternatives)
+        terms += [(alternative, words) for alternative in alternatives]
+    return terms
+
+
+def leaf_clauses(text):
+    """At most how many term queries one field's ``match`` on ``text`` becomes once analysed.
+
+    Each word is one, unless a synonym rule starts there: then every word of
+    every alternative in that rule. An upper bound (stop words are counted,
+    overlapping rules added), so a text within the budget is within the limit.
+    """
+    tokens = WORD.findall((text or "").lower())
+    total = 0
+    for position in range(len(tokens)):
+        expansions = [
+            words for term, words in _synonym_terms() if tuple(tokens[position : position + len(term)]) == term
+        ]
+        total += sum(expansions) if expansions else 1
+    return total
+
+
+def fit_clause_limit(text):
+    """``(text, ranked)``: the words to send and whether the ranking clauses fit too.
+
+    Nearly every search fits whole. One that does not (a long run of words
+    with many synonyms) loses repeated words, then its ranking clauses (it is
+    still ordered by its match on all the text), then words from the end.
+    """
+    if leaf_clauses(text) * (1 + len(RANKING_FIELDS)) <= CLAUSE_BUDGET:
+        return text, True
+    first_seen = {}
+    for word in text.split():
+        first_seen.setdefault(word.lower(), word)  # in the order typed, so phrases stay together
+    words = list(first_seen.values())
+    text = " ".join(words)
+    if leaf_clauses(text) * (1 + len(RANKING_FIELDS)) <= CLAUSE_BUDGET:
+        return text, True
+    kept = []
+    for word in words:
+        if leaf_clauses(" ".join([*kept, word])) > CLAUSE_BUDGET:
+            break
+        kept.append(word)
+    return " ".join(kept), False
 
 
 def for_audience(query, members):
@@ -49,15 +122,15 @@ def for_audience(query, members):
 
 
 def text_query(text):
-    """Every word (or a synonym, or a near spelling) somewhere; ranked by title, summary, body.
+    """Every word (or a synonym) somewhere; ranked by title, summary, body.
 
-    ``fuzziness: AUTO`` allows one typo in words of 3-5 letters and two in
-    longer ones. Elasticsearch does not apply fuzziness to a word that the
-    synonym filter expanded; the synonyms answer for those words instead.
-    Fuzziness compares stemmed words, so a typo that defeats the stemmer
-    ("medicaton" against "medic") may find nothing; the phrase suggester, which
-    works on unstemmed words, then offers "medication" and the engine searches
-    that instead.
+    Exact words only, no ``fuzziness``: fuzzy matching on every word made
+    "care" find "core", "cure" and "case" and "patient" find "parent", so
+    totals and facet counts drifted far from the database engine's. Spelling
+    is corrected as the database engine corrects it, only when the exact
+    search finds little: the phrase suggester (``add_suggestion``), which
+    works on unstemmed words, offers "Did you mean ...?" with one or two
+    results and is searched instead when there are none (``engine.search``).
     Multi-word synonyms are matched as words, not phrases
     (``auto_generate_synonyms_phrase_query: false``), because the stop filter
     after the synonym filter leaves gaps that phrase matching would trip over
@@ -65,19 +138,13 @@ def text_query(text):
     """
     if not text:
         return Q("match_all")
+    text, ranked = fit_clause_limit(text)
+    every_word = Q("match", all_text={"query": text, "operator": "and", "auto_generate_synonyms_phrase_query": False})
+    if not ranked:
+        return Q("bool", must=[every_word])
     return Q(
         "bool",
-        must=[
-            Q(
-                "match",
-                all_text={
-                    "query": text,
-                    "operator": "and",
-                    "fuzziness": "AUTO",
-                    "auto_generate_synonyms_phrase_query": False,
-                },
-            )
-        ],
+        must=[every_word],
         should=[
             Q(
                 "multi_match",
@@ -85,7 +152,6 @@ def text_query(text):
                 fields=RANKING_FIELDS,
                 type="best_fields",
                 tie_breaker=0.3,
-                fuzziness="AUTO",
                 auto_generate_synonyms_phrase_query=False,
             )
         ],
@@ -137,12 +203,17 @@ def add_highlight(search):
     )
 
 
-def add_suggestion(search, text):
+def add_suggestion(search, text, members=False):
     """A "did you mean" from the phrase suggester over unstemmed words and shingles.
 
-    ``collate`` keeps only corrections that would themselves find something.
+    The suggester draws its words from every document, whatever the query's
+    filters, so member-only pages' words are among them. ``collate`` keeps
+    only corrections that would themselves find a page this reader may see:
+    for anyone but a member its query leaves member-only pages out
+    (``for_audience``), so no word found only on them is ever offered.
     https://www.elastic.co/guide/en/elasticsearch/reference/8.19/search-suggesters.html#phrase-suggester
     """
+    finds_something = for_audience(Q("match", all_text={"query": "{{suggestion}}", "operator": "and"}), members)
     return search.suggest(
         SUGGESTION_NAME,
         text,
@@ -153,7 +224,7 @@ def add_suggestion(search, text):
             "max_errors": 2,
             "direct_generator": [{"field": "spelling", "suggest_mode": "always", "min_word_length": 3}],
             "collate": {
-                "query": {"source": {"match": {"all_text": {"query": "{{suggestion}}", "operator": "and"}}}},
+                "query": {"source": finds_something.to_dict()},
                 "prune": False,
             },
         },
@@ -166,12 +237,17 @@ def sort_order(sort, text):
     return ["_score", {"date": {"order": "desc"}}]
 
 
-def page_window(page, per_page):
-    """``(from, size)`` for a 1-based page, kept inside the result window."""
+def max_pages(per_page):
+    """How many whole pages fit in the result window: results past them cannot be fetched."""
     per_page = max(1, int(per_page))
-    start = (max(1, int(page)) - 1) * per_page
-    start = min(start, MAX_RESULT_WINDOW - per_page)
-    return max(0, start), per_page
+    return max(1, MAX_RESULT_WINDOW // per_page)
+
+
+def page_window(page, per_page):
+    """``(from, size)`` for a 1-based page, no further than the last page inside the result window."""
+    per_page = max(1, int(per_page))
+    page = min(max(1, int(page)), max_pages(per_page))
+    return (page - 1) * per_page, per_page
 
 
 def search_request(query, *, index=None, members=False):
@@ -192,21 +268,25 @@ def search_request(query, *, index=None, members=False):
     search = add_facets(search, selected)
     if text:
         search = add_highlight(search)
-        search = add_suggestion(search, text)
+        search = add_suggestion(search, text, members)
     return search
 
 
 def autocomplete_request(prefix, limit=8, *, index=None, members=False):
-    """Titles that start with, or contain words starting with, what has been typed.
+    """Titles with every word typed, the last one as the start of a word.
 
     ``bool_prefix`` over the ``search_as_you_type`` sub-fields treats the last
-    word as a prefix and the others as whole words, in any order.
-    https://www.elastic.co/guide/en/elasticsearch/reference/8.19/search-as-you-type.html
+    word as a prefix and the others as whole words, in any order. Its words
+    are OR'd unless told otherwise; ``operator: and`` makes suggestions narrow
+    as the reader types, as the database engine's do ("insulin pa" suggests
+    "Insulin passports", not every title with a word starting "pa").
+    https://www.elastic.co/guide/en/elasticsearch/reference/8.19/query-dsl-multi-match-query.html#type-bool-prefix
     """
     words = Q(
         "multi_match",
         query=prefix,
         type="bool_prefix",
+        operator="and",
         fields=["title.suggest", "title.suggest._2gram", "title.suggest._3gram"],
     )
     search = Search(index=index or index_alias()).query(for_audience(words, members))

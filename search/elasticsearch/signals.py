@@ -11,6 +11,7 @@ import logging
 
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from taggit.models import Tag
 from wagtail.models import Page, PageViewRestriction
 from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
 
@@ -80,7 +81,7 @@ def on_view_restriction_groups_changed(sender, instance, action, reverse, **kwar
 
 
 def on_term_saved(sender, instance, created, **kwargs):
-    """A renamed setting, safety domain or organisation changes the text of every page using it."""
+    """A renamed setting, safety domain, topic tag or organisation changes the text of every page using it."""
     if created or kwargs.get("raw"):
         return
     record(pages_using(instance), IndexOutbox.UPSERT)
@@ -91,6 +92,11 @@ def pages_using(term):
         return KnowledgePage.objects.filter(settings=term).values_list("pk", flat=True)
     if isinstance(term, SafetyDomain):
         return KnowledgePage.objects.filter(safety_domains=term).values_list("pk", flat=True)
+    if isinstance(term, Tag):
+        # Each page type has its own tag table; a tag's slug is what the topic facet filters on.
+        return [
+            pk for model in knowledge_models() for pk in model.objects.filter(tags=term).values_list("pk", flat=True)
+        ]
     page_ids = []
     for model in knowledge_models():
         for name in organisation_fields(model):
@@ -109,7 +115,7 @@ def _connections():
     yield post_save, on_view_restriction_changed, PageViewRestriction
     yield post_delete, on_view_restriction_changed, PageViewRestriction
     yield m2m_changed, on_view_restriction_groups_changed, PageViewRestriction.groups.through
-    for model in (Setting, SafetyDomain, Organisation):
+    for model in (Setting, SafetyDomain, Organisation, Tag):
         yield post_save, on_term_saved, model
 
 

@@ -4,10 +4,17 @@ Skipped otherwise (and so far never run: no cluster could be installed where
 this was written). These are the only tests that show Elasticsearch accepting
 the mapping, analysing with the synonyms, correcting typos and counting facets
 as the other tests assume. They work on their own alias
-(``test-portal-knowledge-<random>``) and delete their indices afterwards, so a
-shared development cluster keeps its real index.
+(``test-portal-knowledge-<random>``) and delete their indices afterwards, by
+exact name (Elasticsearch 8 refuses wildcard deletes by default,
+``action.destructive_requires_name``), so a shared development cluster keeps
+its real index.
 
     ELASTICSEARCH_URL=http://127.0.0.1:9200 .venv/bin/python -m pytest -m elasticsearch
+
+For a cluster with security on (Elasticsearch 8's default), set
+``ELASTICSEARCH_CA_CERTS`` or ``ELASTICSEARCH_FINGERPRINT`` and
+``ELASTICSEARCH_API_KEY`` (or ``ELASTICSEARCH_USERNAME`` and
+``ELASTICSEARCH_PASSWORD``) too, with an ``https://`` URL.
 """
 
 import os
@@ -25,6 +32,7 @@ from search.elasticsearch.client import indexing_client
 from search.elasticsearch.engine import ElasticsearchEngine
 from search.models import IndexOutbox
 from search.service import Query
+from tests.search.shared_results import build_pages, check
 
 pytestmark = [
     pytest.mark.elasticsearch,
@@ -33,14 +41,27 @@ pytestmark = [
 ]
 
 
+def our_indices(client, alias):
+    """Every index this test's alias could have left: its rebuilds and any plain index of its name."""
+    return sorted(client.indices.get(index=f"{alias}*", expand_wildcards="all", allow_no_indices=True).body)
+
+
 @pytest.fixture
 def cluster(settings):
     settings.ELASTICSEARCH_URL = os.environ["ELASTICSEARCH_URL"]
-    settings.ELASTICSEARCH_INDEX = f"test-portal-knowledge-{uuid.uuid4().hex[:8]}"
+    for name in ("CA_CERTS", "FINGERPRINT", "API_KEY", "USERNAME", "PASSWORD"):
+        setattr(settings, f"ELASTICSEARCH_{name}", os.environ.get(f"ELASTICSEARCH_{name}", ""))
+    alias = settings.ELASTICSEARCH_INDEX = f"test-portal-knowledge-{uuid.uuid4().hex[:8]}"
     client = indexing_client()
     signals.connect()  # already connected at start-up when ELASTICSEARCH_URL was set; connecting is idempotent
     yield client
-    client.options(ignore_status=404).indices.delete(index=f"{settings.ELASTICSEARCH_INDEX}-*")
+    delete_our_indices(client, alias)
+
+
+def delete_our_indices(client, alias):
+    """Listing by wildcard is allowed; deleting is not (action.destructive_requires_name), so one name at a time."""
+    for name in our_indices(client, alias):
+        client.options(ignore_status=404).indices.delete(index=name)
 
 
 @pytest.fixture
@@ -124,8 +145,31 @@ def test_spelling_suggestion_autocomplete_and_related(cluster, pages):
     engine = ElasticsearchEngine()
     corrected = engine.search(Query(text="palliatve"))
     assert corrected.corrected_from == "palliatve" or corrected.total == 1
+    # bool_prefix with operator "and": every word, the last as a prefix, as the database engine suggests.
     assert [item["title"] for item in engine.autocomplete("insulin pa")] == ["Insulin passports"]
+    assert {item["title"] for item in engine.autocomplete("pa")} == {"Insulin passports", "Palliative care training"}
     assert isinstance(engine.related(pages["ulcers"]), list)
+
+
+def test_elasticsearch_gives_the_shared_results_the_database_engine_gives(cluster, learning_index):
+    """The same cases as test_shared_results.py: exact words, corrections only when nothing is found."""
+    build_pages(learning_index)
+    call_command("search_rebuild")
+    assert check(ElasticsearchEngine(), Query) == []
+
+
+def test_a_publish_before_the_first_rebuild_creates_no_index_and_waits_in_the_outbox(
+    cluster, settings, pages, django_capture_on_commit_callbacks
+):
+    note = pages["falls"]
+    with django_capture_on_commit_callbacks(execute=True):
+        note.save_revision().publish()
+    assert not cluster.indices.exists(index=settings.ELASTICSEARCH_INDEX)
+    row = IndexOutbox.objects.pending().filter(page_id=note.pk).last()
+    assert "require_alias" in row.last_error
+    call_command("search_rebuild")
+    call_command("search_outbox", "--replay")
+    assert not IndexOutbox.objects.pending().exists()
 
 
 def test_publishing_sends_through_the_outbox_and_a_missed_change_is_replayed(

@@ -8,6 +8,7 @@ check our conversion code, not what a real cluster returns (that is
 """
 
 import datetime
+import json
 
 import pytest
 from elastic_transport import ApiResponseMeta, ConnectionError, ConnectionTimeout, HttpHeaders, NodeConfig
@@ -28,7 +29,6 @@ TEXT_QUERY = {
                     "all_text": {
                         "query": "falls medcation",
                         "operator": "and",
-                        "fuzziness": "AUTO",
                         "auto_generate_synonyms_phrase_query": False,
                     }
                 }
@@ -41,7 +41,6 @@ TEXT_QUERY = {
                     "fields": ["title^3", "summary^2", "body"],
                     "type": "best_fields",
                     "tie_breaker": 0.3,
-                    "fuzziness": "AUTO",
                     "auto_generate_synonyms_phrase_query": False,
                 }
             }
@@ -68,8 +67,15 @@ def facet_agg(field, size, *filters, order=None):
 # Search page request ----------------------------------------------------------
 
 
-def test_words_must_all_match_somewhere_fuzzily_and_rank_by_title_summary_body():
+def test_words_must_all_match_somewhere_exactly_and_rank_by_title_summary_body():
     assert body(text="falls medcation")["query"] == TEXT_QUERY
+
+
+def test_no_word_is_matched_fuzzily_so_care_never_finds_core_or_cure():
+    """Spelling is corrected only when the exact search finds little (the suggester), as in the database engine."""
+    for members in (True, False):
+        assert "fuzziness" not in json.dumps(body(members=members, text="care patient", filters={"type": ["update"]}))
+    assert "fuzziness" not in json.dumps(queries.autocomplete_request("car", 8).to_dict())
 
 
 def test_the_whole_request_for_a_filtered_second_page_by_relevance():
@@ -105,6 +111,7 @@ def test_the_whole_request_for_a_filtered_second_page_by_relevance():
             "encoder": "html",
             "pre_tags": ["<mark>"],
             "post_tags": ["</mark>"],
+            "max_analyzed_offset": 100_000,
             "fields": {
                 "summary": {"number_of_fragments": 0},
                 "body": {"fragment_size": 160, "number_of_fragments": 2},
@@ -187,7 +194,16 @@ def test_no_words_lists_everything_newest_first_without_highlights_or_suggestion
 
 @pytest.mark.parametrize(
     ("page", "per_page", "window"),
-    [(1, 10, (0, 10)), (3, 12, (24, 12)), (0, 10, (0, 10)), (-4, 10, (0, 10)), (5000, 10, (9990, 10))],
+    [
+        (1, 10, (0, 10)),
+        (3, 12, (24, 12)),
+        (0, 10, (0, 10)),
+        (-4, 10, (0, 10)),
+        (5000, 10, (9990, 10)),
+        # 833 whole pages of 12 fit in 10,000: page 834 would need hits to 10,008.
+        (834, 12, (9984, 12)),
+        (833, 12, (9984, 12)),
+    ],
 )
 def test_pages_become_from_and_size_inside_the_result_window(page, per_page, window):
     request = body(text="falls", page=page, per_page=per_page)
@@ -200,12 +216,14 @@ def test_the_index_is_the_alias_unless_named(settings):
     assert queries.search_request(Query(text="x"))._index == ["test-knowledge"]
 
 
-def test_autocomplete_matches_title_prefixes_with_bool_prefix_on_search_as_you_type():
+def test_autocomplete_matches_title_prefixes_with_bool_prefix_on_search_as_you_type_every_word_required():
+    """bool_prefix ORs its words by default; the database engine's suggestions need every word (shared_results)."""
     assert queries.autocomplete_request("pressure ul", 5, index="portal-knowledge", members=True).to_dict() == {
         "query": {
             "multi_match": {
                 "query": "pressure ul",
                 "type": "bool_prefix",
+                "operator": "and",
                 "fields": ["title.suggest", "title.suggest._2gram", "title.suggest._3gram"],
             }
         },
@@ -241,6 +259,27 @@ def test_related_pages_are_more_like_this_one_by_its_indexed_text():
 
 
 # Member-only pages --------------------------------------------------------------
+
+
+def collate_query(request):
+    return request["suggest"]["did_you_mean"]["phrase"]["collate"]["query"]["source"]
+
+
+def test_did_you_mean_offers_a_visitor_only_corrections_that_find_a_public_page():
+    """The suggester's words come from every page; its collate query must leave member-only ones out."""
+    finds = {"match": {"all_text": {"query": "{{suggestion}}", "operator": "and"}}}
+    visitor = body(members=False, text="restrant review")
+    assert collate_query(visitor) == {"bool": {"must": [finds], "must_not": [{"term": {"members_only": True}}]}}
+    assert visitor["suggest"]["did_you_mean"]["phrase"]["collate"]["prune"] is False
+    member = body(members=True, text="restrant review")
+    assert collate_query(member) == finds
+
+
+def test_highlighting_stops_at_a_bounded_offset_below_the_index_limit():
+    """A body longer than index.highlight.max_analyzed_offset (1,000,000 by default) must not make a search a 400."""
+    highlight = body(text="falls")["highlight"]
+    assert 0 < highlight["max_analyzed_offset"] < 1_000_000
+
 
 MEMBERS_ONLY = {"term": {"members_only": True}}
 
@@ -430,6 +469,16 @@ def test_parser_counts_pages_from_the_total_and_keeps_the_query(tags):
     assert results.query.page == 3
     huge = results_from_response(Query(text="a", per_page=10), recorded_response(total=50_000))
     assert huge.num_pages == 1000  # no further than Elasticsearch's result window
+    assert huge.reachable == 10_000
+    by_twelve = results_from_response(Query(text="a", per_page=12, page=900), recorded_response(total=50_000))
+    assert (by_twelve.num_pages, by_twelve.query.page, by_twelve.reachable) == (833, 833, 9996)
+
+
+def test_engine_logic_a_page_past_the_result_window_shows_the_last_page_the_window_reaches(tags):
+    engine = RecordedEngine(recorded_response(total=50_000))
+    results = engine.search(Query(text="falls", page=1500, per_page=10))
+    assert (engine.requests[0]["from"], engine.requests[0]["size"]) == (9990, 10)
+    assert (results.query.page, results.num_pages) == (1000, 1000)
 
 
 def test_parser_takes_the_suggesters_correction_only_when_it_differs(tags):
@@ -501,11 +550,15 @@ def api_error(status):
         (api_error(503), True),
         (api_error(500), True),
         (api_error(404), True),  # no index yet: answer from the database until search_rebuild
-        (api_error(400), False),  # our request is wrong: a bug to see, not an outage to hide
+        (api_error(429), True),  # a tripped circuit breaker or a full search queue: passes on its own
+        (api_error(400), False),  # our request is wrong: a bug to see (logged as an error), not an outage
+        (api_error(401), False),  # expired credentials: someone must act
+        (api_error(403), False),
         (ValueError("x"), False),
     ],
 )
-def test_connection_failures_timeouts_5xx_and_a_missing_index_are_outages(error, outage):
+def test_connection_failures_timeouts_5xx_429_and_a_missing_index_are_outages(error, outage):
+    """Only how loudly the fallback is logged depends on this: readers get the database engine either way."""
     assert is_outage(error) is outage
 
 

@@ -6,7 +6,7 @@ from elasticsearch import ApiError, NotFoundError, TransportError
 from search.elasticsearch.client import describe, query_client, quiet_transport_logs, safe_url
 from search.elasticsearch.documents import index_alias
 from search.elasticsearch.indexing import count_indexable_pages
-from search.models import IndexOutbox
+from search.models import IndexOutbox, SearchEngineStatus
 
 
 class Command(BaseCommand):
@@ -21,7 +21,7 @@ class Command(BaseCommand):
             raise CommandError(
                 "ELASTICSEARCH_URL is not set: search uses the database and there is no cluster to check."
             )
-        backlog = self.outbox_lines()
+        backlog = self.outbox_lines() + self.site_lines()
         client = query_client()
         try:
             health = client.cluster.health()
@@ -56,9 +56,32 @@ class Command(BaseCommand):
             self.stdout.write(f"Documents: {in_index} in the index, {in_database} live public pages{note}")
         for line in backlog:
             self.stdout.write(line)
+        status = SearchEngineStatus.objects.first()
+        if status and status.failing_since:
+            problems.append(
+                f"the site has answered searches from the database since {status.failing_since:%Y-%m-%d %H:%M} "
+                "(see the last error above)"
+            )
         if problems:
             raise CommandError("Search cannot use Elasticsearch: " + "; ".join(problems) + ".")
         self.stdout.write(self.style.SUCCESS("Elasticsearch search is healthy."))
+
+    def site_lines(self):
+        """The last error the site met talking to the cluster (a search, suggestion or outbox send)."""
+        status = SearchEngineStatus.objects.first()
+        if not status or not status.last_error_at:
+            return ["Site:      no errors from Elasticsearch recorded"]
+        state = (
+            f"failing since {status.failing_since:%Y-%m-%d %H:%M}"
+            if status.failing_since
+            else f"answering again since {status.recovered_at:%Y-%m-%d %H:%M}"
+            if status.recovered_at
+            else "answering"
+        )
+        return [
+            f"Site:      {state}",
+            f"           Last error seen by the site: {status.last_error_at:%Y-%m-%d %H:%M} {status.last_error}",
+        ]
 
     def outbox_lines(self):
         pending = IndexOutbox.objects.pending()
