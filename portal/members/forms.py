@@ -83,6 +83,8 @@ class MemberLoginForm(LoginForm):
         super().__init__(*args, **kwargs)
         self.fields["login"].label = "Email address"
         self.fields["login"].widget.attrs["autocomplete"] = "email"
+        self.fields["login"].error_messages["required"] = "Enter your email address"
+        self.fields["password"].error_messages["required"] = "Enter your password"
         self.fields["password"].help_text = ""
         if "remember" in self.fields:
             self.fields["remember"].label = "Keep me signed in on this device"

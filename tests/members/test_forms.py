@@ -205,3 +205,12 @@ def test_an_empty_sign_up_form_names_each_missing_field_in_the_error_summary(cli
     ]:
         assert f'<li><a href="#{target}">{message}</a></li>' in page
         assert f'<span class="nhsuk-u-visually-hidden">Error:</span> {message}</span>' in page
+
+
+def test_an_empty_sign_in_form_names_each_missing_field(client):
+    cache.clear()
+    page = client.post("/accounts/login/", {}).content.decode()
+    assert "<title>Error: " in page
+    assert "This field is required." not in page
+    assert '<li><a href="#id_login">Enter your email address</a></li>' in page
+    assert '<li><a href="#id_password">Enter your password</a></li>' in page
