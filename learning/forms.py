@@ -28,15 +28,17 @@ REQUIRED_MESSAGES = {
     "what_happened": "Say what happened",
     "what_we_learned": "Say what you learned",
     "what_we_would_advise": "Say what you would advise another team",
-    "settings": "Tick at least one care setting",
-    "safety_domains": "Tick at least one safety domain",
+    "settings": "Choose at least one care setting",
+    "safety_domains": "Choose at least one safety domain",
     "host_organisation": "Choose the organisation that was visited",
-    "visiting_organisations": "Tick the organisations the visitors came from",
+    "visiting_organisations": "Choose the organisations the visitors came from",
     "focus": "Say what the visit was looking at",
     "what_works_well": "Say what works well",
     "what_could_be_better": "Say what could be better",
     "ideas_to_take_home": "Say which ideas you are taking home",
 }
+# What "Save as draft" and "Save and preview" ask for; "Send for review" asks for every required field.
+DRAFT_REQUIRED = {"title", "token"}
 PHOTO_SLOTS = 3
 MAX_TOPICS = 10
 MAX_TOPIC_LENGTH = 50
@@ -54,6 +56,7 @@ class ContributionForm(forms.ModelForm):
     )
 
     text_fields = ()
+    is_draft = False
 
     def __init__(self, *args, existing_photos=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -111,6 +114,18 @@ class ContributionForm(forms.ModelForm):
             )
         self.fields["date"].error_messages["invalid"] = "Enter a real date, such as 15 March 2026"
 
+    def check_as_draft(self):
+        """Ask only for a title: a draft keeps whatever else is there, so it can be finished later.
+
+        Values that are there are still checked (a real date, lengths, photos); the
+        full checks run when the post is sent for review. A draft needs its title
+        because that is how the member finds it again in "My contributions".
+        """
+        self.is_draft = True
+        for name, field in self.fields.items():
+            if name not in DRAFT_REQUIRED:
+                field.required = False
+
     @property
     def photo_slots(self):
         """Each new-photo slot's three bound fields, for the template."""
@@ -132,6 +147,9 @@ class ContributionForm(forms.ModelForm):
 
     def clean_date(self):
         date = self.cleaned_data["date"]
+        if date is None and self.is_draft:
+            # The page must have a date; a draft saved without one takes today's, which the member can change.
+            return timezone.localdate()
         if date and date > timezone.localdate():
             raise forms.ValidationError("The date cannot be in the future.")
         return date

@@ -92,7 +92,8 @@ def create_contribution(form, user):
     base_slug = slugify(page.title, allow_unicode=True) or slugify(page._meta.verbose_name)
     page.slug = find_available_slug(parent, base_slug[:240].strip("-"))
     parent.add_child(instance=page)
-    page.save_revision(user=user, log_action=True)
+    # The form has checked it: in full for review, or only the title for a draft (as Wagtail's own editor does).
+    page.save_revision(user=user, log_action=True, clean=False)
     contribution.page = page
     contribution.save(update_fields=["page"])
     return contribution
@@ -104,7 +105,7 @@ def update_contribution(contribution, form, user):
     _lock_editable(contribution)
     page = form.save(commit=False)
     _apply_form(page, form, user)
-    page.save_revision(user=user, log_action=True)
+    page.save_revision(user=user, log_action=True, clean=False)
     return contribution
 
 

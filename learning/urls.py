@@ -11,5 +11,6 @@ urlpatterns = [
     path("mine/", views.mine, name="mine"),
     path("mine/<int:pk>/edit/", views.edit, name="edit"),
     path("mine/<int:pk>/preview/", views.preview, name="preview"),
+    path("mine/<int:pk>/send/", views.submit, name="submit"),
     path("photos/<path:name>", private_photos.private_photo, name="photo"),
 ]

@@ -5,14 +5,19 @@ is told their account is waiting for approval. A member only ever sees their
 own posts: someone else's is a 404, whoever asks.
 """
 
+import datetime
+import uuid
 from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ObjectDoesNotExist
+from django.db.models import QuerySet
+from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.views.decorators.http import require_POST
 
 from portal.members.access import is_member
 
@@ -78,9 +83,9 @@ def _defaults(user, page_class):
 def _new(request, page_class):
     form_class = FORMS[page_class]
     if request.method != "POST":
-        form = form_class.blank(initial=_defaults(request.user, page_class), instance=page_class())
-        return _form_response(request, form, page_class)
+        return _blank_form(request, page_class)
     form = form_class(request.POST, request.FILES, instance=page_class())
+    _choose_checks(request, form)
     if not form.is_valid():
         return _form_response(request, form, page_class)
     try:
@@ -104,6 +109,35 @@ def _new(request, page_class):
     return _after_save(request, contribution)
 
 
+def _blank_form(request, page_class):
+    """A new form, with its one-time token in the address as well as in the form.
+
+    The token in the address is what makes Back safe: a browser that fetches the
+    form again after it was sent asks for the same token, so we can tell it was
+    used and show the post it made, instead of a fresh form that would make a
+    second post.
+    """
+    url = reverse(KINDS[page_class]["url_name"])
+    try:
+        token = uuid.UUID(request.GET.get("form", ""))
+    except ValueError:
+        return redirect(f"{url}?form={uuid.uuid4()}")
+    used = Contribution.objects.filter(token=token).first()
+    if used is not None:
+        if used.author_id != request.user.pk:
+            return redirect(f"{url}?form={uuid.uuid4()}")
+        return _already_received(request, used)
+    initial = {**_defaults(request.user, page_class), "token": token}
+    form = FORMS[page_class].blank(initial=initial, instance=page_class())
+    return _form_response(request, form, page_class)
+
+
+def _choose_checks(request, form):
+    """Every check when the post is being sent for review; a draft or a preview needs only its title."""
+    if request.POST.get("action") != "submit":
+        form.check_as_draft()
+
+
 @members_only
 def edit(request, pk):
     contribution = get_object_or_404(Contribution.objects.by(request.user).with_status(), pk=pk)
@@ -117,6 +151,7 @@ def edit(request, pk):
         form = form_class(instance=draft, initial={"token": contribution.token}, existing_photos=photos)
         return _form_response(request, form, type(draft), contribution=contribution)
     form = form_class(request.POST, request.FILES, instance=draft, existing_photos=photos)
+    _choose_checks(request, form)
     if not form.is_valid():
         return _form_response(request, form, type(draft), contribution=contribution)
     try:
@@ -147,19 +182,59 @@ def _after_save(request, contribution):
     if action == "preview":
         return redirect("share:preview", contribution.pk)
     if action == "submit":
-        try:
-            moderation.submit_for_review(contribution, request.user)
-        except moderation.NotEditable:
-            messages.info(request, "This post is already with the programme team.")
-            return redirect("share:mine")
-        messages.success(
-            request,
-            "Thank you. Your post has gone to the programme team to check. We will email you when it is "
-            "published, or if they ask for changes.",
-        )
-        return redirect("share:mine")
+        return _send_for_review(request, contribution)
     messages.success(request, "Saved as a draft. Only you can see it.")
     return redirect("share:edit", contribution.pk)
+
+
+def _send_for_review(request, contribution):
+    try:
+        moderation.submit_for_review(contribution, request.user)
+    except moderation.NotEditable:
+        messages.info(request, "This post is already with the programme team, so nothing new was sent.")
+        return redirect("share:mine")
+    messages.success(
+        request,
+        "Thank you. Your post has gone to the programme team to check. We will email you when it is "
+        "published, or if they ask for changes.",
+    )
+    return redirect("share:mine")
+
+
+@members_only
+@require_POST
+def submit(request, pk):
+    """Send for review from the preview: the saved draft gets every check the form's own button gives.
+
+    If something is missing, the form opens with the problems listed, so the
+    member can finish it there.
+    """
+    contribution = get_object_or_404(Contribution.objects.by(request.user).with_status(), pk=pk)
+    if not contribution.is_editable:
+        messages.info(request, _locked_message(contribution))
+        return redirect("share:mine")
+    draft = moderation.latest_draft(contribution)
+    form_class = FORMS[type(draft)]
+    photos = list(draft.photos.all())
+    saved = form_class(instance=draft, initial={"token": contribution.token}, existing_photos=photos)
+    form = form_class(_answers(saved), instance=draft, existing_photos=photos)
+    if not form.is_valid():
+        return _form_response(request, form, type(draft), contribution=contribution)
+    return _send_for_review(request, contribution)
+
+
+def _answers(form):
+    """What an unbound form shows, as the browser would send it back."""
+    data = QueryDict(mutable=True)
+    for name in form.fields:
+        value = form[name].value()
+        if isinstance(value, (list, tuple, QuerySet)):
+            data.setlist(name, [str(getattr(item, "pk", item)) for item in value])
+        elif isinstance(value, datetime.date):
+            data[name] = value.isoformat()
+        elif value not in (None, False):
+            data[name] = str(getattr(value, "pk", value))
+    return data
 
 
 def _locked_message(contribution):
@@ -176,9 +251,7 @@ def _form_response(request, form, page_class, contribution=None, status=200):
         "kind": KINDS[page_class],
         "contribution": contribution,
         "posts_left": moderation.posts_left_today(request.user) if contribution is None else None,
-        "action_url": reverse("share:edit", args=[contribution.pk])
-        if contribution
-        else reverse(KINDS[page_class]["url_name"]),
+        "action_url": reverse("share:edit", args=[contribution.pk]) if contribution else request.get_full_path(),
     }
     return TemplateResponse(request, "learning/contribution_form.html", context, status=status)
 

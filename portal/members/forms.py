@@ -32,12 +32,16 @@ class PlainWordsMixin:
     (a hint above the box stays visible while typing; a placeholder does not)."""
 
     labels = {}
+    # Each empty field's message names it, so the error summary reads as a list of things to do.
+    required_messages = {}
     password_hint = " ".join(password_validation.password_validators_help_texts())
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for name, label in self.labels.items():
             self.fields[name].label = label
+        for name, message in self.required_messages.items():
+            self.fields[name].error_messages["required"] = message
         for name, field in self.fields.items():
             field.widget.attrs.pop("placeholder", None)
             if name == "password1":
@@ -50,18 +54,26 @@ class MemberChangePasswordForm(PlainWordsMixin, ChangePasswordForm):
         "password1": "New password",
         "password2": "Type your new password again",
     }
+    required_messages = {
+        "oldpassword": "Enter your current password",
+        "password1": "Enter a new password",
+        "password2": "Type your new password again",
+    }
 
 
 class MemberResetPasswordForm(PlainWordsMixin, ResetPasswordForm):
     labels = {"email": "Email address"}
+    required_messages = {"email": "Enter your email address"}
 
 
 class MemberResetPasswordKeyForm(PlainWordsMixin, ResetPasswordKeyForm):
     labels = {"password1": "New password", "password2": "Type your new password again"}
+    required_messages = {"password1": "Enter a new password", "password2": "Type your new password again"}
 
 
 class MemberAddEmailForm(PlainWordsMixin, AddEmailForm):
     labels = {"email": "Email address"}
+    required_messages = {"email": "Enter the email address"}
 
 
 class MemberLoginForm(LoginForm):
@@ -71,6 +83,8 @@ class MemberLoginForm(LoginForm):
         super().__init__(*args, **kwargs)
         self.fields["login"].label = "Email address"
         self.fields["login"].widget.attrs["autocomplete"] = "email"
+        self.fields["login"].error_messages["required"] = "Enter your email address"
+        self.fields["password"].error_messages["required"] = "Enter your password"
         self.fields["password"].help_text = ""
         if "remember" in self.fields:
             self.fields["remember"].label = "Keep me signed in on this device"
@@ -96,6 +110,17 @@ class MemberSignupForm(SignupForm):
         help_text="For example, registered manager, deputy manager or senior carer.",
     )
 
+    # Each empty field's message names it: "This field is required." seven times tells nobody which.
+    required_messages = {
+        "first_name": "Enter your first name",
+        "last_name": "Enter your last name",
+        "email": "Enter your email address",
+        "password1": "Create a password",
+        "password2": "Type your password again",
+        "organisation": "Choose your organisation",
+        "role": "Enter your role",
+    }
+
     field_order = [
         "first_name",
         "last_name",
@@ -119,6 +144,8 @@ class MemberSignupForm(SignupForm):
         self.fields["password2"].label = "Type your password again"
         for name in ("email", "password1", "password2"):
             self.fields[name].widget.attrs.pop("placeholder", None)
+        for name, message in self.required_messages.items():
+            self.fields[name].error_messages["required"] = message
         self.fields["organisation"].choices = [
             ("", "Choose your organisation"),
             *[(str(pk), name) for pk, name in Organisation.objects.order_by("name").values_list("pk", "name")],
@@ -166,8 +193,10 @@ class ProfileForm(forms.ModelForm):
     """What members may change about themselves. Their organisation is checked
     by the programme team, so it is not here."""
 
-    first_name = forms.CharField(label="First name", max_length=150)
-    last_name = forms.CharField(label="Last name", max_length=150)
+    first_name = forms.CharField(
+        label="First name", max_length=150, error_messages={"required": "Enter your first name"}
+    )
+    last_name = forms.CharField(label="Last name", max_length=150, error_messages={"required": "Enter your last name"})
 
     class Meta:
         model = MemberProfile
@@ -185,6 +214,7 @@ class ProfileForm(forms.ModelForm):
             "followed_domains": "Select all that apply.",
             "wants_digest": "",
         }
+        error_messages = {"role": {"required": "Enter your role"}}
         widgets = {
             "followed_settings": forms.CheckboxSelectMultiple,
             "followed_domains": forms.CheckboxSelectMultiple,

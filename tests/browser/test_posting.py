@@ -87,3 +87,106 @@ def test_a_member_posts_a_learning_note_with_a_photo_from_a_phone(phone, demo_se
     check(phone, documents, "my contributions")
 
     assert_valid_html(documents)
+
+
+def error_summary_has_focus(page):
+    """The design system's error-summary module moves focus to the summary once the page's scripts run."""
+    page.wait_for_function(
+        "document.activeElement && document.activeElement.classList.contains('nhsuk-error-summary')", timeout=5000
+    )
+    return True
+
+
+def test_enter_saves_a_draft_and_an_error_takes_focus_without_losing_anything(phone, demo_server):
+    documents = {}
+    sign_in(phone, demo_server)
+    phone.goto(demo_server + "/share/learning-note/")
+
+    # Enter (Go on a phone keyboard) in the title saves a draft with only a title; it never sends it.
+    phone.get_by_label("Title").fill("Night-light checks on the ground floor")
+    phone.get_by_label("Title").press("Enter")
+    phone.wait_for_url(re.compile(r"/share/mine/\d+/edit/$"))
+    assert "Saved as a draft. Only you can see it." in phone.locator("main").inner_text()
+    assert phone.get_by_label("Title").input_value() == "Night-light checks on the ground floor"
+    edit_address = phone.url
+
+    # Sending it for review asks for everything: the summary takes focus and names each field.
+    phone.get_by_label("What we tried").fill("Checking every night light at 8pm.")
+    phone.get_by_label("Reliability", exact=True).check()
+    phone.get_by_role("button", name="Send for review").click()
+    phone.wait_for_load_state()
+    assert error_summary_has_focus(phone)
+    assert phone.title().startswith("Error: ")
+    summary = phone.locator(".nhsuk-error-summary")
+    for message in ["Enter a summary", "Say what happened", "Choose at least one care setting"]:
+        assert summary.get_by_role("link", name=message).is_visible()
+    assert "This field is required." not in summary.inner_text()
+    assert phone.get_by_label("Title").input_value() == "Night-light checks on the ground floor"
+    assert phone.get_by_label("What we tried").input_value() == "Checking every night light at 8pm."
+    assert phone.get_by_label("Reliability", exact=True).is_checked()
+    check(phone, documents, "form with errors")
+
+    # The summary's link leads to the group's first box.
+    summary.get_by_role("link", name="Choose at least one care setting").click()
+    assert phone.evaluate("document.activeElement.id") == "id_settings_0"
+
+    phone.goto(demo_server + "/share/mine/")
+    card = phone.locator(".portal-contribution", has_text="Night-light checks on the ground floor")
+    assert card.count() == 1
+    assert re.search(r"Status:\s*Draft", card.inner_text())
+    assert edit_address.endswith("/edit/")
+    assert_valid_html(documents)
+
+
+def fill_a_whole_note(page, title, *, leave_out=None):
+    answers = {
+        "Title": title,
+        "Summary": "Protected mealtimes meant residents ate more.",
+        "What we tried": "No visits or rounds at lunch.",
+        "What happened": "Residents ate more and staff could help.",
+        "What we learned": "Quiet helps.",
+        "What we would advise": "Tell families why first.",
+    }
+    for label, answer in answers.items():
+        if label != leave_out:
+            page.get_by_label(label).fill(answer)
+    page.get_by_label("Care homes", exact=True).check()
+    page.get_by_label("Reliability", exact=True).check()
+
+
+@pytest.mark.parametrize("with_a_mistake_first", [False, True])
+def test_back_after_sending_then_sending_again_makes_one_post(phone, demo_server, with_a_mistake_first):
+    """Back from "My contributions" to the sent form, then "Send for review" again.
+
+    Chrome fetches a form it got by GET again (the address carries the token,
+    so we show the post it made); a form page that was the answer to a POST (a
+    form with a mistake in it) it shows from its own copy, with the same token,
+    so sending it again lands on the post it made.
+    """
+    sign_in(phone, demo_server)
+    phone.goto(demo_server + "/share/learning-note/")
+    form_address = phone.url
+    assert "?form=" in form_address
+    title = f"Protected mealtimes on Rose unit ({'after a mistake' if with_a_mistake_first else 'first time'})"
+    if with_a_mistake_first:
+        fill_a_whole_note(phone, title, leave_out="What happened")
+        phone.get_by_role("button", name="Send for review").click()
+        phone.wait_for_load_state()
+        phone.get_by_label("What happened").fill("Residents ate more and staff could help.")
+    else:
+        fill_a_whole_note(phone, title)
+    phone.get_by_role("button", name="Send for review").click()
+    phone.wait_for_url(demo_server + "/share/mine/")
+
+    phone.go_back()
+    phone.wait_for_load_state()
+    if phone.url == form_address:
+        assert with_a_mistake_first, "a form fetched again after it was sent must lead to the post it made"
+        assert phone.get_by_label("Title").input_value() == title
+        phone.get_by_role("button", name="Send for review").click()
+        phone.wait_for_url(demo_server + "/share/mine/")
+    assert "We already had this form from you, so nothing new was made." in phone.locator("main").inner_text()
+    phone.goto(demo_server + "/share/mine/")
+    cards = phone.locator(".portal-contribution", has_text=title)
+    assert cards.count() == 1
+    assert re.search(r"Status:\s*In review", cards.first.inner_text())

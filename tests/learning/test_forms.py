@@ -51,8 +51,8 @@ def test_a_date_that_is_not_a_date_is_refused():
 
 def test_at_least_one_setting_and_one_domain_are_required():
     form = note_form(settings=[], safety_domains=[])
-    assert form.errors["settings"] == ["Tick at least one care setting"]
-    assert form.errors["safety_domains"] == ["Tick at least one safety domain"]
+    assert form.errors["settings"] == ["Choose at least one care setting"]
+    assert form.errors["safety_domains"] == ["Choose at least one safety domain"]
 
 
 def test_too_many_or_too_long_topics_are_refused():
@@ -93,7 +93,7 @@ def test_a_peer_visit_needs_a_host_and_a_visiting_organisation():
     query = MultiValueDict({key: value if isinstance(value, list) else [value] for key, value in data.items()})
     form = PeerVisitForm(query, instance=PeerVisitReportPage())
     assert form.errors["host_organisation"] == ["Choose the organisation that was visited"]
-    assert form.errors["visiting_organisations"] == ["Tick the organisations the visitors came from"]
+    assert form.errors["visiting_organisations"] == ["Choose the organisations the visitors came from"]
     assert "agreed_actions" not in form.errors and "visitors" not in form.errors
 
 

@@ -81,7 +81,7 @@ def test_a_moderator_may_post_too(client, moderator, indexes):
 
 
 def test_the_learning_note_form_starts_with_the_members_name_and_organisation(member_client, member):
-    html = main(member_client.get("/share/learning-note/"))
+    html = main(member_client.get("/share/learning-note/", follow=True))
     assert "<h1>Share learning</h1>" in html
     assert 'value="Grace Okafor"' in html
     organisation = member.member_profile.organisation
@@ -94,10 +94,10 @@ def test_the_learning_note_form_starts_with_the_members_name_and_organisation(me
 
 
 def test_the_peer_visit_form_ticks_the_members_organisation_as_visitor(member_client, member):
-    html = main(member_client.get("/share/peer-visit/"))
+    html = main(member_client.get("/share/peer-visit/", follow=True))
     assert "<h1>Report a peer visit</h1>" in html
     organisation = member.member_profile.organisation
-    assert re.search(rf'value="{organisation.pk}" id="id_visiting_organisations_\d+" checked>', html)
+    assert re.search(rf'name="visiting_organisations" type="checkbox" value="{organisation.pk}" checked>', html)
     for label in ["Which organisation was visited?", "What works well", "What could be better", "Ideas to take home"]:
         assert label in html
 
@@ -110,11 +110,11 @@ def test_missing_fields_are_reported_next_to_each_field_and_nothing_typed_is_los
     html = main(response)
     assert "There is a problem" in html
     assert '<a href="#id_title">Enter a title</a>' in html
-    assert '<a href="#id_settings_0">Tick at least one care setting</a>' in html
+    assert '<a href="#id_settings_0">Choose at least one care setting</a>' in html
     assert '<span class="nhsuk-u-visually-hidden">Error:</span> Say what happened</span>' in html
     assert 'id="id_what_happened_error"' in html
-    assert 'aria-describedby="id_what_happened_error id_what_happened_helptext"' in html
-    assert '<fieldset class="nhsuk-fieldset" aria-describedby="id_settings_error id_settings_helptext">' in html
+    assert 'aria-describedby="id_what_happened_helptext id_what_happened_error"' in html
+    assert '<fieldset class="nhsuk-fieldset" aria-describedby="id_settings_helptext id_settings_error">' in html
     assert "Keep &lt;this&gt; &amp; that</textarea>" in html
     assert 'value="falls"' in html
     assert 'value="Night drinks round"' not in html  # the title really was left empty
@@ -416,6 +416,185 @@ def test_a_peer_visit_draft_reopens_with_everything_chosen(member_client, indexe
     html = main(member_client.get(f"/share/mine/{contribution.pk}/edit/"))
     assert "<h1>Change your peer-visit report</h1>" in html
     assert f'<option value="{host.pk}" selected>Kersal Brook</option>' in html
-    assert re.search(rf'value="{visitor.pk}" id="id_visiting_organisations_\d+" checked>', html)
+    assert re.search(rf'name="visiting_organisations" type="checkbox" value="{visitor.pk}" checked>', html)
     assert "Visit again in May</textarea>" in html
     assert 'value="hydration"' in html
+
+
+# Drafts, Enter, Back and the preview ---------------------------------------------
+
+
+def test_a_draft_saves_with_only_a_title_and_keeps_it_private(member_client, member, indexes):
+    data = {"token": learning_note_data()["token"], "title": "Half-written note", "date": "", "action": "draft"}
+    response = member_client.post("/share/learning-note/", data)
+    contribution = Contribution.objects.get()
+    assert response["Location"] == f"/share/mine/{contribution.pk}/edit/"
+    draft = moderation.latest_draft(contribution)
+    assert draft.title == "Half-written note"
+    assert (draft.summary, draft.what_happened, list(draft.settings.all())) == ("", "", [])
+    assert draft.date == timezone.localdate()  # a page needs a date; the member can change it
+    assert draft.current_workflow_state is None and not draft.live
+    html = main(member_client.get(response["Location"]))
+    assert "Saved as a draft. Only you can see it." in html
+    assert "There is a problem" not in html
+
+
+def test_a_preview_also_needs_only_a_title(member_client, indexes):
+    data = {"token": learning_note_data()["token"], "title": "Half-written note", "action": "preview"}
+    response = member_client.post("/share/learning-note/", data)
+    assert response["Location"] == f"/share/mine/{Contribution.objects.get().pk}/preview/"
+    assert "Preview: not published" in main(member_client.get(response["Location"]))
+
+
+def test_a_draft_without_a_title_is_refused_and_what_was_typed_is_kept(member_client, indexes):
+    data = {
+        "token": learning_note_data()["token"],
+        "title": "",
+        "what_we_tried": "Jugs on every table",
+        "action": "draft",
+    }
+    response = member_client.post("/share/learning-note/", data)
+    html = main(response)
+    assert '<li><a href="#id_title">Enter a title</a></li>' in html
+    assert "Jugs on every table</textarea>" in html
+    assert "Enter a summary" not in html and "Choose at least one care setting" not in html
+    assert not Contribution.objects.exists()
+
+
+def test_a_draft_still_refuses_bad_values(member_client, indexes):
+    data = {"token": learning_note_data()["token"], "title": "Note", "date": "2999-01-01", "action": "draft"}
+    html = main(member_client.post("/share/learning-note/", data))
+    assert "The date cannot be in the future." in html
+    assert not Contribution.objects.exists()
+
+
+def test_sending_a_draft_for_review_asks_for_every_field(member_client, indexes):
+    member_client.post(
+        "/share/learning-note/", {"token": learning_note_data()["token"], "title": "Note", "action": "draft"}
+    )
+    contribution = Contribution.objects.get()
+    response = member_client.post(
+        f"/share/mine/{contribution.pk}/edit/", {"token": str(contribution.token), "title": "Note", "action": "submit"}
+    )
+    html = main(response)
+    assert '<li><a href="#id_summary">Enter a summary</a></li>' in html
+    assert '<li><a href="#id_settings_0">Choose at least one care setting</a></li>' in html
+    assert LearningNotePage.objects.get().current_workflow_state is None
+
+
+def test_enter_in_a_text_box_saves_a_draft_because_that_is_the_first_submit_button(member_client, indexes):
+    for url in [*FORMS, None]:
+        if url is None:
+            post_note(member_client, action="draft")
+            url = f"/share/mine/{Contribution.objects.get().pk}/edit/"
+        html = main(member_client.get(url, follow=True))
+        form = html[html.index("<form") : html.index("</form>")]
+        first_button = re.search(r"<button[^>]*>", form).group(0)
+        assert 'type="submit"' in first_button and 'value="draft"' in first_button, url
+        assert 'tabindex="-1"' in first_button and 'aria-hidden="true"' in first_button
+
+
+def test_the_form_address_carries_its_one_time_token(member_client, indexes):
+    response = member_client.get("/share/learning-note/")
+    assert response.status_code == 302
+    token = re.fullmatch(r"/share/learning-note/\?form=([0-9a-f-]{36})", response["Location"]).group(1)
+    html = main(member_client.get(response["Location"]))
+    assert f'name="token" value="{token}"' in html
+    assert f'action="/share/learning-note/?form={token}"' in html
+    assert member_client.get("/share/learning-note/?form=not-a-token")["Location"].startswith(
+        "/share/learning-note/?form="
+    )
+
+
+def test_back_after_sending_then_sending_again_makes_one_post(member_client, indexes):
+    address = member_client.get("/share/learning-note/")["Location"]
+    token = address.split("=")[1]
+    sent = member_client.post(address, learning_note_data(token=token))
+    assert sent["Location"] == "/share/mine/"
+    # Back: the browser asks for the same address again, and is shown the post it made.
+    back = member_client.get(address)
+    assert back["Location"] == "/share/mine/"
+    assert "We already had this form from you, so nothing new was made." in main(member_client.get("/share/mine/"))
+    # Or it shows the old page from its cache, and the member presses "Send for review" again.
+    again = member_client.post(address, learning_note_data(token=token))
+    assert again["Location"] == "/share/mine/"
+    assert (Contribution.objects.count(), LearningNotePage.objects.count(), WorkflowState.objects.count()) == (1, 1, 1)
+
+
+def test_back_after_saving_a_draft_opens_the_saved_draft(member_client, indexes):
+    address = member_client.get("/share/peer-visit/")["Location"]
+    member_client.post(address, {"token": address.split("=")[1], "title": "Visit to Swinton Lodge", "action": "draft"})
+    contribution = Contribution.objects.get()
+    assert member_client.get(address)["Location"] == f"/share/mine/{contribution.pk}/edit/"
+
+
+def test_a_form_address_with_someone_elses_token_gives_a_fresh_form(member_client, indexes):
+    other = Contribution.objects.create(token="6f1b2c3d-0000-4000-8000-000000000003", author=MemberFactory())
+    response = member_client.get(f"/share/learning-note/?form={other.token}")
+    assert response["Location"].startswith("/share/learning-note/?form=")
+    assert str(other.token) not in response["Location"]
+
+
+def test_the_preview_can_send_the_post_for_review_or_go_back_to_change_it(member_client, member, indexes):
+    post_note(member_client, action="preview")
+    contribution = Contribution.objects.get()
+    html = main(member_client.get(f"/share/mine/{contribution.pk}/preview/"))
+    assert f'<form method="post" action="/share/mine/{contribution.pk}/send/"' in html
+    assert ">Send for review</button>" in html
+    assert f'href="/share/mine/{contribution.pk}/edit/">Go back and change it</a>' in html
+    response = member_client.post(f"/share/mine/{contribution.pk}/send/")
+    assert response["Location"] == "/share/mine/"
+    state = LearningNotePage.objects.get().current_workflow_state
+    assert (state.status, state.requested_by) == (WorkflowState.STATUS_IN_PROGRESS, member)
+    html = main(member_client.get(f"/share/mine/{contribution.pk}/preview/"))
+    assert "Send for review</button>" not in html and "it cannot be changed now" in html
+    # Sent twice (Back, then the button again): still one review.
+    member_client.post(f"/share/mine/{contribution.pk}/send/")
+    assert WorkflowState.objects.count() == 1
+
+
+def test_sending_an_unfinished_draft_from_the_preview_opens_the_form_with_what_is_missing(member_client, indexes):
+    member_client.post(
+        "/share/learning-note/",
+        {"token": learning_note_data()["token"], "title": "Note", "what_we_tried": "Jugs", "action": "preview"},
+    )
+    contribution = Contribution.objects.get()
+    response = member_client.post(f"/share/mine/{contribution.pk}/send/")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "<title>Error: Change your learning note" in page
+    assert '<li><a href="#id_what_happened">Say what happened</a></li>' in page
+    assert f'action="/share/mine/{contribution.pk}/edit/"' in page
+    assert "Jugs</textarea>" in page
+    assert LearningNotePage.objects.get().current_workflow_state is None
+
+
+def test_a_complete_peer_visit_draft_is_sent_from_the_preview(member_client, indexes):
+    host, visitor = OrganisationFactory(), OrganisationFactory()
+    member_client.post("/share/peer-visit/", peer_visit_data(host, visitor, action="preview"))
+    contribution = Contribution.objects.get()
+    assert member_client.post(f"/share/mine/{contribution.pk}/send/")["Location"] == "/share/mine/"
+    assert PeerVisitReportPage.objects.get().current_workflow_state.status == WorkflowState.STATUS_IN_PROGRESS
+
+
+def test_only_the_author_can_send_from_the_preview_and_only_by_post(client, member_client, indexes):
+    post_note(member_client, action="preview")
+    contribution = Contribution.objects.get()
+    assert member_client.get(f"/share/mine/{contribution.pk}/send/").status_code == 405
+    client.force_login(MemberFactory())
+    assert client.post(f"/share/mine/{contribution.pk}/send/").status_code == 404
+    assert LearningNotePage.objects.get().current_workflow_state is None
+
+
+def test_the_preview_tells_its_author_that_comments_open_once_published(member_client, indexes):
+    post_note(member_client, action="preview")
+    html = main(member_client.get(f"/share/mine/{Contribution.objects.get().pk}/preview/"))
+    assert "Comments open once the programme team publish this page." in html
+    assert "Only approved community members can comment." not in html
+
+
+def test_the_error_summary_is_the_design_systems_and_the_title_says_error(member_client, indexes):
+    response = post_note(member_client, title="")
+    page = response.content.decode()
+    assert page.count('data-module="nhsuk-error-summary"') == 1
+    assert "<title>Error: Share learning" in page

@@ -103,12 +103,12 @@ def assert_error_next_to(response, field, message):
 @pytest.mark.parametrize(
     ("changes", "field", "message"),
     [
-        ({"first_name": ""}, "first_name", "This field is required."),
-        ({"role": ""}, "role", "This field is required."),
+        ({"first_name": ""}, "first_name", "Enter your first name"),
+        ({"role": ""}, "role", "Enter your role"),
         ({"email": "not-an-email"}, "email", "Enter a valid email address."),
         ({"password2": "something-else-entirely"}, "password2", "You must type the same password each time."),
         ({"password1": "short", "password2": "short"}, "password1", "This password is too short."),
-        ({"organisation": ""}, "organisation", "This field is required."),
+        ({"organisation": ""}, "organisation", "Choose your organisation"),
         ({"organisation": "not-listed"}, "requested_organisation", "Type the name of your organisation"),
         (
             {"requested_organisation": "Brookfield House"},
@@ -186,3 +186,31 @@ def test_changing_a_password_asks_for_the_current_one(client):
     assert 'href="#id_oldpassword">' in page_text(response)
     member.refresh_from_db()
     assert not member.check_password("a-brand-new-secret")
+
+
+def test_an_empty_sign_up_form_names_each_missing_field_in_the_error_summary(client, kersal):
+    response = client.post(SIGNUP, {})
+    page = response.content.decode()
+    assert "<title>Error: Create an account" in page
+    assert "This field is required." not in page
+    assert 'data-module="nhsuk-error-summary"' in page
+    for target, message in [
+        ("id_first_name", "Enter your first name"),
+        ("id_last_name", "Enter your last name"),
+        ("id_email", "Enter your email address"),
+        ("id_password1", "Create a password"),
+        ("id_password2", "Type your password again"),
+        ("id_organisation", "Choose your organisation"),
+        ("id_role", "Enter your role"),
+    ]:
+        assert f'<li><a href="#{target}">{message}</a></li>' in page
+        assert f'<span class="nhsuk-u-visually-hidden">Error:</span> {message}</span>' in page
+
+
+def test_an_empty_sign_in_form_names_each_missing_field(client):
+    cache.clear()
+    page = client.post("/accounts/login/", {}).content.decode()
+    assert "<title>Error: " in page
+    assert "This field is required." not in page
+    assert '<li><a href="#id_login">Enter your email address</a></li>' in page
+    assert '<li><a href="#id_password">Enter your password</a></li>' in page

@@ -91,7 +91,7 @@ def test_a_blank_name_is_refused_next_to_the_field_and_the_rest_is_kept(client):
 
     page = text(response)
     assert "There is a problem" in page
-    assert 'href="#id_first_name">This field is required.' in page
+    assert 'href="#id_first_name">Enter your first name' in page
     assert '<span class="nhsuk-error-message" id="id_first_name_error">' in page
     assert 'value="Head of care"' in page
     assert f'value="{care_homes.pk}" checked' in page

@@ -29,6 +29,7 @@ def page_comments(context, page):
         {
             "page": page,
             "comments": comments,
+            "member": member,
             "can_comment": member and page.live,
             "can_report": member,
             "waiting": not member and waiting_for_approval(user),

@@ -1,4 +1,4 @@
-"""NHS.UK form markup for Django and allauth form fields.
+"""NHS.UK form markup for every form on the public site (templates/includes/field.html, error_summary.html).
 
 The package's ``add_widget_classes`` filter leaves selects without their
 error style and inputs without a link to their error message; this renders a
@@ -50,7 +50,12 @@ def is_checkbox_group(field):
 
 @register.filter
 def error_target(field):
-    """The id an error summary link should jump to: the field, or a group's first box."""
-    if is_checkbox_group(field):
+    """The id an error summary links to: the field itself, or the first box or button of a group.
+
+    Django's grouped widgets (checkboxes, radios, split dates) say so with
+    ``use_fieldset`` and number their inputs from ``_0``; a link to the group's
+    own id would lead nowhere.
+    """
+    if field.field.widget.use_fieldset:
         return f"{field.auto_id}_0"
     return field.id_for_label or field.auto_id
