@@ -133,7 +133,7 @@ def test_a_bad_photo_is_reported_next_to_its_field(member_client, indexes):
     svg = b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
     html = main(post_note(member_client, photo_1=upload(svg, "cute.png", "image/png"), photo_1_alt="Chart"))
     assert '<span class="nhsuk-error-message" id="id_photo_1_error">' in html
-    assert "Choose a photo saved as JPEG, PNG or WebP. This file is not one of those." in html
+    assert "cute.png is not a JPEG, PNG or WebP photo. Choose a photo saved in one of those formats." in html
     assert 'value="Chart"' in html
     assert not Contribution.objects.exists()
 
