@@ -241,7 +241,11 @@ def test_photos_on_a_draft_can_be_removed_and_the_limit_is_three(member_client, 
     page = moderation.latest_draft(contribution)
     first, second = page.photos.all()
     html = main(member_client.get(f"/share/mine/{contribution.pk}/edit/"))
-    assert "Remove this photo: One" in html and "Photo 1 (optional)" in html and "Photo 2 (optional)" not in html
+    # Numbered across the post: the two it has are photos 1 and 2, and the one slot left is photo 3.
+    legends = re.findall(r'<legend class="nhsuk-fieldset__legend[^"]*">([^<]+)</legend>', html)
+    assert [legend for legend in legends if legend.startswith("Photo")] == ["Photo 1", "Photo 2", "Photo 3 (optional)"]
+    assert 'alt="One"' in html and "Remove photo 1" in html and "Remove photo 2" in html
+    assert 'id="id_photo_3"' in html and 'id="id_photo_1"' not in html
     data = learning_note_data(action="draft", **{f"remove_photo_{first.pk}": "on"})
     member_client.post(f"/share/mine/{contribution.pk}/edit/", data)
     fresh = Contribution.objects.get()  # latest_draft caches the page it read
