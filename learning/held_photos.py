@@ -65,6 +65,11 @@ def settle(member, form_token, used_images):
     HeldPhoto.objects.filter(member=member, form_token=form_token).delete()
 
 
+def on_member_deleted(sender, instance, **kwargs):
+    """``pre_delete`` of a user: their kept photos' images would otherwise outlive the rows that find them."""
+    release(list(HeldPhoto.objects.filter(member=instance).select_related("image")))
+
+
 def expire(member=None, now=None):
     """Delete held photos older than ``HOLD_FOR`` (one member's, or everyone's); return how many."""
     expired = HeldPhoto.objects.filter(created_at__lt=(now or timezone.now()) - HOLD_FOR).select_related("image")

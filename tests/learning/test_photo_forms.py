@@ -187,3 +187,15 @@ def test_once_the_limit_is_reached_photos_are_not_even_opened(member_client, mem
     assert opened == []
     assert not LearningNotePage.objects.exists()
     assert RefusedPhoto.objects.count() == moderation.POSTS_PER_DAY  # not checked, so not counted
+
+
+def test_a_member_who_deletes_their_account_leaves_no_kept_photo(
+    member_client, member, indexes, django_capture_on_commit_callbacks
+):
+    post_with_a_problem(member_client, photo_1=upload(photo_bytes(), "cups.jpg"), photo_1_alt="Cups")
+    held = HeldPhoto.objects.get()
+    stored = Path(settings.PRIVATE_MEDIA_ROOT) / held.image.file.name
+    with django_capture_on_commit_callbacks(execute=True):
+        member.delete()
+    assert not get_image_model().objects.filter(pk=held.image_id).exists()
+    assert not stored.exists()
