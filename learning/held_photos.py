@@ -22,6 +22,9 @@ from .models import HeldPhoto
 from .private_photos import private_name
 
 HOLD_FOR = timedelta(hours=24)
+# Each member's kept photos are capped, oldest deleted first, so that forms sent with
+# mistakes again and again (each with a fresh token) cannot fill the disk.
+MOST_HELD_PER_MEMBER = 3 * 10
 
 
 def save_private_image(content, title, member):
@@ -35,9 +38,12 @@ def save_private_image(content, title, member):
 
 def hold(member, form_token, content, original_name):
     image = save_private_image(content, original_name, member)
-    return HeldPhoto.objects.create(
+    held = HeldPhoto.objects.create(
         member=member, form_token=form_token, image=image, original_name=original_name[:255]
     )
+    oldest_first = HeldPhoto.objects.filter(member=member).order_by("-created_at", "-pk")
+    release(list(oldest_first.select_related("image")[MOST_HELD_PER_MEMBER:]))
+    return held
 
 
 def find(member, form_token, keys):

@@ -199,3 +199,14 @@ def test_a_member_who_deletes_their_account_leaves_no_kept_photo(
         member.delete()
     assert not get_image_model().objects.filter(pk=held.image_id).exists()
     assert not stored.exists()
+
+
+def test_a_member_can_keep_only_so_many_photos_at_once(member_client, member, indexes, monkeypatch):
+    from learning import held_photos
+
+    monkeypatch.setattr(held_photos, "MOST_HELD_PER_MEMBER", 2)
+    for name in ("first.jpg", "second.jpg", "third.jpg"):
+        post_with_a_problem(member_client, photo_1=upload(photo_bytes(), name), photo_1_alt="A photo")
+    kept = sorted(held.original_name for held in HeldPhoto.objects.filter(member=member))
+    assert kept == ["second.jpg", "third.jpg"]
+    assert get_image_model().objects.count() == 2
