@@ -244,3 +244,21 @@ def test_a_page_shows_its_photos_with_alt_text_size_and_caption(client, request,
     assert 'width="800"' in img and 'height="600"' in img
     assert "<figcaption" in html and "Our new cups" in html
     assert "/media/images/" in html  # a rendition, not the original upload
+
+
+@pytest.mark.django_db
+def test_the_stored_file_of_a_posted_photo_carries_no_metadata(member_client, indexes):
+    from pathlib import Path
+
+    from django.conf import settings
+
+    from learning.models import LearningNotePage
+
+    from .conftest import learning_note_data
+
+    data = learning_note_data(action="draft", photo_1=upload(jpeg_with_every_kind_of_metadata()), photo_1_alt="Jugs")
+    assert member_client.post("/share/learning-note/", data).status_code == 302
+    image = LearningNotePage.objects.get().get_latest_revision_as_object().photos.get().image
+    stored = (Path(settings.PRIVATE_MEDIA_ROOT) / image.file.name).read_bytes()
+    assert not [m for m in jpeg_markers(stored) if 0xE1 <= m <= 0xEF or m == 0xFE]
+    assert SECRET not in stored
