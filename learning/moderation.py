@@ -66,6 +66,12 @@ def posts_left_today(user):
     return max(0, POSTS_PER_DAY - started - refused)
 
 
+def forget_old_refused_photos():
+    """Delete records of refused photos once they no longer count (after 24 hours); return how many."""
+    deleted, _ = RefusedPhoto.objects.filter(created_at__lt=timezone.now() - timedelta(hours=24)).delete()
+    return deleted
+
+
 def count_refused_photos(user, reasons):
     """Record photos we refused, so they count against the posting limit (checking them cost work)."""
     RefusedPhoto.objects.bulk_create([RefusedPhoto(member=user, reason=reason[:20]) for reason in reasons])

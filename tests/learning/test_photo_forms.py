@@ -140,10 +140,16 @@ def test_kept_photos_expire_after_a_day_with_their_files(
     post_with_a_problem(member_client, photo_1=upload(photo_bytes(), "new.jpg"), photo_1_alt="New")
     old_file = Path(settings.PRIVATE_MEDIA_ROOT) / old.image.file.name
 
+    RefusedPhoto.objects.create(member=member, reason="pixels", created_at=timezone.now() - timedelta(hours=25))
+    RefusedPhoto.objects.create(member=member, reason="pixels")
     out = io.StringIO()
     with django_capture_on_commit_callbacks(execute=True):
         call_command("expire_held_photos", stdout=out)
-    assert out.getvalue().strip() == "Deleted 1 photo(s) kept for more than 24 hours."
+    assert out.getvalue().splitlines() == [
+        "Deleted 1 photo(s) kept for more than 24 hours.",
+        "Forgot 1 refused photo(s) older than a day.",
+    ]
+    assert RefusedPhoto.objects.count() == 1
 
     assert [held.original_name for held in HeldPhoto.objects.all()] == ["new.jpg"]
     assert not get_image_model().objects.filter(pk=old.image_id).exists()
