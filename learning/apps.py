@@ -11,10 +11,12 @@ class LearningConfig(AppConfig):
         the same ``dispatch_uid``: if Wagtail's are connected already they are
         disconnected first; if not, Wagtail's later ``connect`` is ignored.
         """
+        from django.contrib.auth import get_user_model
+        from django.db.models.signals import pre_delete
         from wagtail.models import WorkflowState
-        from wagtail.signals import page_published, workflow_approved, workflow_rejected
+        from wagtail.signals import page_published, page_unpublished, workflow_approved, workflow_rejected
 
-        from . import notifications, private_photos
+        from . import held_photos, notifications, private_photos
         from .models import LearningNotePage, PeerVisitReportPage
 
         replacements = [
@@ -32,8 +34,17 @@ class LearningConfig(AppConfig):
             sender=WorkflowState,
             dispatch_uid="learning_author_changes_requested",
         )
-        # A post's photos become public when the post is published (see private_photos).
+        # A post's photos are public only while the post is published, and go with it (see private_photos).
         for page_class in (LearningNotePage, PeerVisitReportPage):
             page_published.connect(
                 private_photos.on_page_published, sender=page_class, dispatch_uid=f"public_photos_{page_class.__name__}"
             )
+            page_unpublished.connect(
+                private_photos.on_page_unpublished,
+                sender=page_class,
+                dispatch_uid=f"private_photos_{page_class.__name__}",
+            )
+            pre_delete.connect(
+                private_photos.on_page_deleted, sender=page_class, dispatch_uid=f"delete_photos_{page_class.__name__}"
+            )
+        pre_delete.connect(held_photos.on_member_deleted, sender=get_user_model(), dispatch_uid="held_photos_of_member")

@@ -2,7 +2,7 @@
 
 They edit the same fields an editor sees in the admin, with help text written
 for someone on a phone between shifts. Topics are typed as words separated by
-commas; up to ``PHOTO_SLOTS`` photos each need alt text. A hidden one-time
+commas; up to ``PHOTO_SLOTS`` photos each need alt text (``learning.photo_forms``). A hidden one-time
 ``token`` identifies the form, so that sending it twice cannot make two pages.
 """
 
@@ -16,7 +16,7 @@ from portal.core.forms import ModelMultipleChoiceField
 from portal.taxonomy.models import Organisation, SafetyDomain, Setting
 
 from .models import LearningNotePage, PeerVisitReportPage
-from .photos import clean_photo
+from .photo_forms import PhotoFieldsMixin
 
 # What to say when a required field is empty, in the NHS.UK style: what to do, not what went wrong.
 REQUIRED_MESSAGES = {
@@ -39,12 +39,11 @@ REQUIRED_MESSAGES = {
 }
 # What "Save as draft" and "Save and preview" ask for; "Send for review" asks for every required field.
 DRAFT_REQUIRED = {"title", "token"}
-PHOTO_SLOTS = 3
 MAX_TOPICS = 10
 MAX_TOPIC_LENGTH = 50
 
 
-class ContributionForm(forms.ModelForm):
+class ContributionForm(PhotoFieldsMixin, forms.ModelForm):
     """What both forms share: title, summary, date, tagging, photos and the token."""
 
     token = forms.UUIDField(widget=forms.HiddenInput)
@@ -58,9 +57,8 @@ class ContributionForm(forms.ModelForm):
     text_fields = ()
     is_draft = False
 
-    def __init__(self, *args, existing_photos=(), **kwargs):
+    def __init__(self, *args, existing_photos=(), member=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.existing_photos = list(existing_photos)
         self.fields["title"].help_text = "A short, plain title. For example: 'Drinks rounds at night cut falls'."
         self.fields["summary"].label = "Summary"
         self.fields["summary"].widget = forms.Textarea(attrs={"rows": 3, "maxlength": 300})
@@ -79,30 +77,7 @@ class ContributionForm(forms.ModelForm):
             self.fields[name].widget = forms.Textarea(attrs={"rows": 5})
         if self.instance.pk and not self.is_bound:
             self.initial["topics"] = ", ".join(tag.name for tag in self.instance.tags.all())
-        self.remove_fields = {}
-        for photo in self.existing_photos:
-            name = f"remove_photo_{photo.pk}"
-            self.fields[name] = forms.BooleanField(required=False, label=f"Remove this photo: {photo.alt_text}")
-            self.remove_fields[photo.pk] = name
-        self.new_photo_slots = max(0, PHOTO_SLOTS - len(self.existing_photos))
-        for number in range(1, self.new_photo_slots + 1):
-            self.fields[f"photo_{number}"] = forms.FileField(
-                required=False,
-                label=f"Photo {number} (optional)",
-                help_text="A JPEG, PNG or WebP photo, up to 10 MB. Only share photos that people in them agreed to. "
-                "If the form shows a problem, choose the photo again.",
-                widget=forms.FileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
-            )
-            self.fields[f"photo_{number}_alt"] = forms.CharField(
-                required=False,
-                max_length=200,
-                label=f"Describe photo {number}",
-                help_text="Say what it shows for people who cannot see it, such as "
-                "'A drinks trolley with coloured cups'.",
-            )
-            self.fields[f"photo_{number}_caption"] = forms.CharField(
-                required=False, max_length=255, label=f"Caption for photo {number} (optional)"
-            )
+        self.add_photo_fields(existing_photos, member)
         self._word_the_error_messages()
 
     def _word_the_error_messages(self):
@@ -127,22 +102,8 @@ class ContributionForm(forms.ModelForm):
                 field.required = False
 
     @property
-    def photo_slots(self):
-        """Each new-photo slot's three bound fields, for the template."""
-        return [
-            (self[f"photo_{n}"], self[f"photo_{n}_alt"], self[f"photo_{n}_caption"])
-            for n in range(1, self.new_photo_slots + 1)
-        ]
-
-    @property
-    def photos_to_remove(self):
-        return [self[name] for name in self.remove_fields.values()]
-
-    @property
     def main_fields(self):
-        slot_fields = {"token", "topics"} | set(self.remove_fields.values())
-        for n in range(1, self.new_photo_slots + 1):
-            slot_fields |= {f"photo_{n}", f"photo_{n}_alt", f"photo_{n}_caption"}
+        slot_fields = {"token", "topics"} | self.photo_field_names()
         return [self[name] for name in self.fields if name not in slot_fields]
 
     def clean_date(self):
@@ -164,28 +125,7 @@ class ContributionForm(forms.ModelForm):
         return names
 
     def clean(self):
-        cleaned = super().clean()
-        new_photos = []
-        for number in range(1, self.new_photo_slots + 1):
-            upload = cleaned.get(f"photo_{number}")
-            alt = (cleaned.get(f"photo_{number}_alt") or "").strip()
-            if not upload:
-                if alt and f"photo_{number}" not in self.errors:
-                    self.add_error(f"photo_{number}", "Choose the photo this description is for, or clear it.")
-                continue
-            try:
-                content = clean_photo(upload)
-            except forms.ValidationError as error:
-                self.add_error(f"photo_{number}", error)
-                continue
-            if not alt:
-                if f"photo_{number}_alt" not in self.errors:
-                    self.add_error(f"photo_{number}_alt", "Describe what the photo shows for people who cannot see it.")
-                continue
-            new_photos.append((content, alt, cleaned.get(f"photo_{number}_caption", "").strip()))
-        cleaned["new_photos"] = new_photos
-        cleaned["removed_photo_ids"] = [pk for pk, name in self.remove_fields.items() if cleaned.get(name)]
-        return cleaned
+        return self.clean_photos(super().clean())
 
     def link_errors_to_fields(self):
         """Point each field with a problem at its message, so that screen readers read them together."""

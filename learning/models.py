@@ -8,6 +8,8 @@ Both may carry up to a few photos (``XPagePhoto``), and ``Contribution``
 records each one a member posted from the public site (see ``learning.views``).
 """
 
+import secrets
+
 from django.conf import settings as django_settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
@@ -264,3 +266,47 @@ class Contribution(models.Model):
     def is_editable(self):
         """Drafts and pages sent back for changes; Wagtail locks a page under review."""
         return self.status in (self.Status.DRAFT, self.Status.CHANGES_REQUESTED)
+
+
+class RefusedPhoto(models.Model):
+    """A photo a member chose that was refused: not a photo, too big, too many pixels or damaged.
+
+    Checking a photo costs the server work even when it is refused, so each one
+    counts against the member's posting limit (``learning.moderation.posts_left_today``).
+    """
+
+    member = models.ForeignKey(
+        django_settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", editable=False
+    )
+    reason = models.CharField(max_length=20, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False, db_index=True)
+
+    def __str__(self):
+        return f"{self.reason} at {self.created_at:%Y-%m-%d %H:%M}"
+
+
+def new_held_photo_key():
+    return secrets.token_urlsafe(32)
+
+
+class HeldPhoto(models.Model):
+    """A photo a member chose on a form that came back with a problem, kept until the post is saved.
+
+    The image is stored privately (``learning.private_photos``) and served only
+    to the member. It is bound to the member and to the form's one-time token,
+    and found again by a random ``key`` the form carries, so nobody else can
+    see it or attach it to their post. Saving the post uses it or deletes it;
+    ``manage.py expire_held_photos`` deletes any left after ``learning.held_photos.HOLD_FOR``.
+    """
+
+    key = models.CharField(max_length=64, unique=True, default=new_held_photo_key, editable=False)
+    member = models.ForeignKey(
+        django_settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", editable=False
+    )
+    form_token = models.UUIDField(db_index=True, editable=False)
+    image = models.ForeignKey("wagtailimages.Image", on_delete=models.CASCADE, related_name="+", editable=False)
+    original_name = models.CharField(max_length=255, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False, db_index=True)
+
+    def __str__(self):
+        return self.original_name

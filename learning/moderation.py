@@ -17,6 +17,7 @@ from wagtail.coreutils import find_available_slug
 from wagtail.images import get_image_model
 from wagtail.models import Workflow, WorkflowState
 
+from . import held_photos
 from .models import (
     Contribution,
     LearningIndexPage,
@@ -25,8 +26,8 @@ from .models import (
     PeerVisitIndexPage,
     PeerVisitReportPage,
     PeerVisitReportPagePhoto,
+    RefusedPhoto,
 )
-from .private_photos import private_name
 
 WORKFLOW_NAME = "Community submissions"
 POSTS_PER_DAY = 10
@@ -58,8 +59,22 @@ class NotEditable(Exception):
 
 
 def posts_left_today(user):
+    """Posts the member may still start: each post started and each photo refused in 24 hours counts."""
     since = timezone.now() - timedelta(hours=24)
-    return max(0, POSTS_PER_DAY - Contribution.objects.by(user).started_since(since).count())
+    started = Contribution.objects.by(user).started_since(since).count()
+    refused = RefusedPhoto.objects.filter(member=user, created_at__gte=since).count()
+    return max(0, POSTS_PER_DAY - started - refused)
+
+
+def forget_old_refused_photos():
+    """Delete records of refused photos once they no longer count (after 24 hours); return how many."""
+    deleted, _ = RefusedPhoto.objects.filter(created_at__lt=timezone.now() - timedelta(hours=24)).delete()
+    return deleted
+
+
+def count_refused_photos(user, reasons):
+    """Record photos we refused, so they count against the posting limit (checking them cost work)."""
+    RefusedPhoto.objects.bulk_create([RefusedPhoto(member=user, reason=reason[:20]) for reason in reasons])
 
 
 @transaction.atomic
@@ -145,10 +160,16 @@ def _apply_form(page, form, user):
         if photo.pk in removed:
             page.photos.remove(photo)
     image_model = get_image_model()
-    for content, alt_text, caption in cleaned["new_photos"]:
-        # Private until the post is published: see learning/private_photos.py.
-        content.name = private_name(content.name)
-        image = image_model(title=alt_text[:255], file=content, uploaded_by_user=user)
-        image._set_image_file_metadata()
-        image.save()
+    used = []
+    for photo, alt_text, caption in cleaned["new_photos"]:
+        if isinstance(photo, image_model):  # kept from a form that had a problem (learning/held_photos.py)
+            image = photo
+            image.title = alt_text[:255]
+            image.save(update_fields=["title"])
+        else:
+            # Private until the post is published: see learning/private_photos.py.
+            image = held_photos.save_private_image(photo, alt_text, user)
+        used.append(image)
         page.photos.add(photo_class(image=image, alt_text=alt_text, caption=caption))
+    held_photos.settle(user, cleaned["token"], used)
+    held_photos.expire(member=user)

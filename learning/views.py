@@ -84,7 +84,7 @@ def _new(request, page_class):
     form_class = FORMS[page_class]
     if request.method != "POST":
         return _blank_form(request, page_class)
-    form = form_class(request.POST, request.FILES, instance=page_class())
+    form = form_class(request.POST, request.FILES, instance=page_class(), member=request.user)
     _choose_checks(request, form)
     if not form.is_valid():
         return _form_response(request, form, page_class)
@@ -150,7 +150,7 @@ def edit(request, pk):
     if request.method != "POST":
         form = form_class(instance=draft, initial={"token": contribution.token}, existing_photos=photos)
         return _form_response(request, form, type(draft), contribution=contribution)
-    form = form_class(request.POST, request.FILES, instance=draft, existing_photos=photos)
+    form = form_class(request.POST, request.FILES, instance=draft, existing_photos=photos, member=request.user)
     _choose_checks(request, form)
     if not form.is_valid():
         return _form_response(request, form, type(draft), contribution=contribution)
@@ -246,6 +246,7 @@ def _locked_message(contribution):
 def _form_response(request, form, page_class, contribution=None, status=200):
     if form.is_bound:
         form.link_errors_to_fields()
+        form.keep_photos_after_errors()
     context = {
         "form": form,
         "kind": KINDS[page_class],

@@ -208,7 +208,7 @@ def test_learning_note_form_never_fails(member_client):
     names = tuple(learning_note_data())
 
     @fuzz
-    @given(fields=form(*names, "organisation", "photo_1_alt", "photo_1_caption"))
+    @given(fields=form(*names, "organisation", "photo_1_alt", "photo_1_caption", "photo_1_held", "photo_1_remove"))
     def check(fields):
         data = learning_note_data(**fields)
         assert_no_server_error(member_client.post("/share/learning-note/", data), fields)

@@ -5,8 +5,9 @@ from types import SimpleNamespace
 import pytest
 from django.utils.datastructures import MultiValueDict
 
-from learning.forms import PHOTO_SLOTS, LearningNoteForm, PeerVisitForm
+from learning.forms import LearningNoteForm, PeerVisitForm
 from learning.models import LearningNotePage, PeerVisitReportPage
+from learning.photo_forms import PHOTO_SLOTS
 from portal.taxonomy.factories import OrganisationFactory
 
 from .conftest import learning_note_data, peer_visit_data, photo_bytes, upload
@@ -83,8 +84,11 @@ def test_existing_photos_use_up_the_new_photo_slots():
     existing = [SimpleNamespace(pk=7, alt_text="Our jug")]
     form = LearningNoteForm(instance=LearningNotePage(), existing_photos=existing)
     assert len(form.photo_slots) == PHOTO_SLOTS - 1
-    assert "photo_3" not in form.fields
-    assert form.fields["remove_photo_7"].label == "Remove this photo: Our jug"
+    # Numbered on from the photo the post has: "Photo 1" is that one, the new ones are 2 and 3.
+    assert [slot.number for slot in form.photo_slots] == [2, 3]
+    assert "photo_1" not in form.fields and "photo_3" in form.fields
+    assert form.fields["photo_2"].label == "Choose photo 2"
+    assert form.fields["remove_photo_7"].label == "Remove photo 1"
 
 
 def test_a_peer_visit_needs_a_host_and_a_visiting_organisation():

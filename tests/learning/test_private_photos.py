@@ -154,3 +154,120 @@ def test_serving_a_private_photo_costs_the_same_however_many_there_are(client, m
         other.get_rendition("max-800x600")
     assert get_image_model().objects.count() == 31
     assert serving_queries(client, url) == few
+
+
+# Unpublishing and deleting --------------------------------------------------------
+
+
+@pytest.fixture
+def published(client, image, member, moderator, django_capture_on_commit_callbacks):
+    """The member's post, approved, with its photo shown once on the public page (so it has public renditions)."""
+    with django_capture_on_commit_callbacks(execute=True):
+        act_in_admin(client, moderator, LearningNotePage.objects.get(), "approve")
+    client.logout()
+    page = LearningNotePage.objects.get()
+    assert client.get(page.url).status_code == 200
+    image.refresh_from_db()
+    assert not Path(image.file.name).name.startswith("private-")
+    assert image.renditions.exists()
+    return page
+
+
+def public_files_of(image):
+    names = [image.file.name, *image.renditions.values_list("file", flat=True)]
+    return [name for name in names if (Path(settings.MEDIA_ROOT) / name).exists()]
+
+
+def test_unpublishing_a_post_makes_its_photo_private_again(
+    client, published, image, member, django_capture_on_commit_callbacks
+):
+    image.refresh_from_db()
+    public_name = image.file.name
+    public_renditions = list(image.renditions.values_list("file", flat=True))
+    assert public_files_of(image)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        published.unpublish()
+
+    image.refresh_from_db()
+    assert not (Path(settings.MEDIA_ROOT) / public_name).exists()
+    for name in public_renditions:
+        assert not (Path(settings.MEDIA_ROOT) / name).exists()
+    assert Path(image.file.name).name.startswith("private-")
+    assert (Path(settings.PRIVATE_MEDIA_ROOT) / image.file.name).is_file()
+    assert image.file.url.startswith("/share/photos/")
+    client.logout()
+    assert client.get(image.file.url).status_code == 404
+    client.force_login(member)
+    assert client.get(image.file.url).status_code == 200
+
+
+def test_publishing_it_again_makes_the_photo_public_again(
+    client, published, image, moderator, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        published.unpublish()
+    image.refresh_from_db()
+    private = image.file.name
+    with django_capture_on_commit_callbacks(execute=True):
+        published.save_revision(user=moderator).publish()
+    image.refresh_from_db()
+    assert not Path(image.file.name).name.startswith("private-")
+    assert (Path(settings.MEDIA_ROOT) / image.file.name).is_file()
+    assert not (Path(settings.PRIVATE_MEDIA_ROOT) / private).exists()
+    client.logout()
+    assert re.search(r'src="/media/images/[^"]+\.jpg"', client.get(published.url).content.decode())
+
+
+def test_deleting_a_post_deletes_its_photos_renditions_and_files(
+    client, published, image, django_capture_on_commit_callbacks
+):
+    image.refresh_from_db()
+    names = [image.file.name, *image.renditions.values_list("file", flat=True)]
+    assert all((Path(settings.MEDIA_ROOT) / name).is_file() for name in names)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        published.delete()
+
+    assert not get_image_model().objects.filter(pk=image.pk).exists()
+    for name in names:
+        assert not (Path(settings.MEDIA_ROOT) / name).exists()
+        assert not (Path(settings.PRIVATE_MEDIA_ROOT) / name).exists()
+
+
+def test_deleting_a_draft_deletes_its_private_photo_and_renditions(
+    client, image, member, django_capture_on_commit_callbacks
+):
+    client.force_login(member)
+    preview_photo_url(client)  # makes private renditions
+    names = [image.file.name, *image.renditions.values_list("file", flat=True)]
+    assert len(names) > 1 and all((Path(settings.PRIVATE_MEDIA_ROOT) / name).is_file() for name in names)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        LearningNotePage.objects.get().delete()
+
+    assert not get_image_model().objects.filter(pk=image.pk).exists()
+    assert not any((Path(settings.PRIVATE_MEDIA_ROOT) / name).exists() for name in names)
+
+
+def test_a_photo_another_page_also_shows_is_neither_hidden_nor_deleted(
+    client, published, image, learning_index, django_capture_on_commit_callbacks
+):
+    from learning.factories import LearningNotePageFactory
+    from learning.models import LearningNotePagePhoto
+
+    other = LearningNotePageFactory(parent=learning_index)
+    LearningNotePagePhoto.objects.create(page=other, image=image, alt_text="The same jugs")
+    other.save_revision().publish()
+    image.refresh_from_db()
+    public_name = image.file.name
+
+    with django_capture_on_commit_callbacks(execute=True):
+        published.unpublish()
+    image.refresh_from_db()
+    assert image.file.name == public_name and (Path(settings.MEDIA_ROOT) / public_name).is_file()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        LearningNotePage.objects.get(pk=published.pk).delete()
+    assert get_image_model().objects.filter(pk=image.pk).exists()
+    assert (Path(settings.MEDIA_ROOT) / public_name).is_file()

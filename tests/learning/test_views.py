@@ -133,7 +133,7 @@ def test_a_bad_photo_is_reported_next_to_its_field(member_client, indexes):
     svg = b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
     html = main(post_note(member_client, photo_1=upload(svg, "cute.png", "image/png"), photo_1_alt="Chart"))
     assert '<span class="nhsuk-error-message" id="id_photo_1_error">' in html
-    assert "Choose a photo saved as JPEG, PNG or WebP. This file is not one of those." in html
+    assert "cute.png is not a JPEG, PNG or WebP photo. Choose a photo saved in one of those formats." in html
     assert 'value="Chart"' in html
     assert not Contribution.objects.exists()
 
@@ -241,7 +241,11 @@ def test_photos_on_a_draft_can_be_removed_and_the_limit_is_three(member_client, 
     page = moderation.latest_draft(contribution)
     first, second = page.photos.all()
     html = main(member_client.get(f"/share/mine/{contribution.pk}/edit/"))
-    assert "Remove this photo: One" in html and "Photo 1 (optional)" in html and "Photo 2 (optional)" not in html
+    # Numbered across the post: the two it has are photos 1 and 2, and the one slot left is photo 3.
+    legends = re.findall(r'<legend class="nhsuk-fieldset__legend[^"]*">([^<]+)</legend>', html)
+    assert [legend for legend in legends if legend.startswith("Photo")] == ["Photo 1", "Photo 2", "Photo 3 (optional)"]
+    assert 'alt="One"' in html and "Remove photo 1" in html and "Remove photo 2" in html
+    assert 'id="id_photo_3"' in html and 'id="id_photo_1"' not in html
     data = learning_note_data(action="draft", **{f"remove_photo_{first.pk}": "on"})
     member_client.post(f"/share/mine/{contribution.pk}/edit/", data)
     fresh = Contribution.objects.get()  # latest_draft caches the page it read
