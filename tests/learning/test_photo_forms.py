@@ -41,8 +41,8 @@ def held_key(html, number=1):
 
 
 def post_with_a_problem(client, data=None, **files):
-    """The form with a photo on it and "What happened" left empty."""
-    data = data or learning_note_data(action="draft")
+    """The form sent for review with a photo on it and "What happened" left empty (a draft would save without it)."""
+    data = data or learning_note_data(action="submit")
     data.update(what_happened="", **files)
     response = client.post("/share/learning-note/", data)
     assert response.status_code == 200
