@@ -436,6 +436,45 @@ def test_a_bad_baseline_is_explained_and_the_measures_own_baseline_used(client, 
     assert HOSTILE not in response.content.decode()
 
 
+@pytest.mark.parametrize("value", ["1", "abc", HOSTILE])
+def test_a_bad_baseline_gets_the_error_summary_an_error_title_and_keeps_what_was_typed(client, roadmap, falls, value):
+    page = soup(client.get("/roadmap/measures/falls-in-care-homes/", {"baseline": value}))
+    assert page.title.string.startswith("Error: Falls in care homes")
+    summary = page.select_one(".nhsuk-error-summary[data-module=nhsuk-error-summary]")
+    [link] = summary.select("a")
+    assert link["href"] == "#id_baseline"
+    assert text_of(link).startswith("Number of points in the baseline: Enter a whole number from 2 to 24.")
+    field = page.select_one("#id_baseline")
+    assert (field["type"], field["value"], field["inputmode"]) == ("text", value, "numeric")
+
+
+def test_a_good_baseline_has_no_error_summary(client, roadmap, falls):
+    page = soup(client.get("/roadmap/measures/falls-in-care-homes/?baseline=6"))
+    assert not page.select(".nhsuk-error-summary")
+    assert not page.title.string.startswith("Error")
+
+
+def test_the_chart_is_drawn_wide_and_narrow_each_named_once_and_nothing_is_a_tab_stop(client, roadmap, falls):
+    page = soup(client.get("/roadmap/measures/falls-in-care-homes/"))
+    figure = page.select_one("figure.roadmap-chart")
+    wide, narrow = figure.select("svg.spc-chart")
+    assert "spc-chart--wide" in wide["class"] and "spc-chart--narrow" in narrow["class"]
+    for svg in (wide, narrow):
+        assert svg["aria-labelledby"] == svg.select_one("title")["id"], "named by its title alone"
+        assert svg["aria-describedby"] == svg.select_one("desc")["id"], "described by its desc, once"
+    assert wide.select_one("title")["id"] != narrow.select_one("title")["id"]
+    assert not figure.select("[tabindex]") and not figure.select("[role=region]"), "nothing there scrolls"
+
+
+def test_events_are_numbered_under_the_chart_as_on_it(client, roadmap, falls):
+    page = soup(client.get("/roadmap/measures/falls-in-care-homes/"))
+    [item] = page.select("ol.roadmap-events li")
+    assert text_of(item) == "1Event 1: 1 July 2023: New falls protocol"  # the first 1 is hidden from screen readers
+    marker = page.select_one("svg.spc-chart--narrow g.spc-annotation")
+    assert text_of(marker.select_one("text")) == "1"
+    assert text_of(marker.select_one("title")) == "1. July 2023: New falls protocol"
+
+
 def test_a_measure_without_data_says_so(client, roadmap):
     MeasureFactory(name="New measure", slug="new-measure")
     page = soup(client.get("/roadmap/measures/new-measure/"))

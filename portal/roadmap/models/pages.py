@@ -12,6 +12,7 @@ holds the budgets).
 
 import datetime
 import itertools
+import math
 from dataclasses import dataclass, field
 
 from django.conf import settings as django_settings
@@ -174,7 +175,8 @@ class RoadmapPage(RoutablePageMixin, Page):
         )
         if measure is None:
             raise Http404("No measure with that name.")
-        points = list(measure.data_points.all())
+        stored = list(measure.data_points.all())
+        points = chartable(stored)
         annotations = [(annotation.date, annotation.text) for annotation in measure.annotations.all()]
         form = BaselineForm(request.GET if "baseline" in request.GET else None, point_count=len(points))
         baseline = form.chosen_baseline() or measure.baseline_points or None
@@ -185,13 +187,24 @@ class RoadmapPage(RoutablePageMixin, Page):
             "point_count": len(points),
             "chart": chart,
             "annotations": annotations,
+            "uncharted_count": len(stored) - len(points),
             "breadcrumb_trail": self.breadcrumb_trail(request, ("Measures", self.sub_url(request, "measures"))),
             "sections": self.sections(request, None),
         }
         if chart is not None:
             context |= {
                 "baseline_used": chart.baseline_end,
-                "chart_svg": charts.chart_svg(chart, title=measure.name, unit=measure.unit, annotations=annotations),
+                "chart_svgs": [
+                    charts.chart_svg(
+                        chart, title=measure.name, unit=measure.unit, annotations=annotations, layout=layout
+                    )
+                    for layout in charts.LAYOUTS
+                ],
+                "annotations_on_chart": {
+                    n
+                    for n, (date, _) in enumerate(annotations, start=1)
+                    if chart.points[0].date <= date <= chart.points[-1].date
+                },
                 "summary": charts.summary(chart),
                 "rows": charts.data_table_rows(chart),
                 "is_xmr": isinstance(chart, spc.XmRChart),
@@ -303,9 +316,19 @@ def _url_without(params, name):
 # Charts and the dashboard ----------------------------------------------------------
 
 
+def chartable(data_points):
+    """The data points a chart can use: every one with a finite value.
+
+    Uploads and the admin refuse infinity and "not a number", but a database can still hold
+    them (typed in before those checks, or written by other means); the chart leaves them
+    out and the measure page says how many, rather than failing.
+    """
+    return [point for point in data_points if math.isfinite(point.value)]
+
+
 def build_chart(measure, data_points, *, baseline_points=None):
-    """The measure's run chart or XmR chart, or None while it has no data."""
-    points = [spc.Point(point.date, point.value) for point in data_points]
+    """The measure's run chart or XmR chart, or None while it has no data it can chart."""
+    points = [spc.Point(point.date, point.value) for point in chartable(data_points)]
     if not points:
         return None
     baseline = baseline_points or None  # 0 means "all the points", like an empty field

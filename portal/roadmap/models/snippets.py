@@ -6,6 +6,7 @@ data points and dated annotations; the chart maths lives in ``portal.roadmap.spc
 """
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
@@ -15,6 +16,13 @@ from wagtail.models import Orderable
 from wagtail.search import index
 
 from portal.taxonomy.models import SafetyDomain, Setting
+
+from ..csv_import import MAX_MAGNITUDE
+
+VALUE_RANGE_MESSAGE = (
+    f"Enter a value between -{MAX_MAGNITUDE:,} and {MAX_MAGNITUDE:,} (a million million): "
+    "a bigger one is almost certainly a slip."
+)
 
 
 class Workstream(index.Indexed, ClusterableModel):
@@ -316,7 +324,13 @@ class Measure(index.Indexed, ClusterableModel):
 class DataPoint(Orderable):
     measure = ParentalKey(Measure, on_delete=models.CASCADE, related_name="data_points")
     date = models.DateField(help_text="The period this value is for (e.g. the first day of the month).")
-    value = models.FloatField(help_text="The value for that period.")
+    value = models.FloatField(
+        help_text="The value for that period.",
+        validators=[
+            MinValueValidator(-MAX_MAGNITUDE, message=VALUE_RANGE_MESSAGE),
+            MaxValueValidator(MAX_MAGNITUDE, message=VALUE_RANGE_MESSAGE),
+        ],
+    )
 
     panels = [FieldRowPanel([FieldPanel("date"), FieldPanel("value")])]
 
