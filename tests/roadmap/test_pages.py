@@ -321,7 +321,8 @@ def test_dashboard_puts_each_measure_in_its_domain_row_under_each_of_its_setting
         cell = dashboard_cell(page, "Past harm", setting)
         assert cell.select_one("a")["href"] == f"/roadmap/measures/{falls.slug}/"
         assert "Latest: 5.25 per 1,000 bed days (December 2023)" in text_of(cell)
-        assert text_of(cell.select_one(".roadmap-signal")) == "Concern: shift"
+        assert text_of(cell.select_one(".roadmap-signal")) == "Concern: a run of 6 above the average"
+        assert text_of(cell.select_one(".roadmap-dashboard__term")) == "Chart rule: shift"
     huddles = dashboard_cell(page, "Sensitivity to operations", "Care homes")
     assert "Safety huddles held No data yet No signal" in text_of(huddles)
     assert "No measures" in text_of(dashboard_cell(page, "Reliability", "Care homes"))
@@ -341,8 +342,50 @@ def test_dashboard_signal_reads_improvement_when_the_better_way_moves(client, ro
         text_of(li.select_one("a")): text_of(li.select_one(".roadmap-signal"))
         for li in page.select(".roadmap-dashboard__measure")
     }
-    assert signals["Medicines reviews done"] == "Improvement: shift"
-    assert signals["Steady measure"] == "Signal: too many runs"
+    assert signals["Medicines reviews done"] == "Improvement: a run of 6 above the average"
+    assert signals["Steady measure"] == "Signal: more ups and downs than chance would give"
+    assert "astronomical" not in text_of(page.select_one(".roadmap-dashboard .roadmap-signal"))
+
+
+def test_dashboard_names_an_unusual_value_in_plain_words_with_the_chart_rule_beside_it(client, roadmap):
+    MeasureFactory(name="Falls", direction=Measure.Direction.LOWER, data_points=[5, 6, 5, 6, 5, 6, 5, 6, 5, 40])
+    [measure] = soup(client.get("/roadmap/dashboard/")).select(".roadmap-dashboard__measure")
+    assert text_of(measure.select_one(".roadmap-signal")) == "Concern: an unusually high value"
+    assert text_of(measure.select_one(".roadmap-dashboard__term")) == "Chart rule: astronomical point"
+
+
+def months_before(today, months):
+    year, month = divmod(today.year * 12 + today.month - 1 - months, 12)
+    return datetime.date(year, month + 1, 1)
+
+
+@pytest.mark.parametrize(
+    "frequency, months_old, stale",
+    [
+        (Measure.Frequency.MONTHLY, 3, False),
+        (Measure.Frequency.MONTHLY, 4, True),
+        (Measure.Frequency.QUARTERLY, 6, False),
+        (Measure.Frequency.QUARTERLY, 7, True),
+        (Measure.Frequency.YEARLY, 18, False),
+        (Measure.Frequency.YEARLY, 19, True),
+    ],
+)
+def test_dashboard_shows_each_values_age_and_says_when_it_is_out_of_date(client, roadmap, frequency, months_old, stale):
+    today = timezone.localdate()
+    latest = months_before(today, months_old)
+    MeasureFactory(
+        name="Falls",
+        frequency=frequency,
+        data_points=[(months_before(today, months_old + 1), 4), (latest, 5)],
+    )
+    [measure] = soup(client.get("/roadmap/dashboard/")).select(".roadmap-dashboard__measure")
+    month = f"{latest:%B %Y}"
+    assert f"Latest: 5 per 1,000 occupied bed days ({month})" in text_of(measure)
+    warning = measure.select_one(".roadmap-dashboard__stale")
+    if stale:
+        assert text_of(warning) == f"Out of date: no new value since {month}; expected {frequency.label.lower()}"
+    else:
+        assert warning is None
 
 
 def test_dashboard_without_measures_says_so(client, roadmap):

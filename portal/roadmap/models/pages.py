@@ -49,12 +49,13 @@ MONTHS = (
     "November",
     "December",
 )
+# The chart rule behind each signal, as the technical term a clinical reader looks for...
 SIGNAL_RULES = {
     "shift": "shift",
     "trend": "trend",
     "astronomical": "astronomical point",
-    "outside-limits": "outside limits",
-    "two-of-three": "two of three near a limit",
+    "outside-limits": "outside the process limits",
+    "two-of-three": "two of three points near a limit",
 }
 # When two signals end on the same latest point, the one a reader must not miss comes first.
 MEANING_PRIORITY = ("concern", "improvement", "neutral")
@@ -138,7 +139,7 @@ class RoadmapPage(RoutablePageMixin, Page):
             request,
             template="roadmap/dashboard.html",
             context_overrides={
-                "dashboard": build_dashboard(self.measure_url_prefix(request)),
+                "dashboard": build_dashboard(self.measure_url_prefix(request), timezone.localdate()),
                 "breadcrumb_trail": self.breadcrumb_trail(request),
                 "sections": self.sections(request, "dashboard"),
             },
@@ -353,14 +354,42 @@ def latest_signal(chart):
 
 
 def signal_text(signal):
-    """'Improvement: shift', 'Concern: outside limits', 'Signal: too few runs' or 'No signal'."""
+    """The latest signal in plain words, led by what it means: 'Concern: an unusually high value'.
+
+    'No signal' when there is none. ``signal_term`` gives the chart rule's technical name.
+    """
     if signal is None:
         return "No signal"
+    return f"{charts.MEANING_LABELS[signal.meaning]}: {signal_plain_words(signal)}"
+
+
+def signal_plain_words(signal):
+    """What a signal says, for someone who has never read a run chart."""
+    size = len(signal.indices)
+    higher = signal.direction == "up"
+    if signal.rule == "shift":
+        return f"a run of {size} {'above' if higher else 'below'} the average"
+    if signal.rule == "trend":
+        return f"{size} values in a row {'rising' if higher else 'falling'}"
+    if signal.rule == "astronomical":
+        return f"an unusually {'high' if higher else 'low'} value"
+    if signal.rule == "outside-limits":
+        return f"a value {'higher' if higher else 'lower'} than the usual range"
+    if signal.rule == "two-of-three":
+        return f"values near the {'top' if higher else 'bottom'} of the usual range"
     if signal.rule == "runs":
-        rule = "too few runs" if signal.direction == "too-few" else "too many runs"
-    else:
-        rule = SIGNAL_RULES.get(signal.rule, signal.rule.replace("-", " "))
-    return f"{charts.MEANING_LABELS[signal.meaning]}: {rule}"
+        fewer = signal.direction == "too-few"
+        return f"{'fewer' if fewer else 'more'} ups and downs than chance would give"
+    return signal.rule.replace("-", " ")
+
+
+def signal_term(signal):
+    """The chart rule's technical name ('astronomical point', 'too few runs'), or '' for no signal."""
+    if signal is None:
+        return ""
+    if signal.rule == "runs":
+        return "too few runs" if signal.direction == "too-few" else "too many runs"
+    return SIGNAL_RULES.get(signal.rule, signal.rule.replace("-", " "))
 
 
 @dataclass
@@ -369,12 +398,17 @@ class MeasureStatus:
 
     measure: Measure
     url: str
-    latest: object  # the newest DataPoint, or None
+    latest: object  # the newest DataPoint with a value that can be charted, or None
     signal: object  # an spc.Signal, or None
+    stale: bool = False  # the latest value is older than the measure's frequency allows
 
     @property
     def signal_text(self):
         return signal_text(self.signal)
+
+    @property
+    def signal_term(self):
+        return signal_term(self.signal)
 
     @property
     def meaning(self):
@@ -389,19 +423,25 @@ class Dashboard:
     measure_count: int
 
 
-def build_dashboard(measure_url_prefix):
+def build_dashboard(measure_url_prefix, today):
     """Safety domains by care settings, each cell listing its measures' latest news.
 
     Only care settings with at least one measure become columns, so the grid
-    stays readable; the others are named under it.
+    stays readable; the others are named under it. A measure whose latest value
+    is older than its frequency allows on ``today`` is marked stale.
     """
     measures = list(Measure.objects.select_related("safety_domain").prefetch_related("settings", "data_points"))
     statuses = []
     for measure in measures:
-        points = list(measure.data_points.all())
+        points = chartable(measure.data_points.all())
         chart = build_chart(measure, points, baseline_points=measure.baseline_points)
+        latest = points[-1] if points else None
         status = MeasureStatus(
-            measure, f"{measure_url_prefix}{measure.slug}/", points[-1] if points else None, latest_signal(chart)
+            measure,
+            f"{measure_url_prefix}{measure.slug}/",
+            latest,
+            latest_signal(chart),
+            stale=latest is not None and measure.is_stale(latest.date, today),
         )
         statuses.append(status)
 
