@@ -105,6 +105,15 @@ def test_a_change_idea_links_its_workstreams_timelines_and_live_evidence(client,
     assert "Draft note about falls" not in text_of(idea)
 
 
+def test_the_driver_diagram_is_a_closed_details_that_counts_what_is_inside(client, roadmap, diagram):
+    page = soup(client.get(roadmap.url))
+    details = page.select_one(".driver-diagram details.driver-diagram__details")
+    assert details is not None and not details.has_attr("open")
+    assert details.has_attr("data-open-on-wide")
+    assert text_of(details.select_one("summary")).startswith("Open the driver diagram: 2 primary drivers, ")
+    assert details.select(".driver-diagram__list--primary > li")
+
+
 def test_roadmap_keeps_its_aim_body_and_links_to_the_other_views(client, roadmap):
     page = soup(client.get(roadmap.url))
     assert "Every health and care setting in the city measurably safer." in text_of(page.select_one("main"))
@@ -170,6 +179,52 @@ def test_milestones_are_grouped_by_workstream_in_planned_date_order(client, road
     ]
     assert "3 milestones" in text_of(page.select_one(".portal-count"))
     assert breadcrumb(page) == ["Safety Learning Portal", "Roadmap"]
+
+
+def test_milestones_come_six_to_a_page_with_workstream_counts_and_the_filters_kept(client, roadmap, timeline):
+    for n in range(7):
+        MilestoneFactory(
+            title=f"Homes step {n}",
+            workstream=timeline["homes"],
+            planned_date=datetime.date(2025, 1, n + 1),
+            settings=["care-homes"],
+        )
+    MilestoneFactory(title="Elsewhere", workstream=timeline["homes"], settings=["general-practice"])
+    first = soup(client.get("/roadmap/milestones/"))
+    assert "11 milestones, page 1 of 2" in text_of(first.select_one(".portal-count"))
+    assert len(milestone_titles(first)) == 6
+    assert [text_of(li) for li in first.select(".roadmap-workstream-index li")] == [
+        "Safer Culture (2 milestones)",
+        "Care homes (9 milestones)",
+    ]
+    assert first.select_one(".roadmap-workstream-index a")["href"] == "?workstream=safer-culture"
+
+    second = soup(client.get("/roadmap/milestones/", {"page": 2}))
+    assert [text_of(h) for h in second.select(".roadmap-workstream > h2")] == ["Care homes (continued)"]
+    assert len(milestone_titles(second)) == 5
+
+    filtered = soup(client.get("/roadmap/milestones/", {"setting": "care-homes"}))
+    next_link = filtered.select_one(".nhsuk-pagination__next a")
+    assert next_link["href"] == "?setting=care-homes&page=2"
+    assert "8 milestones, page 1 of 2" in text_of(filtered.select_one(".portal-count"))
+    assert not soup(client.get("/roadmap/milestones/", {"page": "x"})).select(".nhsuk-error-summary")
+
+
+def test_what_changed_links_to_the_timeline_page_its_milestone_is_on(client, roadmap, timeline):
+    today = timezone.localdate()
+    late = None
+    for n in range(7):
+        late = MilestoneFactory(
+            title=f"Homes step {n}",
+            workstream=timeline["homes"],
+            planned_date=datetime.date(2030, 1, n + 1),
+            status_history=[(today, "on-track", "Started.")],
+        )
+    page = soup(client.get("/roadmap/milestones/"))
+    link = page.select_one(f'.roadmap-quarter a[href$="#milestone-{late.pk}"]')
+    assert link["href"] == f"/roadmap/milestones/?page=2#milestone-{late.pk}"
+    target = soup(client.get("/roadmap/milestones/?page=2")).select_one(f"#milestone-{late.pk}")
+    assert target is not None
 
 
 def test_a_milestone_shows_status_dates_lead_and_history(client, roadmap, timeline):

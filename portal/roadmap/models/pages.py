@@ -16,8 +16,9 @@ import math
 from dataclasses import dataclass, field
 
 from django.conf import settings as django_settings
+from django.core.paginator import Paginator
 from django.db import models
-from django.db.models import Exists, Max, OuterRef, Prefetch
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch
 from django.http import Http404
 from django.utils import timezone
 from wagtail.admin.panels import FieldPanel
@@ -57,6 +58,10 @@ SIGNAL_RULES = {
     "outside-limits": "outside the process limits",
     "two-of-three": "two of three points near a limit",
 }
+# The milestone timeline: grouped by workstream, a few milestones a page so a phone reader
+# is not faced with twenty screens of them (each is about a screen long at 360 px).
+TIMELINE_ORDER = ("workstream__sort_order", "workstream__title", "planned_date", "title", "pk")
+MILESTONES_PER_PAGE = 6
 # When two signals end on the same latest point, the one a reader must not miss comes first.
 MEANING_PRIORITY = ("concern", "improvement", "neutral")
 
@@ -92,9 +97,20 @@ class RoadmapPage(RoutablePageMixin, Page):
 
     @path("", name="roadmap")
     def roadmap(self, request):
+        primary_drivers = driver_diagram()
+        secondary_drivers = [secondary for primary in primary_drivers for secondary in primary.secondary_drivers.all()]
+        counts = {
+            "primary": len(primary_drivers),
+            "secondary": len(secondary_drivers),
+            "ideas": sum(len(secondary.change_ideas.all()) for secondary in secondary_drivers),
+        }
         return self.render(
             request,
-            context_overrides={"primary_drivers": driver_diagram(), "sections": self.sections(request, "roadmap")},
+            context_overrides={
+                "primary_drivers": primary_drivers,
+                "diagram_counts": counts,
+                "sections": self.sections(request, "roadmap"),
+            },
         )
 
     @path("milestones/", name="milestones")
@@ -110,10 +126,21 @@ class RoadmapPage(RoutablePageMixin, Page):
             timeline = timeline.in_domain(filters["domain"])
         if "status" in filters:
             timeline = timeline.filter(status=filters["status"])
-        timeline = list(timeline.order_by("workstream__sort_order", "workstream__title", "planned_date", "title"))
+        timeline = timeline.order_by(*TIMELINE_ORDER)
+        page = Paginator(timeline, MILESTONES_PER_PAGE).get_page(request.GET.get("page"))
+        workstreams = workstream_counts(timeline)
+        starts = dict(
+            zip(
+                [w["slug"] for w in workstreams],
+                itertools.accumulate([0] + [w["count"] for w in workstreams]),
+                strict=False,  # accumulate gives one more total than there are workstreams
+            )
+        )
         groups = [
-            (workstream, list(milestones))
-            for workstream, milestones in itertools.groupby(timeline, key=lambda milestone: milestone.workstream)
+            (workstream, list(milestones), starts[workstream.slug] < page.start_index() - 1)
+            for workstream, milestones in itertools.groupby(
+                page.object_list, key=lambda milestone: milestone.workstream
+            )
         ]
         active_filters = [
             ActiveFilter(label=form.label_for(name, value), name=name, remove_url=_url_without(request.GET, name))
@@ -126,7 +153,9 @@ class RoadmapPage(RoutablePageMixin, Page):
                 "form": form,
                 "active_filters": active_filters,
                 "groups": groups,
-                "milestone_count": len(timeline),
+                "page_obj": page,
+                "workstreams": workstreams,
+                "milestone_count": page.paginator.count,
                 "quarter": quarter_summary(timezone.localdate()),
                 "breadcrumb_trail": self.breadcrumb_trail(request),
                 "sections": self.sections(request, "milestones"),
@@ -293,19 +322,43 @@ class QuarterSummary:
 
 
 def quarter_summary(today):
-    """Status changes dated in this calendar quarter or, if none, in the latest quarter that had any."""
+    """Status changes dated in this calendar quarter or, if none, in the latest quarter that had any.
+
+    Each change gets ``timeline_page``: the page of the unfiltered timeline its milestone is on,
+    so its link lands on it (one query for the order of every milestone, however many changes).
+    """
     changes = MilestoneStatusChange.objects.select_related("milestone__workstream", "update").order_by(
         "-date", "-sort_order", "-pk"
     )
     current = Quarter.of(today)
     found = list(changes.filter(date__range=(current.start, current.end)))
     if found:
-        return QuarterSummary(current, True, found)
+        return QuarterSummary(current, True, _with_timeline_pages(found))
     latest = MilestoneStatusChange.objects.filter(date__lt=current.start).aggregate(latest=Max("date"))["latest"]
     if latest is None:
         return QuarterSummary(None, True, [])
     earlier = Quarter.of(latest)
-    return QuarterSummary(earlier, False, list(changes.filter(date__range=(earlier.start, earlier.end))))
+    found = list(changes.filter(date__range=(earlier.start, earlier.end)))
+    return QuarterSummary(earlier, False, _with_timeline_pages(found))
+
+
+def _with_timeline_pages(changes):
+    order = Milestone.objects.order_by(*TIMELINE_ORDER).values_list("pk", flat=True)
+    position = {pk: i for i, pk in enumerate(order)}
+    for change in changes:
+        change.timeline_page = position.get(change.milestone_id, 0) // MILESTONES_PER_PAGE + 1
+    return changes
+
+
+def workstream_counts(timeline):
+    """Each workstream on the (filtered) timeline with how many of its milestones it holds, in timeline order."""
+    rows = (
+        timeline.order_by()
+        .values("workstream__slug", "workstream__title", "workstream__sort_order")
+        .annotate(count=Count("pk", distinct=True))
+        .order_by("workstream__sort_order", "workstream__title")
+    )
+    return [{"slug": row["workstream__slug"], "title": row["workstream__title"], "count": row["count"]} for row in rows]
 
 
 def _url_without(params, name):
