@@ -27,7 +27,9 @@ HEADINGS = ".driver-diagram h3, .driver-diagram h4, .driver-diagram h5"
 
 
 def diagram_outline(page):
-    """The text of every driver and change idea heading, level by level, in reading order."""
+    """The text of every driver and change idea heading, level by level, in reading order (opening the diagram)."""
+    if page.locator(".driver-diagram__details").get_attribute("open") is None:
+        page.locator(SUMMARY).click()
     return {level: page.locator(f"{DIAGRAM} {level}").all_inner_texts() for level in ("h3", "h4", "h5")}
 
 
