@@ -113,6 +113,8 @@ def test_the_measure_page_and_dashboard_answer_for_any_stored_series(client, ext
     for svg in svgs:
         assert_drawable(svg)
     assert client.get("/roadmap/dashboard/").status_code == 200
+    longest_word = max((len(word) for word in re.sub(r"<[^>]+>", " ", page).split()), default=0)
+    assert longest_word < 60, "no value is written out as hundreds of digits"
 
 
 @pytest.mark.django_db
