@@ -16,6 +16,8 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -30,15 +32,36 @@ MEANING_COLOURS = {"improvement": "#005eb8", "concern": "#ed8b00", "neutral": "#
 MEANING_LABELS = {"improvement": "Improvement", "concern": "Concern", "neutral": "Signal"}
 FONT = "Frutiger W01, Arial, sans-serif"
 SHORT_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-ANNOTATION_LABEL_CHARS = 18
 NO_SIGNALS = "No signals: the variation is what you would expect from this process."
+# A generous width for one character of the chart's font, as a share of its size (Arial's
+# digits are 0.556): used to leave room for labels, never to squeeze them.
+CHAR_WIDTH = 0.6
 
-# Room around the plot for axis labels (left, bottom), line labels (right) and annotation labels (top).
-MARGIN_LEFT = 64
-MARGIN_RIGHT = 116
-MARGIN_BOTTOM = 52
-MARGIN_TOP = 16
-MARGIN_TOP_WITH_ANNOTATIONS = 40
+
+@dataclass(frozen=True)
+class Layout:
+    """The size a chart is drawn for, and how much it says at that size.
+
+    The SVG scales to its container (``width="100%"``), so text is drawn at ``font_size``
+    only when the container is ``width`` pixels wide. The page serves both layouts and its
+    stylesheet shows the one that fits (css/roadmap.css): the narrow one on phones, where
+    its container is about 328 px (a 360 px screen less the page margins), so its 16-unit
+    text is read at about 16 px; the wide one from 641 px, where its container is at least
+    577 px, so its 18-unit text never renders below 14 px. Fewer ticks on the narrow one
+    keep its labels apart.
+    """
+
+    name: str
+    width: int
+    plot_height: int
+    font_size: int
+    value_ticks: int
+    date_ticks: int
+
+
+WIDE = Layout("wide", width=720, plot_height=260, font_size=18, value_ticks=5, date_ticks=6)
+NARROW = Layout("narrow", width=328, plot_height=220, font_size=16, value_ticks=4, date_ticks=3)
+LAYOUTS = (WIDE, NARROW)
 
 
 def chart_svg(
@@ -47,56 +70,86 @@ def chart_svg(
     title: str,
     unit: str = "",
     annotations: Sequence[tuple[datetime.date, str]] = (),
-    width: int = 720,
-    height: int = 320,
+    layout: Layout = WIDE,
 ) -> SafeString:
     """The chart as an accessible inline ``<svg>``, ready to drop into a template.
 
-    Points are spaced evenly in time order, as run and control charts are read. Annotations
-    are placed by date between the points around them; one dated outside the chart's range
-    is left off the picture (the ``<desc>`` still lists it) rather than pinned misleadingly
-    to an edge. Ids for ``<title>`` and ``<desc>`` come from the title plus a hash of the
-    chart's content, so two charts on one page do not collide unless they are the same chart.
+    Points are spaced evenly in time order, as run and control charts are read, and the
+    latest month is always one of the labelled dates. Nothing is labelled inside the plot:
+    annotations are numbered markers (the page lists the numbers under the chart), and the
+    centre line, limits and signal shapes are explained in a key below the plot, so no label
+    is cut off or overprinted at any width. An annotation dated outside the chart's range is
+    left off the picture (the ``<desc>`` still lists it) rather than pinned misleadingly to
+    an edge.
+
+    The ``<title>`` names the chart and the ``<desc>`` describes it; the ``<svg>`` points at
+    them with ``aria-labelledby`` and ``aria-describedby`` so a screen reader reads each
+    once. Ids come from the title, the layout and a hash of the chart's content, so charts
+    on one page do not collide unless they are the same chart in the same layout.
+
+    Any finite values can be drawn, however large or small: the axis is worked out in exact
+    fractions (``_value_axis``), so 1e308 or 5e-324 cannot overflow or divide by zero.
     """
-    lines = _reference_lines(chart)
-    ticks, low, high = _value_axis([*(p.value for p in chart.points), *(value for _, value, _ in lines)])
+    font = layout.font_size
+    lines = [line for line in _reference_lines(chart) if math.isfinite(line[1])]
+    ticks, low, high = _value_axis(
+        [*(p.value for p in chart.points), *(value for _, value, _ in lines)], layout.value_ticks
+    )
+    tick_labels = [_axis_number(tick) for tick in ticks]
+    date_label_width = _text_width("Sep 2024", font)
+    left = max(_text_width(max(tick_labels, key=len), font) + 12, date_label_width / 2 + 4)
+    top = font / 2 + 4
+    if unit:
+        top += font + 6
+    numbered = [
+        (n, position)
+        for n, (date, _) in enumerate(annotations, start=1)
+        if (position := _date_position(chart.points, date)) is not None
+    ]
+    if numbered:
+        top += font * 1.6 + 6
     frame = _Frame(
-        left=MARGIN_LEFT,
-        right=width - MARGIN_RIGHT,
-        top=MARGIN_TOP_WITH_ANNOTATIONS if annotations else MARGIN_TOP,
-        bottom=height - MARGIN_BOTTOM,
+        left=left,
+        right=layout.width - date_label_width / 2 - 4,
+        top=top,
+        bottom=top + layout.plot_height,
         count=len(chart.points),
         low=low,
         high=high,
     )
-    base_id = f"chart-{_slug(title)}-{_content_hash(chart, title, unit, annotations)}"
-    title_id, desc_id = f"{base_id}-title", f"{base_id}-desc"
     meanings = _point_meanings(chart)
+    key_items = _key_items(chart, lines, meanings, bool(numbered))
+    key_svg, key_height = _key_svg(key_items, layout, frame.bottom + font * 2 + 14)
+    height = math.ceil(frame.bottom + font * 2 + 14 + key_height)
+    base_id = f"chart-{_slug(title)}-{layout.name}-{_content_hash(chart, title, unit, annotations)}"
+    title_id, desc_id = f"{base_id}-title", f"{base_id}-desc"
     content = "".join(
         [
             _tag("title", {"id": title_id}, escape(title)),
             _tag("desc", {"id": desc_id}, escape(_description(chart, unit, annotations))),
-            _tag("rect", {"x": 0, "y": 0, "width": width, "height": height, "fill": "#ffffff"}),
-            _value_axis_svg(frame, ticks, unit),
-            _date_axis_svg(frame, chart.points),
+            _tag("rect", {"x": 0, "y": 0, "width": layout.width, "height": height, "fill": "#ffffff"}),
+            _unit_svg(unit, layout) if unit else "",
+            _value_axis_svg(frame, ticks, tick_labels),
+            _date_axis_svg(frame, chart.points, layout),
             _baseline_svg(frame, chart),
             _reference_lines_svg(frame, lines),
-            _annotations_svg(frame, chart.points, annotations),
+            _annotations_svg(frame, numbered, annotations, font),
             _data_svg(frame, chart, meanings, unit),
-            _legend([m for m in MEANING_COLOURS if m in meanings], frame.left, height - 10),
+            key_svg,
         ]
     )
     svg = _tag(
         "svg",
         {
             "xmlns": "http://www.w3.org/2000/svg",
-            "viewBox": f"0 0 {width} {height}",
+            "viewBox": f"0 0 {layout.width} {height}",
             "width": "100%",
             "role": "img",
-            "aria-labelledby": f"{title_id} {desc_id}",
+            "aria-labelledby": title_id,
+            "aria-describedby": desc_id,
             "font-family": FONT,
-            "font-size": 12,
-            "class": "spc-chart",
+            "font-size": font,
+            "class": f"spc-chart spc-chart--{layout.name}",
         },
         content,
     )
@@ -154,15 +207,19 @@ def data_table_rows(chart: RunChart | XmRChart) -> list[dict]:
 
 @dataclass(frozen=True)
 class _Frame:
-    """The plot area in SVG units, and where a point index or a value lands in it."""
+    """The plot area in SVG units, and where a point index or a value lands in it.
+
+    ``low`` and ``high`` are exact fractions; a value is placed in floating point when that
+    is safe and exactly otherwise, so the answer is always a finite coordinate in the plot.
+    """
 
     left: float
     right: float
     top: float
     bottom: float
     count: int
-    low: float
-    high: float
+    low: Fraction
+    high: Fraction
 
     def x(self, index: float) -> float:
         if self.count == 1:
@@ -170,95 +227,173 @@ class _Frame:
         return self.left + index * (self.right - self.left) / (self.count - 1)
 
     def y(self, value: float) -> float:
-        return self.bottom - (value - self.low) * (self.bottom - self.top) / (self.high - self.low)
+        share = (Fraction(value) - self.low) / (self.high - self.low)
+        return self.bottom - float(share) * (self.bottom - self.top)
 
 
-def _value_axis_svg(frame: _Frame, ticks: list[float], unit: str) -> str:
-    """Gridlines and value ticks, with the unit as the axis title."""
+def _unit_svg(unit: str, layout: Layout) -> str:
+    """The unit above the value axis, cut short to fit (the caption under the chart has it whole)."""
+    most = int((layout.width - 8) / (layout.font_size * CHAR_WIDTH))
+    shown = unit if len(unit) <= most else unit[: most - 1].rstrip() + "…"
+    return _text(4, layout.font_size + 2, shown, css_class="spc-unit")
+
+
+def _value_axis_svg(frame: _Frame, ticks: list[Fraction], labels: list[str]) -> str:
+    """Gridlines and value ticks."""
     parts = []
-    for tick in ticks:
-        y = _n(frame.y(tick))
-        parts.append(_tag("line", {"x1": frame.left, "x2": frame.right, "y1": y, "y2": y, "stroke": GRID}))
-        parts.append(_text(frame.left - 8, frame.y(tick) + 4, _number(tick), anchor="end"))
-    if unit:
-        middle = (frame.top + frame.bottom) / 2
-        parts.append(_text(16, middle, unit, anchor="middle", transform=f"rotate(-90 16 {_n(middle)})"))
+    for tick, label in zip(ticks, labels, strict=True):
+        y = frame.y(tick)
+        parts.append(
+            _tag("line", {"x1": _n(frame.left), "x2": _n(frame.right), "y1": _n(y), "y2": _n(y), "stroke": GRID})
+        )
+        parts.append(_text(frame.left - 8, y + 5, label, anchor="end", css_class="spc-axis-label"))
     return "".join(parts)
 
 
-def _date_axis_svg(frame: _Frame, points) -> str:
-    """The date axis with a handful of month ticks."""
+def _date_axis_svg(frame: _Frame, points, layout: Layout) -> str:
+    """The date axis with a few month ticks, always including the latest month."""
     parts = [
-        _tag("line", {"x1": frame.left, "x2": frame.right, "y1": frame.bottom, "y2": frame.bottom, "stroke": TEXT})
+        _tag(
+            "line",
+            {
+                "x1": _n(frame.left),
+                "x2": _n(frame.right),
+                "y1": _n(frame.bottom),
+                "y2": _n(frame.bottom),
+                "stroke": TEXT,
+            },
+        )
     ]
-    for i in _date_tick_indices(len(points)):
+    for i in _date_tick_indices(len(points), layout.date_ticks):
         x, date = _n(frame.x(i)), points[i].date
-        parts.append(_tag("line", {"x1": x, "x2": x, "y1": frame.bottom, "y2": frame.bottom + 5, "stroke": TEXT}))
         parts.append(
-            _text(frame.x(i), frame.bottom + 18, f"{SHORT_MONTHS[date.month - 1]} {date.year}", anchor="middle")
+            _tag("line", {"x1": x, "x2": x, "y1": _n(frame.bottom), "y2": _n(frame.bottom + 5), "stroke": TEXT})
+        )
+        parts.append(
+            _text(
+                frame.x(i),
+                frame.bottom + layout.font_size + 6,
+                f"{SHORT_MONTHS[date.month - 1]} {date.year}",
+                anchor="middle",
+                css_class="spc-axis-label",
+            )
         )
     return "".join(parts)
 
 
 def _baseline_svg(frame: _Frame, chart) -> str:
-    """A line between the last baseline point and the first point judged against it."""
+    """A line between the last baseline point and the first point judged against it (named in the key)."""
     if chart.baseline_end == len(chart.points):
         return ""
-    x = frame.x(chart.baseline_end - 0.5)
-    return _tag("line", {"x1": _n(x), "x2": _n(x), "y1": frame.top, "y2": frame.bottom, "stroke": LIMIT_LINE}) + _text(
-        x - 4, frame.bottom - 6, "End of baseline", anchor="end", size=11
-    )
+    x = _n(frame.x(chart.baseline_end - 0.5))
+    attrs = {"x1": x, "x2": x, "y1": _n(frame.top), "y2": _n(frame.bottom), "stroke": LIMIT_LINE, "stroke-width": 3}
+    return _tag("line", {"class": "spc-baseline-end"} | attrs)
 
 
 def _reference_lines_svg(frame: _Frame, lines) -> str:
-    """Centre line solid, process limits dashed, each labelled at the right; labels nudged apart when close."""
+    """Centre line solid, process limits dashed; the key below the plot names them and their values."""
     parts = []
-    label_ys = _spread([frame.y(value) for _, value, _ in lines], gap=13)
-    for (label, value, dashed), label_y in zip(lines, label_ys, strict=True):
+    for _, value, dashed in lines:
         y = _n(frame.y(value))
-        attrs = {"x1": frame.left, "x2": frame.right, "y1": y, "y2": y, "stroke": TEXT, "stroke-width": 1.5}
+        attrs = {"x1": _n(frame.left), "x2": _n(frame.right), "y1": y, "y2": y, "stroke": TEXT, "stroke-width": 1.5}
         if dashed:
             attrs |= {"stroke": LIMIT_LINE, "stroke-dasharray": "6 4"}
         parts.append(_tag("line", attrs))
-        parts.append(_text(frame.right + 6, label_y + 4, f"{label} {_number(value)}", size=11))
     return "".join(parts)
 
 
-def _annotations_svg(frame: _Frame, points, annotations) -> str:
-    """Dated vertical markers with a short label; the full text is the group's ``<title>``."""
+def _annotations_svg(frame: _Frame, numbered, annotations, font: int) -> str:
+    """A dotted line at each dated event, topped by its number; the full text is the group's ``<title>``.
+
+    Numbers close together are nudged apart along the top so each stays readable; the line
+    stays at the event's date.
+    """
+    radius = font * 0.75
+    xs = [frame.x(position) for _, position in numbered]
+    centres = _spread(xs, gap=2 * radius + 2)
+    overflow = max([centre + radius - frame.right for centre in centres] + [0])
     parts = []
-    for n, (date, note) in enumerate(annotations):
-        position = _date_position(points, date)
-        if position is None:
-            continue
-        x = frame.x(position)
-        short = note if len(note) <= ANNOTATION_LABEL_CHARS else note[: ANNOTATION_LABEL_CHARS - 1].rstrip() + "…"
-        near_right = x > frame.right - 100
-        label_y = frame.top - 22 + 12 * (n % 2)  # alternate rows so neighbouring labels don't overprint
-        line = {
-            "x1": _n(x),
-            "x2": _n(x),
-            "y1": label_y + 4,
-            "y2": frame.bottom,
+    for (n, _), x, centre in zip(numbered, xs, centres, strict=True):
+        centre -= overflow
+        date, note = annotations[n - 1]
+        cy = frame.top - radius - 4
+        line = {"x1": _n(x), "x2": _n(x), "y1": _n(frame.top), "y2": _n(frame.bottom), "stroke": TEXT}
+        circle = {
+            "cx": _n(centre),
+            "cy": _n(cy),
+            "r": _n(radius),
+            "fill": "#ffffff",
             "stroke": TEXT,
-            "stroke-dasharray": "2 3",
+            "stroke-width": 1.5,
         }
-        label = _text(x - 3 if near_right else x + 3, label_y, short, anchor="end" if near_right else "start", size=11)
-        full = _tag("title", {}, escape(f"{month_year(date)}: {note}"))
-        parts.append(_tag("g", {"class": "spc-annotation"}, full + _tag("line", line) + label))
+        content = (
+            _tag("title", {}, escape(f"{n}. {month_year(date)}: {note}"))
+            + _tag("line", line | {"stroke-dasharray": "2 3"})
+            + _tag("circle", circle)
+            + _text(centre, cy + font * 0.35, str(n), anchor="middle", weight="bold")
+        )
+        parts.append(_tag("g", {"class": "spc-annotation"}, content))
     return "".join(parts)
 
 
 def _data_svg(frame: _Frame, chart, meanings, unit: str) -> str:
     """The data line and one marker per point, each with its value and signals as a tooltip."""
     parts = []
+    ys = [frame.y(p.value) for p in chart.points]
     if len(chart.points) > 1:
-        coordinates = " ".join(f"{_n(frame.x(i))},{_n(frame.y(p.value))}" for i, p in enumerate(chart.points))
+        coordinates = " ".join(f"{_n(frame.x(i))},{_n(y)}" for i, y in enumerate(ys))
         parts.append(_tag("polyline", {"points": coordinates, "fill": "none", "stroke": DATA_LINE, "stroke-width": 2}))
     for i, (point, descriptions) in enumerate(zip(chart.points, _point_descriptions(chart), strict=True)):
         label = ". ".join([f"{month_year(point.date)}: {_with_unit(point.value, unit)}", *descriptions])
-        parts.append(_marker(frame.x(i), frame.y(point.value), meanings[i], label))
+        parts.append(_marker(frame.x(i), ys[i], meanings[i], label))
     return "".join(parts)
+
+
+def _key_items(chart, lines, meanings, has_annotations: bool) -> list[tuple[str, str]]:
+    """(sample, words) for each thing drawn: the lines with their values, the end of the baseline,
+    the signal shapes used and, if any, the numbered events."""
+    items = [("dashed" if dashed else "solid", f"{label} {_number(value)}") for label, value, dashed in lines]
+    if chart.baseline_end < len(chart.points):
+        items.append(("baseline", "End of baseline"))
+    items += [(meaning, MEANING_LABELS[meaning]) for meaning in MEANING_COLOURS if meaning in meanings]
+    if has_annotations:
+        items.append(("event", "Event, listed below"))
+    return items
+
+
+def _key_svg(items, layout: Layout, top: float) -> tuple[str, float]:
+    """The key as rows of samples and words, wrapped to the chart's width; returns (svg, height)."""
+    font = layout.font_size
+    row_height = font * 1.6
+    sample_width = 28
+    x, y, rows, parts = 4.0, top, 1 if items else 0, []
+    for sample, words in items:
+        width = sample_width + 6 + _text_width(words, font)
+        if x > 4 and x + width > layout.width - 4:
+            x, y, rows = 4.0, y + row_height, rows + 1
+        middle = y + row_height / 2
+        parts.append(_key_sample(sample, x, middle, font))
+        parts.append(_text(x + sample_width + 6, middle + font * 0.35, words, css_class="spc-key-label"))
+        x += width + font
+    group = _tag("g", {"class": "spc-key"}, "".join(parts)) if parts else ""
+    return group, rows * row_height
+
+
+def _key_sample(sample: str, x: float, middle: float, font: int) -> str:
+    if sample in ("solid", "dashed"):
+        attrs = {"x1": _n(x), "x2": _n(x + 28), "y1": _n(middle), "y2": _n(middle), "stroke": TEXT, "stroke-width": 1.5}
+        if sample == "dashed":
+            attrs |= {"stroke": LIMIT_LINE, "stroke-dasharray": "6 4"}
+        return _tag("line", attrs)
+    if sample == "baseline":
+        x = _n(x + 14)
+        attrs = {"x1": x, "x2": x, "y1": _n(middle - font / 2), "y2": _n(middle + font / 2), "stroke": LIMIT_LINE}
+        return _tag("line", attrs | {"stroke-width": 3})
+    if sample == "event":
+        circle = {"cx": _n(x + 14), "cy": _n(middle), "r": _n(font * 0.6), "fill": "#ffffff", "stroke": TEXT}
+        circle["r"] = _n(font * 0.75)
+        return _tag("circle", circle) + _text(x + 14, middle + font * 0.35, "1", anchor="middle", weight="bold")
+    return _marker(x + 14, middle, sample, MEANING_LABELS[sample], css_class="spc-legend-marker")
 
 
 def _centre(chart) -> float:
@@ -321,42 +456,38 @@ def _marker(cx: float, cy: float, meaning: str | None, label: str, css_class: st
     return _tag(shape, {"class": f"{css_class} {css_class}--{meaning}"} | attrs, title)
 
 
-def _legend(meanings: list[str], x: float, y: float) -> str:
-    parts = []
-    for meaning in meanings:
-        parts.append(_marker(x + 6, y - 4, meaning, MEANING_LABELS[meaning], css_class="spc-legend-marker"))
-        parts.append(_text(x + 16, y, MEANING_LABELS[meaning], size=11))
-        x += 16 + 8 * len(MEANING_LABELS[meaning]) + 16
-    return _tag("g", {"class": "spc-legend"}, "".join(parts)) if parts else ""
+def _value_axis(values: list[float], most: int) -> tuple[list[Fraction], Fraction, Fraction]:
+    """Round-numbered ticks and the axis range they span, never a zero-height range.
 
-
-def _value_axis(values: list[float]) -> tuple[list[float], float, float]:
-    """Round-numbered ticks and the axis range they span, never a zero-height range."""
-    low, high = min(values), max(values)
-    if high == low:
-        pad = abs(low) * 0.1 or 1.0
-        low, high = low - pad, high + pad
-    else:
-        pad = (high - low) * 0.05
-        low, high = low - pad, high + pad
-    step = _nice_step((high - low) / 5)
-    first, last = _floor_div(low, step), -_floor_div(-high, step)
+    Worked in exact fractions, so the span of -1e308 to 1e308 (beyond what a float holds)
+    or of two neighbouring values near 5e-324 (whose difference a float rounds away) still
+    gives a sensible axis. About ``most`` intervals, each 1, 2, 2.5 or 5 times a power of ten.
+    """
+    low, high = Fraction(min(values)), Fraction(max(values))
+    pad = (abs(low) / 10 or Fraction(1)) if high == low else (high - low) / 20
+    low, high = low - pad, high + pad
+    raw = (high - low) / most
+    power = _floor_log10(raw)
+    magnitude = Fraction(10) ** power
+    step = next(m * magnitude for m in (1, 2, Fraction(5, 2), 5, 10) if m * magnitude >= raw)
+    first, last = math.floor(low / step), math.ceil(high / step)
     return [k * step for k in range(first, last + 1)], first * step, last * step
 
 
-def _nice_step(raw: float) -> float:
-    magnitude = 10 ** math.floor(math.log10(raw))
-    return next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
+def _floor_log10(value: Fraction) -> int:
+    """floor(log10(value)) for a positive fraction of any size, without going through a float."""
+    power = len(str(value.numerator)) - len(str(value.denominator))
+    while Fraction(10) ** power > value:
+        power -= 1
+    while Fraction(10) ** (power + 1) <= value:
+        power += 1
+    return power
 
 
-def _floor_div(value: float, step: float) -> int:
-    """``floor(value / step)``, forgiving the float error in a value that is a whole number of steps."""
-    return math.floor(value / step + 1e-9)
-
-
-def _date_tick_indices(count: int, most: int = 6) -> list[int]:
-    step = max(1, -(-count // most))
-    return list(range(0, count, step))
+def _date_tick_indices(count: int, most: int) -> list[int]:
+    """At most ``most`` evenly spaced points to label, counted back from the latest so it is always one."""
+    step = max(1, -(-(count - 1) // most))
+    return sorted(range(count - 1, -1, -step)[:most])
 
 
 def _date_position(points, date: datetime.date) -> float | None:
@@ -402,11 +533,28 @@ def _tag(name: str, attrs: dict, content: str = "") -> str:
     return f"<{name}{attributes}>{content}</{name}>" if content else f"<{name}{attributes}/>"
 
 
-def _text(x: float, y: float, text: str, *, anchor: str = "start", size: int | None = None, **attrs) -> str:
+def _text(
+    x: float,
+    y: float,
+    text: str,
+    *,
+    anchor: str = "start",
+    size: float | None = None,
+    weight: str | None = None,
+    css_class: str | None = None,
+) -> str:
     attributes = {"x": _n(x), "y": _n(y), "fill": TEXT, "text-anchor": anchor}
     if size:
-        attributes["font-size"] = size
-    return _tag("text", attributes | attrs, escape(text))
+        attributes["font-size"] = _n(size)
+    if weight:
+        attributes["font-weight"] = weight
+    if css_class:
+        attributes["class"] = css_class
+    return _tag("text", attributes, escape(text))
+
+
+def _text_width(text: str, font: float) -> float:
+    return len(text) * font * CHAR_WIDTH
 
 
 def _n(value: float) -> str:
@@ -418,10 +566,27 @@ def _number(value: float) -> str:
     """A value for people: thousands separated, no trailing zeros, two decimals (more below 1).
 
     Small rates such as 0.0012 keep three significant figures rather than showing as 0.
+    Values no measure should hold (a thousand million million and more, or below a
+    millionth) are written in scientific notation rather than as hundreds of digits.
     """
+    if not math.isfinite(value):
+        return "not a number" if math.isnan(value) else "infinity" if value > 0 else "minus infinity"
+    if abs(value) >= 1e15 or 0 < abs(value) < 1e-6:
+        return f"{value:.3g}"
     decimals = 2 if abs(value) >= 1 or value == 0 else min(6, 2 - math.floor(math.log10(abs(value))))
     text = f"{value:,.{decimals}f}".rstrip("0").rstrip(".")
     return "0" if text == "-0" else text
+
+
+def _axis_number(value: Fraction) -> str:
+    """A value-axis label, short enough to sit beside a phone-sized chart: 2.5m, 40bn, 1e+308."""
+    size = abs(value)
+    if size == 0 or Fraction(1, 1000) <= size < 1_000_000:
+        return _number(float(value))
+    for scale, suffix in ((10**6, "m"), (10**9, "bn")):
+        if size < scale * 1000:
+            return f"{float(value / scale):g}{suffix}"
+    return format(Decimal(value.numerator) / Decimal(value.denominator), ".3g")
 
 
 def _with_unit(value: float, unit: str) -> str:

@@ -20,6 +20,13 @@ MAX_UPLOAD_BYTES = 1024 * 1024  # 1 MB: years of monthly data fit in a few kilob
 HEADER = ["date", "value"]
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 QUOTED_CHARS = 40
+# The largest size a measure's value may have, either way: a million million. The
+# programme's measures are counts, rates and percentages for one city; its biggest real
+# figure, a year's occupied bed days across every care home, is a few million. A value a
+# million times larger than that is a slip (an extra digit, an exponent such as 1e308, a
+# pasted identifier), and refusing it keeps every value well inside what the charts'
+# arithmetic and axis labels handle exactly. The admin's data point form uses the same bound.
+MAX_MAGNITUDE = 10**12
 
 
 @dataclass
@@ -136,6 +143,13 @@ def _row_problems(cells, line, first_line_on, result):
         else:
             if not math.isfinite(value):
                 problems.append(f"{_quoted(value_text)} is not a number that can be charted.")
+                value = None
+            elif abs(value) > MAX_MAGNITUDE:
+                problems.append(
+                    f"{_quoted(value_text)} is too far from zero to be a value for a measure: values must lie "
+                    f"between -{MAX_MAGNITUDE:,} and {MAX_MAGNITUDE:,} (a million million). "
+                    "Check for a slip such as an extra digit or an exponent."
+                )
                 value = None
 
     if date is not None:

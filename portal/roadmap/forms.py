@@ -10,7 +10,7 @@ from django.template.defaultfilters import filesizeformat
 from portal.core.listing import SlugChoiceField
 from portal.taxonomy.models import SafetyDomain, Setting
 
-from .csv_import import MAX_UPLOAD_BYTES
+from .csv_import import MAX_MAGNITUDE, MAX_UPLOAD_BYTES
 from .models.snippets import Milestone, Workstream
 
 
@@ -40,17 +40,19 @@ class MilestoneFilterForm(forms.Form):
 class BaselineForm(forms.Form):
     """Recalculate a chart's centre line (and limits) from its first N points."""
 
+    # A text box with a numeric keypad rather than type=number, which would throw away
+    # anything typed that is not a number instead of showing it back with the error.
     baseline = forms.IntegerField(
         label="Number of points in the baseline",
         required=False,
         help_text="The centre line is worked out from this many of the earliest points, then extended.",
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "spellcheck": "false"}),
     )
 
     def __init__(self, data, *, point_count):
         super().__init__(data)
         self.point_count = point_count
         field = self.fields["baseline"]
-        field.widget.attrs.update({"min": 2, "max": point_count})
         field.error_messages["invalid"] = self.out_of_range_message()
         self.fields["baseline"].help_text = (
             f"A whole number from 2 to {point_count}. The centre line is worked out from this many of the "
@@ -77,6 +79,8 @@ class DataPointUploadForm(forms.Form):
         help_text=(
             "A UTF-8 CSV file, at most "
             f"{filesizeformat(MAX_UPLOAD_BYTES)}, whose first line is date,value and whose other lines are "
-            "like 2024-03-01,12.5. Values for dates already on the measure are replaced; new dates are added."
+            "like 2024-03-01,12.5. Each value must lie between "
+            f"-{MAX_MAGNITUDE:,} and {MAX_MAGNITUDE:,}. Values for dates already on the measure are replaced; "
+            "new dates are added."
         ),
     )

@@ -163,7 +163,7 @@ def run_chart(points, *, higher_is_better: bool | None, baseline_points: int | N
     points = _validated(points)
     baseline_end = _baseline_end(points, baseline_points)
     values = [p.value for p in points]
-    median = statistics.median(values[:baseline_end])
+    median = _median(values[:baseline_end])
 
     sides = [_side(value, median) for value in values]
     useful = [i for i, side in enumerate(sides) if side]
@@ -287,6 +287,20 @@ def _validated(points) -> tuple[Point, ...]:
     return points
 
 
+def _median(values) -> float:
+    """The median, without the overflow of ``statistics.median`` when two huge middle values are added.
+
+    Halving each middle value before adding them keeps 1e308 and 1e308 at 1e308 rather than
+    infinity, so no stored value, however large, puts the centre line off the chart.
+    """
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    if len(ordered) % 2:
+        return ordered[middle]
+    low, high = ordered[middle - 1], ordered[middle]
+    return low if low == high else low / 2 + high / 2
+
+
 def _baseline_end(points, baseline_points: int | None) -> int:
     if baseline_points is None:
         return len(points)
@@ -382,8 +396,8 @@ def _astronomical_points(points, higher_is_better) -> list[Signal]:
     not applied.
     """
     values = [p.value for p in points]
-    median = statistics.median(values)
-    robust_sd = MAD_TO_SD * statistics.median(abs(v - median) for v in values)
+    median = _median(values)
+    robust_sd = MAD_TO_SD * _median([abs(v - median) for v in values])
     if robust_sd == 0:
         return []
     signals = []

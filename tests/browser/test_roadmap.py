@@ -9,17 +9,27 @@ import re
 
 import pytest
 
-from .support import assert_fits_width, assert_no_axe_violations
+from .support import assert_fits_width, assert_no_axe_violations, assert_valid_html, fetch
 
 pytestmark = pytest.mark.browser
 
 DIAGRAM = ".driver-diagram"
+SUMMARY = ".driver-diagram__details > summary"
+MEASURE = "/roadmap/measures/falls-in-care-homes/"
+# Page heights at 360x740 (measured before this change: roadmap 16,970 px, milestones 21,495 px).
+# The roadmap: the aim, the ways in, the closed driver diagram and the programme's own text,
+# about five phone screens. Milestones: one page of 6, each about a phone screen tall, plus
+# the summary, filters and footer: under a third of what a reader faced before.
+ROADMAP_MAX_HEIGHT = 4000
+MILESTONES_MAX_HEIGHT = 7000
 PRIMARY = ".driver-diagram__list--primary > li"
 HEADINGS = ".driver-diagram h3, .driver-diagram h4, .driver-diagram h5"
 
 
 def diagram_outline(page):
-    """The text of every driver and change idea heading, level by level, in reading order."""
+    """The text of every driver and change idea heading, level by level, in reading order (opening the diagram)."""
+    if page.locator(".driver-diagram__details").get_attribute("open") is None:
+        page.locator(SUMMARY).click()
     return {level: page.locator(f"{DIAGRAM} {level}").all_inner_texts() for level in ("h3", "h4", "h5")}
 
 
@@ -50,6 +60,9 @@ def page_without_site_scripts(browser):
 def test_without_javascript_the_diagram_is_nested_lists(page_without_javascript, demo_server):
     page = page_without_javascript
     page.goto(demo_server + "/roadmap/")
+    assert page.locator(".driver-diagram__details").get_attribute("open") is None, "closed until asked for"
+    assert page.locator(SUMMARY).inner_text().startswith("Open the driver diagram: 4 primary drivers")
+    page.locator(SUMMARY).click()
     primaries = page.locator(PRIMARY)
     assert primaries.count() >= 2, "the demo driver diagram has primary drivers"
     first = primaries.first
@@ -70,6 +83,8 @@ def test_without_javascript_the_roadmap_passes_axe(page_without_site_scripts, pa
     page = page_without_site_scripts
     page.goto(demo_server + "/roadmap/")
     assert page.locator(".driver-diagram--enhanced").count() == 0
+    assert_no_axe_violations(page)
+    page.locator(SUMMARY).click()
     assert diagram_outline(page) == diagram_outline(page_without_javascript)
     assert_no_axe_violations(page)
 
@@ -108,12 +123,41 @@ def test_with_javascript_the_diagram_becomes_columns_with_show_and_hide(page, pa
     assert page.locator(".driver-diagram__list--secondary:visible").count() == toggles.count()
 
 
-def test_on_a_phone_the_enhanced_diagram_stays_a_list_that_fits(phone, demo_server):
+def test_on_a_phone_the_diagram_opens_closed_and_shows_its_outline_first(phone, demo_server):
     phone.goto(demo_server + "/roadmap/")
     phone.wait_for_selector(".driver-diagram--enhanced")
+    height = phone.evaluate("document.documentElement.scrollHeight")
+    assert height < ROADMAP_MAX_HEIGHT, f"the roadmap is {height}px tall on a phone"
+    assert phone.locator(".driver-diagram__list--primary").is_hidden()
+    phone.get_by_text("Open the driver diagram").click()
+    assert phone.locator(f"{PRIMARY} h3").first.is_visible()
+    assert phone.locator(".driver-diagram__list--secondary:visible").count() == 0, "each branch starts closed"
+    phone.locator(f"{PRIMARY} .driver-diagram__toggle").first.click()
+    assert phone.locator(".driver-diagram__list--secondary:visible").count() == 1
     assert phone.locator(".driver-diagram__columns").is_hidden()
     assert_fits_width(phone)
     assert_no_axe_violations(phone)
+
+
+def test_on_a_phone_milestones_come_a_page_at_a_time_grouped_by_workstream(phone, demo_server):
+    phone.goto(demo_server + "/roadmap/milestones/")
+    height = phone.evaluate("document.documentElement.scrollHeight")
+    assert height < MILESTONES_MAX_HEIGHT, f"the milestones page is {height}px tall on a phone"
+    assert phone.locator(".roadmap-timeline__item").count() == 6
+    assert "24 milestones, page 1 of 4" in phone.locator(".portal-count").inner_text()
+    index = phone.locator(".roadmap-workstream-index li")
+    assert index.count() == 6 and "(4 milestones)" in index.first.inner_text()
+    assert_fits_width(phone)
+    assert_no_axe_violations(phone)
+
+    phone.get_by_text("Filter the milestones").click()
+    phone.get_by_label("Status").select_option("on-track")
+    phone.get_by_role("button", name="Apply filters").click()
+    count = phone.locator(".portal-count").inner_text()
+    if "page 1 of" in count:
+        phone.locator(".nhsuk-pagination__next a").click()
+        assert "status=on-track" in phone.url and "page=2" in phone.url, "the filter is kept from page to page"
+        assert phone.locator(".portal-term--active").inner_text().startswith("Status: On track")
 
 
 def test_a_link_to_the_last_change_idea_shows_it_on_a_phone(phone, demo_server):
@@ -126,16 +170,52 @@ def test_a_link_to_the_last_change_idea_shows_it_on_a_phone(phone, demo_server):
     assert phone.locator(f"#{idea} h5").is_visible()
 
 
+def rendered_font_sizes(page, selector):
+    """Each matching SVG text's font size in CSS pixels as drawn: its size in the SVG times the SVG's scale."""
+    return page.locator(selector).evaluate_all(
+        "els => els.map(el => parseFloat(getComputedStyle(el).fontSize) * el.getScreenCTM().a)"
+    )
+
+
+def test_a_measure_chart_fits_a_phone_with_the_latest_point_and_readable_labels(phone, demo_server):
+    phone.goto(demo_server + MEASURE)
+    chart = phone.locator("figure.roadmap-chart svg.spc-chart--narrow")
+    assert chart.is_visible() and phone.locator("svg.spc-chart--wide").is_hidden()
+    box = chart.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 360, f"the chart spans {box['x']} to {box['x'] + box['width']}"
+    latest = chart.locator(".spc-point").last.bounding_box()
+    assert latest["x"] >= 0 and latest["x"] + latest["width"] <= 360, "the latest point is on the screen"
+    for selector in (".spc-axis-label", ".spc-key-label", ".spc-annotation text"):
+        sizes = rendered_font_sizes(phone, f"svg.spc-chart--narrow {selector}")
+        assert sizes and min(sizes) >= 14, f"{selector} drawn at {min(sizes):.1f}px"
+    assert phone.locator("figure.roadmap-chart [tabindex]").count() == 0, "no tab stop where nothing scrolls"
+    assert phone.locator("ol.roadmap-events li").first.inner_text().startswith("1")
+    assert_fits_width(phone)
+    assert_no_axe_violations(phone)
+
+
+def test_the_roadmap_pages_are_valid_html(demo_server):
+    urls = ["/roadmap/", "/roadmap/milestones/", "/roadmap/milestones/?page=2", "/roadmap/dashboard/", MEASURE]
+    assert_valid_html({url: fetch(demo_server + url) for url in [*urls, MEASURE + "?baseline=abc"]})
+
+
 def test_a_reader_goes_from_the_dashboard_to_a_measure_and_changes_its_baseline(phone, demo_server):
     phone.goto(demo_server + "/roadmap/dashboard/")
+    assert "Out of date: no new value since" in phone.locator(".roadmap-dashboard").inner_text()
+    assert "astronomical" not in " ".join(phone.locator(".roadmap-signal").all_inner_texts())
     link = phone.locator(".roadmap-dashboard__measure a").first
     name = link.inner_text()
     link.click()
     assert phone.locator("h1").inner_text() == name
-    assert phone.locator("figure.roadmap-chart svg[role=img]").count() == 1
-    phone.get_by_label("Number of points in the baseline").fill("1")
+    assert phone.locator("figure.roadmap-chart svg[role=img]:visible").count() == 1
+    phone.get_by_label("Number of points in the baseline").fill("six")
     phone.get_by_role("button", name="Recalculate").click()
+    assert phone.title().startswith("Error: ")
+    phone.wait_for_function("document.activeElement.classList.contains('nhsuk-error-summary')")
+    assert "Enter a whole number from 2 to" in phone.locator(".nhsuk-error-summary").inner_text()
     assert "Enter a whole number from 2 to" in phone.locator(".nhsuk-error-message").inner_text()
+    assert phone.get_by_label("Number of points in the baseline").input_value() == "six"
+    assert_no_axe_violations(phone)
     phone.get_by_label("Number of points in the baseline").fill("6")
     phone.get_by_role("button", name="Recalculate").click()
     assert "from the first 6 of" in phone.locator("figcaption").inner_text()

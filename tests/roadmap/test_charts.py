@@ -3,7 +3,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from portal.roadmap.charts import NO_SIGNALS, chart_svg, data_table_rows, summary
+from portal.roadmap.charts import LAYOUTS, NARROW, NO_SIGNALS, chart_svg, data_table_rows, summary
 from portal.roadmap.spc import Point, run_chart, xmr_chart
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -39,10 +39,12 @@ def test_svg_is_labelled_for_assistive_technology():
     assert root.tag == f"{SVG}svg"
     assert root.get("role") == "img"
     assert root.get("width") == "100%"
-    assert root.get("viewBox") == "0 0 720 320"
-    title_id, desc_id = root.get("aria-labelledby").split()
+    assert root.get("viewBox").startswith("0 0 720 ")
+    # Named by the title alone and described by the desc, so a screen reader reads each once.
+    title_id, desc_id = root.get("aria-labelledby"), root.get("aria-describedby")
     title, desc = root.find(f"{SVG}title"), root.find(f"{SVG}desc")
     assert (title.get("id"), desc.get("id")) == (title_id, desc_id)
+    assert desc_id not in title_id.split()
     assert title_id.startswith("chart-pressure-ulcers-")
     assert title.text == "Pressure ulcers"
     assert desc.text.startswith(
@@ -121,29 +123,64 @@ def test_xmr_chart_draws_labelled_dashed_limits_and_a_solid_mean():
     root = parse(chart_svg(xmr_chart(monthly(WORKED), higher_is_better=True), title="Falls"))
 
     dashed = [line for line in root.iter(f"{SVG}line") if line.get("stroke-dasharray") == "6 4"]
-    assert len(dashed) == 2
-    assert {"Upper limit 16.14", "Mean 12", "Lower limit 7.86"} <= set(texts(root))
+    assert len(dashed) == 4  # the two limits, and their samples in the key
+    [key] = [g for g in root.iter(f"{SVG}g") if g.get("class") == "spc-key"]
+    assert {"Upper limit 16.14", "Mean 12", "Lower limit 7.86"} <= set(texts(key))
 
 
 def test_axes_have_month_ticks_value_ticks_and_the_unit():
     root = parse(chart_svg(xmr_chart(monthly(WORKED), higher_is_better=True), title="Falls", unit="falls"))
 
     labels = texts(root)
-    assert {"Jan 2024", "Mar 2024", "May 2024", "Jul 2024", "Sep 2024"} <= set(labels)
-    assert {"6", "8", "10", "12", "14", "16", "18"} <= set(labels)
+    # Counted back from the latest month, so it is always labelled.
+    assert {"Feb 2024", "Apr 2024", "Jun 2024", "Aug 2024", "Oct 2024"} <= set(labels)
+    assert {"8", "12", "16"} <= set(labels)
     assert "falls" in labels
 
 
-def test_annotations_are_dated_markers_with_truncated_labels():
+def test_the_narrow_layout_has_fewer_ticks_and_still_labels_the_latest_month():
+    chart = xmr_chart(monthly([*WORKED, *WORKED, *WORKED]), higher_is_better=True)
+    root = parse(chart_svg(chart, title="Falls", layout=NARROW))
+
+    assert root.get("viewBox").startswith("0 0 328 ")
+    dates = [
+        el.text for el in root.iter(f"{SVG}text") if el.text and el.text[:3] in ("Jan", "Apr", "Jun", "Jul", "Oct")
+    ]
+    assert len(dates) <= 3 and dates[-1] == "Jun 2026"
+    assert root.get("font-size") == "16"
+    assert not [el for el in root.iter(f"{SVG}text") if el.get("font-size")], "no text drawn smaller than the body size"
+
+
+@pytest.mark.parametrize("layout", LAYOUTS, ids=lambda layout: layout.name)
+def test_every_label_fits_inside_the_picture(layout):
+    long_unit = "per 1,000 occupied bed days in the month across the whole city"
+    chart = xmr_chart(monthly([1200, 1350, 980, 1010, 1500, 1420, 1330]), higher_is_better=False, baseline_points=4)
+    root = parse(
+        chart_svg(
+            chart, title="Falls", unit=long_unit, annotations=[(datetime.date(2024, 7, 1), "x")] * 3, layout=layout
+        )
+    )
+
+    width = float(root.get("viewBox").split()[2])
+    font = layout.font_size
+    for text in root.iter(f"{SVG}text"):
+        x, anchor = float(text.get("x")), text.get("text-anchor")
+        extent = len(text.text) * font * 0.6
+        start = {"start": x, "middle": x - extent / 2, "end": x - extent}[anchor]
+        assert start >= 0 and start + extent <= width + 1, (text.text, start, extent, width)
+
+
+def test_annotations_are_numbered_markers_at_their_dates():
     note = "Started the daily safety huddle in every home"
     chart = run_chart(monthly(WORKED), higher_is_better=True)
-    root = parse(chart_svg(chart, title="Falls", annotations=[(datetime.date(2024, 3, 1), note)]))
+    annotations = [(datetime.date(2023, 1, 1), "Before the data"), (datetime.date(2024, 3, 1), note)]
+    root = parse(chart_svg(chart, title="Falls", annotations=annotations))
 
     [annotation] = [g for g in root.iter(f"{SVG}g") if g.get("class") == "spc-annotation"]
-    assert annotation.find(f"{SVG}title").text == f"March 2024: {note}"
-    assert annotation.find(f"{SVG}text").text == "Started the daily…"
-    # March is the third of ten evenly spaced points between x=64 and x=604.
-    assert annotation.find(f"{SVG}line").get("x1") == "184"
+    assert annotation.find(f"{SVG}title").text == f"2. March 2024: {note}"
+    assert annotation.find(f"{SVG}text").text == "2", "numbered as the list under the chart is"
+    assert annotation.find(f"{SVG}line").get("x1") == markers(root)[2].get("cx"), "at March, the third point"
+    assert "Event, listed below" in texts(root)
 
 
 def test_annotations_outside_the_chart_are_left_off_the_picture():
@@ -171,9 +208,13 @@ def test_edge_cases_draw_every_point_inside_the_plot(chart):
     assert "nan" not in svg and "inf" not in svg
     found = markers(root)
     assert len(found) == len(chart.points)
+    [axis] = [
+        line for line in root.iter(f"{SVG}line") if line.get("stroke") == "#212b32" and line.get("y1") == line.get("y2")
+    ][:1]
+    left, right, bottom = float(axis.get("x1")), float(axis.get("x2")), float(axis.get("y1"))
     for marker in found:
-        assert 16 <= float(marker.get("cy")) <= 268  # between the top margin and the date axis
-        assert 64 <= float(marker.get("cx")) <= 604
+        assert 0 < float(marker.get("cy")) <= bottom  # above the date axis
+        assert left <= float(marker.get("cx")) <= right
 
 
 def test_negative_values_get_negative_ticks():
@@ -232,6 +273,6 @@ def test_data_table_rows_for_a_run_chart_list_point_signals_but_not_the_runs_rul
 def test_small_rates_keep_their_significant_figures():
     root = parse(chart_svg(run_chart(monthly([0.0012, 0.0014, 0.0016]), higher_is_better=False), title="Rate"))
 
-    assert "Median 0.0014" in texts(root)
+    assert "Median 0.0014" in texts(root)  # the key
     assert markers(root)[0].find(f"{SVG}title").text == "January 2024: 0.0012"
     assert {"0.0012", "0.0014", "0.0016"} <= set(texts(root))  # value ticks

@@ -230,3 +230,49 @@ def test_the_measure_listing_and_edit_view_offer_the_upload(client, superuser, m
     edit = client.get(f"/admin/snippets/roadmap/measure/edit/{measure.pk}/").content.decode()
     assert f'href="{upload_url(measure)}"' in edit
     assert "Upload data points (CSV)" in edit
+
+
+# Absurd values: refused at upload and in the admin's data point form ------------------------
+
+ABSURD = (
+    "‘{}’ is too far from zero to be a value for a measure: values must lie between -1,000,000,000,000 and "
+    "1,000,000,000,000 (a million million). Check for a slip such as an extra digit or an exponent."
+)
+
+
+@pytest.mark.parametrize(
+    "value, message",
+    [
+        ("1e308", ABSURD.format("1e308")),
+        ("-2000000000000", ABSURD.format("-2000000000000")),
+        ("1e13", ABSURD.format("1e13")),
+        ("inf", "‘inf’ is not a number that can be charted."),
+        ("-Infinity", "‘-Infinity’ is not a number that can be charted."),
+        ("NaN", "‘NaN’ is not a number that can be charted."),
+    ],
+)
+def test_non_finite_and_absurd_values_are_refused_by_line(value, message):
+    assert errors_in(f"date,value\n2024-01-01,3\n2024-02-01,{value}\n") == [(3, message)]
+
+
+def test_values_up_to_a_million_million_either_way_are_accepted():
+    parsed = parse_data_points(b"date,value\n2024-01-01,1e12\n2024-02-01,-1000000000000\n2024-03-01,0.0001\n")
+    assert parsed.rows == [(D(2024, 1, 1), 1e12), (D(2024, 2, 1), -1e12), (D(2024, 3, 1), 0.0001)]
+
+
+@pytest.mark.parametrize("value", ["1e308", "-1e13", "inf", "nan"])
+def test_the_admins_data_point_form_refuses_them_too(db, value):
+    from wagtail.admin.panels import get_edit_handler
+
+    from portal.roadmap.models import Measure
+
+    data_point_form = get_edit_handler(Measure).get_form_class().formsets["data_points"].form
+    form = data_point_form(data={"date": "2024-02-01", "value": value})
+    assert not form.is_valid()
+    [message] = form.errors["value"]
+    assert message in (
+        "Enter a number.",
+        "Enter a value between -1,000,000,000,000 and 1,000,000,000,000 (a million million): "
+        "a bigger one is almost certainly a slip.",
+    )
+    assert data_point_form(data={"date": "2024-02-01", "value": "1e12"}).is_valid()

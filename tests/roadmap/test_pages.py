@@ -105,6 +105,15 @@ def test_a_change_idea_links_its_workstreams_timelines_and_live_evidence(client,
     assert "Draft note about falls" not in text_of(idea)
 
 
+def test_the_driver_diagram_is_a_closed_details_that_counts_what_is_inside(client, roadmap, diagram):
+    page = soup(client.get(roadmap.url))
+    details = page.select_one(".driver-diagram details.driver-diagram__details")
+    assert details is not None and not details.has_attr("open")
+    assert details.has_attr("data-open-on-wide")
+    assert text_of(details.select_one("summary")).startswith("Open the driver diagram: 2 primary drivers, ")
+    assert details.select(".driver-diagram__list--primary > li")
+
+
 def test_roadmap_keeps_its_aim_body_and_links_to_the_other_views(client, roadmap):
     page = soup(client.get(roadmap.url))
     assert "Every health and care setting in the city measurably safer." in text_of(page.select_one("main"))
@@ -170,6 +179,52 @@ def test_milestones_are_grouped_by_workstream_in_planned_date_order(client, road
     ]
     assert "3 milestones" in text_of(page.select_one(".portal-count"))
     assert breadcrumb(page) == ["Safety Learning Portal", "Roadmap"]
+
+
+def test_milestones_come_six_to_a_page_with_workstream_counts_and_the_filters_kept(client, roadmap, timeline):
+    for n in range(7):
+        MilestoneFactory(
+            title=f"Homes step {n}",
+            workstream=timeline["homes"],
+            planned_date=datetime.date(2025, 1, n + 1),
+            settings=["care-homes"],
+        )
+    MilestoneFactory(title="Elsewhere", workstream=timeline["homes"], settings=["general-practice"])
+    first = soup(client.get("/roadmap/milestones/"))
+    assert "11 milestones, page 1 of 2" in text_of(first.select_one(".portal-count"))
+    assert len(milestone_titles(first)) == 6
+    assert [text_of(li) for li in first.select(".roadmap-workstream-index li")] == [
+        "Safer Culture (2 milestones)",
+        "Care homes (9 milestones)",
+    ]
+    assert first.select_one(".roadmap-workstream-index a")["href"] == "?workstream=safer-culture"
+
+    second = soup(client.get("/roadmap/milestones/", {"page": 2}))
+    assert [text_of(h) for h in second.select(".roadmap-workstream > h2")] == ["Care homes (continued)"]
+    assert len(milestone_titles(second)) == 5
+
+    filtered = soup(client.get("/roadmap/milestones/", {"setting": "care-homes"}))
+    next_link = filtered.select_one(".nhsuk-pagination__next a")
+    assert next_link["href"] == "?setting=care-homes&page=2"
+    assert "8 milestones, page 1 of 2" in text_of(filtered.select_one(".portal-count"))
+    assert not soup(client.get("/roadmap/milestones/", {"page": "x"})).select(".nhsuk-error-summary")
+
+
+def test_what_changed_links_to_the_timeline_page_its_milestone_is_on(client, roadmap, timeline):
+    today = timezone.localdate()
+    late = None
+    for n in range(7):
+        late = MilestoneFactory(
+            title=f"Homes step {n}",
+            workstream=timeline["homes"],
+            planned_date=datetime.date(2030, 1, n + 1),
+            status_history=[(today, "on-track", "Started.")],
+        )
+    page = soup(client.get("/roadmap/milestones/"))
+    link = page.select_one(f'.roadmap-quarter a[href$="#milestone-{late.pk}"]')
+    assert link["href"] == f"/roadmap/milestones/?page=2#milestone-{late.pk}"
+    target = soup(client.get("/roadmap/milestones/?page=2")).select_one(f"#milestone-{late.pk}")
+    assert target is not None
 
 
 def test_a_milestone_shows_status_dates_lead_and_history(client, roadmap, timeline):
@@ -321,7 +376,8 @@ def test_dashboard_puts_each_measure_in_its_domain_row_under_each_of_its_setting
         cell = dashboard_cell(page, "Past harm", setting)
         assert cell.select_one("a")["href"] == f"/roadmap/measures/{falls.slug}/"
         assert "Latest: 5.25 per 1,000 bed days (December 2023)" in text_of(cell)
-        assert text_of(cell.select_one(".roadmap-signal")) == "Concern: shift"
+        assert text_of(cell.select_one(".roadmap-signal")) == "Concern: a run of 6 above the average"
+        assert text_of(cell.select_one(".roadmap-dashboard__term")) == "Chart rule: shift"
     huddles = dashboard_cell(page, "Sensitivity to operations", "Care homes")
     assert "Safety huddles held No data yet No signal" in text_of(huddles)
     assert "No measures" in text_of(dashboard_cell(page, "Reliability", "Care homes"))
@@ -341,8 +397,50 @@ def test_dashboard_signal_reads_improvement_when_the_better_way_moves(client, ro
         text_of(li.select_one("a")): text_of(li.select_one(".roadmap-signal"))
         for li in page.select(".roadmap-dashboard__measure")
     }
-    assert signals["Medicines reviews done"] == "Improvement: shift"
-    assert signals["Steady measure"] == "Signal: too many runs"
+    assert signals["Medicines reviews done"] == "Improvement: a run of 6 above the average"
+    assert signals["Steady measure"] == "Signal: more ups and downs than chance would give"
+    assert "astronomical" not in text_of(page.select_one(".roadmap-dashboard .roadmap-signal"))
+
+
+def test_dashboard_names_an_unusual_value_in_plain_words_with_the_chart_rule_beside_it(client, roadmap):
+    MeasureFactory(name="Falls", direction=Measure.Direction.LOWER, data_points=[5, 6, 5, 6, 5, 6, 5, 6, 5, 40])
+    [measure] = soup(client.get("/roadmap/dashboard/")).select(".roadmap-dashboard__measure")
+    assert text_of(measure.select_one(".roadmap-signal")) == "Concern: an unusually high value"
+    assert text_of(measure.select_one(".roadmap-dashboard__term")) == "Chart rule: astronomical point"
+
+
+def months_before(today, months):
+    year, month = divmod(today.year * 12 + today.month - 1 - months, 12)
+    return datetime.date(year, month + 1, 1)
+
+
+@pytest.mark.parametrize(
+    "frequency, months_old, stale",
+    [
+        (Measure.Frequency.MONTHLY, 3, False),
+        (Measure.Frequency.MONTHLY, 4, True),
+        (Measure.Frequency.QUARTERLY, 6, False),
+        (Measure.Frequency.QUARTERLY, 7, True),
+        (Measure.Frequency.YEARLY, 18, False),
+        (Measure.Frequency.YEARLY, 19, True),
+    ],
+)
+def test_dashboard_shows_each_values_age_and_says_when_it_is_out_of_date(client, roadmap, frequency, months_old, stale):
+    today = timezone.localdate()
+    latest = months_before(today, months_old)
+    MeasureFactory(
+        name="Falls",
+        frequency=frequency,
+        data_points=[(months_before(today, months_old + 1), 4), (latest, 5)],
+    )
+    [measure] = soup(client.get("/roadmap/dashboard/")).select(".roadmap-dashboard__measure")
+    month = f"{latest:%B %Y}"
+    assert f"Latest: 5 per 1,000 occupied bed days ({month})" in text_of(measure)
+    warning = measure.select_one(".roadmap-dashboard__stale")
+    if stale:
+        assert text_of(warning) == f"Out of date: no new value since {month}; expected {frequency.label.lower()}"
+    else:
+        assert warning is None
 
 
 def test_dashboard_without_measures_says_so(client, roadmap):
@@ -434,6 +532,45 @@ def test_a_bad_baseline_is_explained_and_the_measures_own_baseline_used(client, 
     )
     assert "worked out from the first 12 of 24 points" in text_of(page.select_one("figcaption"))
     assert HOSTILE not in response.content.decode()
+
+
+@pytest.mark.parametrize("value", ["1", "abc", HOSTILE])
+def test_a_bad_baseline_gets_the_error_summary_an_error_title_and_keeps_what_was_typed(client, roadmap, falls, value):
+    page = soup(client.get("/roadmap/measures/falls-in-care-homes/", {"baseline": value}))
+    assert page.title.string.startswith("Error: Falls in care homes")
+    summary = page.select_one(".nhsuk-error-summary[data-module=nhsuk-error-summary]")
+    [link] = summary.select("a")
+    assert link["href"] == "#id_baseline"
+    assert text_of(link).startswith("Number of points in the baseline: Enter a whole number from 2 to 24.")
+    field = page.select_one("#id_baseline")
+    assert (field["type"], field["value"], field["inputmode"]) == ("text", value, "numeric")
+
+
+def test_a_good_baseline_has_no_error_summary(client, roadmap, falls):
+    page = soup(client.get("/roadmap/measures/falls-in-care-homes/?baseline=6"))
+    assert not page.select(".nhsuk-error-summary")
+    assert not page.title.string.startswith("Error")
+
+
+def test_the_chart_is_drawn_wide_and_narrow_each_named_once_and_nothing_is_a_tab_stop(client, roadmap, falls):
+    page = soup(client.get("/roadmap/measures/falls-in-care-homes/"))
+    figure = page.select_one("figure.roadmap-chart")
+    wide, narrow = figure.select("svg.spc-chart")
+    assert "spc-chart--wide" in wide["class"] and "spc-chart--narrow" in narrow["class"]
+    for svg in (wide, narrow):
+        assert svg["aria-labelledby"] == svg.select_one("title")["id"], "named by its title alone"
+        assert svg["aria-describedby"] == svg.select_one("desc")["id"], "described by its desc, once"
+    assert wide.select_one("title")["id"] != narrow.select_one("title")["id"]
+    assert not figure.select("[tabindex]") and not figure.select("[role=region]"), "nothing there scrolls"
+
+
+def test_events_are_numbered_under_the_chart_as_on_it(client, roadmap, falls):
+    page = soup(client.get("/roadmap/measures/falls-in-care-homes/"))
+    [item] = page.select("ol.roadmap-events li")
+    assert text_of(item) == "1Event 1: 1 July 2023: New falls protocol"  # the first 1 is hidden from screen readers
+    marker = page.select_one("svg.spc-chart--narrow g.spc-annotation")
+    assert text_of(marker.select_one("text")) == "1"
+    assert text_of(marker.select_one("title")) == "1. July 2023: New falls protocol"
 
 
 def test_a_measure_without_data_says_so(client, roadmap):

@@ -12,11 +12,13 @@ holds the budgets).
 
 import datetime
 import itertools
+import math
 from dataclasses import dataclass, field
 
 from django.conf import settings as django_settings
+from django.core.paginator import Paginator
 from django.db import models
-from django.db.models import Exists, Max, OuterRef, Prefetch
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch
 from django.http import Http404
 from django.utils import timezone
 from wagtail.admin.panels import FieldPanel
@@ -48,13 +50,18 @@ MONTHS = (
     "November",
     "December",
 )
+# The chart rule behind each signal, as the technical term a clinical reader looks for...
 SIGNAL_RULES = {
     "shift": "shift",
     "trend": "trend",
     "astronomical": "astronomical point",
-    "outside-limits": "outside limits",
-    "two-of-three": "two of three near a limit",
+    "outside-limits": "outside the process limits",
+    "two-of-three": "two of three points near a limit",
 }
+# The milestone timeline: grouped by workstream, a few milestones a page so a phone reader
+# is not faced with twenty screens of them (each is about a screen long at 360 px).
+TIMELINE_ORDER = ("workstream__sort_order", "workstream__title", "planned_date", "title", "pk")
+MILESTONES_PER_PAGE = 6
 # When two signals end on the same latest point, the one a reader must not miss comes first.
 MEANING_PRIORITY = ("concern", "improvement", "neutral")
 
@@ -90,9 +97,20 @@ class RoadmapPage(RoutablePageMixin, Page):
 
     @path("", name="roadmap")
     def roadmap(self, request):
+        primary_drivers = driver_diagram()
+        secondary_drivers = [secondary for primary in primary_drivers for secondary in primary.secondary_drivers.all()]
+        counts = {
+            "primary": len(primary_drivers),
+            "secondary": len(secondary_drivers),
+            "ideas": sum(len(secondary.change_ideas.all()) for secondary in secondary_drivers),
+        }
         return self.render(
             request,
-            context_overrides={"primary_drivers": driver_diagram(), "sections": self.sections(request, "roadmap")},
+            context_overrides={
+                "primary_drivers": primary_drivers,
+                "diagram_counts": counts,
+                "sections": self.sections(request, "roadmap"),
+            },
         )
 
     @path("milestones/", name="milestones")
@@ -108,10 +126,21 @@ class RoadmapPage(RoutablePageMixin, Page):
             timeline = timeline.in_domain(filters["domain"])
         if "status" in filters:
             timeline = timeline.filter(status=filters["status"])
-        timeline = list(timeline.order_by("workstream__sort_order", "workstream__title", "planned_date", "title"))
+        timeline = timeline.order_by(*TIMELINE_ORDER)
+        page = Paginator(timeline, MILESTONES_PER_PAGE).get_page(request.GET.get("page"))
+        workstreams = workstream_counts(timeline)
+        starts = dict(
+            zip(
+                [w["slug"] for w in workstreams],
+                itertools.accumulate([0] + [w["count"] for w in workstreams]),
+                strict=False,  # accumulate gives one more total than there are workstreams
+            )
+        )
         groups = [
-            (workstream, list(milestones))
-            for workstream, milestones in itertools.groupby(timeline, key=lambda milestone: milestone.workstream)
+            (workstream, list(milestones), starts[workstream.slug] < page.start_index() - 1)
+            for workstream, milestones in itertools.groupby(
+                page.object_list, key=lambda milestone: milestone.workstream
+            )
         ]
         active_filters = [
             ActiveFilter(label=form.label_for(name, value), name=name, remove_url=_url_without(request.GET, name))
@@ -124,7 +153,9 @@ class RoadmapPage(RoutablePageMixin, Page):
                 "form": form,
                 "active_filters": active_filters,
                 "groups": groups,
-                "milestone_count": len(timeline),
+                "page_obj": page,
+                "workstreams": workstreams,
+                "milestone_count": page.paginator.count,
                 "quarter": quarter_summary(timezone.localdate()),
                 "breadcrumb_trail": self.breadcrumb_trail(request),
                 "sections": self.sections(request, "milestones"),
@@ -137,7 +168,7 @@ class RoadmapPage(RoutablePageMixin, Page):
             request,
             template="roadmap/dashboard.html",
             context_overrides={
-                "dashboard": build_dashboard(self.measure_url_prefix(request)),
+                "dashboard": build_dashboard(self.measure_url_prefix(request), timezone.localdate()),
                 "breadcrumb_trail": self.breadcrumb_trail(request),
                 "sections": self.sections(request, "dashboard"),
             },
@@ -174,7 +205,8 @@ class RoadmapPage(RoutablePageMixin, Page):
         )
         if measure is None:
             raise Http404("No measure with that name.")
-        points = list(measure.data_points.all())
+        stored = list(measure.data_points.all())
+        points = chartable(stored)
         annotations = [(annotation.date, annotation.text) for annotation in measure.annotations.all()]
         form = BaselineForm(request.GET if "baseline" in request.GET else None, point_count=len(points))
         baseline = form.chosen_baseline() or measure.baseline_points or None
@@ -185,13 +217,24 @@ class RoadmapPage(RoutablePageMixin, Page):
             "point_count": len(points),
             "chart": chart,
             "annotations": annotations,
+            "uncharted_count": len(stored) - len(points),
             "breadcrumb_trail": self.breadcrumb_trail(request, ("Measures", self.sub_url(request, "measures"))),
             "sections": self.sections(request, None),
         }
         if chart is not None:
             context |= {
                 "baseline_used": chart.baseline_end,
-                "chart_svg": charts.chart_svg(chart, title=measure.name, unit=measure.unit, annotations=annotations),
+                "chart_svgs": [
+                    charts.chart_svg(
+                        chart, title=measure.name, unit=measure.unit, annotations=annotations, layout=layout
+                    )
+                    for layout in charts.LAYOUTS
+                ],
+                "annotations_on_chart": {
+                    n
+                    for n, (date, _) in enumerate(annotations, start=1)
+                    if chart.points[0].date <= date <= chart.points[-1].date
+                },
                 "summary": charts.summary(chart),
                 "rows": charts.data_table_rows(chart),
                 "is_xmr": isinstance(chart, spc.XmRChart),
@@ -279,19 +322,43 @@ class QuarterSummary:
 
 
 def quarter_summary(today):
-    """Status changes dated in this calendar quarter or, if none, in the latest quarter that had any."""
+    """Status changes dated in this calendar quarter or, if none, in the latest quarter that had any.
+
+    Each change gets ``timeline_page``: the page of the unfiltered timeline its milestone is on,
+    so its link lands on it (one query for the order of every milestone, however many changes).
+    """
     changes = MilestoneStatusChange.objects.select_related("milestone__workstream", "update").order_by(
         "-date", "-sort_order", "-pk"
     )
     current = Quarter.of(today)
     found = list(changes.filter(date__range=(current.start, current.end)))
     if found:
-        return QuarterSummary(current, True, found)
+        return QuarterSummary(current, True, _with_timeline_pages(found))
     latest = MilestoneStatusChange.objects.filter(date__lt=current.start).aggregate(latest=Max("date"))["latest"]
     if latest is None:
         return QuarterSummary(None, True, [])
     earlier = Quarter.of(latest)
-    return QuarterSummary(earlier, False, list(changes.filter(date__range=(earlier.start, earlier.end))))
+    found = list(changes.filter(date__range=(earlier.start, earlier.end)))
+    return QuarterSummary(earlier, False, _with_timeline_pages(found))
+
+
+def _with_timeline_pages(changes):
+    order = Milestone.objects.order_by(*TIMELINE_ORDER).values_list("pk", flat=True)
+    position = {pk: i for i, pk in enumerate(order)}
+    for change in changes:
+        change.timeline_page = position.get(change.milestone_id, 0) // MILESTONES_PER_PAGE + 1
+    return changes
+
+
+def workstream_counts(timeline):
+    """Each workstream on the (filtered) timeline with how many of its milestones it holds, in timeline order."""
+    rows = (
+        timeline.order_by()
+        .values("workstream__slug", "workstream__title", "workstream__sort_order")
+        .annotate(count=Count("pk", distinct=True))
+        .order_by("workstream__sort_order", "workstream__title")
+    )
+    return [{"slug": row["workstream__slug"], "title": row["workstream__title"], "count": row["count"]} for row in rows]
 
 
 def _url_without(params, name):
@@ -303,9 +370,19 @@ def _url_without(params, name):
 # Charts and the dashboard ----------------------------------------------------------
 
 
+def chartable(data_points):
+    """The data points a chart can use: every one with a finite value.
+
+    Uploads and the admin refuse infinity and "not a number", but a database can still hold
+    them (typed in before those checks, or written by other means); the chart leaves them
+    out and the measure page says how many, rather than failing.
+    """
+    return [point for point in data_points if math.isfinite(point.value)]
+
+
 def build_chart(measure, data_points, *, baseline_points=None):
-    """The measure's run chart or XmR chart, or None while it has no data."""
-    points = [spc.Point(point.date, point.value) for point in data_points]
+    """The measure's run chart or XmR chart, or None while it has no data it can chart."""
+    points = [spc.Point(point.date, point.value) for point in chartable(data_points)]
     if not points:
         return None
     baseline = baseline_points or None  # 0 means "all the points", like an empty field
@@ -330,14 +407,42 @@ def latest_signal(chart):
 
 
 def signal_text(signal):
-    """'Improvement: shift', 'Concern: outside limits', 'Signal: too few runs' or 'No signal'."""
+    """The latest signal in plain words, led by what it means: 'Concern: an unusually high value'.
+
+    'No signal' when there is none. ``signal_term`` gives the chart rule's technical name.
+    """
     if signal is None:
         return "No signal"
+    return f"{charts.MEANING_LABELS[signal.meaning]}: {signal_plain_words(signal)}"
+
+
+def signal_plain_words(signal):
+    """What a signal says, for someone who has never read a run chart."""
+    size = len(signal.indices)
+    higher = signal.direction == "up"
+    if signal.rule == "shift":
+        return f"a run of {size} {'above' if higher else 'below'} the average"
+    if signal.rule == "trend":
+        return f"{size} values in a row {'rising' if higher else 'falling'}"
+    if signal.rule == "astronomical":
+        return f"an unusually {'high' if higher else 'low'} value"
+    if signal.rule == "outside-limits":
+        return f"a value {'higher' if higher else 'lower'} than the usual range"
+    if signal.rule == "two-of-three":
+        return f"values near the {'top' if higher else 'bottom'} of the usual range"
     if signal.rule == "runs":
-        rule = "too few runs" if signal.direction == "too-few" else "too many runs"
-    else:
-        rule = SIGNAL_RULES.get(signal.rule, signal.rule.replace("-", " "))
-    return f"{charts.MEANING_LABELS[signal.meaning]}: {rule}"
+        fewer = signal.direction == "too-few"
+        return f"{'fewer' if fewer else 'more'} ups and downs than chance would give"
+    return signal.rule.replace("-", " ")
+
+
+def signal_term(signal):
+    """The chart rule's technical name ('astronomical point', 'too few runs'), or '' for no signal."""
+    if signal is None:
+        return ""
+    if signal.rule == "runs":
+        return "too few runs" if signal.direction == "too-few" else "too many runs"
+    return SIGNAL_RULES.get(signal.rule, signal.rule.replace("-", " "))
 
 
 @dataclass
@@ -346,12 +451,17 @@ class MeasureStatus:
 
     measure: Measure
     url: str
-    latest: object  # the newest DataPoint, or None
+    latest: object  # the newest DataPoint with a value that can be charted, or None
     signal: object  # an spc.Signal, or None
+    stale: bool = False  # the latest value is older than the measure's frequency allows
 
     @property
     def signal_text(self):
         return signal_text(self.signal)
+
+    @property
+    def signal_term(self):
+        return signal_term(self.signal)
 
     @property
     def meaning(self):
@@ -366,19 +476,25 @@ class Dashboard:
     measure_count: int
 
 
-def build_dashboard(measure_url_prefix):
+def build_dashboard(measure_url_prefix, today):
     """Safety domains by care settings, each cell listing its measures' latest news.
 
     Only care settings with at least one measure become columns, so the grid
-    stays readable; the others are named under it.
+    stays readable; the others are named under it. A measure whose latest value
+    is older than its frequency allows on ``today`` is marked stale.
     """
     measures = list(Measure.objects.select_related("safety_domain").prefetch_related("settings", "data_points"))
     statuses = []
     for measure in measures:
-        points = list(measure.data_points.all())
+        points = chartable(measure.data_points.all())
         chart = build_chart(measure, points, baseline_points=measure.baseline_points)
+        latest = points[-1] if points else None
         status = MeasureStatus(
-            measure, f"{measure_url_prefix}{measure.slug}/", points[-1] if points else None, latest_signal(chart)
+            measure,
+            f"{measure_url_prefix}{measure.slug}/",
+            latest,
+            latest_signal(chart),
+            stale=latest is not None and measure.is_stale(latest.date, today),
         )
         statuses.append(status)
 

@@ -6,6 +6,7 @@ data points and dated annotations; the chart maths lives in ``portal.roadmap.spc
 """
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
@@ -15,6 +16,13 @@ from wagtail.models import Orderable
 from wagtail.search import index
 
 from portal.taxonomy.models import SafetyDomain, Setting
+
+from ..csv_import import MAX_MAGNITUDE
+
+VALUE_RANGE_MESSAGE = (
+    f"Enter a value between -{MAX_MAGNITUDE:,} and {MAX_MAGNITUDE:,} (a million million): "
+    "a bigger one is almost certainly a slip."
+)
 
 
 class Workstream(index.Indexed, ClusterableModel):
@@ -258,6 +266,15 @@ class Measure(index.Indexed, ClusterableModel):
         RUN = "run", "Run chart (median)"
         XMR = "xmr", "XmR chart (mean and process limits)"
 
+    class Frequency(models.TextChoices):
+        MONTHLY = "monthly", "Monthly"
+        QUARTERLY = "quarterly", "Quarterly"
+        YEARLY = "yearly", "Yearly"
+
+    # How old the latest value may be before the dashboard calls it out of date: one missed
+    # report is normal (data arrive a month or two late), two in a row is not.
+    STALE_AFTER_MONTHS = {Frequency.MONTHLY: 3, Frequency.QUARTERLY: 6, Frequency.YEARLY: 18}
+
     name = models.CharField(max_length=200, unique=True, help_text="What is measured, e.g. 'Falls in care homes'.")
     slug = models.SlugField(max_length=200, unique=True, help_text="Used in the measure's web address.")
     definition = models.TextField(help_text="Exactly what is counted, over what, and where the data comes from.")
@@ -273,6 +290,13 @@ class Measure(index.Indexed, ClusterableModel):
         help_text="Whether a rise is good news or bad; signals are coloured by this.",
     )
     chart_type = models.CharField(max_length=10, choices=ChartType.choices, default=ChartType.RUN)
+    frequency = models.CharField(
+        max_length=10,
+        choices=Frequency.choices,
+        default=Frequency.MONTHLY,
+        help_text="How often a new value is expected. The dashboard marks the measure out of date when its latest "
+        "value is more than 3 months old (monthly), 6 months (quarterly) or 18 months (yearly).",
+    )
     baseline_points = models.PositiveSmallIntegerField(
         null=True,
         blank=True,
@@ -297,6 +321,7 @@ class Measure(index.Indexed, ClusterableModel):
         FieldPanel("settings"),
         FieldPanel("workstream"),
         FieldRowPanel([FieldPanel("direction"), FieldPanel("chart_type"), FieldPanel("baseline_points")]),
+        FieldPanel("frequency"),
         InlinePanel("annotations", heading="Annotations", label="Annotation"),
         InlinePanel("data_points", heading="Data", label="Data point"),
     ]
@@ -312,11 +337,22 @@ class Measure(index.Indexed, ClusterableModel):
     def higher_is_better(self):
         return {self.Direction.HIGHER: True, self.Direction.LOWER: False}.get(self.direction)
 
+    def is_stale(self, latest_date, today):
+        """Whether a latest value dated ``latest_date`` is older than this measure's frequency allows."""
+        months_old = (today.year - latest_date.year) * 12 + today.month - latest_date.month
+        return months_old > self.STALE_AFTER_MONTHS.get(self.frequency, 3)
+
 
 class DataPoint(Orderable):
     measure = ParentalKey(Measure, on_delete=models.CASCADE, related_name="data_points")
     date = models.DateField(help_text="The period this value is for (e.g. the first day of the month).")
-    value = models.FloatField(help_text="The value for that period.")
+    value = models.FloatField(
+        help_text="The value for that period.",
+        validators=[
+            MinValueValidator(-MAX_MAGNITUDE, message=VALUE_RANGE_MESSAGE),
+            MaxValueValidator(MAX_MAGNITUDE, message=VALUE_RANGE_MESSAGE),
+        ],
+    )
 
     panels = [FieldRowPanel([FieldPanel("date"), FieldPanel("value")])]
 

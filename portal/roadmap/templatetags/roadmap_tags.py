@@ -1,6 +1,10 @@
 """Formatting for the roadmap's numbers and statuses."""
 
+import math
+
 from django import template
+
+from portal.roadmap import charts
 
 register = template.Library()
 
@@ -10,9 +14,15 @@ SIGNAL_TAG_COLOURS = {"improvement": "blue", "concern": "orange", "neutral": "pu
 
 @register.filter
 def number(value):
-    """At most two decimal places, no trailing zeros, thousands separated: 1,234.5."""
+    """At most two decimal places, no trailing zeros, thousands separated: 1,234.5.
+
+    Values no measure should hold (see csv_import.MAX_MAGNITUDE) but a database might are
+    written short, as the chart writes them (1e+308, infinity), so they cannot widen a page.
+    """
     if value is None:
         return ""
+    if not math.isfinite(value) or abs(value) >= 1e15:
+        return charts._number(value)
     text = f"{value:,.2f}".rstrip("0").rstrip(".")
     return "0" if text == "-0" else text
 

@@ -10,6 +10,8 @@
 // It adds no inline styles or scripts, so it works under a strict CSP.
 
 const LEVELS = ["Primary drivers", "Secondary drivers", "Change ideas"];
+// On a phone each primary driver starts closed, so opening the diagram shows its outline first.
+const WIDE = window.matchMedia("(min-width: 61.875em)");
 
 function element(tag, className, text) {
   const node = document.createElement(tag);
@@ -44,7 +46,8 @@ function addToggle(node, branch) {
     setExpanded(toggle, branch, toggle.getAttribute("aria-expanded") !== "true");
   });
   node.append(toggle);
-  setExpanded(toggle, branch, true);
+  const target = document.getElementById(decodeURIComponent(window.location.hash.slice(1)));
+  setExpanded(toggle, branch, WIDE.matches || Boolean(target && branch.contains(target)));
   return { toggle, branch };
 }
 
