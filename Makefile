@@ -66,9 +66,11 @@ lighthouse-install:
 
 .PHONY: serve
 # Production server (deploy/). Needs SECRET_KEY (50+ random characters),
-# ALLOWED_HOSTS and DATABASE_URL in the environment; see README "Configuration"
-# and docs/scaling.md. Plain HTTP on loopback: put nginx (deploy/nginx/) in
+# ALLOWED_HOSTS, DATABASE_URL and PORTAL_BASE_URL (the public address every
+# email links to; this loopback address unless set) in the environment; see
+# README "Configuration" and docs/scaling.md. Plain HTTP on loopback: put nginx (deploy/nginx/) in
 # front for HTTPS and caching, or set SECURE_SSL_REDIRECT=0 to try it alone.
+serve: export PORTAL_BASE_URL ?= http://127.0.0.1:8000
 serve: install ## Collect static files and run gunicorn on 127.0.0.1:8000 with production settings
 	DJANGO_SETTINGS_MODULE=portal.settings.production $(PY) manage.py collectstatic --noinput -v 0
 	DJANGO_SETTINGS_MODULE=portal.settings.production $(PY) manage.py migrate --noinput

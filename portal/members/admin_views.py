@@ -111,7 +111,7 @@ class ApproveView(ReviewView):
         if not form.is_valid():
             messages.validation_error(request, "The member was not approved. Fix the problem below.", form)
             return self.render_to_response(self.get_context_data(approval_form=form))
-        approval.approve(self.profile, request.user, form.organisation_to_record(), request.build_absolute_uri("/"))
+        approval.approve(self.profile, request.user, form.organisation_to_record())
         messages.success(request, f"{self.profile} is approved and has been emailed.")
         return redirect("members_admin:index")
 
@@ -120,6 +120,6 @@ class DeclineView(ReviewView):
     http_method_names = ["post"]
 
     def post(self, request, *args, **kwargs):
-        approval.decline(self.profile, request.user, request.build_absolute_uri("/"))
+        approval.decline(self.profile, request.user)
         messages.success(request, f"{self.profile} is declined and has been emailed.")
         return redirect("members_admin:index")

@@ -153,7 +153,7 @@ def test_approving_with_an_organisation_from_the_list(client, moderator, waiting
     assert email.subject == "Your Safety Learning Portal account is ready"
     assert "Dear Tomasz," in email.body
     assert "approved your account" in email.body
-    assert "http://testserver/" in email.body
+    assert "http://127.0.0.1:8000/" in email.body
 
     entry = ModelLogEntry.objects.get(action="members.approve")
     assert entry.user == moderator and entry.object_id == str(waiting.pk)
@@ -211,7 +211,7 @@ def test_declining(client, moderator, waiting, django_capture_on_commit_callback
     assert email.to == ["tomasz@example.org"]
     assert email.subject == "About your Safety Learning Portal account"
     assert "not been able to approve your account" in email.body
-    assert "http://testserver/" in email.body
+    assert "http://127.0.0.1:8000/" in email.body
     assert ModelLogEntry.objects.filter(action="members.decline", user=moderator).count() == 1
     assert "Declined as a member" in text(client.get(f"/admin/members/history/{waiting.pk}/"))
 
