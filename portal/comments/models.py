@@ -13,7 +13,7 @@ never clash.
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
-from django.db.models import Count, Exists, OuterRef
+from django.db.models import Count, Exists, F, OuterRef, Q
 from django.utils import timezone
 
 # The page types members may comment on, as "app_label.modelname". Updates
@@ -54,6 +54,13 @@ class CommentQuerySet(models.QuerySet):
 
     def not_reported(self):
         return self.exclude(Exists(CommentReport.objects.filter(comment=OuterRef("pk"))))
+
+    def waiting_for_decision(self):
+        """Shown comments with a report that came in since a moderator last hid, restored or kept them."""
+        newer_reports = CommentReport.objects.filter(comment=OuterRef("pk")).filter(
+            Q(comment__reports_reviewed_at__isnull=True) | Q(created_at__gt=F("comment__reports_reviewed_at"))
+        )
+        return self.visible().filter(Exists(newer_reports))
 
     def for_moderation(self):
         """What the admin listing shows on each row, in one query."""
@@ -99,6 +106,12 @@ class Comment(models.Model):
         related_name="+",
         help_text="Who last hid the comment.",
     )
+    reports_reviewed_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When a moderator last decided on this comment (hid, restored or kept it). "
+        "Reports after this are waiting for a decision.",
+    )
     hide_reason = models.CharField(
         max_length=500,
         blank=True,
@@ -135,14 +148,20 @@ class Comment(models.Model):
 
     def hide(self, by, reason=""):
         self.is_hidden = True
-        self.hidden_at = timezone.now()
+        self.hidden_at = self.reports_reviewed_at = timezone.now()
         self.hidden_by = by
         self.hide_reason = reason
-        self.save(update_fields=["is_hidden", "hidden_at", "hidden_by", "hide_reason"])
+        self.save(update_fields=["is_hidden", "hidden_at", "hidden_by", "hide_reason", "reports_reviewed_at"])
 
     def restore(self):
         self.is_hidden = False
-        self.save(update_fields=["is_hidden"])
+        self.reports_reviewed_at = timezone.now()
+        self.save(update_fields=["is_hidden", "reports_reviewed_at"])
+
+    def keep(self):
+        """A moderator has read the reports and leaves the comment on the page."""
+        self.reports_reviewed_at = timezone.now()
+        self.save(update_fields=["reports_reviewed_at"])
 
 
 class CommentReport(models.Model):

@@ -7,7 +7,6 @@ public without handing out contact details.
 
 from django.template.loader import render_to_string
 from django.urls import reverse
-from wagtail.models import ModelLogEntry
 
 from portal.core.links import page_url, public_url
 from portal.mail.outbox import queue_email
@@ -30,21 +29,14 @@ def notify_page_owner(comment, page):
 def notify_moderators_of_report(report):
     """Email the moderators when a comment needs looking at: once, not once per report.
 
-    A comment is "waiting" from its first report until a moderator hides or
-    restores it. Only the report that starts the wait sends an email; more
+    A comment is "waiting" from its first report until a moderator hides,
+    restores or keeps it (``Comment.reports_reviewed_at``). Only the report that starts the wait sends an email; more
     reports of the same comment meanwhile (from other members, or a flood)
     queue under the same outbox key, which sends nothing twice, and show in
     the admin's count instead. A comment restored and later reported again
     starts a new wait, so the moderators hear of it again.
     """
     comment = report.comment
-    last_decision = (
-        ModelLogEntry.objects.for_instance(comment)
-        .filter(action__in=["comments.hide", "comments.restore"])
-        .order_by("-timestamp", "-pk")
-        .values_list("pk", flat=True)
-        .first()
-    )
     context = {
         "comment": comment,
         "report": report,
@@ -53,5 +45,6 @@ def notify_moderators_of_report(report):
     }
     subject = render_to_string("comments/email/reported_subject.txt", context).strip()
     body = render_to_string("comments/email/reported.txt", context)
-    key = f"comment-reported:{comment.pk}:after:{last_decision or 0}"
+    since = comment.reports_reviewed_at.isoformat() if comment.reports_reviewed_at else "first"
+    key = f"comment-reported:{comment.pk}:after:{since}"
     return queue_email(key, moderator_addresses(), subject, body)

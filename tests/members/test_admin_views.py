@@ -252,3 +252,29 @@ def test_moderators_can_correct_a_members_organisation_and_role(client, moderato
     profile.refresh_from_db()
     assert (profile.organisation, profile.role) == (other, "Head of care")
     assert profile.status == MemberProfile.Status.APPROVED
+
+
+# The dashboard panel ------------------------------------------------------------
+
+
+def dashboard_panel(client, panel_id):
+    html = text(client.get("/admin/"))
+    start = html.find(f'id="{panel_id}')
+    return None if start == -1 else html[start : html.find("</section>", start)]
+
+
+def test_the_dashboard_counts_members_waiting_and_links_to_them(client, moderator, waiting):
+    PendingMemberFactory()
+    MemberFactory()  # approved: not waiting
+    panel = dashboard_panel(client, "members-waiting")
+    assert "Members waiting for approval" in panel
+    assert "2 members waiting for approval" in panel
+    assert 'href="/admin/members/?status=pending"' in panel
+    assert f'href="{review(waiting)}"' in panel
+
+
+def test_only_those_who_may_approve_members_see_the_waiting_panel(client, waiting):
+    editor = UserFactory()
+    editor.groups.add(Group.objects.get(name="Editors"))
+    client.force_login(editor)
+    assert dashboard_panel(client, "members-waiting") is None
