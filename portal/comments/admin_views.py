@@ -20,6 +20,8 @@ from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.log_actions import log
 
+from portal.members.models import MemberProfile
+
 from .models import Comment
 
 
@@ -42,6 +44,12 @@ class CommentFilterSet(WagtailFilterSet):
         if value is None:
             return queryset
         return queryset.reported() if value else queryset.not_reported()
+
+
+def author_review_url(comment):
+    """The author's page under Members (with every name they have used), if they still have a profile."""
+    profile_id = MemberProfile.objects.filter(user_id=comment.author_id).values_list("pk", flat=True).first()
+    return reverse("members_admin:review", args=[profile_id]) if profile_id else None
 
 
 class CommentIndexView(IndexView):
@@ -86,6 +94,8 @@ class CommentModerationView(PermissionCheckedMixin, WagtailAdminTemplateMixin, T
             restore_url=reverse(self.restore_url_name, args=[comment.pk]),
             keep_url=reverse(self.keep_url_name, args=[comment.pk]),
             waiting=Comment.objects.waiting_for_decision().filter(pk=comment.pk).exists(),
+            names_used=list(comment.author.name_records.all()) if comment.author_id else [],
+            author_review_url=author_review_url(comment),
             history_url=reverse(self.history_url_name, args=[comment.pk]),
         )
         return context

@@ -11,10 +11,13 @@ never clash.
 """
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.db.models import Count, Exists, F, OuterRef, Q
 from django.utils import timezone
+
+from portal.members.access import MODERATORS_GROUP, is_moderator
 
 # The page types members may comment on, as "app_label.modelname". Updates
 # are the programme team's announcements and take no comments.
@@ -40,8 +43,15 @@ class CommentQuerySet(models.QuerySet):
         return self.filter(page_id=page.pk)
 
     def for_display(self):
-        """Oldest first, with each author's name and organisation in the same query."""
-        return self.select_related("author__member_profile__organisation").order_by("created_at", "pk")
+        """Oldest first, with each author's name, organisation and whether they are the programme team, in one query."""
+        in_team = get_user_model().groups.through.objects.filter(
+            user_id=OuterRef("author_id"), group__name=MODERATORS_GROUP
+        )
+        return (
+            self.select_related("author__member_profile__organisation")
+            .annotate(author_in_team=Exists(in_team))
+            .order_by("created_at", "pk")
+        )
 
     def by_author_since(self, user, since):
         return self.filter(author=user, created_at__gte=since)
@@ -145,6 +155,16 @@ class Comment(models.Model):
         except ObjectDoesNotExist:
             return self.author_organisation_name
         return profile.organisation_name or self.author_organisation_name
+
+    @property
+    def by_programme_team(self):
+        """Whether the author is in the programme team now: shown as a tag that no name can imitate."""
+        if self.author_id is None:
+            return False
+        in_team = getattr(self, "author_in_team", None)
+        if in_team is None:
+            return is_moderator(self.author)
+        return in_team or self.author.is_superuser
 
     def hide(self, by, reason=""):
         self.is_hidden = True

@@ -99,6 +99,7 @@ class ReviewView(PermissionCheckedMixin, WagtailAdminTemplateMixin, TemplateView
             approve_url=reverse("members_admin:approve", args=[self.profile.pk]),
             decline_url=reverse("members_admin:decline", args=[self.profile.pk]),
             history_url=reverse("members_admin:history", args=[self.profile.pk]),
+            names_used=list(self.profile.user.name_records.all()),
         )
         return context
 
