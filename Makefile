@@ -25,6 +25,7 @@ demo: install ## Migrate the database and load the demo site (safe to repeat)
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
 
+run: export PORTAL_BASE_URL ?= http://$(HOST):$(PORT)
 run: demo ## Set up, load the demo site and serve it on http://127.0.0.1:8000
 	@echo "Serving the portal on http://$(HOST):$(PORT)/ (admin at /admin/). Stop with Ctrl+C."
 	$(PY) manage.py runserver $(HOST):$(PORT)

@@ -224,3 +224,11 @@ def test_members_cannot_see_anyones_name_history(client, member):
     response = client.get(reverse("members_admin:review", args=[member.member_profile.pk]))
     assert response.status_code in (302, 403)
     assert "Names used" not in response.content.decode()
+
+
+def test_a_members_own_data_download_holds_their_names(client, member):
+    client.force_login(member)
+    rename(client, "Tom", "Nowak")
+    data = client.get(reverse("members:download_data")).json()
+    assert [entry["name"] for entry in data["account"]["names_used"]] == ["Tom Nowak", "Tomasz Nowak"]
+    assert all(entry["from"] for entry in data["account"]["names_used"])
