@@ -19,6 +19,7 @@ from wagtail.permission_policies import ModelPermissionPolicy
 from . import approval
 from .forms import ApprovalForm
 from .models import MemberProfile
+from .names import namesakes
 
 
 def review_url(profile):
@@ -100,6 +101,7 @@ class ReviewView(PermissionCheckedMixin, WagtailAdminTemplateMixin, TemplateView
             decline_url=reverse("members_admin:decline", args=[self.profile.pk]),
             history_url=reverse("members_admin:history", args=[self.profile.pk]),
             names_used=list(self.profile.user.name_records.all()),
+            namesakes=namesakes(self.profile),
         )
         return context
 

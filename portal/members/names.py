@@ -165,6 +165,19 @@ def name_problem(first_name, last_name, user=None, organisation=None, requested_
     return None
 
 
+def namesakes(profile):
+    """Other members of this member's organisation (or the one they asked for) who go by the same name.
+
+    Sign-up refuses these, but someone who typed a slightly different name for
+    an organisation not in the list can meet a namesake once a moderator
+    approves them into it; the review page says so before they decide.
+    """
+    user = profile.user
+    wanted = name_key(f"{user.first_name} {user.last_name}")
+    others = _same_organisation_users(user, profile.organisation, profile.requested_organisation)
+    return [other for other in others if name_key(f"{other.first_name} {other.last_name}") == wanted]
+
+
 # Name history ---------------------------------------------------------------
 
 

@@ -232,3 +232,21 @@ def test_a_members_own_data_download_holds_their_names(client, member):
     data = client.get(reverse("members:download_data")).json()
     assert [entry["name"] for entry in data["account"]["names_used"]] == ["Tom Nowak", "Tomasz Nowak"]
     assert all(entry["from"] for entry in data["account"]["names_used"])
+
+
+def test_the_review_page_warns_of_a_namesake_at_the_organisation_asked_for(client, larchfield):
+    MemberFactory(user__first_name="Grace", user__last_name="Okafor", organisation=larchfield)
+    from portal.members.factories import PendingMemberFactory
+
+    waiting = PendingMemberFactory(
+        user__first_name="Gracе",  # Cyrillic е: a different name to sign-up's eye, the same to a reader's
+        user__last_name="Okafor",
+        organisation=None,
+        requested_organisation="larchfield care home",
+    ).member_profile
+    client.force_login(ModeratorFactory())
+    page = text(client.get(reverse("members_admin:review", args=[waiting.pk])))
+    assert "Another member of larchfield care home (asked to be added) already goes by this name" in page
+
+    other = PendingMemberFactory(user__first_name="Amina", organisation=larchfield).member_profile
+    assert "already goes by this name" not in text(client.get(reverse("members_admin:review", args=[other.pk])))
