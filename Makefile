@@ -25,6 +25,7 @@ demo: install ## Migrate the database and load the demo site (safe to repeat)
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
 
+run: export PORTAL_BASE_URL ?= http://$(HOST):$(PORT)
 run: demo ## Set up, load the demo site and serve it on http://127.0.0.1:8000
 	@echo "Serving the portal on http://$(HOST):$(PORT)/ (admin at /admin/). Stop with Ctrl+C."
 	$(PY) manage.py runserver $(HOST):$(PORT)
@@ -66,9 +67,11 @@ lighthouse-install:
 
 .PHONY: serve
 # Production server (deploy/). Needs SECRET_KEY (50+ random characters),
-# ALLOWED_HOSTS and DATABASE_URL in the environment; see README "Configuration"
-# and docs/scaling.md. Plain HTTP on loopback: put nginx (deploy/nginx/) in
+# ALLOWED_HOSTS, DATABASE_URL and PORTAL_BASE_URL (the public address every
+# email links to; this loopback address unless set) in the environment; see
+# README "Configuration" and docs/scaling.md. Plain HTTP on loopback: put nginx (deploy/nginx/) in
 # front for HTTPS and caching, or set SECURE_SSL_REDIRECT=0 to try it alone.
+serve: export PORTAL_BASE_URL ?= http://127.0.0.1:8000
 # The task worker (manage.py db_worker) sends the email outbox and runs the
 # other background tasks; it stops with gunicorn (docs/reliability.md).
 serve: install ## Run gunicorn on 127.0.0.1:8000 and the task worker (emails), with production settings

@@ -22,6 +22,7 @@ from django.urls import reverse
 from wagtail.admin.mail import WorkflowStateApprovalEmailNotifier, WorkflowStateRejectionEmailNotifier
 from wagtail.models import Page
 
+from portal.core.links import page_url, public_url
 from portal.mail.outbox import queue_email
 
 from .models import Contribution
@@ -61,7 +62,7 @@ def email_author_on_approval(sender, instance, user=None, **kwargs):
     if contribution is None:
         return
     page = Page.objects.get(pk=contribution.page_id).specific
-    context = {"author": contribution.author, "page": page, "live_url": page.full_url}
+    context = {"author": contribution.author, "page": page, "live_url": page_url(page)}
     key = f"post-approved:{page.pk}:{instance.current_task_state.revision_id}:{contribution.author_id}"
     _queue(contribution.author, key, "learning/emails/approved", context)
 
@@ -71,13 +72,12 @@ def email_author_on_changes_requested(sender, instance, user=None, **kwargs):
     if contribution is None:
         return
     page = Page.objects.get(pk=contribution.page_id).specific
-    site = page.get_site()
     context = {
         "author": contribution.author,
         "page": page,
         "title": page.draft_title,
         "comment": instance.current_task_state.specific.get_comment(),
-        "edit_url": site.root_url + reverse("share:edit", args=[contribution.pk]),
+        "edit_url": public_url(reverse("share:edit", args=[contribution.pk])),
     }
     key = f"post-changes-requested:{page.pk}:{instance.current_task_state.pk}:{contribution.author_id}"
     _queue(contribution.author, key, "learning/emails/changes_requested", context)

@@ -111,3 +111,29 @@ def test_hsts_is_sent_only_by_production(client, db):
     """Development and tests run over plain HTTP, where HSTS would lock browsers out of localhost."""
     response = client.get("/", secure=True)
     assert "Strict-Transport-Security" not in response
+
+
+def test_the_public_address_for_email_links_comes_from_the_environment_and_must_be_just_a_scheme_and_host():
+    code = (
+        "import django; from django.conf import settings; django.setup(); "
+        "print(settings.PORTAL_BASE_URL, settings.WAGTAILADMIN_BASE_URL)"
+    )
+
+    def run(**env):
+        return subprocess.run(
+            [sys.executable, "-c", code],
+            cwd=ROOT,
+            env={**outside_test_environment(), "DJANGO_SETTINGS_MODULE": "portal.settings.dev", **env},
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+
+    default = run()
+    assert default.stdout.split() == ["http://127.0.0.1:8000", "http://127.0.0.1:8000"]
+    given = run(PORTAL_BASE_URL="https://learning.example.org/")
+    assert given.stdout.split() == ["https://learning.example.org", "https://learning.example.org"]
+    for wrong in ("learning.example.org", "https://learning.example.org/portal", "ftp://example.org"):
+        refused = run(PORTAL_BASE_URL=wrong)
+        assert refused.returncode != 0
+        assert "PORTAL_BASE_URL must be a scheme and host with no path" in refused.stderr

@@ -136,6 +136,7 @@ MEMBER_MODELS = [
     "auth.User",
     "account.EmailAddress",
     "members.MemberProfile",
+    "members.NameRecord",
     "wagtailusers.UserProfile",
     "learning.Contribution",
     "comments.CommentReport",

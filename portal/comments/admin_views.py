@@ -13,17 +13,20 @@ from django.urls import path, reverse
 from django.utils.functional import cached_property
 from django.views.generic import TemplateView
 from wagtail.admin.filters import WagtailFilterSet
-from wagtail.admin.ui.tables import BooleanColumn, Column, DateColumn, TitleColumn
+from wagtail.admin.ui.tables import Column, DateColumn, StatusTagColumn, TitleColumn
 from wagtail.admin.views.generic import IndexView
 from wagtail.admin.views.generic.base import BaseOperationView, WagtailAdminTemplateMixin
 from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.log_actions import log
 
+from portal.members.models import MemberProfile
+
 from .models import Comment
 
 
 class CommentFilterSet(WagtailFilterSet):
+    waiting = django_filters.BooleanFilter(label="Reported, waiting for a decision", method="filter_waiting")
     reported = django_filters.BooleanFilter(label="Reported", method="filter_reported")
     is_hidden = django_filters.BooleanFilter(label="Hidden")
 
@@ -31,10 +34,22 @@ class CommentFilterSet(WagtailFilterSet):
         model = Comment
         fields = ["is_hidden"]
 
+    def filter_waiting(self, queryset, name, value):
+        if value is None:
+            return queryset
+        waiting = Comment.objects.waiting_for_decision().values("pk")
+        return queryset.filter(pk__in=waiting) if value else queryset.exclude(pk__in=waiting)
+
     def filter_reported(self, queryset, name, value):
         if value is None:
             return queryset
         return queryset.reported() if value else queryset.not_reported()
+
+
+def author_review_url(comment):
+    """The author's page under Members (with every name they have used), if they still have a profile."""
+    profile_id = MemberProfile.objects.filter(user_id=comment.author_id).values_list("pk", flat=True).first()
+    return reverse("members_admin:review", args=[profile_id]) if profile_id else None
 
 
 class CommentIndexView(IndexView):
@@ -54,6 +69,7 @@ class CommentModerationView(PermissionCheckedMixin, WagtailAdminTemplateMixin, T
     history_url_name = None
     hide_url_name = None
     restore_url_name = None
+    keep_url_name = None
 
     def setup(self, request, *args, **kwargs):
         super().setup(request, *args, **kwargs)
@@ -76,6 +92,10 @@ class CommentModerationView(PermissionCheckedMixin, WagtailAdminTemplateMixin, T
             reports=comment.reports.select_related("reporter"),
             hide_url=reverse(self.hide_url_name, args=[comment.pk]),
             restore_url=reverse(self.restore_url_name, args=[comment.pk]),
+            keep_url=reverse(self.keep_url_name, args=[comment.pk]),
+            waiting=Comment.objects.waiting_for_decision().filter(pk=comment.pk).exists(),
+            names_used=list(comment.author.name_records.all()) if comment.author_id else [],
+            author_review_url=author_review_url(comment),
             history_url=reverse(self.history_url_name, args=[comment.pk]),
         )
         return context
@@ -112,6 +132,28 @@ class RestoreCommentView(_CommentOperationView):
         return "Comment restored. It appears on the page again."
 
 
+class KeepCommentView(_CommentOperationView):
+    def perform_operation(self):
+        self.object.keep()
+        log(instance=self.object, action="comments.keep", user=self.request.user)
+
+    def get_success_message(self):
+        return "Comment kept on the page. Its reports are no longer waiting for a decision."
+
+
+class VisibilityColumn(StatusTagColumn):
+    """ "Visible" or "Hidden" in words, where a tick or cross would leave people guessing."""
+
+    def __init__(self):
+        super().__init__(
+            "visibility",
+            label="On the page",
+            accessor=lambda comment: "Hidden" if comment.is_hidden else "Visible",
+            primary=lambda comment: comment.is_hidden,
+            sort_key="is_hidden",
+        )
+
+
 class CommentViewSet(ModelViewSet):
     model = Comment
     icon = "comment"
@@ -132,7 +174,7 @@ class CommentViewSet(ModelViewSet):
             Column("page", label="Page", accessor="page.title"),
             Column("author", label="Author", accessor="author_name"),
             Column("report_count", label="Reports", sort_key="report_count"),
-            BooleanColumn("is_hidden", label="Hidden"),
+            VisibilityColumn(),
             DateColumn("created_at", label="Posted", sort_key="created_at"),
         ]
 
@@ -147,6 +189,7 @@ class CommentViewSet(ModelViewSet):
             CommentModerationView,
             hide_url_name=self.get_url_name("hide"),
             restore_url_name=self.get_url_name("restore"),
+            keep_url_name=self.get_url_name("keep"),
         )
 
     def get_urlpatterns(self):
@@ -163,4 +206,5 @@ class CommentViewSet(ModelViewSet):
                 self.construct_view(RestoreCommentView, edit_url_name=edit_url_name),
                 name="restore",
             ),
+            path("keep/<int:pk>/", self.construct_view(KeepCommentView, edit_url_name=edit_url_name), name="keep"),
         ]

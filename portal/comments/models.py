@@ -11,10 +11,13 @@ never clash.
 """
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
-from django.db.models import Count, Exists, OuterRef
+from django.db.models import Count, Exists, F, OuterRef, Q
 from django.utils import timezone
+
+from portal.members.access import MODERATORS_GROUP, is_moderator
 
 # The page types members may comment on, as "app_label.modelname". Updates
 # are the programme team's announcements and take no comments.
@@ -40,8 +43,15 @@ class CommentQuerySet(models.QuerySet):
         return self.filter(page_id=page.pk)
 
     def for_display(self):
-        """Oldest first, with each author's name and organisation in the same query."""
-        return self.select_related("author__member_profile__organisation").order_by("created_at", "pk")
+        """Oldest first, with each author's name, organisation and whether they are the programme team, in one query."""
+        in_team = get_user_model().groups.through.objects.filter(
+            user_id=OuterRef("author_id"), group__name=MODERATORS_GROUP
+        )
+        return (
+            self.select_related("author__member_profile__organisation")
+            .annotate(author_in_team=Exists(in_team))
+            .order_by("created_at", "pk")
+        )
 
     def by_author_since(self, user, since):
         return self.filter(author=user, created_at__gte=since)
@@ -54,6 +64,13 @@ class CommentQuerySet(models.QuerySet):
 
     def not_reported(self):
         return self.exclude(Exists(CommentReport.objects.filter(comment=OuterRef("pk"))))
+
+    def waiting_for_decision(self):
+        """Shown comments with a report that came in since a moderator last hid, restored or kept them."""
+        newer_reports = CommentReport.objects.filter(comment=OuterRef("pk")).filter(
+            Q(comment__reports_reviewed_at__isnull=True) | Q(created_at__gt=F("comment__reports_reviewed_at"))
+        )
+        return self.visible().filter(Exists(newer_reports))
 
     def for_moderation(self):
         """What the admin listing shows on each row, in one query."""
@@ -99,6 +116,12 @@ class Comment(models.Model):
         related_name="+",
         help_text="Who last hid the comment.",
     )
+    reports_reviewed_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When a moderator last decided on this comment (hid, restored or kept it). "
+        "Reports after this are waiting for a decision.",
+    )
     hide_reason = models.CharField(
         max_length=500,
         blank=True,
@@ -133,16 +156,32 @@ class Comment(models.Model):
             return self.author_organisation_name
         return profile.organisation_name or self.author_organisation_name
 
+    @property
+    def by_programme_team(self):
+        """Whether the author is in the programme team now: shown as a tag that no name can imitate."""
+        if self.author_id is None:
+            return False
+        in_team = getattr(self, "author_in_team", None)
+        if in_team is None:
+            return is_moderator(self.author)
+        return in_team or self.author.is_superuser
+
     def hide(self, by, reason=""):
         self.is_hidden = True
-        self.hidden_at = timezone.now()
+        self.hidden_at = self.reports_reviewed_at = timezone.now()
         self.hidden_by = by
         self.hide_reason = reason
-        self.save(update_fields=["is_hidden", "hidden_at", "hidden_by", "hide_reason"])
+        self.save(update_fields=["is_hidden", "hidden_at", "hidden_by", "hide_reason", "reports_reviewed_at"])
 
     def restore(self):
         self.is_hidden = False
-        self.save(update_fields=["is_hidden"])
+        self.reports_reviewed_at = timezone.now()
+        self.save(update_fields=["is_hidden", "reports_reviewed_at"])
+
+    def keep(self):
+        """A moderator has read the reports and leaves the comment on the page."""
+        self.reports_reviewed_at = timezone.now()
+        self.save(update_fields=["reports_reviewed_at"])
 
 
 class CommentReport(models.Model):

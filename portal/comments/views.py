@@ -12,6 +12,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -23,7 +24,7 @@ from portal.members.models import MemberProfile
 
 from .forms import CommentForm, ReportForm
 from .models import Comment, CommentReport, takes_comments
-from .notifications import notify_page_owner
+from .notifications import notify_moderators_of_report, notify_page_owner
 
 # At most this many comments per member per hour (counted from stored
 # comments, so the limit holds across server processes). Override with
@@ -122,13 +123,21 @@ def report_comment(request, comment_id):
     if not is_member(request.user):
         return _not_a_member(request, page)
 
+    context = {"commented_page": page, "comment": comment}
+    earlier = CommentReport.objects.filter(comment=comment, reporter=request.user).first()
+    if earlier is not None:
+        # One report per member per comment: a second one (the back button,
+        # a change of heart) is told it is already with the programme team.
+        return render(request, "comments/reported.html", {**context, "report": earlier, "already": True})
+
     form = ReportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        # One report per member per comment: a second report (a double
-        # click, or a change of heart) keeps the first.
-        CommentReport.objects.get_or_create(
-            comment=comment, reporter=request.user, defaults={"reason": form.cleaned_data["reason"]}
-        )
-        return render(request, "comments/reported.html", {"commented_page": page, "comment": comment})
+        with transaction.atomic():
+            report, created = CommentReport.objects.get_or_create(
+                comment=comment, reporter=request.user, defaults={"reason": form.cleaned_data["reason"]}
+            )
+            if created:
+                notify_moderators_of_report(report)
+        return render(request, "comments/reported.html", {**context, "report": report, "already": not created})
 
-    return render(request, "comments/report_comment.html", {"commented_page": page, "comment": comment, "form": form})
+    return render(request, "comments/report_comment.html", {**context, "form": form})

@@ -24,6 +24,8 @@ from wagtail.search import index
 from portal.members.access import MEMBERS_GROUP, audience, is_member
 from portal.taxonomy.models import SafetyDomain, Setting
 
+from .page_forms import PortalPageForm
+
 
 def member_restrictions():
     """View restrictions that make a page member-only: "specific groups", naming the Community members group.
@@ -148,6 +150,8 @@ KnowledgePageManager = PageManager.from_queryset(KnowledgePageQuerySet)
 
 class KnowledgePage(Page):
     """Base of all knowledge content; never created on its own."""
+
+    base_form_class = PortalPageForm
 
     summary = models.TextField(
         max_length=300,

@@ -6,6 +6,8 @@ https://docs.allauth.org/en/latest/account/advanced.html#custom-redirects
 from allauth.account.adapter import DefaultAccountAdapter
 from django.urls import reverse
 
+from portal.core.links import rebased
+
 from .access import is_member
 from .models import MemberProfile
 
@@ -24,3 +26,8 @@ class AccountAdapter(DefaultAccountAdapter):
         if not is_member(user) and MemberProfile.objects.filter(user=user).exists():
             return reverse("members:profile")
         return super().get_login_redirect_url(request)
+
+    def send_mail(self, template_prefix, email, context):
+        """allauth builds its links from the request's host; emails link to the public address instead."""
+        context = {key: rebased(value) for key, value in context.items()}
+        return super().send_mail(template_prefix, email, context)

@@ -19,6 +19,7 @@ from wagtail.permission_policies import ModelPermissionPolicy
 from . import approval
 from .forms import ApprovalForm
 from .models import MemberProfile
+from .names import namesakes
 
 
 def review_url(profile):
@@ -99,6 +100,8 @@ class ReviewView(PermissionCheckedMixin, WagtailAdminTemplateMixin, TemplateView
             approve_url=reverse("members_admin:approve", args=[self.profile.pk]),
             decline_url=reverse("members_admin:decline", args=[self.profile.pk]),
             history_url=reverse("members_admin:history", args=[self.profile.pk]),
+            names_used=list(self.profile.user.name_records.all()),
+            namesakes=namesakes(self.profile),
         )
         return context
 
@@ -111,7 +114,7 @@ class ApproveView(ReviewView):
         if not form.is_valid():
             messages.validation_error(request, "The member was not approved. Fix the problem below.", form)
             return self.render_to_response(self.get_context_data(approval_form=form))
-        approval.approve(self.profile, request.user, form.organisation_to_record(), request.build_absolute_uri("/"))
+        approval.approve(self.profile, request.user, form.organisation_to_record())
         messages.success(request, f"{self.profile} is approved and has been emailed.")
         return redirect("members_admin:index")
 
@@ -120,6 +123,6 @@ class DeclineView(ReviewView):
     http_method_names = ["post"]
 
     def post(self, request, *args, **kwargs):
-        approval.decline(self.profile, request.user, request.build_absolute_uri("/"))
+        approval.decline(self.profile, request.user)
         messages.success(request, f"{self.profile} is declined and has been emailed.")
         return redirect("members_admin:index")

@@ -19,7 +19,7 @@ APPROVE_ACTION = "members.approve"
 DECLINE_ACTION = "members.decline"
 
 
-def approve(profile, moderator, organisation, site_url):
+def approve(profile, moderator, organisation):
     with transaction.atomic():
         profile.status = MemberProfile.Status.APPROVED
         profile.organisation = organisation
@@ -28,10 +28,10 @@ def approve(profile, moderator, organisation, site_url):
         profile.save(update_fields=["status", "organisation", "decided_at", "decided_by"])
         profile.user.groups.add(Group.objects.get(name=MEMBERS_GROUP))
         log(profile, APPROVE_ACTION, user=moderator, data={"organisation": organisation.name})
-        tell_member_of_decision(profile, site_url)
+        tell_member_of_decision(profile)
 
 
-def decline(profile, moderator, site_url):
+def decline(profile, moderator):
     with transaction.atomic():
         profile.status = MemberProfile.Status.DECLINED
         profile.decided_at = timezone.now()
@@ -39,4 +39,4 @@ def decline(profile, moderator, site_url):
         profile.save(update_fields=["status", "decided_at", "decided_by"])
         profile.user.groups.remove(Group.objects.get(name=MEMBERS_GROUP))
         log(profile, DECLINE_ACTION, user=moderator)
-        tell_member_of_decision(profile, site_url)
+        tell_member_of_decision(profile)

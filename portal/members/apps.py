@@ -7,4 +7,4 @@ class MembersConfig(AppConfig):
     verbose_name = "Members"
 
     def ready(self):
-        from . import signals  # noqa: F401 - connects the signal receivers
+        from . import names, signals  # noqa: F401 - connects the signal receivers

@@ -31,8 +31,9 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from wagtail.models import PageViewRestriction, Site
+from wagtail.models import PageViewRestriction
 
+from portal.core.links import base_url, page_url
 from portal.core.models import KnowledgePage
 
 from .access import MEMBERS_GROUP
@@ -64,8 +65,7 @@ def user_id_from_token(token):
 
 
 def site_root_url():
-    site = Site.objects.filter(is_default_site=True).first()
-    return site.root_url.rstrip("/") if site else ""
+    return base_url()
 
 
 def unsubscribe_url(user, root_url):
@@ -125,7 +125,7 @@ class DigestItem:
 
 def digest_items(pages):
     return [
-        DigestItem(title=page.title, type_label=page.content_type_label, summary=page.summary, url=page.full_url)
+        DigestItem(title=page.title, type_label=page.content_type_label, summary=page.summary, url=page_url(page))
         for page in pages
     ]
 

@@ -9,7 +9,9 @@ that records what it is about, keyed so that the same event queues it once.
 
 from django.contrib.auth import get_user_model
 from django.template.loader import render_to_string
+from django.urls import reverse
 
+from portal.core.links import public_url, sign_in_url
 from portal.mail.outbox import queue_email
 
 from .access import MODERATORS_GROUP
@@ -35,12 +37,20 @@ def moderator_addresses():
     )
 
 
-def notify_moderators_of_new_member(profile, review_url):
+def notify_moderators_of_new_member(profile):
+    review_url = public_url(reverse("members_admin:review", args=[profile.pk]))
     context = {"profile": profile, "user": profile.user, "review_url": review_url}
     _send("new_member", f"new-member:{profile.pk}", moderator_addresses(), context)
 
 
-def tell_member_of_decision(profile, site_url):
+def tell_member_of_decision(profile):
+    """An approved member is led to sign in and then to sharing; anyone declined, to the public site."""
     name = "approved" if profile.is_approved else "declined"
     key = f"member-{name}:{profile.pk}:{profile.decided_at.isoformat()}"
-    _send(name, key, [profile.user.email], {"profile": profile, "user": profile.user, "site_url": site_url})
+    context = {
+        "profile": profile,
+        "user": profile.user,
+        "sign_in_url": sign_in_url(reverse("share:index")),
+        "site_url": public_url("/"),
+    }
+    _send(name, key, [profile.user.email], context)

@@ -23,6 +23,7 @@ from portal.core.forms import ModelMultipleChoiceField
 from portal.taxonomy.models import Organisation, SafetyDomain, Setting
 
 from .models import MemberProfile
+from .names import name_problem
 
 NOT_LISTED = "not-listed"
 
@@ -91,7 +92,33 @@ class MemberLoginForm(LoginForm):
             self.fields["remember"].help_text = "Do not tick this on a shared computer."
 
 
-class MemberSignupForm(SignupForm):
+class NameRulesMixin:
+    """Refuses a name kept for the programme team or already used at the member's organisation.
+
+    The rules are in ``portal.members.names``; the message goes next to the
+    first name, and nothing typed is lost.
+    """
+
+    def name_owner_and_organisation(self, cleaned):
+        """(user, organisation, requested organisation name) of the person taking the name."""
+        raise NotImplementedError
+
+    def name_unchanged(self, cleaned):
+        return False
+
+    def clean(self):
+        cleaned = super().clean()
+        if {"first_name", "last_name"} & set(self.errors) or self.name_unchanged(cleaned):
+            return cleaned
+        user, organisation, requested = self.name_owner_and_organisation(cleaned)
+        first_name, last_name = cleaned.get("first_name", ""), cleaned.get("last_name", "")
+        problem = name_problem(first_name, last_name, user, organisation, requested)
+        if problem:
+            self.add_error("first_name", problem)
+        return cleaned
+
+
+class MemberSignupForm(NameRulesMixin, SignupForm):
     first_name = forms.CharField(label="First name", max_length=150)
     last_name = forms.CharField(label="Last name", max_length=150)
     organisation = forms.ChoiceField(
@@ -175,6 +202,12 @@ class MemberSignupForm(SignupForm):
                 self.add_error("organisation", "That organisation is no longer in the list. Choose another")
         return cleaned
 
+    def name_owner_and_organisation(self, cleaned):
+        choice = cleaned.get("organisation")
+        if choice and choice != NOT_LISTED:
+            return None, Organisation.objects.filter(pk=choice).first(), ""
+        return None, None, cleaned.get("requested_organisation", "")
+
     def custom_signup(self, request, user):
         """Record the new member as waiting for the programme team's approval."""
         super().custom_signup(request, user)
@@ -189,7 +222,7 @@ class MemberSignupForm(SignupForm):
         )
 
 
-class ProfileForm(forms.ModelForm):
+class ProfileForm(NameRulesMixin, forms.ModelForm):
     """What members may change about themselves. Their organisation is checked
     by the programme team, so it is not here."""
 
@@ -231,6 +264,14 @@ class ProfileForm(forms.ModelForm):
         self.fields["last_name"].widget.attrs["autocomplete"] = "family-name"
         self.fields["followed_settings"].queryset = Setting.objects.order_by("name")
         self.fields["followed_domains"].queryset = SafetyDomain.objects.all()
+
+    def name_owner_and_organisation(self, cleaned):
+        profile = self.instance
+        return profile.user, profile.organisation, profile.requested_organisation
+
+    def name_unchanged(self, cleaned):
+        user = self.instance.user
+        return (cleaned.get("first_name"), cleaned.get("last_name")) == (user.first_name, user.last_name)
 
     def save(self, commit=True):
         profile = super().save(commit=commit)

@@ -81,3 +81,19 @@ class MemberProfile(models.Model):
         if self.organisation_id:
             return self.organisation.name
         return self.requested_organisation
+
+
+class NameRecord(models.Model):
+    """One name a member has gone by, from when they took it (``portal.members.names``)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="name_records")
+    first_name = models.CharField(max_length=150, blank=True)
+    last_name = models.CharField(max_length=150, blank=True)
+    used_from = models.DateTimeField(default=timezone.now, help_text="When the member took this name.")
+
+    class Meta:
+        ordering = ["-used_from", "-pk"]
+        indexes = [models.Index(fields=["user", "-used_from"])]
+
+    def __str__(self):
+        return f"{self.first_name} {self.last_name}".strip()

@@ -27,6 +27,11 @@ def _url(page, request):
     return page.get_full_url(request) if page.live else None
 
 
+def names_used(user):
+    """Every name the member has gone by, newest first, with when they took it (``portal.members.names``)."""
+    return [{"name": str(record), "from": _when(record.used_from)} for record in user.name_records.all()]
+
+
 def export_member_data(user, request):
     """Everything the portal holds about ``user``, as plain data ready for JSON."""
     profile = (
@@ -46,6 +51,7 @@ def export_member_data(user, request):
             "email_addresses": [
                 {"email": address.email, "verified": address.verified, "primary": address.primary} for address in emails
             ],
+            "names_used": names_used(user),
             "date_joined": _when(user.date_joined),
             "last_login": _when(user.last_login),
         },

@@ -7,7 +7,6 @@ their email address, so this listens for allauth's ``email_confirmed``.
 from allauth.account.models import EmailAddress
 from allauth.account.signals import email_confirmed
 from django.dispatch import receiver
-from django.urls import reverse
 
 from .emails import notify_moderators_of_new_member
 from .models import MemberProfile
@@ -22,5 +21,4 @@ def tell_moderators_someone_is_waiting(sender, request, email_address, **kwargs)
     # Confirming a second address later is not a new member.
     if EmailAddress.objects.filter(user=profile.user, verified=True).exclude(pk=email_address.pk).exists():
         return
-    review_url = reverse("members_admin:review", args=[profile.pk])
-    notify_moderators_of_new_member(profile, request.build_absolute_uri(review_url) if request else review_url)
+    notify_moderators_of_new_member(profile)

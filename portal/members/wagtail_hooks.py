@@ -11,6 +11,7 @@ from wagtail.log_actions import LogFormatter
 
 from .admin_views import ApproveView, DeclineView, MemberIndexView, ReviewView, review_url
 from .approval import APPROVE_ACTION, DECLINE_ACTION
+from .dashboard import MembersWaitingPanel, may_approve_members
 from .models import MemberProfile
 
 
@@ -65,3 +66,9 @@ def register_member_log_actions(actions):
             return f"Approved as a member of {organisation}" if organisation else "Approved as a member"
 
     actions.register_action(DECLINE_ACTION, "Decline member", "Declined as a member")
+
+
+@hooks.register("construct_homepage_panels")
+def add_members_waiting_panel(request, panels):
+    if may_approve_members(request.user):
+        panels.append(MembersWaitingPanel())

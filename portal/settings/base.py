@@ -6,10 +6,12 @@ Everything that differs between machines is read from environment variables
 """
 
 import os
+import re
 from pathlib import Path
 
 import dj_database_url
 from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
+from django.core.exceptions import ImproperlyConfigured
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 BASE_DIR = PROJECT_DIR.parent
@@ -266,7 +268,17 @@ LOGGING = {
 
 # Wagtail
 WAGTAIL_SITE_NAME = "Safety Learning Portal"
-WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
+# The public address of the site, such as https://learning.example.org. Every
+# link in every email the portal sends starts with it (portal.core.links), so
+# an email never points at whatever host a request or the Wagtail Site record
+# happened to name. Wagtail's own emails (moderation, admin) use it too.
+PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", "http://127.0.0.1:8000").strip().rstrip("/")
+if not re.fullmatch(r"https?://[^/\s?#]+", PORTAL_BASE_URL):
+    raise ImproperlyConfigured(
+        f"PORTAL_BASE_URL must be a scheme and host with no path, such as https://learning.example.org, "
+        f"not {PORTAL_BASE_URL!r}."
+    )
+WAGTAILADMIN_BASE_URL = PORTAL_BASE_URL
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "txt", "xlsx"]
 WAGTAIL_ENABLE_UPDATE_CHECK = False

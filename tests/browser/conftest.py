@@ -174,10 +174,13 @@ def demo_server(tmp_path_factory, pytestconfig):
     else:
         database_url = f"sqlite:///{tmp / 'demo.sqlite3'}"
 
+    port = _free_port()
     env = dict(os.environ)
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     env.update(
         DJANGO_SETTINGS_MODULE="portal.settings.dev",
+        # The links in the demo's emails lead back to this server.
+        PORTAL_BASE_URL=f"http://127.0.0.1:{port}",
         DATABASE_URL=database_url,
         MEDIA_ROOT=str(media),
         PRIVATE_MEDIA_ROOT=str(tmp / "private-media"),
@@ -192,7 +195,6 @@ def demo_server(tmp_path_factory, pytestconfig):
         _run_step(["migrate", "--noinput"], env, tmp, "migrate")
         _run_step(["load_demo"], env, tmp, "load_demo")
 
-        port = _free_port()
         log = tmp / "runserver.log"
         log_handle = log.open("wb")
         server = subprocess.Popen(

@@ -93,6 +93,27 @@ def test_a_member_comments_on_a_phone_and_reports_a_comment(phone, demo_server):
     assert_valid_html(documents)
 
 
+def test_a_comment_with_a_long_url_and_address_fits_a_phone(phone, demo_server):
+    """A 300-character URL, a long email address and an unbroken word wrap inside the comment at 360 px."""
+    note = first_learning_note(demo_server)
+    phone.goto(demo_server + note)
+    sign_in_from(phone, "Sign in to comment")
+    phone.wait_for_url(re.compile(re.escape(note) + r"#comments$"))
+    long_url = "https://example.org/" + "falls-prevention-" * 16 + "x" * (300 - 20 - 17 * 16)
+    assert len(long_url) == 300
+    address = "night.shift.lead.kersal.brook.care.home@example.org"
+    typed = f"See {long_url}\nWrite to {address}\n{'Pneumonoultramicroscopic' * 4}"
+    phone.get_by_label("Your comment").fill(typed)
+    phone.get_by_role("button", name="Post comment").click()
+    phone.wait_for_url(re.compile(re.escape(note) + r"#comment-\d+$"))
+
+    posted = phone.locator(".portal-comment").last
+    assert posted.locator(".nhsuk-card__description").inner_text() == typed
+    assert posted.bounding_box()["width"] <= 360
+    assert_fits_width(phone)
+    assert_no_axe_violations(phone)
+
+
 def demo_database_url(demo_server, tmp_path_factory):
     """The demo server's database, found the way ``demo_server`` chose it.
 

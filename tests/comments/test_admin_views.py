@@ -1,5 +1,7 @@
 """Moderating comments in the Wagtail admin: who may, and what hiding and restoring do."""
 
+import re
+
 import pytest
 from django.urls import reverse
 from wagtail.models import ModelLogEntry
@@ -159,3 +161,65 @@ def test_there_is_no_way_to_add_or_delete_comments_in_the_admin(client, comment,
     assert client.get("/admin/member_comments/new/").status_code == 404
     assert client.post(f"/admin/member_comments/delete/{comment.pk}/").status_code == 404
     assert Comment.objects.filter(pk=comment.pk).exists()
+
+
+def test_the_listing_says_visible_or_hidden_in_words(client, comment, moderator, note):
+    CommentFactory(page=note, author=comment.author, body="This one was hidden.").hide(by=moderator)
+    client.force_login(moderator)
+    html = client.get(INDEX).content.decode()
+    assert "On the page" in html
+    tags = re.findall(r'<span class="w-status[^"]*">\s*(\w+)\s*</span>', html)
+    assert sorted(tags) == ["Hidden", "Visible"]
+
+
+def test_keeping_a_reported_comment_leaves_it_on_the_page_and_stops_it_waiting(client, comment, moderator, note):
+    CommentReportFactory(comment=comment, reporter=MemberFactory())
+    client.force_login(moderator)
+    page = client.get(moderate_url(comment)).content.decode()
+    assert "Keep on the page" in page
+    assert list(Comment.objects.waiting_for_decision()) == [comment]
+
+    client.post(reverse("member_comments:keep", args=[comment.pk]))
+    comment.refresh_from_db()
+    assert not comment.is_hidden and comment.reports_reviewed_at is not None
+    assert not Comment.objects.waiting_for_decision().exists()
+    assert "Keep on the page" not in client.get(moderate_url(comment)).content.decode()
+    assert ModelLogEntry.objects.for_instance(comment).get().action == "comments.keep"
+
+    # A new report after the decision makes it wait again.
+    CommentReportFactory(comment=comment, reporter=MemberFactory())
+    assert list(Comment.objects.waiting_for_decision()) == [comment]
+
+
+def dashboard_panel(client, panel_id):
+    html = client.get(reverse("wagtailadmin_home")).content.decode()
+    start = html.find(f'id="{panel_id}')
+    return None if start == -1 else html[start : html.find("</section>", start)]
+
+
+def test_the_dashboard_counts_reported_comments_waiting_and_links_to_them(client, comment, moderator, note):
+    CommentReportFactory(comment=comment, reporter=MemberFactory())
+    CommentReportFactory(comment=comment, reporter=MemberFactory())
+    decided = CommentFactory(page=note, author=comment.author, body="Already hidden.")
+    CommentReportFactory(comment=decided, reporter=MemberFactory())
+    decided.hide(by=moderator)
+    client.force_login(moderator)
+
+    panel = dashboard_panel(client, "reported-comments")
+    assert "Reported comments" in panel
+    assert "1 reported comment waiting for a decision" in panel
+    assert f'href="{INDEX}?waiting=true"' in panel
+    assert f'href="{moderate_url(comment)}"' in panel and "Already hidden" not in panel
+
+    listing = client.get(INDEX, {"waiting": "true"}).context["object_list"]
+    assert list(listing) == [comment]
+
+
+def test_only_those_who_may_moderate_comments_see_the_panel(client, comment):
+    from django.contrib.auth.models import Group
+
+    CommentReportFactory(comment=comment, reporter=MemberFactory())
+    editor = UserFactory()
+    editor.groups.add(Group.objects.get(name="Editors"))
+    client.force_login(editor)
+    assert dashboard_panel(client, "reported-comments") is None

@@ -1,5 +1,7 @@
 """The comments section at the foot of a page: what a reader sees, and what it costs."""
 
+import re
+
 import pytest
 from django.core.exceptions import ObjectDoesNotExist
 
@@ -48,8 +50,24 @@ def test_an_author_without_a_profile_or_name_is_shown_without_either(client, not
         admin.member_profile  # noqa: B018 - the case under test: no profile at all
     CommentFactory(page=note, author=admin, body="From the programme team.")
     html = client.get(note.url).content.decode()
-    assert "A community member</h3>" in html
+    assert re.search(r"A community member\s*<strong[^>]*>Programme team</strong></h3>", html)
     assert "root@example.org" not in html
+
+
+def test_each_author_is_shown_with_their_organisation_or_as_the_programme_team(client, note, member):
+    from portal.members.factories import ModeratorFactory
+
+    CommentFactory(page=note, author=member, body="From a care home.")
+    CommentFactory(page=note, author=ModeratorFactory(first_name="Priya", last_name="Marsh"), body="From the team.")
+    no_organisation = MemberFactory(
+        user__first_name="Ola", user__last_name="Bakare", organisation=None, requested_organisation=""
+    )
+    CommentFactory(page=note, author=no_organisation, body="From somewhere.")
+    html = client.get(note.url).content.decode()
+    headings = [" ".join(re.sub(r"<[^>]+>", " ", h).split()) for h in re.findall(r"<h3[^>]*>(.*?)</h3>", html)]
+    assert "Tomasz Nowak, Larchfield Care Home" in headings
+    assert "Priya Marsh Programme team" in headings
+    assert "Ola Bakare, organisation not known" in headings
 
 
 def test_comment_text_is_escaped_with_line_breaks_kept(client, note, member):

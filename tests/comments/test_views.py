@@ -205,7 +205,7 @@ def test_the_pages_author_is_emailed_without_the_commenters_email(
     assert message.subject == "New comment on ‘Hydration rounds at teatime’"
     assert "Tomasz Nowak (Larchfield Care Home) has commented on ‘Hydration rounds at teatime’" in message.body
     assert "Did you try it with night staff?" in message.body
-    assert f"http://localhost{note.url}#comment-{comment.pk}" in message.body
+    assert f"http://127.0.0.1:8000{note.url}#comment-{comment.pk}" in message.body
     assert "tomasz.nowak@example.org" not in message.body + message.subject
     assert message.reply_to == []
 
@@ -245,6 +245,49 @@ def test_a_member_reports_a_comment_once(client, note, member):
 
     report = CommentReport.objects.get()
     assert (report.comment, report.reporter, report.reason) == (comment, member, "It names a resident.")
+
+
+def test_reporting_the_same_comment_again_says_it_is_already_reported(client, note, member):
+    comment = CommentFactory(page=note, author=MemberFactory())
+    client.force_login(member)
+    client.post(report_url(comment), {"reason": "It names a resident."})
+
+    again = client.post(report_url(comment), {"reason": "Second thoughts."}).content.decode()
+    assert "You have already reported this comment" in again
+    assert "Thank you, the programme team will look at this comment" not in again
+    # Opening the report page again (the back button) says so before any form.
+    page = client.get(report_url(comment)).content.decode()
+    assert "You have already reported this comment" in page and "<textarea" not in page
+    assert CommentReport.objects.get().reason == "It names a resident."
+
+
+def test_moderators_are_emailed_once_per_comment_waiting_not_once_per_report(
+    client, note, member, django_capture_on_commit_callbacks
+):
+    moderators = [ModeratorFactory(email="ravi@example.org"), ModeratorFactory(email="jo@example.org")]
+    comment = CommentFactory(page=note, author=MemberFactory(), body="Ask Mrs <b>Jones</b> in room 4.")
+    reporters = [member, MemberFactory(), MemberFactory()]
+    for reporter in reporters:
+        client.force_login(reporter)
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(report_url(comment), {"reason": f"Names a resident ({reporter.pk})"})
+    assert CommentReport.objects.count() == 3
+    [email] = mail.outbox
+    assert sorted(email.to) == sorted(moderator.email for moderator in moderators)
+    assert email.subject == "A comment has been reported on ‘Hydration rounds at teatime’"
+    assert "Ask Mrs <b>Jones</b> in room 4." in email.body
+    assert f"Names a resident ({member.pk})" in email.body
+    assert reverse("member_comments:edit", args=[comment.pk]) in email.body
+    assert member.email not in email.body
+
+    # Once a moderator has decided, a new report starts a new wait and a new email.
+    client.force_login(moderators[0])
+    client.post(reverse("member_comments:restore", args=[comment.pk]))
+    CommentReport.objects.all().delete()
+    client.force_login(member)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(report_url(comment), {"reason": "Still there"})
+    assert len(mail.outbox) == 2 and "Still there" in mail.outbox[1].body
 
 
 def test_the_report_link_shows_for_members_on_others_comments_only(client, note, member):

@@ -79,7 +79,7 @@ def test_requesting_changes_emails_the_member_with_the_comment_and_a_public_edit
     assert mail.to == [member.email]
     assert mail.subject == "Please make a few changes: Night drinks round"
     assert "Please say which corridor <b>first</b>." in mail.body
-    assert f"http://localhost/share/mine/{contribution.pk}/edit/" in mail.body
+    assert f"http://127.0.0.1:8000/share/mine/{contribution.pk}/edit/" in mail.body
     assert "/admin/" not in mail.body
 
     client.force_login(member)
@@ -122,7 +122,7 @@ def test_approval_publishes_emails_the_member_a_live_link_and_is_logged(
     [mail] = mailoutbox
     assert mail.to == [member.email]
     assert mail.subject == "Published on the Safety Learning Portal: Night drinks round"
-    assert f"http://localhost{page.url}" in mail.body and "/admin/" not in mail.body
+    assert f"http://127.0.0.1:8000{page.url}" in mail.body and "/admin/" not in mail.body
     approval = PageLogEntry.objects.get(page=page, action="wagtail.workflow.approve")
     assert approval.user == moderator
     assert PageLogEntry.objects.get(page=page, action="wagtail.publish").user == moderator

@@ -25,8 +25,8 @@ def test_the_same_event_twice_queues_one_email(learning_index, member):
     assert notify_page_owner(comment, note) is True
     assert notify_page_owner(comment, note) is True
     profile = MemberProfileFactory(decided_at=timezone.now())
-    tell_member_of_decision(profile, "http://localhost/")
-    tell_member_of_decision(profile, "http://localhost/")
+    tell_member_of_decision(profile)
+    tell_member_of_decision(profile)
     assert sorted(OutboxEmail.objects.values_list("key", flat=True)) == sorted(
         [f"comment:{comment.pk}:owner:{owner.pk}", f"member-approved:{profile.pk}:{profile.decided_at.isoformat()}"]
     )

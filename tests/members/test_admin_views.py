@@ -153,7 +153,7 @@ def test_approving_with_an_organisation_from_the_list(client, moderator, waiting
     assert email.subject == "Your Safety Learning Portal account is ready"
     assert "Dear Tomasz," in email.body
     assert "approved your account" in email.body
-    assert "http://testserver/" in email.body
+    assert "http://127.0.0.1:8000/" in email.body
 
     entry = ModelLogEntry.objects.get(action="members.approve")
     assert entry.user == moderator and entry.object_id == str(waiting.pk)
@@ -211,7 +211,7 @@ def test_declining(client, moderator, waiting, django_capture_on_commit_callback
     assert email.to == ["tomasz@example.org"]
     assert email.subject == "About your Safety Learning Portal account"
     assert "not been able to approve your account" in email.body
-    assert "http://testserver/" in email.body
+    assert "http://127.0.0.1:8000/" in email.body
     assert ModelLogEntry.objects.filter(action="members.decline", user=moderator).count() == 1
     assert "Declined as a member" in text(client.get(f"/admin/members/history/{waiting.pk}/"))
 
@@ -252,3 +252,29 @@ def test_moderators_can_correct_a_members_organisation_and_role(client, moderato
     profile.refresh_from_db()
     assert (profile.organisation, profile.role) == (other, "Head of care")
     assert profile.status == MemberProfile.Status.APPROVED
+
+
+# The dashboard panel ------------------------------------------------------------
+
+
+def dashboard_panel(client, panel_id):
+    html = text(client.get("/admin/"))
+    start = html.find(f'id="{panel_id}')
+    return None if start == -1 else html[start : html.find("</section>", start)]
+
+
+def test_the_dashboard_counts_members_waiting_and_links_to_them(client, moderator, waiting):
+    PendingMemberFactory()
+    MemberFactory()  # approved: not waiting
+    panel = dashboard_panel(client, "members-waiting")
+    assert "Members waiting for approval" in panel
+    assert "2 members waiting for approval" in panel
+    assert 'href="/admin/members/?status=pending"' in panel
+    assert f'href="{review(waiting)}"' in panel
+
+
+def test_only_those_who_may_approve_members_see_the_waiting_panel(client, waiting):
+    editor = UserFactory()
+    editor.groups.add(Group.objects.get(name="Editors"))
+    client.force_login(editor)
+    assert dashboard_panel(client, "members-waiting") is None

@@ -216,7 +216,7 @@ def test_the_email_has_each_items_title_type_summary_and_link_in_text_and_html(c
     )
     send()
     [message] = mail.outbox
-    link = f"http://localhost{note.url}"
+    link = f"http://127.0.0.1:8000{note.url}"
 
     assert message.body.startswith("Hello Nia ")
     assert "Teatime <drinks> round\nLearning note\nA jug on every table & a tick chart.\n" + link in message.body
@@ -228,7 +228,7 @@ def test_the_email_has_each_items_title_type_summary_and_link_in_text_and_html(c
     assert "Learning note" in html
 
     token = unsubscribe_token(care_home_reader)
-    unsubscribe = f"http://localhost{reverse('digests:unsubscribe', args=[token])}"
+    unsubscribe = f"http://127.0.0.1:8000{reverse('digests:unsubscribe', args=[token])}"
     assert unsubscribe in message.body and unsubscribe in html
     assert message.extra_headers["List-Unsubscribe"] == f"<{unsubscribe}>"
     assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"

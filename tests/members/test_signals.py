@@ -49,7 +49,7 @@ def test_confirming_an_email_address_tells_every_active_moderator(
     assert email.subject == "New member waiting for approval: Tomasz Nowak"
     assert "Organisation: Brookfield House Care Home (not in the list yet)" in email.body
     assert "Role: Deputy manager" in email.body
-    assert f"http://testserver/admin/members/review/{user.member_profile.pk}/" in email.body
+    assert f"http://127.0.0.1:8000/admin/members/review/{user.member_profile.pk}/" in email.body
 
 
 def test_confirming_a_second_address_later_does_not_tell_them_again(client, moderators):

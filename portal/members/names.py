@@ -1,0 +1,205 @@
+"""The names members go by in public: which they may take, and every one they have used.
+
+A member's name is shown on each of their comments and posts and can be
+changed from their profile, so without rules a member could become
+"Programme team", or a colleague, and every comment they had written would
+change at once. The rules:
+
+- The programme's own names ("Programme team", "Moderator", "Admin", the
+  site's name, the words the site uses for people it cannot name) are for
+  the programme team alone. Names are compared by ``name_key``, which ignores
+  case, spacing, punctuation, accents and characters that look alike
+  (Cyrillic "а" for "a", "0" for "o", "rn" for "m"), so close variants are
+  refused too.
+- Nobody may take the name of another member of their own organisation:
+  comments show the organisation beside the name, so a name and organisation
+  together must point to one person. The same name at another organisation is
+  allowed (people do share names), and readers can tell them apart by the
+  organisation. Nor may a member take a programme-team member's name, since
+  those are trusted wherever they appear.
+- Every name a member has used is kept with the date they took it
+  (``NameRecord``), so moderators can see who someone was when a comment was
+  written; the admin shows it on the member's review page.
+"""
+
+import re
+import unicodedata
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+from django.db.models.signals import post_save
+from django.dispatch import receiver
+
+from .access import MODERATORS_GROUP, is_moderator
+
+# Characters that look like Latin letters in common fonts (a short list of
+# Unicode's confusables, the ones seen in impersonation), digits and symbols
+# used for letters, all mapped to the letter they imitate. "i", "l" and "1"
+# all look alike, so all become "l".
+LOOK_ALIKES = str.maketrans(
+    {
+        # Cyrillic
+        "а": "a", "в": "b", "е": "e", "ё": "e", "к": "k", "м": "m", "н": "h", "о": "o", "р": "p",
+        "с": "c", "т": "t", "у": "y", "х": "x", "і": "l", "ї": "l", "ј": "j", "ѕ": "s", "ԁ": "d",
+        "ԛ": "q", "ԝ": "w", "һ": "h", "ɡ": "g",
+        # Greek
+        "α": "a", "β": "b", "ε": "e", "η": "n", "ι": "l", "κ": "k", "ν": "v", "ο": "o", "ρ": "p",
+        "τ": "t", "υ": "u", "χ": "x", "ω": "w",
+        # Digits, symbols and Latin letters that stand in for others
+        "0": "o", "1": "l", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b", "9": "g",
+        "@": "a", "$": "s", "!": "l", "|": "l", "i": "l", "ı": "l", "ł": "l", "ø": "o", "ß": "ss",
+    }
+)  # fmt: skip
+
+# Whole names only the programme team may use.
+RESERVED_NAMES = (
+    "Programme team",
+    "Program team",
+    "Programme",
+    "The programme team",
+    "Programme lead",
+    "Moderator",
+    "Moderators",
+    "Admin",
+    "Administrator",
+    "Administrators",
+    "Site admin",
+    "Editor",
+    "Support",
+    "Safety Learning Portal",
+    "A former member",
+    "A community member",
+    "Former member",
+    "Community member",
+)
+
+# Words that may not appear anywhere in a member's name, however it is spaced.
+RESERVED_PARTS = (
+    "programmeteam",
+    "programteam",
+    "moderator",
+    "administrator",
+    "siteadmin",
+    "adminteam",
+    "teamadmin",
+    "learningportal",
+)
+
+
+def name_key(text):
+    """How a name compares with others.
+
+    "Prog-ramme  TEAM" and "Рrogramme team" (with a Cyrillic "Р") both give the
+    key of "Programme team".
+    """
+    text = unicodedata.normalize("NFKC", text or "").casefold()
+    text = text.translate(LOOK_ALIKES)
+    # Accents off: "é" compares as "e".
+    text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    text = re.sub(r"[^a-z]", "", text.translate(LOOK_ALIKES))
+    return text.replace("rn", "m").replace("vv", "w")
+
+
+def reserved_keys():
+    names = (*RESERVED_NAMES, getattr(settings, "WAGTAIL_SITE_NAME", ""))
+    return {name_key(name) for name in names if name}
+
+
+def is_reserved(first_name, last_name):
+    whole = name_key(f"{first_name} {last_name}")
+    if not whole:
+        return False
+    keys = reserved_keys()
+    if whole in keys or name_key(first_name) in keys or name_key(last_name) in keys:
+        return True
+    return any(name_key(part) in whole for part in RESERVED_PARTS)
+
+
+def programme_team_users():
+    User = get_user_model()
+    return User.objects.filter(Q(is_superuser=True) | Q(groups__name=MODERATORS_GROUP), is_active=True).distinct()
+
+
+def _same_organisation_users(user, organisation, requested_organisation):
+    from .models import MemberProfile
+
+    if organisation is not None:
+        profiles = MemberProfile.objects.filter(organisation=organisation)
+    elif requested_organisation:
+        profiles = MemberProfile.objects.filter(organisation__name__iexact=requested_organisation) | (
+            MemberProfile.objects.filter(organisation=None, requested_organisation__iexact=requested_organisation)
+        )
+    else:
+        return []
+    if user is not None and user.pk:
+        profiles = profiles.exclude(user=user)
+    return [profile.user for profile in profiles.select_related("user")]
+
+
+def name_problem(first_name, last_name, user=None, organisation=None, requested_organisation=""):
+    """What is wrong with this name for this person, as a message for the form; None if it is fine.
+
+    ``user`` is the person taking the name (None while signing up);
+    ``organisation`` or ``requested_organisation`` is where they work.
+    """
+    if user is not None and is_moderator(user):
+        return None
+    if is_reserved(first_name, last_name):
+        return (
+            "This name is kept for the programme team, so that everyone can trust posts and comments "
+            "made in their name. Use your own name"
+        )
+    wanted = name_key(f"{first_name} {last_name}")
+    others = _same_organisation_users(user, organisation, requested_organisation)
+    if any(name_key(f"{other.first_name} {other.last_name}") == wanted for other in others):
+        return (
+            "Someone at your organisation already uses this name on the portal. "
+            "Add a middle initial or the name you are known by, so people can tell you apart"
+        )
+    team = programme_team_users()
+    if user is not None and user.pk:
+        team = team.exclude(pk=user.pk)
+    if any(name_key(f"{member.first_name} {member.last_name}") == wanted for member in team):
+        return "This is the name of someone in the programme team. Use your own name"
+    return None
+
+
+def namesakes(profile):
+    """Other members of this member's organisation (or the one they asked for) who go by the same name.
+
+    Sign-up refuses these, but someone who typed a slightly different name for
+    an organisation not in the list can meet a namesake once a moderator
+    approves them into it; the review page says so before they decide.
+    """
+    user = profile.user
+    wanted = name_key(f"{user.first_name} {user.last_name}")
+    others = _same_organisation_users(user, profile.organisation, profile.requested_organisation)
+    return [other for other in others if name_key(f"{other.first_name} {other.last_name}") == wanted]
+
+
+# Name history ---------------------------------------------------------------
+
+
+def record_name(user):
+    """Keep the user's name in their history if it differs from the last one kept."""
+    from .models import NameRecord
+
+    last = NameRecord.objects.filter(user=user).order_by("-used_from", "-pk").first()
+    if last is not None and (last.first_name, last.last_name) == (user.first_name, user.last_name):
+        return None
+    return NameRecord.objects.create(user=user, first_name=user.first_name, last_name=user.last_name)
+
+
+@receiver(post_save, sender=settings.AUTH_USER_MODEL, dispatch_uid="members.names.record_name")
+def record_name_on_save(sender, instance, created, update_fields=None, raw=False, **kwargs):
+    """Whatever changed the name (the profile, sign-up, the admin), the history keeps it.
+
+    Saves that name the fields they change and leave the name alone (signing
+    in updates ``last_login``) cost nothing.
+    """
+    if raw:
+        return
+    if update_fields is not None and not {"first_name", "last_name"} & set(update_fields):
+        return
+    record_name(instance)
