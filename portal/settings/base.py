@@ -402,7 +402,37 @@ ACCOUNT_LOGOUT_REDIRECT_URL = "/"
 # Failed sign-ins: at most 5 per email address in 5 minutes and 10 a minute
 # from one address (allauth's defaults, written out so they are visible).
 # https://docs.allauth.org/en/latest/account/rate_limits.html
-ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
+# The "key" of login_failed is the email address *and* the client's address
+# (portal.members.adapter.AccountAdapter), so a stranger's wrong guesses lock
+# only the stranger out; the real person can also ask for a sign-in code by
+# email (ACCOUNT_LOGIN_BY_CODE_ENABLED), which has a throttle of its own.
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": "10/m/ip,5/5m/key",
+    # allauth's defaults for the emailed sign-in code and password reset, written out.
+    "request_login_code": "20/m/ip,3/m/key",
+    "reset_password": "20/m/ip,5/m/key",
+}
+ACCOUNT_LOGIN_BY_CODE_ENABLED = True
+ACCOUNT_LOGIN_BY_CODE_MAX_ATTEMPTS = 3
+ACCOUNT_LOGIN_BY_CODE_TIMEOUT = 300
+
+# Proxies whose X-Forwarded-For is believed when counting per client (sign-in
+# and API throttles; portal/members/client_ip.py): addresses or networks,
+# comma-separated. Empty here: deploy/gunicorn.conf.py sets it to the nginx in
+# front. Anyone else's X-Forwarded-For is ignored.
+PORTAL_TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
+
+# The read-only API (/api/v2/, portal/api.py) is public: it reads no
+# credentials at all (no session, no HTTP Basic), so it cannot be used to try
+# passwords, and each client may make PORTAL_API_RATE requests.
+# https://www.django-rest-framework.org/api-guide/throttling/
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_THROTTLE_CLASSES": ["portal.public_api.ClientRateThrottle"],
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+PORTAL_API_RATE = os.environ.get("API_RATE_LIMIT", "120/minute")
 
 # A page restricted to members (or any other private page) sends a visitor who
 # is not signed in to the portal's own sign-in page rather than Wagtail's.
