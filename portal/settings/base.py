@@ -475,6 +475,9 @@ MIDDLEWARE.insert(
     "portal.members.two_factor.AdminTwoFactorMiddleware",
 )
 WAGTAILADMIN_LOGIN_URL = LOGIN_URL
+# One password reset for everyone, allauth's (throttled: ACCOUNT_RATE_LIMITS);
+# Wagtail's /admin/password_reset/ only redirects there (portal/urls.py).
+WAGTAIL_PASSWORD_RESET_ENABLED = False
 # Wagtail sends a signed-in member who opens /admin/ to the sign-in page with
 # "You do not have permission to access the admin"; allauth must show it
 # there rather than send them straight back to /admin/ (a redirect loop).
