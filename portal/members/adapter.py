@@ -1,4 +1,4 @@
-"""How allauth fits the portal: where people land after signing in.
+"""How allauth fits the portal: where people land after signing in, and who counts as one client.
 
 https://docs.allauth.org/en/latest/account/advanced.html#custom-redirects
 """
@@ -7,6 +7,7 @@ from allauth.account.adapter import DefaultAccountAdapter
 from django.urls import reverse
 
 from .access import is_member
+from .client_ip import client_ip
 from .models import MemberProfile
 
 
@@ -14,7 +15,8 @@ class AccountAdapter(DefaultAccountAdapter):
     error_messages = {
         **DefaultAccountAdapter.error_messages,
         "email_password_mismatch": "The email address or password is not right. Check them and try again.",
-        "too_many_login_attempts": "Too many failed attempts to sign in. Wait 5 minutes, then try again.",
+        "too_many_login_attempts": "Too many failed attempts to sign in. Wait 5 minutes, then try again, "
+        "or ask for a sign-in code by email.",
         "email_taken": "An account already uses this email address. Sign in instead.",
     }
 
@@ -24,3 +26,17 @@ class AccountAdapter(DefaultAccountAdapter):
         if not is_member(user) and MemberProfile.objects.filter(user=user).exists():
             return reverse("members:profile")
         return super().get_login_redirect_url(request)
+
+    def get_client_ip(self, request):
+        """Every allauth throttle counts per client by this address: the visitor's, even behind nginx."""
+        return client_ip(request)
+
+    def _get_login_attempts_cache_key(self, request, **credentials):
+        """Count failed sign-ins per account *and* client, not per account alone.
+
+        Per account alone, anyone could lock the programme team out by typing
+        their addresses with wrong passwords five times every five minutes.
+        allauth keys its ``login_failed`` limit ("5/5m/key") and clears it
+        after a password reset with this one method, so both follow.
+        """
+        return f"{super()._get_login_attempts_cache_key(request, **credentials)}:{client_ip(request)}"
