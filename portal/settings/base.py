@@ -193,6 +193,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "wagtail.contrib.settings.context_processors.settings",
+                "portal.members.two_factor.two_factor_notice",
             ],
         },
     },
@@ -466,13 +467,14 @@ CULTURE_MIN_RESPONSES = int(os.environ.get("CULTURE_MIN_RESPONSES", "5"))
 # the same failed-sign-in throttle (ACCOUNT_RATE_LIMITS) and the same
 # two-factor step as the public site; /admin/login/ and /django-admin/login/
 # only redirect there (portal/urls.py). Anyone with admin access must set up an
-# authenticator app before any admin page opens (AdminTwoFactorMiddleware);
-# members may choose to. See docs/security.md.
+# authenticator app before any admin page opens (TwoFactorMiddleware), and
+# any role beyond a member's works, on any page, only once two-factor has been
+# passed in the session (issue 14); members may choose to. See docs/security.md.
 # https://docs.allauth.org/en/latest/mfa/configuration.html
 INSTALLED_APPS += ["allauth.mfa"]
 MIDDLEWARE.insert(
     MIDDLEWARE.index("allauth.account.middleware.AccountMiddleware") + 1,
-    "portal.members.two_factor.AdminTwoFactorMiddleware",
+    "portal.members.two_factor.TwoFactorMiddleware",
 )
 WAGTAILADMIN_LOGIN_URL = LOGIN_URL
 # One password reset for everyone, allauth's (throttled: ACCOUNT_RATE_LIMITS);
