@@ -64,9 +64,7 @@ def is_programme_team(user):
     """
     if not user.is_authenticated or not user.is_active:
         return False
-    return bool(
-        user.is_superuser or user.is_staff or _in_group(user, MODERATORS_GROUP) or user.get_all_permissions()
-    )
+    return bool(user.is_superuser or user.is_staff or _in_group(user, MODERATORS_GROUP) or user.get_all_permissions())
 
 
 def is_member(user):
