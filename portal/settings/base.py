@@ -388,7 +388,9 @@ ACCOUNT_ADAPTER = "portal.members.adapter.AccountAdapter"
 ACCOUNT_FORMS = {
     "add_email": "portal.members.forms.MemberAddEmailForm",
     "change_password": "portal.members.forms.MemberChangePasswordForm",
+    "confirm_login_code": "portal.members.forms.MemberConfirmLoginCodeForm",
     "login": "portal.members.forms.MemberLoginForm",
+    "request_login_code": "portal.members.forms.MemberRequestLoginCodeForm",
     "reset_password": "portal.members.forms.MemberResetPasswordForm",
     "reset_password_from_key": "portal.members.forms.MemberResetPasswordKeyForm",
     "signup": "portal.members.forms.MemberSignupForm",

@@ -83,10 +83,11 @@ def test_a_locked_out_member_signs_in_with_a_code_by_email(client):
     assert 'href="/accounts/login/code/"' in locked
 
     page = text(client.get("/accounts/login/code/"))
-    assert "Sign in with a code by email" in page
+    assert "Sign in with a code by email" in page and 'for="id_email">Email address</label>' in page
     response = request_code(client, member.email)
     assert response["Location"] == "/accounts/login/code/confirm/"
-    assert "Type the code we emailed you" in text(client.get("/accounts/login/code/confirm/"))
+    confirm = text(client.get("/accounts/login/code/confirm/"))
+    assert "Type the code we emailed you" in confirm and 'for="id_code">Sign-in code</label>' in confirm
     wrong = client.post("/accounts/login/code/confirm/", {"code": "AAAAAA"})
     assert "There is a problem" in text(wrong) and "_auth_user_id" not in client.session
     client.post("/accounts/login/code/confirm/", {"code": emailed_code(member.email)})
