@@ -25,6 +25,12 @@ max_requests_jitter = 200
 preload_app = True
 # nginx on the same machine says whether the visitor used HTTPS.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+# The same nginx is the one proxy whose X-Forwarded-For the portal believes when
+# it counts sign-in attempts and API requests per visitor
+# (portal/members/client_ip.py); from anyone else the header is ignored.
+# "*" (trust anyone) is never passed on: that would let every visitor choose their address.
+trusted_proxies = os.environ.get("TRUSTED_PROXIES", "" if forwarded_allow_ips == "*" else forwarded_allow_ips)
+raw_env = [f"TRUSTED_PROXIES={trusted_proxies}"]
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
 access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms "%(a)s"'
 errorlog = "-"

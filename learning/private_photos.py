@@ -33,7 +33,7 @@ from django.views.decorators.http import require_safe
 from wagtail.images import get_image_model
 from wagtail.models import Page, ReferenceIndex
 
-from portal.members.two_factor import has_admin_access
+from portal.members.two_factor import has_admin_reach
 
 PRIVATE_PREFIX = "private-"
 
@@ -79,7 +79,7 @@ class MediaStorage(FileSystemStorage):
 
 
 def may_see(user, image):
-    return user.is_authenticated and (image.uploaded_by_user_id == user.pk or has_admin_access(user))
+    return user.is_authenticated and (image.uploaded_by_user_id == user.pk or has_admin_reach(user))
 
 
 @require_safe

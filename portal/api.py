@@ -7,10 +7,11 @@ out: https://docs.wagtail.org/en/stable/advanced_topics/api/v2/configuration.htm
 from wagtail.api.v2.router import WagtailAPIRouter
 from wagtail.api.v2.views import PagesAPIViewSet
 
+from portal.public_api import PublicAPIMixin
 from portal.roadmap.api import ChangeIdeaAPIViewSet, MeasureAPIViewSet, MilestoneAPIViewSet, WorkstreamAPIViewSet
 
 
-class PublicPagesAPIViewSet(PagesAPIViewSet):
+class PublicPagesAPIViewSet(PublicAPIMixin, PagesAPIViewSet):
     """Wagtail's pages endpoint, with public pages only, whoever asks.
 
     Wagtail's own endpoint checks each view restriction against the request,

@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
@@ -15,6 +15,10 @@ urlpatterns = [
     # two-factor code. See docs/security.md.
     path("admin/login/", RedirectView.as_view(pattern_name="account_login", query_string=True)),
     path("django-admin/login/", RedirectView.as_view(pattern_name="account_login", query_string=True)),
+    # One password reset, allauth's, which is throttled per address and per client
+    # (issue 14): Wagtail's own reset pages, switched off by
+    # WAGTAIL_PASSWORD_RESET_ENABLED, send people there too.
+    re_path(r"^admin/password_reset/", RedirectView.as_view(pattern_name="account_reset_password")),
     path("django-admin/", admin.site.urls),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),

@@ -78,24 +78,28 @@ def navigation(home, case_study_index, learning_index, peer_visit_index, update_
 
 @pytest.fixture(autouse=True)
 def _programme_team_has_two_factor(request):
-    """The programme team in tests has set up two-factor already, as it must have
-    to use the admin (portal.members.two_factor): whoever signs in with admin
-    access is given an authenticator app. Tests of the set-up itself are marked
-    ``without_two_factor``."""
+    """The programme team in tests has set up two-factor already, and used it
+    to sign in, as it must have to use its reach (portal.members.two_factor):
+    whoever signs in with a role beyond a member's is given an authenticator
+    app and the session records a code typed from it. Tests of two-factor
+    itself, and of what happens without it, are marked ``without_two_factor``."""
     if request.node.get_closest_marker("without_two_factor"):
         yield
         return
+    from allauth.account.internal.flows.login import record_authentication
     from allauth.mfa.models import Authenticator
     from allauth.mfa.totp.internal.auth import generate_totp_secret
     from django.contrib.auth.signals import user_logged_in
 
-    from portal.members.two_factor import has_admin_access
+    from portal.members.access import is_programme_team
 
-    def give_authenticator(sender, user, **kwargs):
-        if has_admin_access(user):
-            Authenticator.objects.get_or_create(
+    def give_authenticator(sender, user, request=None, **kwargs):
+        if is_programme_team(user):
+            authenticator, _ = Authenticator.objects.get_or_create(
                 user=user, type=Authenticator.Type.TOTP, defaults={"data": {"secret": generate_totp_secret()}}
             )
+            if request is not None and hasattr(request, "session"):
+                record_authentication(request, user, "mfa", id=authenticator.pk, type="totp")
 
     user_logged_in.connect(give_authenticator, weak=False, dispatch_uid="tests_programme_team_two_factor")
     yield

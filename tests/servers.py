@@ -6,6 +6,7 @@ A missing program skips the test locally and fails it in CI (``CI`` or
 ``REQUIRE_SERVERS=1``), where ``.ci/run`` installs nginx and redis-server.
 """
 
+import contextlib
 import os
 import shutil
 import socket
@@ -60,6 +61,13 @@ def stop(process):
 @pytest.fixture
 def redis_url(tmp_path):
     """A throwaway redis-server on a free port: its URL."""
+    with redis_server(tmp_path) as url:
+        yield url
+
+
+@contextlib.contextmanager
+def redis_server(tmp_path):
+    """A throwaway redis-server on a free port, for as long as the block runs: its URL."""
     binary = require_program("redis-server", "redis-server")
     port = free_port()
     process = subprocess.Popen(

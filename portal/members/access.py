@@ -4,10 +4,21 @@ Approved members belong to the "Community members" group, which has no
 Wagtail admin access; the programme team is Wagtail's "Moderators" group.
 Views, templates and page restrictions ask these functions rather than
 checking groups themselves.
+
+A role that reaches beyond a member's works only once its holder has passed
+two-factor authentication in the current session (issue 14): until then
+``is_moderator`` says no, and the page says why (``with_two_factor``).
+``portal.members.two_factor.TwoFactorMiddleware`` marks each request's user
+with whether they have passed it.
 """
 
 MEMBERS_GROUP = "Community members"
 MODERATORS_GROUP = "Moderators"
+
+# Set on request.user by TwoFactorMiddleware: a function, did this session pass two-factor?
+TWO_FACTOR_PASSED = "_portal_two_factor_passed"
+# Set by with_two_factor when a role's reach was held back for want of it.
+REACH_WITHHELD = "_portal_reach_withheld"
 
 
 def _in_group(user, name):
@@ -21,13 +32,44 @@ def _in_group(user, name):
     return name in names
 
 
-def is_moderator(user):
+def with_two_factor(user, has_role):
+    """``has_role``, provided the user has passed two-factor in this session.
+
+    A user the middleware has not marked (a command, an email being built) is
+    judged by role alone: there is no session to ask. A held-back role is
+    noted on the user, so the page can say why and link to two-factor.
+    """
+    passed = getattr(user, TWO_FACTOR_PASSED, None)
+    if has_role and passed is not None and not passed():
+        setattr(user, REACH_WITHHELD, True)
+        return False
+    return has_role
+
+
+def is_moderator_role(user):
+    """Superusers and the Moderators group, whether or not they have passed two-factor yet."""
     return user.is_authenticated and (user.is_superuser or _in_group(user, MODERATORS_GROUP))
 
 
+def is_moderator(user):
+    """The programme team's reach on the public site: the role, with two-factor passed in this session."""
+    return with_two_factor(user, is_moderator_role(user))
+
+
+def is_programme_team(user):
+    """Anyone whose role reaches beyond a member's: staff, superusers, moderators, and
+    anyone given a permission (admin access, editing pages, models or members).
+
+    Members hold no permissions of their own (the "Community members" group has none).
+    """
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return bool(user.is_superuser or user.is_staff or _in_group(user, MODERATORS_GROUP) or user.get_all_permissions())
+
+
 def is_member(user):
-    """An approved community member (moderators and admins count as members too)."""
-    return is_moderator(user) or _in_group(user, MEMBERS_GROUP)
+    """An approved community member (moderators and admins count as members too, with or without two-factor)."""
+    return is_moderator_role(user) or _in_group(user, MEMBERS_GROUP)
 
 
 def audience(user):

@@ -9,7 +9,9 @@ rewords allauth's labels in the portal's voice.
 from allauth.account.forms import (
     AddEmailForm,
     ChangePasswordForm,
+    ConfirmLoginCodeForm,
     LoginForm,
+    RequestLoginCodeForm,
     ResetPasswordForm,
     ResetPasswordKeyForm,
     SignupForm,
@@ -90,6 +92,29 @@ class MemberLoginForm(LoginForm):
         if "remember" in self.fields:
             self.fields["remember"].label = "Keep me signed in on this device"
             self.fields["remember"].help_text = "Do not tick this on a shared computer."
+
+
+class MemberRequestLoginCodeForm(RequestLoginCodeForm):
+    """Asking for a sign-in code by email, in plain words."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].label = "Email address"
+        self.fields["email"].error_messages["required"] = "Enter the email address you sign in with"
+        self.fields["email"].widget.attrs.pop("placeholder", None)
+        self.fields["email"].widget.attrs["autocomplete"] = "email"
+
+
+class MemberConfirmLoginCodeForm(ConfirmLoginCodeForm):
+    """Typing the emailed sign-in code."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["code"].label = "Sign-in code"
+        self.fields["code"].help_text = "The code in the email we have just sent you."
+        self.fields["code"].error_messages["required"] = "Type the code from the email"
+        self.fields["code"].widget.attrs.pop("placeholder", None)
+        self.fields["code"].widget.attrs["spellcheck"] = "false"
 
 
 class NameRulesMixin:

@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from portal.members.access import is_member, is_moderator
+from portal.members.access import is_member, is_programme_team
 
 from .forms import DeleteAccountForm, ProfileForm
 from .models import MemberProfile
@@ -64,7 +64,7 @@ def delete_account(request):
     The programme team's accounts hold moderation history and admin access, so
     they are closed by an administrator rather than from here.
     """
-    if is_moderator(request.user) or request.user.is_staff:
+    if is_programme_team(request.user):
         return render(request, "members/delete_account.html", {"team_account": True})
     # Not "request.POST or None": an empty POST must still be checked, not shown as a fresh form.
     form = DeleteAccountForm(request.POST if request.method == "POST" else None, user=request.user)

@@ -18,6 +18,7 @@ from wagtail.api.v2.views import BaseAPIViewSet
 from wagtail.models import Page
 
 from portal.core.models import KnowledgePage
+from portal.public_api import PublicAPIMixin
 from portal.taxonomy.models import SafetyDomain, Setting
 
 from .models import ChangeIdea, ChangeIdeaEvidence, Measure, Milestone, Workstream
@@ -133,7 +134,7 @@ class RoadmapFilter(BaseFilterBackend):
 # Endpoints ---------------------------------------------------------------------
 
 
-class RoadmapAPIViewSet(BaseAPIViewSet):
+class RoadmapAPIViewSet(PublicAPIMixin, BaseAPIViewSet):
     """GET only, and only the query parameters an endpoint documents."""
 
     filter_backends = [RoadmapFilter]

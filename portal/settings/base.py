@@ -195,6 +195,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "wagtail.contrib.settings.context_processors.settings",
+                "portal.members.two_factor.two_factor_notice",
             ],
         },
     },
@@ -414,7 +415,9 @@ ACCOUNT_ADAPTER = "portal.members.adapter.AccountAdapter"
 ACCOUNT_FORMS = {
     "add_email": "portal.members.forms.MemberAddEmailForm",
     "change_password": "portal.members.forms.MemberChangePasswordForm",
+    "confirm_login_code": "portal.members.forms.MemberConfirmLoginCodeForm",
     "login": "portal.members.forms.MemberLoginForm",
+    "request_login_code": "portal.members.forms.MemberRequestLoginCodeForm",
     "reset_password": "portal.members.forms.MemberResetPasswordForm",
     "reset_password_from_key": "portal.members.forms.MemberResetPasswordKeyForm",
     "signup": "portal.members.forms.MemberSignupForm",
@@ -429,7 +432,37 @@ ACCOUNT_LOGOUT_REDIRECT_URL = "/"
 # Failed sign-ins: at most 5 per email address in 5 minutes and 10 a minute
 # from one address (allauth's defaults, written out so they are visible).
 # https://docs.allauth.org/en/latest/account/rate_limits.html
-ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
+# The "key" of login_failed is the email address *and* the client's address
+# (portal.members.adapter.AccountAdapter), so a stranger's wrong guesses lock
+# only the stranger out; the real person can also ask for a sign-in code by
+# email (ACCOUNT_LOGIN_BY_CODE_ENABLED), which has a throttle of its own.
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": "10/m/ip,5/5m/key",
+    # allauth's defaults for the emailed sign-in code and password reset, written out.
+    "request_login_code": "20/m/ip,3/m/key",
+    "reset_password": "20/m/ip,5/m/key",
+}
+ACCOUNT_LOGIN_BY_CODE_ENABLED = True
+ACCOUNT_LOGIN_BY_CODE_MAX_ATTEMPTS = 3
+ACCOUNT_LOGIN_BY_CODE_TIMEOUT = 300
+
+# Proxies whose X-Forwarded-For is believed when counting per client (sign-in
+# and API throttles; portal/members/client_ip.py): addresses or networks,
+# comma-separated. Empty here: deploy/gunicorn.conf.py sets it to the nginx in
+# front. Anyone else's X-Forwarded-For is ignored.
+PORTAL_TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
+
+# The read-only API (/api/v2/, portal/api.py) is public: it reads no
+# credentials at all (no session, no HTTP Basic), so it cannot be used to try
+# passwords, and each client may make PORTAL_API_RATE requests.
+# https://www.django-rest-framework.org/api-guide/throttling/
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_THROTTLE_CLASSES": ["portal.public_api.ClientRateThrottle"],
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+PORTAL_API_RATE = os.environ.get("API_RATE_LIMIT", "120/minute")
 
 # A page restricted to members (or any other private page) sends a visitor who
 # is not signed in to the portal's own sign-in page rather than Wagtail's.
@@ -465,15 +498,19 @@ CULTURE_MIN_RESPONSES = int(os.environ.get("CULTURE_MIN_RESPONSES", "5"))
 # the same failed-sign-in throttle (ACCOUNT_RATE_LIMITS) and the same
 # two-factor step as the public site; /admin/login/ and /django-admin/login/
 # only redirect there (portal/urls.py). Anyone with admin access must set up an
-# authenticator app before any admin page opens (AdminTwoFactorMiddleware);
-# members may choose to. See docs/security.md.
+# authenticator app before any admin page opens (TwoFactorMiddleware), and
+# any role beyond a member's works, on any page, only once two-factor has been
+# passed in the session (issue 14); members may choose to. See docs/security.md.
 # https://docs.allauth.org/en/latest/mfa/configuration.html
 INSTALLED_APPS += ["allauth.mfa"]
 MIDDLEWARE.insert(
     MIDDLEWARE.index("allauth.account.middleware.AccountMiddleware") + 1,
-    "portal.members.two_factor.AdminTwoFactorMiddleware",
+    "portal.members.two_factor.TwoFactorMiddleware",
 )
 WAGTAILADMIN_LOGIN_URL = LOGIN_URL
+# One password reset for everyone, allauth's (throttled: ACCOUNT_RATE_LIMITS);
+# Wagtail's /admin/password_reset/ only redirects there (portal/urls.py).
+WAGTAIL_PASSWORD_RESET_ENABLED = False
 # Wagtail sends a signed-in member who opens /admin/ to the sign-in page with
 # "You do not have permission to access the admin"; allauth must show it
 # there rather than send them straight back to /admin/ (a redirect loop).

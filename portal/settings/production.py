@@ -1,5 +1,7 @@
 """Production: everything from the environment, and refuse to start unsafely."""
 
+import ipaddress
+
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
@@ -11,6 +13,16 @@ if not SECRET_KEY or len(SECRET_KEY) < 50 or SECRET_KEY.startswith(("dev-", "tes
     raise ImproperlyConfigured("Set SECRET_KEY to a long random value (50+ characters) before starting in production.")
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# The proxies whose X-Forwarded-For is believed (portal/members/client_ip.py):
+# a mistyped entry stops the server here rather than on the first sign-in.
+for _proxy in PORTAL_TRUSTED_PROXIES:  # noqa: F405
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"TRUSTED_PROXIES: {_proxy!r} is not an address or network (e.g. 127.0.0.1 or 10.0.0.0/8)."
+        ) from None
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True

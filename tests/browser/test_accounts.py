@@ -107,3 +107,33 @@ def test_a_new_member_signs_up_confirms_their_email_and_waits_for_approval(page,
     page.get_by_role("button", name="Sign out").click()
     page.wait_for_load_state()
     assert page.get_by_role("link", name="Sign in").is_visible()
+
+
+def test_a_member_signs_in_with_a_code_from_their_email(phone, demo_server, demo_emails):
+    """The way in when sign-in is paused after wrong passwords (docs/security.md): accessible on a phone."""
+    documents = {}
+    phone.goto(demo_server + "/accounts/login/")
+    phone.get_by_role("link", name="Sign in with a code by email instead").click()
+    phone.wait_for_load_state()
+    assert phone.locator("h1").inner_text() == "Sign in with a code by email"
+    check(phone, documents)
+
+    phone.get_by_label("Email address").fill(GRACE[0])
+    phone.get_by_role("button", name="Email me a code").click()
+    phone.wait_for_load_state()
+    assert phone.locator("h1").inner_text() == "Type the code we emailed you"
+    check(phone, documents)
+
+    phone.get_by_label("Sign-in code").fill("NOTIT1")
+    phone.get_by_role("button", name="Sign in").click()
+    phone.wait_for_load_state()
+    assert "There is a problem" in phone.locator(".nhsuk-error-summary").inner_text()
+    check(phone, documents)
+
+    email = newest_email_to(demo_emails, GRACE[0], containing="Your sign-in code is:")
+    code = re.search(r"Your sign-in code is:\s+(\S+)", email).group(1)
+    phone.get_by_label("Sign-in code").fill(code)
+    phone.get_by_role("button", name="Sign in").click()
+    phone.wait_for_load_state()
+    assert phone.get_by_role("button", name="Sign out").is_visible()
+    assert_valid_html(documents)

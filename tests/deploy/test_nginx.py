@@ -9,17 +9,22 @@ nginx is not installed unless REQUIRE_SERVERS=1.
 """
 
 import getpass
+import html as html_module
+import http.client
 import os
+import re
 import secrets
 import subprocess
 import sys
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
 import pytest
 
 from deploy.nginx import render
-from tests.servers import free_port, pg_recreate, pg_urls, require_program, stop, wait_for_port
+from portal.members.factories import PASSWORD
+from tests.servers import free_port, pg_recreate, pg_urls, redis_server, require_program, stop, wait_for_port
 
 pytestmark = pytest.mark.nginx
 
@@ -37,7 +42,14 @@ def shell(env, code):
 
 
 @pytest.fixture(scope="module")
-def stack(tmp_path_factory):
+def shared_cache(tmp_path_factory):
+    """Redis, as production has it: the workers share one count of sign-in attempts."""
+    with redis_server(tmp_path_factory.mktemp("redis")) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory, shared_cache):
     nginx = require_program("nginx", "nginx libnginx-mod-http-cache-purge")
     if not Path("/usr/lib/nginx/modules/ngx_http_cache_purge_module.so").exists():
         require_program("ngx_http_cache_purge_module.so", "libnginx-mod-http-cache-purge")
@@ -58,6 +70,7 @@ def stack(tmp_path_factory):
         "SECRET_KEY": secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": f"{HOST},127.0.0.1",
         "DATABASE_URL": database_url,
+        "REDIS_URL": shared_cache,
         "STATIC_ROOT": str(tmp / "static"),
         "MEDIA_ROOT": str(tmp / "media"),
         "SECURE_SSL_REDIRECT": "0",
@@ -167,3 +180,48 @@ def test_static_files_are_compressed_and_kept_for_a_year(stack):
     with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 - loopback
         assert response.headers["Content-Encoding"] == "gzip"
         assert response.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+
+
+# Sign-in throttling behind nginx (issue 14, item 3) ---------------------------
+# Every visitor reaches gunicorn from nginx's address. Loopback has a whole
+# /8, so visitors are told apart by connecting from 127.0.0.2, 127.0.0.3, ...
+
+LOCKED = "Too many failed attempts to sign in."
+
+
+def sign_in_from(stack, address, email, password, forwarded_for=None):
+    """Sign in from one client address, with a CSRF token from the sign-in page: the response."""
+    port = int(stack["base"].rsplit(":", 1)[1])
+
+    def request(method, path, body=None, headers=()):
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30, source_address=(address, 0))
+        connection.request(method, path, body=body, headers={"Host": HOST, **dict(headers)})
+        response = connection.getresponse()
+        return response, response.read().decode()
+
+    extra = {"X-Forwarded-For": forwarded_for} if forwarded_for else {}
+    page, html = request("GET", "/accounts/login/", headers=extra)
+    cookie = page.headers["Set-Cookie"].split(";")[0]
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+    body = urllib.parse.urlencode({"csrfmiddlewaretoken": token, "login": email, "password": password})
+    headers = {"Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded", **extra}
+    return request("POST", "/accounts/login/", body=body, headers=headers)
+
+
+def test_a_visitors_failed_sign_ins_do_not_lock_out_everyone_behind_nginx(stack):
+    shell(
+        stack["env"],
+        "from portal.members.factories import MemberFactory; MemberFactory(user__email='grace@example.org')",
+    )
+    for number in range(11):
+        sign_in_from(stack, "127.0.0.2", f"nobody{number}@example.org", "guess")
+    _, refused = sign_in_from(stack, "127.0.0.2", "grace@example.org", PASSWORD)
+    assert LOCKED in html_module.unescape(refused)
+    # A header the visitor writes themselves does not make them someone else:
+    # nginx adds the address it saw, and only that last entry is believed.
+    _, forged = sign_in_from(stack, "127.0.0.2", "grace@example.org", PASSWORD, forwarded_for="192.0.2.1")
+    assert LOCKED in html_module.unescape(forged)
+
+    response, page = sign_in_from(stack, "127.0.0.3", "grace@example.org", PASSWORD)
+    assert LOCKED not in html_module.unescape(page)
+    assert response.status == 302 and response.headers["Location"] == "/"

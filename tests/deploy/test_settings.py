@@ -89,3 +89,36 @@ def test_redis_and_a_purge_url_switch_on_the_shared_page_cache_and_nginx_purging
     assert found["page_cache"] is True
     assert found["frontend_cache"]["nginx"]["LOCATION"] == "http://127.0.0.1"
     assert "wagtail.contrib.frontend_cache" in found["apps"]
+
+
+def test_a_mistyped_trusted_proxy_stops_the_server_at_start():
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "portal.settings.production", "SECRET_KEY": "k" * 64}
+    env.update(TRUSTED_PROXIES="127.0.0.1,nginx.internal")
+    done = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert done.returncode != 0
+    assert "TRUSTED_PROXIES: 'nginx.internal' is not an address or network" in done.stderr
+
+
+def test_gunicorn_passes_its_trusted_proxy_to_the_portal_but_never_everyone():
+    def raw_env(**variables):
+        env = {name: value for name, value in os.environ.items() if name not in {"TRUSTED_PROXIES"}}
+        env.pop("FORWARDED_ALLOW_IPS", None)
+        env.update(variables)
+        code = "import runpy; print(runpy.run_path('deploy/gunicorn.conf.py')['raw_env'])"
+        done = subprocess.run(
+            [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True, timeout=60
+        )
+        return done.stdout.strip()
+
+    assert raw_env() == "['TRUSTED_PROXIES=127.0.0.1']"
+    assert raw_env(FORWARDED_ALLOW_IPS="10.0.0.5") == "['TRUSTED_PROXIES=10.0.0.5']"
+    assert raw_env(FORWARDED_ALLOW_IPS="*") == "['TRUSTED_PROXIES=']"
+    assert raw_env(FORWARDED_ALLOW_IPS="*", TRUSTED_PROXIES="10.0.0.0/8") == "['TRUSTED_PROXIES=10.0.0.0/8']"

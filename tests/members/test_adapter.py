@@ -96,7 +96,7 @@ def test_after_five_failed_attempts_even_the_right_password_is_refused_for_a_whi
     page = text(sign_in(client, user.email))
 
     assert not signed_in(client)
-    assert "Too many failed attempts to sign in. Wait 5 minutes, then try again." in page
+    assert "Too many failed attempts to sign in. Wait 5 minutes, then try again, or ask for a sign-in code" in page
 
 
 def test_failed_attempts_on_one_address_do_not_lock_out_another(client):

@@ -11,7 +11,7 @@ from portal.members.factories import PASSWORD, MemberFactory, ModeratorFactory, 
 
 pytestmark = pytest.mark.django_db
 
-LOCKED = "Too many failed attempts to sign in. Wait 5 minutes, then try again."
+LOCKED = "Too many failed attempts to sign in. Wait 5 minutes, then try again, or ask for a sign-in code by email."
 AUTHENTICATE = "/accounts/2fa/authenticate/"
 
 

@@ -269,3 +269,54 @@ def test_comments_posted_now_keep_the_organisation(client, grace):
     client.force_login(grace)
     client.post(f"/comments/{page.pk}/add/", {"body": "Kept with its organisation."})
     assert Comment.objects.get(body="Kept with its organisation.").author_organisation_name == "Sunrise Care"
+
+
+def _editor():
+    """In Wagtail's Editors group: admin access and page editing, but not a moderator or staff."""
+    from django.contrib.auth.models import Group
+
+    from portal.members.factories import UserFactory
+
+    user = UserFactory()
+    user.groups.add(Group.objects.get(name="Editors"))
+    return user
+
+
+def _measure_editor():
+    """No group, no admin flag: one model permission (editing measures) is reach beyond a member's."""
+    from django.contrib.auth.models import Permission
+
+    user = MemberFactory()
+    user.user_permissions.add(Permission.objects.get(content_type__app_label="roadmap", codename="change_measure"))
+    return user
+
+
+def _staff():
+    from portal.members.factories import UserFactory
+
+    return UserFactory(is_staff=True)
+
+
+@pytest.mark.parametrize("make_account", [_editor, _measure_editor, _staff], ids=["editor", "measure editor", "staff"])
+def test_no_programme_team_account_can_delete_itself_by_the_form_or_a_forged_post(client, make_account):
+    """Issue 14: only Moderators and is_staff were stopped; an editor could delete their own account."""
+    account = make_account()
+    client.force_login(account)
+    page = text(client.get(DELETE))
+    assert "You are signed in with a programme team account" in page
+    assert "Please ask an administrator to close your account." in page and "<strong>Users</strong>" in page
+    assert 'name="password"' not in page and "Delete my account" not in page
+
+    forged = client.post(DELETE, {"password": PASSWORD})
+    assert forged.status_code == 200 and "You are signed in with a programme team account" in text(forged)
+    assert get_user_model().objects.filter(pk=account.pk, is_active=True).exists()
+    assert client.session["_auth_user_id"] == str(account.pk)
+
+
+@pytest.mark.without_two_factor
+def test_a_moderator_without_two_factor_still_cannot_delete_their_account(client):
+    """Two-factor holds back a role's reach, never its limits: the account is still the programme team's."""
+    moderator = ModeratorFactory()
+    client.post("/accounts/login/", {"login": moderator.email, "password": PASSWORD})
+    client.post(DELETE, {"password": PASSWORD})
+    assert get_user_model().objects.filter(pk=moderator.pk).exists()
