@@ -141,3 +141,41 @@ def test_long_unbroken_words_urls_and_email_addresses_never_widen_a_page(phone, 
     assert_fits_width(phone)
     phone.goto(demo_server + "/learning/?page=999")
     assert_fits_width(phone)
+
+
+# Each table cell at least as wide as its longest ordinary word (up to 20 letters): a rule that
+# lets words break "anywhere" squeezed columns until "Actions" read "Action s".
+BROKEN_WORDS_JS = """() => {
+  const broken = [];
+  const probe = document.createElement('span');
+  probe.style.whiteSpace = 'nowrap';
+  probe.style.position = 'absolute';
+  probe.style.visibility = 'hidden';
+  for (const cell of document.querySelectorAll('main th, main td')) {
+    if (!cell.offsetParent) continue;
+    const words = cell.innerText.split(/\\s+/).filter(w => w.length > 1 && w.length <= 20);
+    if (!words.length) continue;
+    const longest = words.reduce((a, b) => (b.length > a.length ? b : a));
+    const style = getComputedStyle(cell);
+    probe.style.font = style.font;
+    probe.textContent = longest;
+    cell.appendChild(probe);
+    const needed = probe.getBoundingClientRect().width;
+    probe.remove();
+    const inner = cell.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+    if (needed > inner + 1) broken.push(`${longest} (${Math.round(needed)} px in ${Math.round(inner)} px)`);
+  }
+  return broken;
+}"""
+
+
+@pytest.mark.parametrize("path", ["/roadmap/dashboard/", "/roadmap/measures/"])
+def test_table_cells_keep_their_words_whole_on_a_phone(phone, demo_server, path):
+    phone.goto(demo_server + path)
+    links = phone.locator("main a[href*='/roadmap/measures/']")
+    if path.endswith("/measures/"):
+        links.first.click()  # a measure's own page, with its data table
+        phone.wait_for_load_state()
+    assert phone.locator("main table").count() > 0
+    assert phone.evaluate(BROKEN_WORDS_JS) == []
+    assert_fits_width(phone)
