@@ -520,6 +520,7 @@ class DemoLoader:
         footer.footer_links.all().delete()
         for label, url in [
             ("About the programme", "/about/"),
+            ("Roadmap and measures", "/roadmap/"),
             ("How to use this portal", "/help/"),
             ("Care settings", "/settings/"),
             ("Safety domains", "/domains/"),

@@ -9,6 +9,7 @@ from portal.core.blocks import BodyBlock
 from portal.core.models import KnowledgePage
 from portal.core.pagecache import remember
 from portal.members.access import audience
+from portal.roadmap.models import RoadmapPage
 from portal.taxonomy.models import SafetyDomain, Setting
 
 
@@ -32,6 +33,8 @@ class HomePage(Page):
         counts = pages_per_term(request.user)
         context["settings_with_counts"] = _with_counts(Setting.objects.all(), counts["settings"])
         context["domains_with_counts"] = _with_counts(SafetyDomain.objects.all(), counts["domains"])
+        # The aim leads to the roadmap: a reader looking for the plan found it only in the header's "More" menu.
+        context["roadmap"] = RoadmapPage.objects.live().public().only("url_path", "path").first()
         return context
 
 

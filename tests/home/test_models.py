@@ -8,6 +8,7 @@ from learning.factories import LearningNotePageFactory
 from portal.core.factories import restrict_to_members
 from portal.home.factories import StandardPageFactory
 from portal.members.factories import MemberFactory
+from portal.roadmap.factories import RoadmapPageFactory
 from portal.taxonomy.models import Setting
 from portal.updates.factories import UpdatePageFactory
 from tests.helpers import card_titles, count_queries
@@ -130,3 +131,13 @@ def test_home_costs_the_same_queries_for_few_and_many_pages(client, home, learni
     LearningNotePageFactory.create_batch(20, parent=learning_index, settings=["care-homes", "social-care"])
     client.get("/")  # the first view after a change counts afresh
     assert count_queries(client, "/") == few
+
+
+def test_the_aim_leads_to_the_roadmap(client, home):
+    """A reader looking for the plan found the roadmap only in the header's small-screen "More" menu."""
+    html = client.get("/").content.decode()
+    assert "How we are getting there" not in html  # no roadmap published yet: no link to nowhere
+
+    roadmap = RoadmapPageFactory(parent=home)
+    html = client.get("/").content.decode()
+    assert f'<a href="{roadmap.url}">How we are getting there: the roadmap, milestones and measures</a>' in html
