@@ -170,6 +170,9 @@ LEFT_OUT = {
     "wagtailembeds.Embed": "a cache of oEmbed answers; fetched again when a page is shown",
     "mail.OutboxEmail": "emails queued on this server, with members' addresses; run send_outbox before moving",
     "django_tasks_database.DBTaskResult": "background tasks queued on this server (emails, index and cache updates)",
+    "learning.HeldPhoto": "photos kept for a day across a form's mistakes; a member chooses them again",
+    "learning.RefusedPhoto": "a day's count of refused uploads for the posting limit",
+    "search.SearchEngineStatus": "the last error this server saw from Elasticsearch",
 }
 
 

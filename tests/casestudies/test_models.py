@@ -54,7 +54,7 @@ def test_case_study_page_shows_every_part_of_the_story(client, case_study):
         'href="/settings/care-homes/"',
         'href="/settings/general-practice/"',
         'href="/domains/past-harm/"',
-        'href="/case-studies/?tag=falls">falls</a>',
+        'href="/topics/falls/">falls</a>',
         "Case study",
     ]:
         assert expected in html, expected

@@ -12,6 +12,7 @@ every email arrives once.
 import re
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
 from learning.models import LearningNotePage
@@ -63,7 +64,7 @@ def test_signing_up_opens_no_connection_and_the_confirmation_goes_out_later(
     [sent] = deliver(production_mail, 1)
     assert sent.rcpt_to == ["amina.begum@example.org"]
     assert sent.subject == "Safety Learning Portal: Confirm your email address"
-    link = re.search(r"http://testserver(/accounts/confirm-email/\S+)", sent.text).group(1)
+    link = re.search(re.escape(settings.PORTAL_BASE_URL) + r"(/accounts/confirm-email/\S+)", sent.text).group(1)
     assert "Confirm your email address" in client.get(link).content.decode()
 
 
@@ -80,7 +81,7 @@ def test_asking_for_a_password_reset_opens_no_connection_and_the_link_goes_out_l
 
     [sent] = deliver(production_mail, 1)
     assert sent.rcpt_to == ["grace.okafor@example.org"]
-    link = re.search(r"http://testserver(/accounts/password/reset/key/\S+)", sent.text).group(1)
+    link = re.search(re.escape(settings.PORTAL_BASE_URL) + r"(/accounts/password/reset/key/\S+)", sent.text).group(1)
     assert "Choose a new password" in client.get(link, follow=True).content.decode()
 
 
