@@ -27,11 +27,12 @@ document.addEventListener("focusout", (event) => {
   if (toggle && toggle.getAttribute("aria-expanded") === "true") toggle.click();
 });
 
-// Listing filters: on a phone the form would fill the first screens, so it starts
-// closed there (it stays open without JavaScript and on wider screens).
-if (window.matchMedia("(max-width: 40.0525em)").matches) {
-  document.querySelectorAll("details[data-collapse-on-phone]").forEach((details) => {
-    details.open = false;
+// Listing filters: on a phone the form would fill the first screens, so it is served
+// closed and opened here only where there is room. Opening (not closing) after load
+// keeps a phone's page from jumping as it loads.
+if (window.matchMedia("(min-width: 48.0625em)").matches) {
+  document.querySelectorAll("details[data-open-on-wide]").forEach((details) => {
+    details.open = true;
   });
 }
 
