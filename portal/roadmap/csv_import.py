@@ -45,8 +45,15 @@ class ParsedData:
         return not self.errors
 
 
-def parse_data_points(content: bytes) -> ParsedData:
-    """Check a whole CSV file of data points and return its rows or its problems."""
+def parse_data_points(content: bytes, *, unit: str = "", today: datetime.date | None = None) -> ParsedData:
+    """Check a whole CSV file of data points and return its rows or its problems.
+
+    ``unit`` is the measure's unit: a percentage (``%``) must lie between 0 and
+    100. ``today`` (default: today) is the last date a value may be for: a
+    month still to come has no value yet, and once uploaded it would show on the
+    public dashboard as the latest figure.
+    """
+    today = today or datetime.date.today()
     if len(content) > MAX_UPLOAD_BYTES:
         return _failed(
             None,
@@ -81,7 +88,7 @@ def parse_data_points(content: bytes) -> ParsedData:
                     result.errors.append((line, _header_problem(cells)))
                     break
                 continue
-            for problem in _row_problems(cells, line, first_line_on, result):
+            for problem in _row_problems(cells, line, first_line_on, result, unit=unit, today=today):
                 result.errors.append((line, problem))
     except csv.Error as error:
         result.errors.append((reader.line_num, f"This line cannot be read as CSV ({error})."))
@@ -109,7 +116,7 @@ def _header_problem(cells):
     return f"The first line must be the header date,value, not {_quoted(','.join(cells))}."
 
 
-def _row_problems(cells, line, first_line_on, result):
+def _row_problems(cells, line, first_line_on, result, *, unit, today):
     """Every reason one data row cannot be used; records the row in ``result`` if there are none."""
     problems = []
     if len(cells) > len(HEADER):
@@ -130,6 +137,12 @@ def _row_problems(cells, line, first_line_on, result):
             date = datetime.date.fromisoformat(date_text)
         except ValueError:
             problems.append(f"{_quoted(date_text)} is not a real date.")
+        else:
+            if date > today:
+                problems.append(
+                    f"{date.isoformat()} is in the future: a value can only be for a date that has passed "
+                    f"(today is {today.isoformat()})."
+                )
 
     value = None
     if not value_text:
@@ -149,6 +162,12 @@ def _row_problems(cells, line, first_line_on, result):
                     f"{_quoted(value_text)} is too far from zero to be a value for a measure: values must lie "
                     f"between -{MAX_MAGNITUDE:,} and {MAX_MAGNITUDE:,} (a million million). "
                     "Check for a slip such as an extra digit or an exponent."
+                )
+                value = None
+            elif "%" in unit and not 0 <= value <= 100:
+                problems.append(
+                    f"{_quoted(value_text)} is not a percentage: this measure is in {unit.strip()}, "
+                    "so its values lie between 0 and 100."
                 )
                 value = None
 

@@ -77,7 +77,8 @@ class DataPointUploadView(PermissionCheckedMixin, WagtailAdminTemplateMixin, For
 
     def form_valid(self, form):
         upload = form.cleaned_data["file"]
-        parsed = parse_data_points(upload.read(MAX_UPLOAD_BYTES + 1))  # no need to read more to know it is too big
+        # No need to read more than the limit to know a file is too big.
+        parsed = parse_data_points(upload.read(MAX_UPLOAD_BYTES + 1), unit=self.measure.unit)
         if not parsed.ok:
             self.upload_errors = parsed.errors
             form.add_error(

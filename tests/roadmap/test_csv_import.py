@@ -276,3 +276,35 @@ def test_the_admins_data_point_form_refuses_them_too(db, value):
         "a bigger one is almost certainly a slip.",
     )
     assert data_point_form(data={"date": "2024-02-01", "value": "1e12"}).is_valid()
+
+
+def test_a_value_for_a_month_still_to_come_is_refused_by_line():
+    """An upload of 2027-06-01 showed on the public dashboard as the latest figure (moderator's walk-through)."""
+    parsed = parse_data_points(b"date,value\n2026-11-01,4\n2027-06-01,3\n", today=D(2026, 12, 6))
+    assert parsed.errors == [
+        (3, "2027-06-01 is in the future: a value can only be for a date that has passed (today is 2026-12-06).")
+    ]
+    assert parse_data_points(b"date,value\n2026-12-06,4\n", today=D(2026, 12, 6)).ok
+
+
+@pytest.mark.parametrize("value", ["-3", "100.5", "250"])
+def test_a_percentage_outside_0_to_100_is_refused_by_line(value):
+    parsed = parse_data_points(f"date,value\n2024-01-01,{value}\n".encode(), unit="%")
+    assert parsed.errors == [
+        (2, f"‘{value}’ is not a percentage: this measure is in %, so its values lie between 0 and 100.")
+    ]
+    assert parse_data_points(b"date,value\n2024-01-01,0\n2024-02-01,100\n", unit="%").ok
+    assert parse_data_points(f"date,value\n2024-01-01,{value}\n".encode(), unit="falls per 1,000 bed days").ok
+
+
+def test_the_upload_refuses_a_future_month_and_a_negative_percentage_and_saves_nothing(client, superuser, measure):
+    measure.unit = "%"
+    measure.save()
+    client.force_login(superuser)
+    next_year = D.today().year + 1
+    response = client.post(upload_url(measure), {"file": csv_file(f"date,value\n{next_year}-06-01,-3\n")})
+    html = response.content.decode()
+    assert f"Line 2: {next_year}-06-01 is in the future" in html
+    assert "Line 2: ‘-3’ is not a percentage" in html
+    assert "Nothing was saved" in html
+    assert values(measure) == {D(2024, 1, 1): 1, D(2024, 2, 1): 2}
