@@ -214,3 +214,15 @@ def test_an_empty_sign_in_form_names_each_missing_field(client):
     assert "This field is required." not in page
     assert '<li><a href="#id_login">Enter your email address</a></li>' in page
     assert '<li><a href="#id_password">Enter your password</a></li>' in page
+
+
+def test_opening_a_confirmation_link_a_second_time_says_you_may_already_be_confirmed(client, kersal):
+    """People tap an email's link twice; the second visit used to read as a failure."""
+    client.post(SIGNUP, signup_data(kersal))
+    link = re.search(r"http\S+(/accounts/confirm-email/\S+/)", mail.outbox[-1].body).group(1)
+    client.post(link)
+    assert EmailAddress.objects.get(email="amina.begum@example.org").verified
+
+    again = page_text(client.get(link))
+    assert "If you have already confirmed your address, you are all set" in again
+    assert "expired or is not valid" not in again
