@@ -6,6 +6,9 @@ address, and with it a private link's token, to the log (see ``_quiet``).
 """
 
 import csv
+import datetime
+import hmac
+import secrets
 
 from django.contrib.auth.views import redirect_to_login
 from django.db import transaction
@@ -129,6 +132,7 @@ def _answer(request, round, invitation, *, token_hash, by_link):
         )
     dimensions = list(round.framework.dimensions.prefetch_related("levels"))
     response = getattr(invitation, "response", None) if invitation is not None else None
+    resumed = response is not None and (not by_link or _holds_resume_key(request, response))
     if request.method == "POST":
         finishing = request.POST.get("action") == "submit"
         try:
@@ -153,10 +157,13 @@ def _answer(request, round, invitation, *, token_hash, by_link):
                     quiet=True,
                 )
             template = "culture/answer_sent.html" if finishing else "culture/answer_saved.html"
-            return render(request, template, {"round": round, "by_link": by_link})
+            page = render(request, template, {"round": round, "by_link": by_link})
+            if by_link:
+                _set_resume_cookie(request, page, round, saved)
+            return _quiet(page)
     else:
         initial = {}
-        if response is not None:
+        if resumed:
             for answer in response.answers.all():
                 if answer.level:
                     initial[f"level_{answer.dimension_id}"] = str(answer.level)
@@ -165,7 +172,37 @@ def _answer(request, round, invitation, *, token_hash, by_link):
     return render(
         request,
         "culture/answer.html",
-        {"round": round, "form": form, "by_link": by_link, "resumed": response is not None},
+        {"round": round, "form": form, "by_link": by_link, "resumed": resumed},
+    )
+
+
+#: The cookie that lets the browser which saved a draft through a private link see it again.
+RESUME_COOKIE = "culture_draft"
+
+
+def _holds_resume_key(request, response):
+    """Whether this browser saved the link's draft: its cookie's key matches the stored hash.
+    Whoever else opens the link (the facilitator who handed it out, say) sees an empty form."""
+    key = request.COOKIES.get(RESUME_COOKIE, "")
+    return bool(key and response.resume_key_hash) and hmac.compare_digest(hash_token(key), response.resume_key_hash)
+
+
+def _set_resume_cookie(request, page, round, response):
+    """After a save, give this browser the draft's new key (only its hash is stored), scoped
+    to this link's address, unreadable by scripts and never sent by other sites' forms. After a
+    send the key is spent, so the cookie is removed."""
+    if response.submitted:
+        page.delete_cookie(RESUME_COOKIE, path=request.path, samesite="Lax")
+        return
+    days_left = (round.closes_on - timezone.localdate()).days + 1
+    page.set_cookie(
+        RESUME_COOKIE,
+        response.resume_key,
+        max_age=int(datetime.timedelta(days=max(days_left, 1)).total_seconds()),
+        path=request.path,
+        secure=request.is_secure(),
+        httponly=True,
+        samesite="Lax",
     )
 
 
@@ -186,9 +223,16 @@ def _save_answers(round, invitation, token_hash, by_link, answers, finishing):
             for dimension_id, (level, comment) in answers.items()
             if level or comment
         )
+        if by_link and not finishing:
+            # A fresh key each save: a draft saved here replaces one saved elsewhere, and only
+            # this browser is shown it (see _holds_resume_key).
+            response.resume_key = secrets.token_urlsafe(18)
+            response.resume_key_hash = hash_token(response.resume_key)
+            response.save(update_fields=["resume_key_hash"])
         if finishing:
             response.submitted = True
-            response.save(update_fields=["submitted"])
+            response.resume_key_hash = ""
+            response.save(update_fields=["submitted", "resume_key_hash"])
             invitation.used = True
             invitation.save(update_fields=["used"])
             round.release()
