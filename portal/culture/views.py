@@ -324,23 +324,68 @@ def round_results_view(request, pk):
     )
 
 
+#: How long the links page keeps showing links just made, from the facilitator's session.
+LINKS_SHOWN_FOR = datetime.timedelta(hours=1)
+
+
+def _links_session_key(round):
+    return f"culture_links_{round.pk}"
+
+
+def _held_links(request, round):
+    """The links last made for this round in this session, while they may still be shown.
+    Reloading or going Back to the page shows these again instead of making new ones."""
+    key = _links_session_key(round)
+    held = request.session.get(key)
+    if held and held.get("until", 0) > timezone.now().timestamp():
+        return held
+    request.session.pop(key, None)
+    return None
+
+
 @never_cache
 @require_http_methods(["GET", "POST"])
 def create_links(request, pk):
+    """Make private links and show them as slips.
+
+    The links just made are held in the facilitator's session for ``LINKS_SHOWN_FOR`` (and
+    replaced when more are made), so that reloading the page or coming Back to it shows the
+    same links. A form posted twice (Back and resubmit, or reload) carries the same
+    ``batch`` key and is shown the links it already made, never a fresh set; the page also
+    replaces its history entry with the plain address (js/culture.js), so the browser does
+    not offer to resubmit at all."""
     round = _round_or_404(pk)
     if not access.can_see_results(request.user, round):
         return _forbidden(request)
     if timezone.localdate() > round.closes_on:
         return _message(request, "This round has closed", "No more links can be made for a closed round.", 403)
+    held = _held_links(request, round)
     form = CreateLinksForm(request.POST or None)
-    tokens, links = [], []
     if request.method == "POST" and form.is_valid():
-        tokens = round.create_links(form.cleaned_data["number"])
-        links = [_link(request, t) for t in tokens]
+        batch = request.POST.get("batch", "")
+        if not (held and batch and hmac.compare_digest(batch, held["batch"])):
+            held = {
+                "batch": batch or secrets.token_urlsafe(12),
+                "tokens": round.create_links(form.cleaned_data["number"]),
+                "until": (timezone.now() + LINKS_SHOWN_FOR).timestamp(),
+            }
+            request.session[_links_session_key(round)] = held
+        form = CreateLinksForm()
+    tokens = held["tokens"] if held else []
     return render(
         request,
         "culture/links.html",
-        {"round": round, "form": form, "links": links, "tokens": tokens},
+        {
+            "round": round,
+            "form": form,
+            "links": [_link(request, t) for t in tokens],
+            "tokens": tokens,
+            "shown_until": timezone.localtime(datetime.datetime.fromtimestamp(held["until"], datetime.UTC))
+            if held
+            else None,
+            "batch": secrets.token_urlsafe(12),
+            "downloaded": request.GET.get("download") == "get",
+        },
     )
 
 
@@ -349,14 +394,16 @@ def _link(request, token):
 
 
 @never_cache
-@require_http_methods(["POST"])
+@require_http_methods(["GET", "POST"])
 def download_links(request, pk):
-    """The links just made, as a CSV or plain-text file. Nothing is stored to make this
-    possible: the page that showed the links posts them back, and only links that belong to
-    this round are written out. Without that page the links cannot be had again."""
+    """The links just made, as a CSV or plain-text file: the page that showed the links posts
+    them back, and only links that belong to this round are written out. A GET (a bookmark,
+    a reload of the address) goes back to the links page, which says how to download."""
     round = _round_or_404(pk)
     if not access.can_see_results(request.user, round):
         return _quiet(_forbidden(request))
+    if request.method == "GET":
+        return redirect(f"{reverse('culture:links', args=[round.pk])}?download=get")
     tokens = request.POST.getlist("token")[:200]
     known = set(
         Invitation.objects.filter(

@@ -119,6 +119,8 @@ def test_private_links_are_shown_once_and_each_opens_the_form(client, round_, fa
     assert len(links) == 3
     client.logout()
     assert "How safe is our culture?" in client.get(links[0].replace("http://testserver", "")).content.decode()
+    # Another facilitator session (or this one after the links expire) never sees them again.
+    client.force_login(facilitator)
     assert "<code>" not in client.get(url).content.decode()
 
 
