@@ -511,12 +511,15 @@ def debrief_dimension(request, pk, dimension_pk):
                     action.round, action.dimension = round, result.dimension
                     action.save()
             saved = "both" if save_item and save_action else ("agreed" if save_item else "action")
-            return redirect(f"{reverse('culture:debrief_dimension', args=[round.pk, dimension_pk])}?saved={saved}")
+            return redirect(_topic_url(round, dimension_pk, saved=saved, action=action if save_action else None))
         if not save_item:  # untouched: shown as stored, without errors
             item_form = DebriefItemForm(instance=item, prefix="agreed")
         if not save_action:
             action_form = ActionForm(prefix="action")
     result.chart = distribution_svg("spread", result.dimension.name, result.distribution)
+    position = next(i for i, r in enumerate(results.dimensions) if r is result)
+    actions = list(Action.objects.filter(round=round, dimension=result.dimension))
+    past = request.GET.get("past", "")
     return render(
         request,
         "culture/debrief_dimension.html",
@@ -525,10 +528,60 @@ def debrief_dimension(request, pk, dimension_pk):
             "result": result,
             "item_form": item_form,
             "action_form": action_form,
+            "error_forms": [f for f in (item_form, action_form) if f.errors],
             "saved": request.GET.get("saved"),
-            "actions": Action.objects.filter(round=round, dimension=result.dimension),
+            "actions": actions,
+            "past_action": next((a for a in actions if str(a.pk) == past and a.due_on < timezone.localdate()), None),
+            "previous": results.dimensions[position - 1] if position > 0 else None,
+            "next": results.dimensions[position + 1] if position + 1 < len(results.dimensions) else None,
+            "position": position + 1,
+            "topic_count": len(results.dimensions),
         },
     )
+
+
+def _topic_url(round, dimension_pk, *, saved, action=None):
+    """The debrief topic page after a change, saying what was done; ``past`` names an action
+    whose due date is before today, so the page can warn about it (a warning, not a refusal:
+    the team may be recording something already overdue)."""
+    url = f"{reverse('culture:debrief_dimension', args=[round.pk, dimension_pk])}?saved={saved}"
+    if action is not None and action.due_on < timezone.localdate():
+        url += f"&past={action.pk}"
+    return url
+
+
+def _debrief_action(request, pk, dimension_pk, action_pk):
+    round, refused = _debrief_round(request, pk)
+    if refused:
+        return None, refused
+    return get_object_or_404(Action, round=round, dimension_id=dimension_pk, pk=action_pk), None
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def change_action(request, pk, dimension_pk, action_pk):
+    """Correct an action recorded at the debrief: the facilitator only, saved by POST."""
+    action, refused = _debrief_action(request, pk, dimension_pk, action_pk)
+    if refused:
+        return refused
+    form = ActionForm(request.POST or None, instance=action, prefix="action")
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        return redirect(_topic_url(action.round, dimension_pk, saved="changed", action=action))
+    return render(request, "culture/action_change.html", {"round": action.round, "action": action, "form": form})
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def remove_action(request, pk, dimension_pk, action_pk):
+    """Remove an action: GET asks to confirm, only a POST removes it."""
+    action, refused = _debrief_action(request, pk, dimension_pk, action_pk)
+    if refused:
+        return refused
+    if request.method == "POST":
+        action.delete()
+        return redirect(_topic_url(action.round, dimension_pk, saved="removed"))
+    return render(request, "culture/action_remove.html", {"round": action.round, "action": action})
 
 
 @never_cache

@@ -33,6 +33,28 @@ def test_an_approved_member_opens_a_round_for_their_organisation_and_facilitates
     assert Round.objects.filter(title="Summer 2027").count() == 1
 
 
+def test_a_name_already_used_links_to_the_existing_round(client, staff, round_):
+    client.force_login(staff)
+    today = timezone.localdate()
+    data = {"title": "spring 2027", "opens_on": f"{today.day} {today.month} {today.year}", "closes_on": ""}
+    page = client.post(reverse("culture:open_round"), {**data, "closes_on": data["opens_on"]}).content.decode()
+    assert "already has a round called &#x27;Spring 2027&#x27;" in page
+    assert f'<a href="{reverse("culture:round", args=[round_.pk])}">Go to Spring 2027</a>' in page
+
+
+def test_date_boxes_take_day_month_year_as_their_hint_shows(client, staff):
+    client.force_login(staff)
+    form = client.get(reverse("culture:open_round")).content.decode()
+    today = timezone.localdate()
+    assert 'type="date"' not in form
+    assert "For example, 1 3 2027. Today or later." in form and "2027-03-01" not in form
+    assert f'name="opens_on" value="{today.day} {today.month} {today.year}"' in form
+    later = today + datetime.timedelta(days=30)
+    data = {"title": "Summer 2027", "opens_on": f"{today.day} {today.month} {today.year}"}
+    client.post(reverse("culture:open_round"), {**data, "closes_on": f"{later.day}/{later.month}/{later.year}"})
+    assert Round.objects.get().closes_on == later
+
+
 def test_bad_dates_are_explained_next_to_the_field_and_nothing_typed_is_lost(client, staff):
     client.force_login(staff)
     today = timezone.localdate()
@@ -43,7 +65,7 @@ def test_bad_dates_are_explained_next_to_the_field_and_nothing_typed_is_lost(cli
     assert "The last day to answer must be on or after the first day." in page
     assert 'value="Winter &lt;b&gt;2027&lt;/b&gt;"' in page
     page = client.post(reverse("culture:open_round"), {**data, "closes_on": "2027-02-30"}).content.decode()
-    assert "Enter a real date, like 2027-03-21." in page
+    assert "Enter a real date as day, month and year, like 21 3 2027." in page
     assert not Round.objects.exists()
 
 
