@@ -465,11 +465,21 @@ def debrief(request, pk):
         else:
             round.debrief_complete = complete
             round.save(update_fields=["debrief_complete"])
-            return redirect("culture:debrief", pk=round.pk)
+            done = "complete" if complete else "reopened"
+            return redirect(f"{reverse('culture:debrief', args=[round.pk])}?done={done}")
+    # The confirmation and the "done" banner both sit at the top of the page and take focus
+    # (the design system's notification banner with role="alert"): on a phone the agenda
+    # below is thousands of pixels long, and a change at its foot would go unseen.
     return render(
         request,
         "culture/debrief.html",
-        {"round": round, "results": results, "unagreed": unagreed, "confirming": confirming},
+        {
+            "round": round,
+            "results": results,
+            "unagreed": unagreed,
+            "confirming": confirming,
+            "done": request.GET.get("done") if request.method == "GET" else None,
+        },
     )
 
 

@@ -174,6 +174,29 @@ def test_marking_complete_with_topics_not_agreed_warns_and_asks_to_confirm(clien
     assert debrief_round.debrief_complete
 
 
+def test_the_confirmation_and_the_done_banner_are_at_the_top_and_take_focus(client, debrief_round, dimensions):
+    """On a phone the agenda is thousands of pixels long: what changed must be at the top, in
+    a banner the design system focuses (role="alert"), with the confirm button inside it."""
+    url = reverse("culture:debrief", args=[debrief_round.pk])
+    page = client.post(url, {"complete": "yes"}).content.decode()
+    main = page.split('id="maincontent"', 1)[1] if 'id="maincontent"' in page else page
+    before_heading = main.split('<h1 class="nhsuk-heading-l">Debrief</h1>', 1)[0]
+    banner = before_heading.split('id="confirm-complete"', 1)[1]
+    assert 'role="alert"' in before_heading and 'data-module="nhsuk-notification-banner"' in before_heading
+    assert "9 of 9 topics have no agreed level" in banner and "Mark complete anyway" in banner
+    assert '<input type="hidden" name="confirm" value="yes">' in banner
+
+    response = client.post(url, {"complete": "yes", "confirm": "yes"})
+    assert response["Location"] == f"{url}?done=complete"
+    done = client.get(response["Location"]).content.decode().split('<h1 class="nhsuk-heading-l">Debrief</h1>', 1)[0]
+    assert "nhsuk-notification-banner--success" in done and 'role="alert"' in done
+    assert "The debrief is marked complete." in done
+
+    response = client.post(url, {"complete": "no"})
+    reopened = client.get(response["Location"]).content.decode().split('<h1 class="nhsuk-heading-l">Debrief</h1>', 1)[0]
+    assert "The debrief is open again." in reopened and 'role="alert"' in reopened
+
+
 def test_marking_complete_with_every_topic_agreed_needs_no_confirmation(client, debrief_round, dimensions):
     for dimension in dimensions:
         DebriefItem.objects.create(round=debrief_round, dimension=dimension, agreed_level=3)
