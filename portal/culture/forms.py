@@ -11,6 +11,25 @@ LEVEL_CHOICES = [(str(value), label) for value, label in Level.choices]
 COMMENT_MAX = 2000
 
 
+#: Dates are typed as day, month and year in one box; the hint shows exactly this shape.
+DATE_FORMATS = ["%d %m %Y", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d"]
+
+
+def date_field(label, hint, error_example, required_message):
+    """A date typed in a plain text box, "1 3 2027" style (slashes and ISO dates work too).
+    A browser's own date picker shows the date in its own format, which no hint could match."""
+    return forms.DateField(
+        label=label,
+        help_text=hint,
+        input_formats=DATE_FORMATS,
+        widget=forms.TextInput(attrs={"class": "nhsuk-input--width-10", "autocomplete": "off"}),
+        error_messages={
+            "required": required_message,
+            "invalid": f"Enter a real date as day, month and year, like {error_example}.",
+        },
+    )
+
+
 class TamperedForm(Exception):
     """The form posted fields this round never asked for: nothing is saved."""
 
@@ -117,65 +136,67 @@ class DebriefItemForm(forms.ModelForm):
 
 
 class ActionForm(forms.ModelForm):
+    due_on = date_field("Due date", "For example, 31 3 2027.", "31 3 2027", "Enter a due date.")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and not self.is_bound:
+            self.initial["due_on"] = _day_month_year(self.instance.due_on)
+
     class Meta:
         model = Action
         fields = ["what", "owner", "due_on"]
-        labels = {"what": "Action", "owner": "Who will do it", "due_on": "Due date"}
+        labels = {"what": "Action", "owner": "Who will do it"}
         help_texts = {
             "what": "What the team will do, in a sentence.",
             "owner": "A name or a role, for example 'Practice manager'.",
-            "due_on": "For example 2027-03-31.",
         }
-        widgets = {"due_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
         error_messages = {
             "what": {"required": "Enter what the team will do."},
             "owner": {"required": "Enter who will do it."},
-            "due_on": {"required": "Enter a due date.", "invalid": "Enter a real date, like 2027-03-31."},
         }
+
+
+def _day_month_year(date):
+    return f"{date.day} {date.month} {date.year}" if date else ""
 
 
 class OpenRoundForm(forms.ModelForm):
     """A facilitator opens a round for their own organisation from the public site."""
 
+    opens_on = date_field(
+        "First day to answer", "For example, 1 3 2027. Today or later.", "1 3 2027", "Enter the first day to answer."
+    )
+    closes_on = date_field(
+        "Last day to answer",
+        "For example, 21 3 2027. Three weeks gives people time to answer.",
+        "21 3 2027",
+        "Enter the last day to answer.",
+    )
+
     class Meta:
         model = Round
         fields = ["title", "opens_on", "closes_on"]
-        labels = {"title": "Name of the round", "opens_on": "First day to answer", "closes_on": "Last day to answer"}
-        help_texts = {
-            "title": "For example 'Spring 2027'. The people answering see it.",
-            "opens_on": "For example 2027-03-01. Today or later.",
-            "closes_on": "For example 2027-03-21. Three weeks gives people time to answer.",
-        }
-        widgets = {
-            "opens_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "closes_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        }
-        error_messages = {
-            "title": {"required": "Enter a name for the round, like Spring 2027."},
-            "opens_on": {
-                "required": "Enter the first day to answer.",
-                "invalid": "Enter a real date, like 2027-03-01.",
-            },
-            "closes_on": {
-                "required": "Enter the last day to answer.",
-                "invalid": "Enter a real date, like 2027-03-21.",
-            },
-        }
+        labels = {"title": "Name of the round"}
+        help_texts = {"title": "For example 'Spring 2027'. The people answering see it."}
+        error_messages = {"title": {"required": "Enter a name for the round, like Spring 2027."}}
 
     def __init__(self, *args, organisation, **kwargs):
         super().__init__(*args, **kwargs)
         self.organisation = organisation
         if not self.is_bound:
             today = timezone.localdate()
-            self.initial.setdefault("opens_on", today)
-            self.initial.setdefault("closes_on", today + datetime.timedelta(days=21))
+            self.initial.setdefault("opens_on", _day_month_year(today))
+            self.initial.setdefault("closes_on", _day_month_year(today + datetime.timedelta(days=21)))
 
     def clean_title(self):
         title = self.cleaned_data["title"].strip()
-        if Round.objects.filter(organisation=self.organisation, title__iexact=title).exists():
+        #: The round already using this name, so the page can link to it.
+        self.existing_round = Round.objects.filter(organisation=self.organisation, title__iexact=title).first()
+        if self.existing_round:
             raise forms.ValidationError(
-                f"{self.organisation.name} already has a round called '{title}'. Choose another name, "
-                "or open that round from the safety culture page."
+                f"{self.organisation.name} already has a round called '{self.existing_round.title}'. "
+                "Choose another name, or go to that round."
             )
         return title
 

@@ -260,6 +260,12 @@ class Response(models.Model):
         help_text="Which released batch of at least 5 answers this response joined the results in; "
         "empty while it waits for enough others.",
     )
+    resume_key_hash = models.CharField(
+        max_length=64,
+        blank=True,
+        help_text="SHA-256 of the random key kept in the cookie of the browser that saved this draft "
+        "through a private link: only that browser is shown the saved answers.",
+    )
 
     def __str__(self):
         return f"A response to {self.round}"

@@ -14,6 +14,16 @@ urlpatterns = [
     path("rounds/<int:pk>/links/download/", views.download_links, name="links_download"),
     path("rounds/<int:pk>/debrief/", views.debrief, name="debrief"),
     path("rounds/<int:pk>/debrief/<int:dimension_pk>/", views.debrief_dimension, name="debrief_dimension"),
+    path(
+        "rounds/<int:pk>/debrief/<int:dimension_pk>/actions/<int:action_pk>/",
+        views.change_action,
+        name="change_action",
+    ),
+    path(
+        "rounds/<int:pk>/debrief/<int:dimension_pk>/actions/<int:action_pk>/remove/",
+        views.remove_action,
+        name="remove_action",
+    ),
     path("rounds/<int:pk>/summary/", views.summary, name="summary"),
     path("settings/", views.aggregates_index, name="aggregates_index"),
     path("settings/<slug:slug>/", views.aggregates, name="aggregates"),

@@ -6,6 +6,9 @@ address, and with it a private link's token, to the log (see ``_quiet``).
 """
 
 import csv
+import datetime
+import hmac
+import secrets
 
 from django.contrib.auth.views import redirect_to_login
 from django.db import transaction
@@ -129,6 +132,7 @@ def _answer(request, round, invitation, *, token_hash, by_link):
         )
     dimensions = list(round.framework.dimensions.prefetch_related("levels"))
     response = getattr(invitation, "response", None) if invitation is not None else None
+    resumed = response is not None and (not by_link or _holds_resume_key(request, response))
     if request.method == "POST":
         finishing = request.POST.get("action") == "submit"
         try:
@@ -153,10 +157,13 @@ def _answer(request, round, invitation, *, token_hash, by_link):
                     quiet=True,
                 )
             template = "culture/answer_sent.html" if finishing else "culture/answer_saved.html"
-            return render(request, template, {"round": round, "by_link": by_link})
+            page = render(request, template, {"round": round, "by_link": by_link})
+            if by_link:
+                _set_resume_cookie(request, page, round, saved)
+            return _quiet(page)
     else:
         initial = {}
-        if response is not None:
+        if resumed:
             for answer in response.answers.all():
                 if answer.level:
                     initial[f"level_{answer.dimension_id}"] = str(answer.level)
@@ -165,7 +172,37 @@ def _answer(request, round, invitation, *, token_hash, by_link):
     return render(
         request,
         "culture/answer.html",
-        {"round": round, "form": form, "by_link": by_link, "resumed": response is not None},
+        {"round": round, "form": form, "by_link": by_link, "resumed": resumed},
+    )
+
+
+#: The cookie that lets the browser which saved a draft through a private link see it again.
+RESUME_COOKIE = "culture_draft"
+
+
+def _holds_resume_key(request, response):
+    """Whether this browser saved the link's draft: its cookie's key matches the stored hash.
+    Whoever else opens the link (the facilitator who handed it out, say) sees an empty form."""
+    key = request.COOKIES.get(RESUME_COOKIE, "")
+    return bool(key and response.resume_key_hash) and hmac.compare_digest(hash_token(key), response.resume_key_hash)
+
+
+def _set_resume_cookie(request, page, round, response):
+    """After a save, give this browser the draft's new key (only its hash is stored), scoped
+    to this link's address, unreadable by scripts and never sent by other sites' forms. After a
+    send the key is spent, so the cookie is removed."""
+    if response.submitted:
+        page.delete_cookie(RESUME_COOKIE, path=request.path, samesite="Lax")
+        return
+    days_left = (round.closes_on - timezone.localdate()).days + 1
+    page.set_cookie(
+        RESUME_COOKIE,
+        response.resume_key,
+        max_age=int(datetime.timedelta(days=max(days_left, 1)).total_seconds()),
+        path=request.path,
+        secure=request.is_secure(),
+        httponly=True,
+        samesite="Lax",
     )
 
 
@@ -186,9 +223,16 @@ def _save_answers(round, invitation, token_hash, by_link, answers, finishing):
             for dimension_id, (level, comment) in answers.items()
             if level or comment
         )
+        if by_link and not finishing:
+            # A fresh key each save: a draft saved here replaces one saved elsewhere, and only
+            # this browser is shown it (see _holds_resume_key).
+            response.resume_key = secrets.token_urlsafe(18)
+            response.resume_key_hash = hash_token(response.resume_key)
+            response.save(update_fields=["resume_key_hash"])
         if finishing:
             response.submitted = True
-            response.save(update_fields=["submitted"])
+            response.resume_key_hash = ""
+            response.save(update_fields=["submitted", "resume_key_hash"])
             invitation.used = True
             invitation.save(update_fields=["used"])
             round.release()
@@ -280,23 +324,68 @@ def round_results_view(request, pk):
     )
 
 
+#: How long the links page keeps showing links just made, from the facilitator's session.
+LINKS_SHOWN_FOR = datetime.timedelta(hours=1)
+
+
+def _links_session_key(round):
+    return f"culture_links_{round.pk}"
+
+
+def _held_links(request, round):
+    """The links last made for this round in this session, while they may still be shown.
+    Reloading or going Back to the page shows these again instead of making new ones."""
+    key = _links_session_key(round)
+    held = request.session.get(key)
+    if held and held.get("until", 0) > timezone.now().timestamp():
+        return held
+    request.session.pop(key, None)
+    return None
+
+
 @never_cache
 @require_http_methods(["GET", "POST"])
 def create_links(request, pk):
+    """Make private links and show them as slips.
+
+    The links just made are held in the facilitator's session for ``LINKS_SHOWN_FOR`` (and
+    replaced when more are made), so that reloading the page or coming Back to it shows the
+    same links. A form posted twice (Back and resubmit, or reload) carries the same
+    ``batch`` key and is shown the links it already made, never a fresh set; the page also
+    replaces its history entry with the plain address (js/culture.js), so the browser does
+    not offer to resubmit at all."""
     round = _round_or_404(pk)
     if not access.can_see_results(request.user, round):
         return _forbidden(request)
     if timezone.localdate() > round.closes_on:
         return _message(request, "This round has closed", "No more links can be made for a closed round.", 403)
+    held = _held_links(request, round)
     form = CreateLinksForm(request.POST or None)
-    tokens, links = [], []
     if request.method == "POST" and form.is_valid():
-        tokens = round.create_links(form.cleaned_data["number"])
-        links = [_link(request, t) for t in tokens]
+        batch = request.POST.get("batch", "")
+        if not (held and batch and hmac.compare_digest(batch, held["batch"])):
+            held = {
+                "batch": batch or secrets.token_urlsafe(12),
+                "tokens": round.create_links(form.cleaned_data["number"]),
+                "until": (timezone.now() + LINKS_SHOWN_FOR).timestamp(),
+            }
+            request.session[_links_session_key(round)] = held
+        form = CreateLinksForm()
+    tokens = held["tokens"] if held else []
     return render(
         request,
         "culture/links.html",
-        {"round": round, "form": form, "links": links, "tokens": tokens},
+        {
+            "round": round,
+            "form": form,
+            "links": [_link(request, t) for t in tokens],
+            "tokens": tokens,
+            "shown_until": timezone.localtime(datetime.datetime.fromtimestamp(held["until"], datetime.UTC))
+            if held
+            else None,
+            "batch": secrets.token_urlsafe(12),
+            "downloaded": request.GET.get("download") == "get",
+        },
     )
 
 
@@ -305,14 +394,16 @@ def _link(request, token):
 
 
 @never_cache
-@require_http_methods(["POST"])
+@require_http_methods(["GET", "POST"])
 def download_links(request, pk):
-    """The links just made, as a CSV or plain-text file. Nothing is stored to make this
-    possible: the page that showed the links posts them back, and only links that belong to
-    this round are written out. Without that page the links cannot be had again."""
+    """The links just made, as a CSV or plain-text file: the page that showed the links posts
+    them back, and only links that belong to this round are written out. A GET (a bookmark,
+    a reload of the address) goes back to the links page, which says how to download."""
     round = _round_or_404(pk)
     if not access.can_see_results(request.user, round):
         return _quiet(_forbidden(request))
+    if request.method == "GET":
+        return redirect(f"{reverse('culture:links', args=[round.pk])}?download=get")
     tokens = request.POST.getlist("token")[:200]
     known = set(
         Invitation.objects.filter(
@@ -374,11 +465,21 @@ def debrief(request, pk):
         else:
             round.debrief_complete = complete
             round.save(update_fields=["debrief_complete"])
-            return redirect("culture:debrief", pk=round.pk)
+            done = "complete" if complete else "reopened"
+            return redirect(f"{reverse('culture:debrief', args=[round.pk])}?done={done}")
+    # The confirmation and the "done" banner both sit at the top of the page and take focus
+    # (the design system's notification banner with role="alert"): on a phone the agenda
+    # below is thousands of pixels long, and a change at its foot would go unseen.
     return render(
         request,
         "culture/debrief.html",
-        {"round": round, "results": results, "unagreed": unagreed, "confirming": confirming},
+        {
+            "round": round,
+            "results": results,
+            "unagreed": unagreed,
+            "confirming": confirming,
+            "done": request.GET.get("done") if request.method == "GET" else None,
+        },
     )
 
 
@@ -420,12 +521,15 @@ def debrief_dimension(request, pk, dimension_pk):
                     action.round, action.dimension = round, result.dimension
                     action.save()
             saved = "both" if save_item and save_action else ("agreed" if save_item else "action")
-            return redirect(f"{reverse('culture:debrief_dimension', args=[round.pk, dimension_pk])}?saved={saved}")
+            return redirect(_topic_url(round, dimension_pk, saved=saved, action=action if save_action else None))
         if not save_item:  # untouched: shown as stored, without errors
             item_form = DebriefItemForm(instance=item, prefix="agreed")
         if not save_action:
             action_form = ActionForm(prefix="action")
     result.chart = distribution_svg("spread", result.dimension.name, result.distribution)
+    position = next(i for i, r in enumerate(results.dimensions) if r is result)
+    actions = list(Action.objects.filter(round=round, dimension=result.dimension))
+    past = request.GET.get("past", "")
     return render(
         request,
         "culture/debrief_dimension.html",
@@ -434,10 +538,60 @@ def debrief_dimension(request, pk, dimension_pk):
             "result": result,
             "item_form": item_form,
             "action_form": action_form,
+            "error_forms": [f for f in (item_form, action_form) if f.errors],
             "saved": request.GET.get("saved"),
-            "actions": Action.objects.filter(round=round, dimension=result.dimension),
+            "actions": actions,
+            "past_action": next((a for a in actions if str(a.pk) == past and a.due_on < timezone.localdate()), None),
+            "previous": results.dimensions[position - 1] if position > 0 else None,
+            "next": results.dimensions[position + 1] if position + 1 < len(results.dimensions) else None,
+            "position": position + 1,
+            "topic_count": len(results.dimensions),
         },
     )
+
+
+def _topic_url(round, dimension_pk, *, saved, action=None):
+    """The debrief topic page after a change, saying what was done; ``past`` names an action
+    whose due date is before today, so the page can warn about it (a warning, not a refusal:
+    the team may be recording something already overdue)."""
+    url = f"{reverse('culture:debrief_dimension', args=[round.pk, dimension_pk])}?saved={saved}"
+    if action is not None and action.due_on < timezone.localdate():
+        url += f"&past={action.pk}"
+    return url
+
+
+def _debrief_action(request, pk, dimension_pk, action_pk):
+    round, refused = _debrief_round(request, pk)
+    if refused:
+        return None, refused
+    return get_object_or_404(Action, round=round, dimension_id=dimension_pk, pk=action_pk), None
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def change_action(request, pk, dimension_pk, action_pk):
+    """Correct an action recorded at the debrief: the facilitator only, saved by POST."""
+    action, refused = _debrief_action(request, pk, dimension_pk, action_pk)
+    if refused:
+        return refused
+    form = ActionForm(request.POST or None, instance=action, prefix="action")
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        return redirect(_topic_url(action.round, dimension_pk, saved="changed", action=action))
+    return render(request, "culture/action_change.html", {"round": action.round, "action": action, "form": form})
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def remove_action(request, pk, dimension_pk, action_pk):
+    """Remove an action: GET asks to confirm, only a POST removes it."""
+    action, refused = _debrief_action(request, pk, dimension_pk, action_pk)
+    if refused:
+        return refused
+    if request.method == "POST":
+        action.delete()
+        return redirect(_topic_url(action.round, dimension_pk, saved="removed"))
+    return render(request, "culture/action_remove.html", {"round": action.round, "action": action})
 
 
 @never_cache

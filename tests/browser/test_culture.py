@@ -3,14 +3,16 @@
 Helen Marsh, the demo's facilitator, does everything on a 360x740 phone on the public site
 (never the Wagtail admin): she opens a new round for Ordsall Riverside Surgery (a date
 mistake first: the error summary takes focus and nothing typed is lost), makes six private
-links, sees them as slips to cut out (and as printed) and downloads them as CSV. Six staff
-answer on their own phones (one saves, closes the browser and finishes later through the
-same link). The results stay exactly as they were until five answers have arrived; then
-the first batch of five is shown and the sixth answer changes nothing. She runs the
-debrief (an action with a mistake keeps the agreed level and notes typed above it), is
-warned that eight topics are not agreed before marking it complete, and prints the
-summary. Every page is checked with axe-core, for elements wider than the screen and
-charts within it with body-size text, and by the Nu HTML Checker.
+links, sees them as slips to cut out (and as printed), downloads them as CSV and reloads
+the page without making more. Six staff answer on their own phones (one saves, closes the
+tab and finishes later through the same link in the same browser; anyone else opening that
+link sees none of the draft). The results stay exactly as they were until five answers have
+arrived; then the first batch of five is shown and the sixth answer changes nothing. She
+runs the debrief (an action with a mistake keeps the agreed level and notes typed above it;
+she changes the action and looks at removing it), is warned at the top of the page that
+eight topics are not agreed before marking it complete, and prints the summary. Every page
+is checked with axe-core, for elements wider than the screen and charts within it with
+body-size text, and by the Nu HTML Checker.
 """
 
 import csv
@@ -142,6 +144,10 @@ def test_a_facilitator_runs_a_round_on_a_phone_from_opening_it_to_the_printed_su
         page.get_by_role("button", name="Download as a spreadsheet (CSV)").click()
     rows = list(csv.reader(io.StringIO(Path(download_info.value.path()).read_text(encoding="utf-8"))))
     assert [row[4] for row in rows[1:]] == links
+    # Reloading the page (or coming Back to it) shows the same links and makes no more.
+    page.reload()
+    expect(page.locator(".culture-slip")).to_have_count(6)
+    assert page.locator(".culture-slip code").all_inner_texts() == links
     page.emulate_media(media="print")
     expect(page.locator("header.nhsuk-header")).to_be_hidden()
     expect(page.locator(".nhsuk-warning-callout")).to_be_hidden()
@@ -151,7 +157,7 @@ def test_a_facilitator_runs_a_round_on_a_phone_from_opening_it_to_the_printed_su
     page.goto(round_url)
     before = results_shown(page)
 
-    # The first person starts on their phone, saves half-way and closes the browser.
+    # The first person starts on their phone, saves half-way and closes the tab.
     first_context, first = phone_page(browser)
     first.goto(links[0])
     expect(first.locator("h1")).to_have_text("How safe is our culture?")
@@ -161,10 +167,19 @@ def test_a_facilitator_runs_a_round_on_a_phone_from_opening_it_to_the_printed_su
     first.get_by_label("Comment on overall commitment to quality (optional)").fill("Audit time keeps being cancelled.")
     first.get_by_role("button", name="Save and finish later").click()
     expect(first.locator("h1")).to_have_text("Your answers are saved")
-    first_context.close()
+    first.close()
 
-    # ... and finishes later through the same link, in a fresh browser.
-    later_context, later = phone_page(browser)
+    # Anyone else opening that link (the facilitator who handed it out, say) sees none of it.
+    nosy_context, nosy = phone_page(browser)
+    nosy.goto(links[0])
+    expect(nosy.locator("main")).to_contain_text("they are not shown here")
+    expect(nosy.locator("main")).not_to_contain_text("Welcome back")
+    assert nosy.locator("input:checked").count() == 0
+    assert nosy.get_by_label("Comment on overall commitment to quality (optional)").input_value() == ""
+    nosy_context.close()
+
+    # ... and the first person finishes later through the same link, in the same browser.
+    later_context, later = first_context, first_context.new_page()
     later.goto(links[0])
     expect(later.locator("main")).to_contain_text("Welcome back")
     assert later.locator(".nhsuk-radios").nth(0).locator("input:checked").get_attribute("value") == "1"
@@ -224,12 +239,31 @@ def test_a_facilitator_runs_a_round_on_a_phone_from_opening_it_to_the_printed_su
     page.get_by_role("button", name="Add the action").click()
     expect(page.locator("main")).to_contain_text("The agreed level has been saved and the action added.")
     check(page, documents, "debrief topic")
+    # A wrong action can be changed (or removed, after a question).
+    page.get_by_role("link", name="Change 'Protect two hours a month for audit'").click()
+    check(page, documents, "change an action")
+    assert page.get_by_label("Due date").input_value() == "31 1 2027"
+    page.get_by_label("Who will do it").fill("Practice manager")
+    page.get_by_role("button", name="Save the action").click()
+    expect(page.locator("main")).to_contain_text("The action has been changed.")
+    page.get_by_role("link", name="Remove 'Protect two hours a month for audit'").click()
+    expect(page.locator("h1")).to_have_text("Remove this action?")
+    check(page, documents, "remove an action")
+    page.get_by_role("link", name="No, keep it").click()
+    page.get_by_role("link", name="Next topic").click()
+    expect(page.locator("main")).to_contain_text("Topic 2 of 9")
+    check(page, documents, "second debrief topic")
     page.get_by_role("link", name="Back to Debrief agenda").click()  # the breadcrumb's back link on a phone
     page.get_by_role("button", name="Mark the debrief complete").click()
     expect(page.locator("main")).to_contain_text("8 of 9 topics have no agreed level")
+    # At the top, where focus lands, with the button in it: on a phone the foot of the
+    # agenda is several screens away.
+    expect(page.locator("#confirm-complete")).to_be_focused()
+    assert page.locator("#confirm-complete").bounding_box()["y"] < 740
     check(page, documents, "debrief confirmation")
-    page.get_by_role("button", name="Mark complete anyway").click()
-    expect(page.locator("main")).to_contain_text("The debrief is marked complete")
+    page.locator("#confirm-complete").get_by_role("button", name="Mark complete anyway").click()
+    expect(page.locator(".nhsuk-notification-banner--success")).to_be_focused()
+    expect(page.locator(".nhsuk-notification-banner--success")).to_contain_text("The debrief is marked complete")
 
     # The printable summary, on the phone and as printed.
     page.goto(round_url)

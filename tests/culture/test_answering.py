@@ -178,3 +178,49 @@ def test_no_log_line_or_audit_entry_names_the_token_or_the_member(client, round_
     assert staff.username not in logged and staff.email not in logged
     assert round_.member_token(staff) not in logged
     assert (ModelLogEntry.objects.count(), PageLogEntry.objects.count()) == audit_before
+
+
+def test_a_saved_draft_is_shown_only_in_the_browser_that_saved_it(client, round_, dimensions, django_user_model):
+    """The facilitator holds every link: opening a colleague's link in another browser must
+    not show (or let them quietly edit) that colleague's unsent answers."""
+    from django.test import Client
+
+    url = link(round_)
+    data = {"action": "save", f"level_{dimensions[0].pk}": "4", f"comment_{dimensions[0].pk}": "Private worry"}
+    saved = client.post(url, data)
+    cookie = saved.cookies["culture_draft"]
+    assert cookie["httponly"] and cookie["samesite"] == "Lax" and cookie["path"] == url
+    assert cookie["max-age"]
+    assert Response.objects.get().resume_key_hash == hash_token(cookie.value)
+    assert cookie.value not in str(Response.objects.values_list())
+
+    elsewhere = Client().get(url).content.decode()
+    assert "Private worry" not in elsewhere
+    assert " checked>" not in elsewhere
+    assert "Welcome back" not in elsewhere
+    assert "they are not shown here" in elsewhere
+
+    again = client.get(url).content.decode()
+    assert "Welcome back" in again and "Private worry</textarea>" in again
+
+
+def test_saving_from_another_browser_replaces_the_draft_and_hides_it_from_the_first(client, round_, dimensions):
+    from django.test import Client
+
+    url = link(round_)
+    client.post(url, {"action": "save", f"comment_{dimensions[0].pk}": "First draft"})
+    other = Client()
+    other.post(url, {"action": "save", f"comment_{dimensions[0].pk}": "Second draft"})
+    assert list(Answer.objects.values_list("comment", flat=True)) == ["Second draft"]
+    first_again = client.get(url).content.decode()
+    assert "Second draft" not in first_again and "First draft" not in first_again
+    assert "Second draft</textarea>" in other.get(url).content.decode()
+
+
+def test_sending_spends_the_resume_key(client, round_, dimensions):
+    url = link(round_)
+    client.post(url, {"action": "save", f"comment_{dimensions[0].pk}": "Draft"})
+    sent = client.post(url, level_data(dimensions))
+    assert sent.cookies["culture_draft"]["max-age"] == 0
+    assert Response.objects.get().resume_key_hash == ""
+    assert client.get(url).status_code == 410

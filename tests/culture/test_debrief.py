@@ -54,7 +54,7 @@ def test_the_facilitator_adds_an_action_with_an_owner_and_due_date(client, debri
     url = dimension_url(debrief_round, dimensions[2])
     data = {"form": "action", "action-what": "Thank reporters", "action-owner": "Practice manager"}
     response = client.post(url, {**data, "action-due_on": "2027-02-30"})
-    assert "Enter a real date, like 2027-03-31." in response.content.decode()
+    assert "Enter a real date as day, month and year, like 31 3 2027." in response.content.decode()
     assert 'value="Thank reporters"' in response.content.decode()
     assert not Action.objects.exists()
     response = client.post(url, {**data, "action-due_on": "2027-02-28"})
@@ -119,6 +119,8 @@ def test_private_links_are_shown_once_and_each_opens_the_form(client, round_, fa
     assert len(links) == 3
     client.logout()
     assert "How safe is our culture?" in client.get(links[0].replace("http://testserver", "")).content.decode()
+    # Another facilitator session (or this one after the links expire) never sees them again.
+    client.force_login(facilitator)
     assert "<code>" not in client.get(url).content.decode()
 
 
@@ -172,9 +174,123 @@ def test_marking_complete_with_topics_not_agreed_warns_and_asks_to_confirm(clien
     assert debrief_round.debrief_complete
 
 
+def test_the_confirmation_and_the_done_banner_are_at_the_top_and_take_focus(client, debrief_round, dimensions):
+    """On a phone the agenda is thousands of pixels long: what changed must be at the top, in
+    a banner the design system focuses (role="alert"), with the confirm button inside it."""
+    url = reverse("culture:debrief", args=[debrief_round.pk])
+    page = client.post(url, {"complete": "yes"}).content.decode()
+    main = page.split('id="maincontent"', 1)[1] if 'id="maincontent"' in page else page
+    before_heading = main.split('<h1 class="nhsuk-heading-l">Debrief</h1>', 1)[0]
+    banner = before_heading.split('id="confirm-complete"', 1)[1]
+    assert 'role="alert"' in before_heading and 'data-module="nhsuk-notification-banner"' in before_heading
+    assert "9 of 9 topics have no agreed level" in banner and "Mark complete anyway" in banner
+    assert '<input type="hidden" name="confirm" value="yes">' in banner
+
+    response = client.post(url, {"complete": "yes", "confirm": "yes"})
+    assert response["Location"] == f"{url}?done=complete"
+    done = client.get(response["Location"]).content.decode().split('<h1 class="nhsuk-heading-l">Debrief</h1>', 1)[0]
+    assert "nhsuk-notification-banner--success" in done and 'role="alert"' in done
+    assert "The debrief is marked complete." in done
+
+    response = client.post(url, {"complete": "no"})
+    reopened = client.get(response["Location"]).content.decode().split('<h1 class="nhsuk-heading-l">Debrief</h1>', 1)[0]
+    assert "The debrief is open again." in reopened and 'role="alert"' in reopened
+
+
 def test_marking_complete_with_every_topic_agreed_needs_no_confirmation(client, debrief_round, dimensions):
     for dimension in dimensions:
         DebriefItem.objects.create(round=debrief_round, dimension=dimension, agreed_level=3)
     client.post(reverse("culture:debrief", args=[debrief_round.pk]), {"complete": "yes"})
     debrief_round.refresh_from_db()
     assert debrief_round.debrief_complete
+
+
+@pytest.fixture
+def action(debrief_round, dimensions):
+    return Action.objects.create(
+        round=debrief_round,
+        dimension=dimensions[2],
+        what="Thank reportres",
+        owner="Practise manager",
+        due_on="2030-02-28",
+    )
+
+
+def change_url(action, name="culture:change_action"):
+    return reverse(name, args=[action.round_id, action.dimension_id, action.pk])
+
+
+def test_a_wrong_action_can_be_corrected_and_the_summary_shows_the_correction(client, debrief_round, action):
+    topic = client.get(dimension_url(debrief_round, action.dimension)).content.decode()
+    assert f'href="{change_url(action)}"' in topic and f'href="{change_url(action, "culture:remove_action")}"' in topic
+    form = client.get(change_url(action)).content.decode()
+    assert 'value="Thank reportres"' in form
+    data = {"action-what": "Thank reporters", "action-owner": "Practice manager", "action-due_on": "28 2 2030"}
+    response = client.post(change_url(action), {**data, "action-what": ""})
+    assert "Enter what the team will do." in response.content.decode()
+    assert 'value="Practice manager"' in response.content.decode()
+    response = client.post(change_url(action), data)
+    assert response.status_code == 302
+    action.refresh_from_db()
+    assert (action.what, action.owner) == ("Thank reporters", "Practice manager")
+    assert "The action has been changed." in client.get(response["Location"]).content.decode()
+    summary = client.get(reverse("culture:summary", args=[debrief_round.pk])).content.decode()
+    assert "Thank reporters" in summary and "reportres" not in summary
+
+
+def test_removing_an_action_asks_first_and_only_a_post_removes_it(client, debrief_round, action):
+    url = change_url(action, "culture:remove_action")
+    page = client.get(url).content.decode()
+    assert "Remove this action?" in page and "Thank reportres" in page and "Yes, remove this action" in page
+    assert Action.objects.exists()
+    response = client.post(url)
+    assert not Action.objects.exists()
+    assert "The action has been removed." in client.get(response["Location"]).content.decode()
+    assert "Thank reportres" not in client.get(reverse("culture:summary", args=[debrief_round.pk])).content.decode()
+
+
+def test_only_the_facilitator_changes_or_removes_actions(client, debrief_round, action, staff, moderator):
+    for user in (staff, moderator):
+        client.force_login(user)
+        assert client.post(change_url(action), {"action-what": "Hijacked"}).status_code == 403
+        assert client.post(change_url(action, "culture:remove_action")).status_code == 403
+    client.logout()
+    assert client.post(change_url(action, "culture:remove_action")).status_code == 302  # to sign in
+    action.refresh_from_db()
+    assert action.what == "Thank reportres"
+
+
+def test_a_due_date_in_the_past_is_saved_with_a_warning(client, debrief_round, dimensions):
+    url = dimension_url(debrief_round, dimensions[2])
+    data = {"form": "action", "action-what": "Audit", "action-owner": "GP lead", "action-due_on": "1 3 2020"}
+    response = client.post(url, data)
+    assert response.status_code == 302
+    page = client.get(response["Location"]).content.decode()
+    assert "The action has been added." in page
+    assert "Check the due date: 1 March 2020 is in the past." in page
+    assert Action.objects.get().due_on.year == 2020
+
+
+def test_one_error_summary_lists_every_problem_on_a_topic_page(client, debrief_round, dimensions):
+    url = dimension_url(debrief_round, dimensions[1])
+    data = {"form": "agreed", "agreed-agreed_level": "", "action-what": "Half typed", "action-due_on": "nonsense"}
+    page = client.post(url, data).content.decode()
+    assert page.count("There is a problem") == 1
+    assert page.count('class="nhsuk-error-summary"') == 1
+    summary = page.split('class="nhsuk-error-summary"', 1)[1].split("</ul>", 1)[0]
+    assert 'href="#id_agreed-agreed_level_0"' in summary
+    assert 'href="#id_action-owner"' in summary and 'href="#id_action-due_on"' in summary
+
+
+def test_each_topic_page_links_to_the_next_and_previous_topic(client, debrief_round):
+    from portal.culture.results import round_results
+
+    order = [r.dimension for r in round_results(debrief_round).dimensions]
+    first = client.get(dimension_url(debrief_round, order[0])).content.decode()
+    assert "Previous topic" not in first
+    assert f'href="{dimension_url(debrief_round, order[1])}" rel="next"' in first
+    middle = client.get(dimension_url(debrief_round, order[1])).content.decode()
+    assert f'href="{dimension_url(debrief_round, order[0])}" rel="prev"' in middle
+    assert f'href="{dimension_url(debrief_round, order[2])}" rel="next"' in middle
+    last = client.get(dimension_url(debrief_round, order[-1])).content.decode()
+    assert "Next topic" not in last and f"Topic {len(order)} of {len(order)}" in last
