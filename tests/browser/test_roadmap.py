@@ -8,6 +8,7 @@ show/hide buttons. Both must pass axe.
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from .support import assert_fits_width, assert_no_axe_violations, assert_valid_html, fetch
 
@@ -158,7 +159,7 @@ def test_on_a_phone_milestones_come_a_page_at_a_time_grouped_by_workstream(phone
     phone.get_by_role("button", name="Apply filters").click()
     count = phone.locator(".portal-count").inner_text()
     # Focus lands on the new count, on the screen, and the title says what is shown.
-    phone.wait_for_function("document.activeElement.id === 'milestone-count'")
+    expect(phone.locator("#milestone-count")).to_be_focused()
     assert_on_screen(phone, "#milestone-count")
     assert phone.title().startswith(f"{count.split(',')[0]} (Status: On track) – Milestones")
     if "page 1 of" in count:
@@ -276,7 +277,7 @@ def test_a_reader_goes_from_the_dashboard_to_a_measure_and_changes_its_baseline(
     phone.get_by_role("button", name="Recalculate").click()
     assert "from the first 6 of" in phone.locator("figcaption").inner_text()
     # Focus lands on the chart's heading, on the screen, not 2,000 px above the control at the top.
-    phone.wait_for_function("document.activeElement.id === 'chart-heading'")
+    expect(phone.locator("#chart-heading")).to_be_focused()
     assert_on_screen(phone, "#chart-heading")
     assert_fits_width(phone)
     assert_no_axe_violations(phone)
