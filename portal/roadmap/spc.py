@@ -451,18 +451,23 @@ def _two_of_three(points, mean: float, upper_limit: float, lower_limit: float, h
             else:
                 groups.append([i])
         which = "upper" if direction == "up" else "lower"
+        limit = upper_limit if direction == "up" else lower_limit
         for group in groups:
             out_of = max(3, group[-1] - group[0] + 1)
+            past = sum(1 for i in group if (points[i].value > limit if direction == "up" else points[i].value < limit))
+            # "Near the limit" would be untrue of points far past it: say what the rule tests.
+            where = f"more than two-thirds of the way from the mean to the {which} process limit"
+            if past == len(group):
+                where += ", all of them past the limit"
+            elif past:
+                where += f", {past} of them past the limit"
             signals.append(
                 Signal(
                     rule="two-of-three",
                     indices=tuple(group),
                     direction=direction,
                     meaning=_meaning(direction, higher_is_better),
-                    description=(
-                        f"{len(group)} of {out_of} points near the {which} process limit "
-                        f"from {month_year(points[group[0]].date)}"
-                    ),
+                    description=f"{len(group)} of {out_of} points from {month_year(points[group[0]].date)} {where}",
                 )
             )
     return signals

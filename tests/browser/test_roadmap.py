@@ -8,6 +8,7 @@ show/hide buttons. Both must pass axe.
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from .support import assert_fits_width, assert_no_axe_violations, assert_valid_html, fetch
 
@@ -22,6 +23,9 @@ MEASURE = "/roadmap/measures/falls-in-care-homes/"
 # the summary, filters and footer: under a third of what a reader faced before.
 ROADMAP_MAX_HEIGHT = 4000
 MILESTONES_MAX_HEIGHT = 7000
+# A measure page was 10,000-20,000 px at 360x740, mostly its data table as one card a month;
+# with the figures folded into a closed details it is the chart, its summary and the controls.
+MEASURE_MAX_HEIGHT = 6000
 PRIMARY = ".driver-diagram__list--primary > li"
 HEADINGS = ".driver-diagram h3, .driver-diagram h4, .driver-diagram h5"
 
@@ -154,6 +158,10 @@ def test_on_a_phone_milestones_come_a_page_at_a_time_grouped_by_workstream(phone
     phone.get_by_label("Status").select_option("on-track")
     phone.get_by_role("button", name="Apply filters").click()
     count = phone.locator(".portal-count").inner_text()
+    # Focus lands on the new count, on the screen, and the title says what is shown.
+    expect(phone.locator("#milestone-count")).to_be_focused()
+    assert_on_screen(phone, "#milestone-count")
+    assert phone.title().startswith(f"{count.split(',')[0]} (Status: On track) – Milestones")
     if "page 1 of" in count:
         phone.locator(".nhsuk-pagination__next a").click()
         assert "status=on-track" in phone.url and "page=2" in phone.url, "the filter is kept from page to page"
@@ -194,8 +202,57 @@ def test_a_measure_chart_fits_a_phone_with_the_latest_point_and_readable_labels(
     assert_no_axe_violations(phone)
 
 
+def assert_on_screen(page, selector):
+    box = page.locator(selector).bounding_box()
+    assert box and box["y"] >= 0 and box["y"] + box["height"] <= 740, f"{selector} is off the screen: {box}"
+
+
+def test_a_measure_page_flags_out_of_date_data_near_the_top_and_keeps_its_figures_folded_on_a_phone(phone, demo_server):
+    phone.goto(demo_server + MEASURE)
+    notice = phone.locator(".roadmap-stale")
+    assert "Out of date" in notice.inner_text() and "No new value since June 2020; expected monthly" in (
+        notice.inner_text()
+    )
+    assert_on_screen(phone, ".roadmap-stale")
+    assert phone.locator(".roadmap-summary p").inner_text().startswith("Out of date: no new value since June 2020")
+    height = phone.evaluate("document.documentElement.scrollHeight")
+    assert height < MEASURE_MAX_HEIGHT, f"the measure page is {height}px tall on a phone"
+    figures = phone.locator("details.roadmap-data")
+    assert figures.get_attribute("open") is None and phone.locator(".roadmap-data table").is_hidden()
+    assert re.fullmatch(r"Show the figures: \d+ months", figures.locator("summary").inner_text())
+    assert_fits_width(phone)
+    assert_no_axe_violations(phone)
+
+    figures.locator("summary").click()
+    phone.get_by_text("What the chart's lines and signals mean").click()
+    assert phone.locator(".roadmap-terms dt").first.is_visible()
+    # Each stacked label fits on one line ("Signals" once wrapped as "Sign/als").
+    heights = phone.locator(".roadmap-data .nhsuk-table-responsive__heading:visible").evaluate_all(
+        "els => els.map(el => el.getBoundingClientRect().height / parseFloat(getComputedStyle(el).lineHeight))"
+    )
+    assert heights and max(heights) < 1.5, f"a stacked label wraps: {max(heights):.1f} lines"
+    assert_fits_width(phone)
+    assert_no_axe_violations(phone)
+
+
+def test_on_a_phone_the_dashboards_signals_and_chart_rules_are_body_size(phone, demo_server):
+    phone.goto(demo_server + "/roadmap/dashboard/")
+    for selector in (".roadmap-dashboard .roadmap-signal", ".roadmap-dashboard__term"):
+        sizes = phone.locator(selector).evaluate_all("els => els.map(el => parseFloat(getComputedStyle(el).fontSize))")
+        assert sizes and min(sizes) >= 16, f"{selector} is {min(sizes)}px"
+    signals = phone.locator(".roadmap-dashboard .roadmap-signal").all_inner_texts()
+    assert all(re.search(r" (in|from) [A-Z][a-z]+ \d{4}", text) for text in signals if text != "No signal")
+
+
 def test_the_roadmap_pages_are_valid_html(demo_server):
-    urls = ["/roadmap/", "/roadmap/milestones/", "/roadmap/milestones/?page=2", "/roadmap/dashboard/", MEASURE]
+    urls = [
+        "/roadmap/",
+        "/roadmap/milestones/",
+        "/roadmap/milestones/?page=2",
+        "/roadmap/milestones/?status=on-track",
+        "/roadmap/dashboard/",
+        MEASURE,
+    ]
     assert_valid_html({url: fetch(demo_server + url) for url in [*urls, MEASURE + "?baseline=abc"]})
 
 
@@ -219,5 +276,8 @@ def test_a_reader_goes_from_the_dashboard_to_a_measure_and_changes_its_baseline(
     phone.get_by_label("Number of points in the baseline").fill("6")
     phone.get_by_role("button", name="Recalculate").click()
     assert "from the first 6 of" in phone.locator("figcaption").inner_text()
+    # Focus lands on the chart's heading, on the screen, not 2,000 px above the control at the top.
+    expect(phone.locator("#chart-heading")).to_be_focused()
+    assert_on_screen(phone, "#chart-heading")
     assert_fits_width(phone)
     assert_no_axe_violations(phone)

@@ -277,6 +277,18 @@ def test_active_milestone_filters_are_chips_that_remove_themselves(client, roadm
     )
 
 
+def test_filtered_milestones_put_the_count_and_filters_in_the_title_and_send_focus_to_the_count(
+    client, roadmap, timeline
+):
+    page = soup(client.get("/roadmap/milestones/?status=done"))
+    count = text_of(page.select_one("#milestone-count"))
+    assert count.endswith("milestone") or count.endswith("milestones")
+    assert page.title.string.startswith(f"{count} (Status: Done) – Milestones: Roadmap")
+    assert page.select_one("form.portal-filters")["data-focus-after"] == "milestone-count"
+    assert page.select_one(".portal-active-filters")["data-focus-after"] == "milestone-count"
+    assert soup(client.get("/roadmap/milestones/")).title.string.startswith("Milestones: Roadmap")
+
+
 @pytest.mark.parametrize(
     "query, field, message",
     [
@@ -376,7 +388,9 @@ def test_dashboard_puts_each_measure_in_its_domain_row_under_each_of_its_setting
         cell = dashboard_cell(page, "Past harm", setting)
         assert cell.select_one("a")["href"] == f"/roadmap/measures/{falls.slug}/"
         assert "Latest: 5.25 per 1,000 bed days (December 2023)" in text_of(cell)
-        assert text_of(cell.select_one(".roadmap-signal")) == "Concern: a run of 6 above the average"
+        assert text_of(cell.select_one(".roadmap-signal")) == (
+            "Concern: a run of 6 above the average from July 2023 to December 2023"
+        )
         assert text_of(cell.select_one(".roadmap-dashboard__term")) == "Chart rule: shift"
     huddles = dashboard_cell(page, "Sensitivity to operations", "Care homes")
     assert "Safety huddles held No data yet No signal" in text_of(huddles)
@@ -397,16 +411,28 @@ def test_dashboard_signal_reads_improvement_when_the_better_way_moves(client, ro
         text_of(li.select_one("a")): text_of(li.select_one(".roadmap-signal"))
         for li in page.select(".roadmap-dashboard__measure")
     }
-    assert signals["Medicines reviews done"] == "Improvement: a run of 6 above the average"
-    assert signals["Steady measure"] == "Signal: more ups and downs than chance would give"
+    assert signals["Medicines reviews done"] == (
+        "Improvement: a run of 6 above the average from July 2023 to December 2023"
+    )
+    assert signals["Steady measure"] == (
+        "Signal: more ups and downs than chance would give from January 2023 to December 2023"
+    )
     assert "astronomical" not in text_of(page.select_one(".roadmap-dashboard .roadmap-signal"))
 
 
 def test_dashboard_names_an_unusual_value_in_plain_words_with_the_chart_rule_beside_it(client, roadmap):
     MeasureFactory(name="Falls", direction=Measure.Direction.LOWER, data_points=[5, 6, 5, 6, 5, 6, 5, 6, 5, 40])
     [measure] = soup(client.get("/roadmap/dashboard/")).select(".roadmap-dashboard__measure")
-    assert text_of(measure.select_one(".roadmap-signal")) == "Concern: an unusually high value"
+    assert text_of(measure.select_one(".roadmap-signal")) == "Concern: an unusually high value in October 2023"
     assert text_of(measure.select_one(".roadmap-dashboard__term")) == "Chart rule: astronomical point"
+
+
+def test_dashboard_says_when_an_old_signal_happened_so_it_is_not_read_as_the_latest_value(client, roadmap):
+    # The unusual value is the third; the latest (December 2023) is ordinary.
+    MeasureFactory(name="Admissions", direction=Measure.Direction.LOWER, data_points=[5, 6, 40, 6, 5, 6, 5, 6, 5, 6])
+    [measure] = soup(client.get("/roadmap/dashboard/")).select(".roadmap-dashboard__measure")
+    assert "(October 2023)" in text_of(measure.select_one(".roadmap-dashboard__value"))
+    assert text_of(measure.select_one(".roadmap-signal")) == "Concern: an unusually high value in March 2023"
 
 
 def months_before(today, months):
@@ -488,7 +514,7 @@ def test_measure_page_shows_definition_chart_summary_and_data(client, roadmap, f
     svg = page.select_one("figure.roadmap-chart svg")
     assert svg["role"] == "img"
     chart = build_chart(falls, list(falls.data_points.all()), baseline_points=12)
-    assert text_of(page.select_one(".roadmap-summary p")) == charts.summary(chart)
+    assert text_of(page.select_one(".roadmap-summary p")).endswith(charts.summary(chart))
     assert "worked out from the first 12 of 24 points" in text_of(page.select_one("figcaption"))
     table = page.select_one(".roadmap-data table")
     assert text_of(table.select_one("caption")).startswith("Data for Falls in care homes (per 1,000 bed days)")
@@ -518,7 +544,7 @@ def test_baseline_form_recalculates_the_centre_line(client, roadmap, falls):
     page = soup(client.get("/roadmap/measures/falls-in-care-homes/?baseline=6"))
     assert "worked out from the first 6 of 24 points" in text_of(page.select_one("figcaption"))
     chart = build_chart(falls, list(falls.data_points.all()), baseline_points=6)
-    assert text_of(page.select_one(".roadmap-summary p")) == charts.summary(chart)
+    assert text_of(page.select_one(".roadmap-summary p")).endswith(charts.summary(chart))
     assert page.select_one("#id_baseline")["value"] == "6"
     assert page.select_one('a[href="/roadmap/measures/falls-in-care-homes/"]').text.startswith("Go back")
 
@@ -571,6 +597,99 @@ def test_events_are_numbered_under_the_chart_as_on_it(client, roadmap, falls):
     marker = page.select_one("svg.spc-chart--narrow g.spc-annotation")
     assert text_of(marker.select_one("text")) == "1"
     assert text_of(marker.select_one("title")) == "1. July 2023: New falls protocol"
+
+
+def test_a_measure_page_says_near_the_top_and_in_its_summary_when_its_data_are_out_of_date(client, roadmap, falls):
+    # The fixture's 24 monthly values run January 2023 to December 2024: long out of date by now.
+    page = soup(client.get("/roadmap/measures/falls-in-care-homes/"))
+    notice = page.select_one(".nhsuk-warning-callout.roadmap-stale")
+    assert text_of(notice).startswith("Important: Out of date No new value since December 2024; expected monthly.")
+    first_headings = [text_of(h) for h in page.select("main h1, main h2")][:2]
+    assert first_headings == ["Falls in care homes", "Important: Out of date"], "straight under the title"
+    assert text_of(page.select_one(".roadmap-summary p")).startswith(
+        "Out of date: no new value since December 2024; expected monthly. The latest value, "
+    )
+
+
+def test_a_measure_page_with_recent_data_has_no_out_of_date_notice(client, roadmap):
+    today = timezone.localdate()
+    MeasureFactory(
+        name="Fresh", slug="fresh", data_points=[(months_before(today, n), 5 + n % 2) for n in range(6, 0, -1)]
+    )
+    page = soup(client.get("/roadmap/measures/fresh/"))
+    assert not page.select(".roadmap-stale")
+    assert "Out of date" not in text_of(page.select_one(".roadmap-summary"))
+
+
+def test_the_figures_are_a_closed_details_and_each_signal_is_described_once(client, roadmap):
+    # Six low then six high: a shift each side of the median.
+    MeasureFactory(name="Falls", slug="falls", direction=Measure.Direction.LOWER, data_points=[1] * 6 + [5] * 6)
+    page = soup(client.get("/roadmap/measures/falls/"))
+    details = page.select_one("details.roadmap-data")
+    assert details.get("open") is None and details.has_attr("data-open-on-wide")
+    assert text_of(details.select_one("summary")) == "Show the figures: 12 months"
+    assert details.select_one("table caption")
+    assert [text_of(li) for li in page.select(".roadmap-signal-list li")] == [
+        "6 points below the median from January 2023: a shift.",
+        "2 runs around the median where 4 to 10 are expected: too few runs.",
+        "6 points above the median from July 2023: a shift.",
+    ]
+    cells = [
+        text_of(td.select("span")[-1]) if td.select("span")[1:] else ""
+        for td in details.select("td.roadmap-data__signals")
+    ]
+    assert cells[0] == "Signal 1: shift" and cells[11] == "Signal 3: shift"
+    assert "median" not in " ".join(cells), "the description is not repeated on every row"
+
+
+@pytest.mark.parametrize(
+    "chart_type, terms",
+    [
+        (
+            Measure.ChartType.RUN,
+            [
+                "Run chart",
+                "Median",
+                "Baseline",
+                "Signal",
+                "Shift",
+                "Trend",
+                "Runs around the median",
+                "Astronomical point",
+            ],
+        ),
+        (
+            Measure.ChartType.XMR,
+            [
+                "XmR chart",
+                "Mean",
+                "Moving range",
+                "Upper and lower process limits",
+                "Baseline",
+                "Signal",
+                "Outside the process limits",
+                "Shift",
+                "Trend",
+                "Two of three points in the outer third",
+            ],
+        ),
+    ],
+)
+def test_a_measure_page_explains_its_charts_terms_in_plain_words(client, roadmap, chart_type, terms):
+    MeasureFactory(name="Falls", slug="falls", chart_type=chart_type, data_points=12)
+    page = soup(client.get("/roadmap/measures/falls/"))
+    glossary = page.select_one("details.roadmap-terms")
+    assert text_of(glossary.select_one("summary")) == "What the chart's lines and signals mean"
+    assert [text_of(dt) for dt in glossary.select("dt")] == terms
+    assert all(len(text_of(dd)) > 40 for dd in glossary.select("dd"))
+
+
+def test_after_a_new_baseline_focus_goes_to_the_chart_heading_but_not_after_a_bad_one(client, roadmap, falls):
+    page = soup(client.get("/roadmap/measures/falls-in-care-homes/?baseline=6"))
+    assert page.select_one("form.roadmap-baseline")["data-focus-after"] == "chart-heading"
+    assert text_of(page.select_one("#chart-heading")) == "What the data show"
+    bad = soup(client.get("/roadmap/measures/falls-in-care-homes/?baseline=abc"))
+    assert not bad.select("#chart-heading"), "focus stays with the error summary"
 
 
 def test_a_measure_without_data_says_so(client, roadmap):

@@ -356,8 +356,24 @@ def test_two_of_three_points_near_a_limit():
             indices=(10, 12),
             direction="up",
             meaning="improvement",
-            description="2 of 3 points near the upper process limit from November 2024",
+            description=(
+                "2 of 3 points from November 2024 more than two-thirds of the way from the mean "
+                "to the upper process limit"
+            ),
         ),
+    )
+
+
+def test_two_of_three_does_not_call_points_far_past_a_limit_near_it():
+    # The demo's safety-culture measure read "15 of 15 points near the upper process limit"
+    # while its chart showed them far above it.
+    chart = xmr_chart(monthly([*WORKED, 40, 41, 15, 40]), higher_is_better=True, baseline_points=10)
+
+    [signal] = only(chart.signals, "two-of-three")
+    assert "near" not in signal.description
+    assert signal.description == (
+        "4 of 4 points from November 2024 more than two-thirds of the way from the mean to the upper "
+        "process limit, 3 of them past the limit"
     )
 
 
@@ -377,7 +393,9 @@ def test_two_of_three_below_the_mean():
         "down",
         "concern",
     )
-    assert signal.description == "2 of 3 points near the lower process limit from November 2024"
+    assert signal.description == (
+        "2 of 3 points from November 2024 more than two-thirds of the way from the mean to the lower process limit"
+    )
 
 
 @pytest.mark.parametrize(

@@ -56,7 +56,7 @@ SIGNAL_RULES = {
     "trend": "trend",
     "astronomical": "astronomical point",
     "outside-limits": "outside the process limits",
-    "two-of-three": "two of three points near a limit",
+    "two-of-three": "two of three points in the outer third",
 }
 # The milestone timeline: grouped by workstream, a few milestones a page so a phone reader
 # is not faced with twenty screens of them (each is about a screen long at 360 px).
@@ -211,7 +211,10 @@ class RoadmapPage(RoutablePageMixin, Page):
         form = BaselineForm(request.GET if "baseline" in request.GET else None, point_count=len(points))
         baseline = form.chosen_baseline() or measure.baseline_points or None
         chart = build_chart(measure, points, baseline_points=baseline)
+        latest_date = chart.points[-1].date if chart else None
+        stale = latest_date is not None and measure.is_stale(latest_date, timezone.localdate())
         context = {
+            "stale_words": out_of_date_words(measure, latest_date) if stale else "",
             "measure": measure,
             "form": form,
             "point_count": len(points),
@@ -235,9 +238,10 @@ class RoadmapPage(RoutablePageMixin, Page):
                     for n, (date, _) in enumerate(annotations, start=1)
                     if chart.points[0].date <= date <= chart.points[-1].date
                 },
-                "summary": charts.summary(chart),
-                "rows": charts.data_table_rows(chart),
+                "summary": measure_summary(chart, out_of_date_words(measure, latest_date) if stale else ""),
+                "rows": signal_references(chart, charts.data_table_rows(chart)),
                 "is_xmr": isinstance(chart, spc.XmRChart),
+                "run_length": django_settings.PORTAL_SPC_RUN_LENGTH,
                 "centre_name": "Median" if isinstance(chart, spc.RunChart) else "Mean",
             }
         return self.render(request, template="roadmap/measure.html", context_overrides=context)
@@ -396,6 +400,26 @@ def build_chart(measure, data_points, *, baseline_points=None):
     return spc.run_chart(points, higher_is_better=measure.higher_is_better, baseline_points=baseline)
 
 
+def measure_summary(chart, stale_words=""):
+    """The plain-words summary over a measure's chart, led by any out-of-date warning."""
+    summary = charts.summary(chart)
+    return f"Out of date: {stale_words}. {summary}" if stale_words else summary
+
+
+def signal_references(chart, rows):
+    """Each table row's signals as short references ('Signal 2: shift') to the list of signals above it.
+
+    A shift or trend covers many months; its full description is said once in that list rather
+    than on every row it covers. The runs rule is about the whole chart and is left out of rows.
+    """
+    for number, signal in enumerate(chart.signals, start=1):
+        if signal.rule == "runs":
+            continue
+        for i in signal.indices:
+            rows[i].setdefault("signal_refs", []).append(f"Signal {number}: {signal_term(signal)}")
+    return rows
+
+
 def latest_signal(chart):
     """The signal reaching furthest to the right, the reader's latest news; None if there is none."""
     if chart is None or not chart.signals:
@@ -406,14 +430,28 @@ def latest_signal(chart):
     )
 
 
-def signal_text(signal):
+def signal_text(signal, points=()):
     """The latest signal in plain words, led by what it means: 'Concern: an unusually high value'.
 
+    Given the chart's ``points``, it says when, too ('... in January 2022', or 'from March 2023
+    to December 2023'), so a reader does not take an old signal to be about the latest value.
     'No signal' when there is none. ``signal_term`` gives the chart rule's technical name.
     """
     if signal is None:
         return "No signal"
-    return f"{charts.MEANING_LABELS[signal.meaning]}: {signal_plain_words(signal)}"
+    words = f"{charts.MEANING_LABELS[signal.meaning]}: {signal_plain_words(signal)}"
+    return f"{words} {signal_period(signal, points)}" if points else words
+
+
+def signal_period(signal, points):
+    """When a signal happened: 'in January 2022' for one point, else 'from March 2023 to December 2023'."""
+    first, last = spc.month_year(points[signal.indices[0]].date), spc.month_year(points[signal.indices[-1]].date)
+    return f"in {first}" if first == last else f"from {first} to {last}"
+
+
+def out_of_date_words(measure, latest_date):
+    """Why a measure is out of date, as the dashboard and its page both say it."""
+    return f"no new value since {spc.month_year(latest_date)}; expected {measure.get_frequency_display().lower()}"
 
 
 def signal_plain_words(signal):
@@ -429,7 +467,7 @@ def signal_plain_words(signal):
     if signal.rule == "outside-limits":
         return f"a value {'higher' if higher else 'lower'} than the usual range"
     if signal.rule == "two-of-three":
-        return f"values near the {'top' if higher else 'bottom'} of the usual range"
+        return f"values in or beyond the {'top' if higher else 'bottom'} third of the usual range"
     if signal.rule == "runs":
         fewer = signal.direction == "too-few"
         return f"{'fewer' if fewer else 'more'} ups and downs than chance would give"
@@ -454,10 +492,15 @@ class MeasureStatus:
     latest: object  # the newest DataPoint with a value that can be charted, or None
     signal: object  # an spc.Signal, or None
     stale: bool = False  # the latest value is older than the measure's frequency allows
+    points: tuple = ()  # the chart's points, to say when the signal happened
 
     @property
     def signal_text(self):
-        return signal_text(self.signal)
+        return signal_text(self.signal, self.points)
+
+    @property
+    def stale_words(self):
+        return out_of_date_words(self.measure, self.latest.date) if self.stale else ""
 
     @property
     def signal_term(self):
@@ -495,6 +538,7 @@ def build_dashboard(measure_url_prefix, today):
             latest,
             latest_signal(chart),
             stale=latest is not None and measure.is_stale(latest.date, today),
+            points=chart.points if chart else (),
         )
         statuses.append(status)
 
