@@ -90,6 +90,9 @@ class Results:
     corrected_from: str | None = None  # what was typed, when these are the results of its spelling correction
     degraded: bool = False  # the preferred engine was unavailable; another one answered
     num_pages: int = 0
+    # No page had every word: these are the pages with some of them, those with the most words first.
+    some_words: bool = False
+    unmatched: tuple[str, ...] = ()  # the words (or phrases) no page has, when ``some_words``
 
     def __post_init__(self):
         if not self.num_pages:
@@ -220,8 +223,9 @@ def record_search(results: Results) -> None:
     Popular searches use ``wagtail.contrib.search_promotions`` (``Query`` and
     its daily hits); searches that found nothing are counted in
     ``ZeroResultSearch``. A search that found nothing until its spelling was
-    corrected counts as finding nothing: the programme team learns which
-    words readers use.
+    corrected counts as finding nothing, and so does one that found only
+    pages with some of its words: the programme team learns which words
+    readers use.
     """
     from django.utils import timezone
     from wagtail.contrib.search_promotions.models import Query as SearchedQuery
@@ -235,5 +239,5 @@ def record_search(results: Results) -> None:
         return
     today = timezone.localdate()
     count_hit(QueryDailyHits, query=SearchedQuery.get(text), date=today)
-    if results.corrected_from or not results.total:
+    if results.corrected_from or results.some_words or not results.total:
         ZeroResultSearch.record(text, today)

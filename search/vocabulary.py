@@ -182,3 +182,63 @@ def parse(text: str) -> list[Concept]:
 def search_terms(concepts: list[Concept]) -> set[str]:
     """Every word or phrase a matching page may contain, for highlighting ("bed sores", "falls")."""
     return {" ".join(words) for concept in concepts for words in concept.alternatives}
+
+
+# A compound's parts are at least this long: "bed" + "rails", never "be" + "drails".
+MIN_COMPOUND_PART = 3
+
+
+def split_compound(word: str, is_known) -> tuple[str, str] | None:
+    """``word`` as two words that are both ``is_known``: "bedrails" -> ("bed", "rails"), or None.
+
+    Neither part may be a stop word ("without" is not "with out"). Of several
+    splits, the one with the most even parts is taken.
+    """
+    if len(word) < 2 * MIN_COMPOUND_PART or not word.isalpha():
+        return None
+    best = None
+    for cut in range(MIN_COMPOUND_PART, len(word) - MIN_COMPOUND_PART + 1):
+        first, second = word[:cut], word[cut:]
+        if first in STOP_WORDS or second in STOP_WORDS or not (is_known(first) and is_known(second)):
+            continue
+        evenness = abs(len(first) - len(second))
+        if best is None or evenness < best[0]:
+            best = (evenness, (first, second))
+    return best[1] if best else None
+
+
+def _single_word(concept: Concept) -> str | None:
+    words = concept.text.split()
+    if concept.exact or len(words) != 1 or not words[0].isalpha() or words[0] in STOP_WORDS:
+        return None
+    return words[0]
+
+
+def with_compounds(concepts: list[Concept], is_known) -> list[Concept]:
+    """``concepts`` with compound words and their spaced forms finding each other.
+
+    ``is_known(word)`` says whether any indexed page has the word (the spelling
+    dictionary's known words). Two neighbouring words whose join is known
+    become one concept, either the phrase or the joined word ("bed rails" or
+    "bedrails"); a word that splits into two known words may also be found
+    as the phrase ("bedrails" or "bed rails").
+    """
+    result = []
+    position = 0
+    while position < len(concepts):
+        concept = concepts[position]
+        word = _single_word(concept)
+        following = _single_word(concepts[position + 1]) if position + 1 < len(concepts) else None
+        if word and following and is_known(word + following):
+            alternatives = list(_expand((word, following)))
+            alternatives += [form for form in _expand((word + following,)) if form not in alternatives]
+            result.append(Concept(text=f"{word} {following}", alternatives=tuple(alternatives)))
+            position += 2
+            continue
+        parts = split_compound(word, is_known) if word else None
+        if parts:
+            extra = [form for form in _expand(parts) if form not in concept.alternatives]
+            concept = Concept(text=concept.text, alternatives=concept.alternatives + tuple(extra))
+        result.append(concept)
+        position += 1
+    return result

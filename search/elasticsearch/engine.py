@@ -194,18 +194,35 @@ class ElasticsearchEngine:
         With a few results the suggester's correction is offered ("Did you
         mean ...?"); with none, the correction is searched instead (unless the
         reader asked for exactly what they typed) and ``corrected_from`` says so.
+        When neither finds a page, pages with some of the words are shown
+        (``_some_words``), still offering the correction.
         """
         results = self._results(query)
-        if results.total > FEW_HITS or not results.suggestion:
+        if results.total > FEW_HITS:
             return replace(results, suggestion=None)
         if results.total:
             return results
-        retry = self._results(replace(query, text=results.suggestion))
-        if not retry.total:
-            return replace(results, suggestion=None)
-        if query.autocorrect:
-            return replace(retry, suggestion=None, corrected_from=query.text)
-        return results
+        if results.suggestion:
+            retry = self._results(replace(query, text=results.suggestion))
+            if retry.total and query.autocorrect:
+                return replace(retry, suggestion=None, corrected_from=query.text)
+            if not retry.total:
+                results = replace(results, suggestion=None)
+        return self._some_words(query, results)
+
+    def _some_words(self, query, results):
+        """Pages with some of the words, most words first, when none has them all (as the database engine does)."""
+        words = [concept.text for concept in queries.query_words(query.text)]
+        if len(words) < 2:
+            return results
+        request = queries.some_words_request(query, index=self.index, members=_is_member(query.user))
+        response = self._search(request)
+        some = results_from_response(query, response)
+        if not some.total:
+            return results
+        counts = response.get("aggregations", {}).get(queries.SOME_WORDS_NAME, {}).get("buckets", {})
+        unmatched = tuple(word for word in words if word in counts and not counts[word].get("doc_count"))
+        return replace(some, suggestion=results.suggestion, some_words=True, unmatched=unmatched)
 
     def _results(self, query):
         request = queries.search_request(query, index=self.index, members=_is_member(query.user))

@@ -16,7 +16,7 @@ from functools import lru_cache
 
 from elasticsearch.dsl import Q, Search
 
-from search.vocabulary import SYNONYMS
+from search.vocabulary import SYNONYMS, parse
 
 from .documents import index_alias, synonym_rules
 
@@ -55,6 +55,9 @@ SUGGESTION_NAME = "did_you_mean"
 CLAUSE_LIMIT = 1024
 CLAUSE_BUDGET = 1000
 WORD = re.compile(r"\w+")
+# In a search for some of the words, each word a page has outweighs any difference in relevance.
+WORD_WEIGHT = 1000
+SOME_WORDS_NAME = "words"
 
 
 @lru_cache(maxsize=1)
@@ -270,6 +273,66 @@ def search_request(query, *, index=None, members=False):
         search = add_highlight(search)
         search = add_suggestion(search, text, members)
     return search
+
+
+def word_clause(concept):
+    """One word (with its synonyms, as the analyser expands them) or a quoted phrase, anywhere in the page."""
+    if concept.exact:
+        return Q("match_phrase", all_text=concept.text)
+    return Q("match", all_text={"query": concept.text, "operator": "and", "auto_generate_synonyms_phrase_query": False})
+
+
+def query_words(text):
+    """The words (and known phrases: "care home") of a search, as the database engine splits them."""
+    text, _ranked = fit_clause_limit((text or "").strip())
+    return parse(text)
+
+
+def some_words_query(concepts):
+    """Pages with at least one of the words, ranked by how many they have, then by title, summary and body.
+
+    Each word is a ``constant_score`` clause worth ``WORD_WEIGHT``, so the
+    words' part of the score is that weight times the number of words a page
+    has, and the relevance clause only orders pages with as many words.
+    """
+    words = Q(
+        "bool",
+        should=[Q("constant_score", filter=word_clause(concept), boost=WORD_WEIGHT) for concept in concepts],
+        minimum_should_match=1,
+    )
+    ranking = Q(
+        "multi_match",
+        query=" ".join(concept.text for concept in concepts),
+        fields=RANKING_FIELDS,
+        type="best_fields",
+        tie_breaker=0.3,
+        operator="or",
+        auto_generate_synonyms_phrase_query=False,
+    )
+    return Q("bool", must=[words], should=[ranking])
+
+
+def some_words_request(query, *, index=None, members=False):
+    """The search page's request when no page has every word: pages with some of them, most words first.
+
+    Facets, filters, highlighting and the audience filter are as in
+    ``search_request``. A ``filters`` aggregation (``SOME_WORDS_NAME``) counts
+    the pages with each word, so the page can name the words no page has; it
+    runs under the query, so for anyone but a member it counts public pages only.
+    """
+    concepts = query_words(query.text)
+    selected = selected_filters(query.filters)
+    start, size = page_window(query.page, query.per_page)
+    search = (
+        Search(index=index or index_alias())
+        .query(for_audience(some_words_query(concepts), members))
+        .sort(*sort_order(query.sort, query.text))
+        .source(RESULT_SOURCE)
+        .extra(track_total_hits=True)
+    )[start : start + size]
+    search = add_facets(search, selected)
+    search.aggs.bucket(SOME_WORDS_NAME, "filters", filters={concept.text: word_clause(concept) for concept in concepts})
+    return add_highlight(search)
 
 
 def autocomplete_request(prefix, limit=8, *, index=None, members=False):

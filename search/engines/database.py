@@ -40,7 +40,7 @@ from wagtail.search.query import And, Or, Phrase, PlainText
 from search import highlight
 from search.engines import spelling
 from search.service import CONTENT_TYPES, FACETS, FacetValue, Hit, Query, Results, Term
-from search.vocabulary import parse, search_terms, tokenize, variants
+from search.vocabulary import parse, search_terms, tokenize, variants, with_compounds
 
 # With this many results or fewer, a likely misspelling is offered as "Did you mean ...?".
 FEW_HITS = 2
@@ -97,6 +97,14 @@ def backend_query(concepts):
 def _concept_pattern(concept):
     phrases = sorted((r"\s+".join(re.escape(word) for word in words) for words in concept.alternatives), key=len)
     return re.compile(r"(?<!\w)(?:" + "|".join(reversed(phrases)) + r")(?!\w)", re.IGNORECASE)
+
+
+class _WordCounts(dict):
+    """{page id: how many of the query's concepts it matches}, and ``matched``: the concepts some page has."""
+
+    def __init__(self):
+        super().__init__()
+        self.matched = set()
 
 
 @dataclass
@@ -249,9 +257,30 @@ def _shared_weights(page_ids, own_ids):
     return weights
 
 
+def concepts_of(text):
+    """The query's concepts, with compound words and their spaced forms finding each other.
+
+    Which words are compounds is read from the spelling dictionary's known
+    words (``spelling.get_dictionary``, cached), so only queries that could
+    hold one (a long word, or two words side by side) look at it.
+    """
+    concepts = parse(text)
+    words = [concept.text for concept in concepts if not concept.exact and " " not in concept.text]
+    if len(words) >= 2 or any(len(word) >= 6 for word in words):
+        concepts = with_compounds(concepts, spelling.get_dictionary().is_known)
+    return concepts
+
+
 class DatabaseEngine:
     def search(self, query: Query) -> Results:
-        concepts = parse(query.text)
+        """Every word; else its spelling corrected; else pages with some of the words.
+
+        The order is deliberate: a misspelt word is more likely than a word no
+        page uses, so the correction is searched first (as before), and only
+        when neither finds a page are pages with some of the words shown
+        (``_some_words``), still offering the correction as "Did you mean".
+        """
+        concepts = concepts_of(query.text)
         results, records = self._search(query, concepts)
         if not concepts or results.total > FEW_HITS:
             return results
@@ -269,25 +298,36 @@ class DatabaseEngine:
                 results.suggestion = " ".join(corrected)
             return results
         corrected = spelling.correct(tokens)
-        if corrected is None:
-            return results
-        corrected_text = " ".join(corrected)
-        retry, _records = self._search(replace(query, text=corrected_text), parse(corrected_text))
-        if not retry.total:
-            return results
-        if query.autocorrect:
-            retry.corrected_from = query.text
-            return retry
-        results.suggestion = corrected_text
-        return results
+        if corrected is not None:
+            corrected_text = " ".join(corrected)
+            retry, _records = self._search(replace(query, text=corrected_text), concepts_of(corrected_text))
+            if retry.total:
+                if query.autocorrect:
+                    retry.corrected_from = query.text
+                    return retry
+                results.suggestion = corrected_text
+        return self._some_words(query, concepts, results)
 
-    def _search(self, query, concepts):
+    def _some_words(self, query, concepts, results):
+        """Pages with some of the words, most words first, when none has them all (and there are two or more)."""
+        if len(concepts) < 2:
+            return results
+        some, _records = self._search(query, concepts, some_words=True)
+        if not some.total:
+            return results
+        some.suggestion = results.suggestion
+        return some
+
+    def _search(self, query, concepts, some_words=False):
         from portal.core.models import is_members_only_path, restricted_paths
 
         restrictions = restricted_paths()
         pages = visible_pages(query.user, restrictions).only(*CARD_FIELDS)
         vocabularies = _vocabularies()
-        if concepts:
+        found_words = {}
+        if concepts and some_words:
+            found, found_words = self._match_some(pages, concepts)
+        elif concepts:
             found = self._match(pages, concepts)
         elif query.text.strip():
             found = []  # only punctuation, emoji or stop words: nothing to look for
@@ -298,6 +338,9 @@ class DatabaseEngine:
             record.members_only = is_members_only_path(record.page.path, restrictions)
         if concepts:
             self._rank(records, concepts)
+        if found_words:
+            # Most words first; the ranking above within each number of words (the sort is stable).
+            records.sort(key=lambda record: -found_words[record.page.pk])
         selected = {facet: set(query.filters.get(facet, ())) for facet in FACETS}
         matching = [record for record in records if _matches(record, selected)]
         if query.sort == "newest":
@@ -314,6 +357,9 @@ class DatabaseEngine:
             facets=self._facets(records, selected, vocabularies),
             num_pages=num_pages,
         )
+        if some_words:
+            results.some_words = True
+            results.unmatched = tuple(concept.text for concept in concepts if concept.text not in found_words.matched)
         return results, matching
 
     @staticmethod
@@ -325,6 +371,23 @@ class DatabaseEngine:
         "sepsis", "GP" or "past harm" find pages tagged with them.
         """
         return list(pages.search(backend_query(concepts)))
+
+    @staticmethod
+    def _match_some(pages, concepts):
+        """Pages matching any concept, the backend's best first, and how many concepts each matches.
+
+        One backend query for the order, and one per concept for which pages
+        have it (a query has at most ``vocabulary.MAX_TOKENS`` concepts).
+        """
+        found = list(pages.search(Or([backend_query([concept]) for concept in concepts])))
+        counts = _WordCounts()
+        for concept in concepts:
+            having = {page.pk for page in pages.search(backend_query([concept]))}
+            if having:
+                counts.matched.add(concept.text)
+            for pk in having:
+                counts[pk] = counts.get(pk, 0) + 1
+        return [page for page in found if counts.get(page.pk)], counts
 
     @staticmethod
     def _records(pages):
