@@ -33,6 +33,7 @@ class AccountAdapter(DefaultAccountAdapter):
         """allauth builds its links from the request's host; emails link to the public address instead."""
         context = {key: rebased(value) for key, value in context.items()}
         return super().send_mail(template_prefix, email, context)
+
     def get_client_ip(self, request):
         """Every allauth throttle counts per client by this address: the visitor's, even behind nginx."""
         return client_ip(request)
