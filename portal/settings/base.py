@@ -438,6 +438,9 @@ ACCOUNT_LOGOUT_REDIRECT_URL = "/"
 # email (ACCOUNT_LOGIN_BY_CODE_ENABLED), which has a throttle of its own.
 ACCOUNT_RATE_LIMITS = {
     "login_failed": "10/m/ip,5/5m/key",
+    # Two-factor codes count against login_failed per account and client (5 in 5 minutes), and
+    # against this ceiling per account from every client together (portal.members.forms).
+    "mfa_code_account": "25/10m/key",
     # allauth's defaults for the emailed sign-in code and password reset, written out.
     "request_login_code": "20/m/ip,3/m/key",
     "reset_password": "20/m/ip,5/m/key",
@@ -521,6 +524,7 @@ MFA_ADAPTER = "portal.members.two_factor.TwoFactorAdapter"
 MFA_FORMS = {
     "activate_totp": "portal.members.forms.MemberActivateTOTPForm",
     "authenticate": "portal.members.forms.MemberAuthenticateForm",
+    "reauthenticate": "portal.members.forms.MemberReauthenticateForm",
 }
 # Photos members attach to drafts are stored outside MEDIA_ROOT until their
 # post is published, and served only to their author and the programme team
