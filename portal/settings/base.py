@@ -466,6 +466,8 @@ REST_FRAMEWORK = {
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 PORTAL_API_RATE = os.environ.get("API_RATE_LIMIT", "120/minute")
+# Searches through the API (?search=) cost more, so each client may make fewer.
+PORTAL_API_SEARCH_RATE = os.environ.get("API_SEARCH_RATE_LIMIT", "20/minute")
 
 # A page restricted to members (or any other private page) sends a visitor who
 # is not signed in to the portal's own sign-in page rather than Wagtail's.
