@@ -373,12 +373,20 @@ class DeleteAccountForm(forms.Form):
         error_messages={"required": "Enter your password"},
     )
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, request, **kwargs):
         self.user = user
+        self.request = request
         super().__init__(*args, **kwargs)
 
     def clean_password(self):
         password = self.cleaned_data["password"]
+        # Each try counts (allauth's throttle, ``delete_account`` in ACCOUNT_RATE_LIMITS: 5 in 5 minutes
+        # per account), so a signed-in browser left open cannot be used to guess the password here.
+        if not ratelimit.consume(self.request, action="delete_account", user=self.user):
+            raise forms.ValidationError(
+                "Too many attempts with the wrong password. Wait 5 minutes, then try again.",
+                code="too_many_attempts",
+            )
         if not self.user.check_password(password):
             raise forms.ValidationError("The password is not right. Enter the password you sign in with.")
         return password

@@ -441,6 +441,8 @@ ACCOUNT_RATE_LIMITS = {
     # Two-factor codes count against login_failed per account and client (5 in 5 minutes), and
     # against this ceiling per account from every client together (portal.members.forms).
     "mfa_code_account": "25/10m/key",
+    # The password asked for before a member deletes their account (portal.members.forms).
+    "delete_account": "5/5m/user",
     # allauth's defaults for the emailed sign-in code and password reset, written out.
     "request_login_code": "20/m/ip,3/m/key",
     "reset_password": "20/m/ip,5/m/key",
