@@ -221,6 +221,14 @@ def namesakes(profile):
     return [other for other in others if name_key(f"{other.first_name} {other.last_name}") == wanted]
 
 
+def programme_team_namesakes(profile):
+    """Programme-team members who go by this member's name: sign-up does not refuse it, so the review page warns."""
+    user = profile.user
+    wanted = name_key(f"{user.first_name} {user.last_name}")
+    team = programme_team_users().exclude(pk=user.pk)
+    return [member for member in team if name_key(f"{member.first_name} {member.last_name}") == wanted]
+
+
 # Name history ---------------------------------------------------------------
 
 

@@ -197,6 +197,11 @@ def test_signing_up_with_a_colleagues_name_gives_the_same_answer_as_a_new_name(c
     client.force_login(ModeratorFactory())
     page = text(client.get(reverse("members_admin:review", args=[waiting.pk])))
     assert "Another member of Larchfield Care Home already goes by this name" in page
+    waiting = User.objects.get(email="other.priya@example.org").member_profile
+    page = " ".join(text(client.get(reverse("members_admin:review", args=[waiting.pk]))).split())
+    assert "Someone in the programme team already goes by this name: Priya Marsh (" in page
+    waiting = User.objects.get(email="amara@example.org").member_profile
+    assert "already goes by this name" not in text(client.get(reverse("members_admin:review", args=[waiting.pk])))
 
 
 def test_a_member_waiting_for_approval_is_not_told_whose_name_is_taken(client, larchfield):
