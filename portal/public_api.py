@@ -66,6 +66,9 @@ class BoundedSearchFilter(SearchFilter):
                 raise BadRequestError(f"search has too many words: use at most {MAX_SEARCH_WORDS}")
             if "\x00" in search:
                 raise BadRequestError("search may not contain a null character")
+            if search.count('"') % 2:
+                # Quotation marks make a phrase; one left open is a syntax error in SQLite's full-text search.
+                raise BadRequestError('search has an opening " with no closing one: close the phrase or remove it')
         operator = request.GET.get("search_operator")
         if operator is not None and operator not in SEARCH_OPERATORS:
             raise BadRequestError("search_operator must be 'and' or 'or'")

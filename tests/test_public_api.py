@@ -74,8 +74,9 @@ SEARCHES = "/api/v2/pages/"
         ({"search": " ".join(["e"] * 60)}, "search has too many words: use at most 20"),
         ({"search": "falls", "search_operator": "zzz"}, "search_operator must be 'and' or 'or'"),
         ({"search": "falls\x00"}, "search may not contain a null character"),
+        ({"search": '"falls prevention'}, 'search has an opening " with no closing one'),
     ],
-    ids=["300 words", "600 letters", "600 words with and", "60 words", "unknown operator", "null character"],
+    ids=["300 words", "600 letters", "600 words with and", "60 words", "unknown operator", "null character", "quote"],
 )
 def test_a_search_that_would_cost_too_much_or_make_no_sense_is_a_400_with_a_message(client, home, query, message):
     """These took seconds each, or raised RecursionError or ValueError (500), on the attacker's loopback run."""
@@ -85,7 +86,11 @@ def test_a_search_that_would_cost_too_much_or_make_no_sense_is_a_400_with_a_mess
 
 
 def test_a_sensible_search_still_answers(client, home):
-    for query in ({"search": "falls"}, {"search": " ".join(["drinks"] * 20), "search_operator": "and"}):
+    for query in (
+        {"search": "falls"},
+        {"search": '"falls prevention"'},
+        {"search": " ".join(["drinks"] * 20), "search_operator": "and"},
+    ):
         response = client.get(SEARCHES, query)
         assert response.status_code == 200, query
         assert "items" in response.json()
