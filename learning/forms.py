@@ -13,6 +13,7 @@ from django.utils import timezone
 from taggit.utils import parse_tags
 
 from portal.core.forms import ModelMultipleChoiceField
+from portal.members.names import reserved_name_problem
 from portal.taxonomy.models import Organisation, SafetyDomain, Setting
 
 from .models import LearningNotePage, PeerVisitReportPage
@@ -148,6 +149,14 @@ class ContributionForm(PhotoFieldsMixin, forms.ModelForm):
 class LearningNoteForm(ContributionForm):
     text_fields = ("what_we_tried", "what_happened", "what_we_learned", "what_we_would_advise")
 
+    def clean_author_name(self):
+        """The programme's names are the programme team's here too (portal.members.names)."""
+        name = self.cleaned_data["author_name"]
+        problem = reserved_name_problem(name, self.member)
+        if problem:
+            raise forms.ValidationError(problem)
+        return name
+
     class Meta:
         model = LearningNotePage
         field_classes = {"settings": ModelMultipleChoiceField, "safety_domains": ModelMultipleChoiceField}
@@ -196,6 +205,15 @@ class PeerVisitForm(ContributionForm):
         # The widget first: setting the queryset gives the current widget its choices.
         self.fields["visiting_organisations"].widget = forms.CheckboxSelectMultiple()
         self.fields["visiting_organisations"].queryset = organisations
+
+    def clean_visitors(self):
+        """Each visitor named is checked as a post's "Your name" is: the programme's names are the team's."""
+        visitors = self.cleaned_data["visitors"]
+        for name in visitors.split(","):
+            problem = reserved_name_problem(name, self.member)
+            if problem:
+                raise forms.ValidationError(f"{problem} (not “{name.strip()}”).")
+        return visitors
 
     class Meta:
         model = PeerVisitReportPage

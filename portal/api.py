@@ -4,10 +4,11 @@ One Wagtail API router for every endpoint, as Wagtail's documentation sets
 out: https://docs.wagtail.org/en/stable/advanced_topics/api/v2/configuration.html
 """
 
+from wagtail.api.v2.filters import SearchFilter
 from wagtail.api.v2.router import WagtailAPIRouter
 from wagtail.api.v2.views import PagesAPIViewSet
 
-from portal.public_api import PublicAPIMixin
+from portal.public_api import BoundedSearchFilter, ClientRateThrottle, PublicAPIMixin, SearchRateThrottle
 from portal.roadmap.api import ChangeIdeaAPIViewSet, MeasureAPIViewSet, MilestoneAPIViewSet, WorkstreamAPIViewSet
 
 
@@ -19,6 +20,12 @@ class PublicPagesAPIViewSet(PublicAPIMixin, PagesAPIViewSet):
     API serves partners' tools and other sites, like the feeds and the
     sitemap, so member-only and other private pages never appear in it.
     """
+
+    # Searches are bounded and throttled more tightly than other requests (docs/security.md).
+    filter_backends = [
+        BoundedSearchFilter if backend is SearchFilter else backend for backend in PagesAPIViewSet.filter_backends
+    ]
+    throttle_classes = [ClientRateThrottle, SearchRateThrottle]
 
     def get_base_queryset(self):
         return super().get_base_queryset().public()

@@ -6,6 +6,8 @@ docs/security.md, "The read-only API reads no credentials".
 
 from django.conf import settings
 from rest_framework.throttling import SimpleRateThrottle
+from wagtail.api.v2.filters import SearchFilter
+from wagtail.api.v2.utils import BadRequestError
 
 from portal.members.client_ip import client_ip
 
@@ -25,6 +27,52 @@ class ClientRateThrottle(SimpleRateThrottle):
 
     def get_cache_key(self, request, view):
         return self.cache_format % {"scope": self.scope, "ident": client_ip(request)}
+
+
+class SearchRateThrottle(ClientRateThrottle):
+    """``PORTAL_API_SEARCH_RATE`` searches per client: a search costs far more than a listing."""
+
+    scope = "api_search"
+
+    def get_rate(self):
+        return settings.PORTAL_API_SEARCH_RATE
+
+    def allow_request(self, request, view):
+        if "search" not in request.query_params:
+            return True
+        return super().allow_request(request, view)
+
+
+# The site's own search box keeps 200 characters (search.forms.MAX_QUERY_LENGTH); the API refuses more.
+MAX_SEARCH_CHARACTERS = 200
+MAX_SEARCH_WORDS = 20
+SEARCH_OPERATORS = ("and", "or")
+
+
+class BoundedSearchFilter(SearchFilter):
+    """Wagtail's ``?search=``, refused with 400 and a message when it would cost too much or make no sense.
+
+    Unbounded, hundreds of words took seconds a request, and hundreds with
+    ``search_operator=and`` (or an operator other than "and" and "or") raised
+    errors deep in the search backend: a 500 for anyone who asked.
+    """
+
+    def filter_queryset(self, request, queryset, view):
+        if "search" in request.GET:
+            search = request.GET["search"]
+            if len(search) > MAX_SEARCH_CHARACTERS:
+                raise BadRequestError(f"search is too long: use at most {MAX_SEARCH_CHARACTERS} characters")
+            if len(search.split()) > MAX_SEARCH_WORDS:
+                raise BadRequestError(f"search has too many words: use at most {MAX_SEARCH_WORDS}")
+            if "\x00" in search:
+                raise BadRequestError("search may not contain a null character")
+            if search.count('"') % 2:
+                # Quotation marks make a phrase; one left open is a syntax error in SQLite's full-text search.
+                raise BadRequestError('search has an opening " with no closing one: close the phrase or remove it')
+        operator = request.GET.get("search_operator")
+        if operator is not None and operator not in SEARCH_OPERATORS:
+            raise BadRequestError("search_operator must be 'and' or 'or'")
+        return super().filter_queryset(request, queryset, view)
 
 
 class PublicAPIMixin:

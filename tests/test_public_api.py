@@ -60,3 +60,47 @@ def test_behind_the_trusted_proxy_the_visitors_address_is_counted(client, settin
         client.get("/api/v2/milestones/", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.8").status_code
         == 200
     )
+
+
+SEARCHES = "/api/v2/pages/"
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ({"search": " ".join(["the"] * 300)}, "search is too long: use at most 200 characters"),
+        ({"search": " ".join("abcdefghijklmnopqrstuvwxyz"[n % 26] for n in range(600))}, "search is too long"),
+        ({"search": " ".join(["e"] * 600), "search_operator": "and"}, "search is too long"),
+        ({"search": " ".join(["e"] * 60)}, "search has too many words: use at most 20"),
+        ({"search": "falls", "search_operator": "zzz"}, "search_operator must be 'and' or 'or'"),
+        ({"search": "falls\x00"}, "search may not contain a null character"),
+        ({"search": '"falls prevention'}, 'search has an opening " with no closing one'),
+    ],
+    ids=["300 words", "600 letters", "600 words with and", "60 words", "unknown operator", "null character", "quote"],
+)
+def test_a_search_that_would_cost_too_much_or_make_no_sense_is_a_400_with_a_message(client, home, query, message):
+    """These took seconds each, or raised RecursionError or ValueError (500), on the attacker's loopback run."""
+    response = client.get(SEARCHES, query)
+    assert response.status_code == 400
+    assert message in response.json()["message"]
+
+
+def test_a_sensible_search_still_answers(client, home):
+    for query in (
+        {"search": "falls"},
+        {"search": '"falls prevention"'},
+        {"search": " ".join(["drinks"] * 20), "search_operator": "and"},
+    ):
+        response = client.get(SEARCHES, query)
+        assert response.status_code == 200, query
+        assert "items" in response.json()
+
+
+def test_searches_are_throttled_more_tightly_than_listings(client, home, settings):
+    settings.PORTAL_API_SEARCH_RATE = "2/minute"
+    for _ in range(2):
+        assert client.get(SEARCHES, {"search": "falls"}, REMOTE_ADDR="203.0.113.9").status_code == 200
+    assert client.get(SEARCHES, {"search": "falls"}, REMOTE_ADDR="203.0.113.9").status_code == 429
+    # Listings from the same client are still served, and another client may still search.
+    assert client.get(SEARCHES, REMOTE_ADDR="203.0.113.9").status_code == 200
+    assert client.get(SEARCHES, {"search": "falls"}, REMOTE_ADDR="203.0.113.10").status_code == 200

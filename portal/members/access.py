@@ -15,7 +15,8 @@ with whether they have passed it.
 MEMBERS_GROUP = "Community members"
 MODERATORS_GROUP = "Moderators"
 
-# Set on request.user by TwoFactorMiddleware: a function, did this session pass two-factor?
+# Set on request.user by TwoFactorMiddleware: a callable (picklable, as the user is cached with
+# photos), did this session pass two-factor?
 TWO_FACTOR_PASSED = "_portal_two_factor_passed"
 # Set by with_two_factor when a role's reach was held back for want of it.
 REACH_WITHHELD = "_portal_reach_withheld"

@@ -19,7 +19,7 @@ from wagtail.permission_policies import ModelPermissionPolicy
 from . import approval
 from .forms import ApprovalForm
 from .models import MemberProfile
-from .names import namesakes
+from .names import namesakes, programme_team_namesakes
 
 
 def review_url(profile):
@@ -102,6 +102,7 @@ class ReviewView(PermissionCheckedMixin, WagtailAdminTemplateMixin, TemplateView
             history_url=reverse("members_admin:history", args=[self.profile.pk]),
             names_used=list(self.profile.user.name_records.all()),
             namesakes=namesakes(self.profile),
+            team_namesakes=programme_team_namesakes(self.profile),
         )
         return context
 

@@ -16,7 +16,10 @@ from allauth.account.forms import (
     ResetPasswordKeyForm,
     SignupForm,
 )
-from allauth.mfa.base.forms import AuthenticateForm
+from allauth.core import context, ratelimit
+from allauth.mfa.adapter import get_adapter as get_mfa_adapter
+from allauth.mfa.base.forms import AuthenticateForm, ReauthenticateForm
+from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.forms import ActivateTOTPForm
 from django import forms
 from django.contrib.auth import password_validation
@@ -24,6 +27,7 @@ from django.contrib.auth import password_validation
 from portal.core.forms import ModelMultipleChoiceField
 from portal.taxonomy.models import Organisation, SafetyDomain, Setting
 
+from .client_ip import client_ip
 from .models import MemberProfile
 from .names import name_problem
 
@@ -369,12 +373,20 @@ class DeleteAccountForm(forms.Form):
         error_messages={"required": "Enter your password"},
     )
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, request, **kwargs):
         self.user = user
+        self.request = request
         super().__init__(*args, **kwargs)
 
     def clean_password(self):
         password = self.cleaned_data["password"]
+        # Each try counts (allauth's throttle, ``delete_account`` in ACCOUNT_RATE_LIMITS: 5 in 5 minutes
+        # per account), so a signed-in browser left open cannot be used to guess the password here.
+        if not ratelimit.consume(self.request, action="delete_account", user=self.user):
+            raise forms.ValidationError(
+                "Too many attempts with the wrong password. Wait 5 minutes, then try again.",
+                code="too_many_attempts",
+            )
         if not self.user.check_password(password):
             raise forms.ValidationError("The password is not right. Enter the password you sign in with.")
         return password
@@ -392,7 +404,54 @@ class MemberActivateTOTPForm(ActivateTOTPForm):
         self.fields["code"].widget.attrs.update(inputmode="numeric", spellcheck="false")
 
 
-class MemberAuthenticateForm(AuthenticateForm):
+def consume_code_attempt(request, user):
+    """Count one try at a two-factor code; refuse it when a limit is reached. Returns what clears the counts.
+
+    allauth counts these per account alone (``mfa-auth-user-<pk>``, 5 in 5 minutes), so anyone who knew
+    a password could keep the real person out of the two-factor step from anywhere, even with the right
+    code. As with passwords (``AccountAdapter``), the portal counts per account *and* client
+    (``login_failed``: 5 in 5 minutes, and 10 a minute per client across accounts), under a per-account
+    ceiling high enough that a stranger needs several addresses to reach it (``mfa_code_account``).
+    """
+    per_client = f"mfa-auth-user-{user.pk}:{client_ip(request)}"
+    per_account = f"mfa-auth-user-{user.pk}"
+    if not (
+        ratelimit.consume(request, action="login_failed", key=per_client)
+        and ratelimit.consume(request, action="mfa_code_account", key=per_account)
+    ):
+        raise forms.ValidationError(
+            "Too many wrong codes. Wait 5 minutes, then type the code your authenticator app shows then.",
+            code="too_many_login_attempts",
+        )
+
+    def clear():
+        ratelimit.clear(request, action="login_failed", key=per_client)
+        ratelimit.clear(request, action="mfa_code_account", key=per_account)
+
+    return clear
+
+
+class ThrottledCodeMixin:
+    """allauth's code check (``BaseAuthenticateForm.clean_code``), counted by ``consume_code_attempt``."""
+
+    def clean_code(self):
+        clear = consume_code_attempt(context.request, self.user)
+        code = self.cleaned_data["code"]
+        main = None
+        for authenticator in Authenticator.objects.filter(user=self.user).exclude(type=Authenticator.Type.WEBAUTHN):
+            if main is None or authenticator.type == Authenticator.Type.TOTP:
+                main = authenticator
+            if authenticator.wrap().validate_code(code):
+                authenticator.user = self.user
+                self.authenticator = authenticator
+                clear()
+                return code
+        if main is not None:
+            self._emit_authentication_failed(main)
+        raise get_mfa_adapter().validation_error("incorrect_code")
+
+
+class MemberAuthenticateForm(ThrottledCodeMixin, AuthenticateForm):
     """The second step of signing in: a code from the app, or one of the recovery codes."""
 
     def __init__(self, *args, **kwargs):
@@ -406,3 +465,7 @@ class MemberAuthenticateForm(AuthenticateForm):
         self.fields["code"].error_messages["required"] = "Type the code from your authenticator app"
         self.fields["code"].widget.attrs.pop("placeholder", None)
         self.fields["code"].widget.attrs["spellcheck"] = "false"
+
+
+class MemberReauthenticateForm(ThrottledCodeMixin, ReauthenticateForm):
+    """A code again, for someone signed in: counted as at sign-in, so the counts cannot lock them out either."""

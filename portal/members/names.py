@@ -11,19 +11,26 @@ change at once. The rules:
   case, spacing, punctuation, accents and characters that look alike
   (Cyrillic "а" for "a", "0" for "o", "rn" for "m"), so close variants are
   refused too.
-- Nobody may take the name of another member of their own organisation:
+- No approved member may take the name of another member of their own organisation:
   comments show the organisation beside the name, so a name and organisation
   together must point to one person. The same name at another organisation is
   allowed (people do share names), and readers can tell them apart by the
   organisation. Nor may a member take a programme-team member's name, since
-  those are trusted wherever they appear.
+  those are trusted wherever they appear. Sign-up applies the reserved names
+  only: refusing a colleague's name there would tell an anonymous visitor
+  that the colleague has an account, so namesakes are left to the
+  moderator's review page, which warns of them.
 - Every name a member has used is kept with the date they took it
   (``NameRecord``), so moderators can see who someone was when a comment was
   written; the admin shows it on the member's review page.
 """
 
+import json
 import re
+import string
 import unicodedata
+from functools import cache
+from importlib import resources
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -31,12 +38,32 @@ from django.db.models import Q
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
-from .access import MODERATORS_GROUP, is_moderator
+from .access import MODERATORS_GROUP, is_member, is_moderator
 
-# Characters that look like Latin letters in common fonts (a short list of
-# Unicode's confusables, the ones seen in impersonation), digits and symbols
-# used for letters, all mapped to the letter they imitate. "i", "l" and "1"
-# all look alike, so all become "l".
+
+@cache
+def unicode_look_alikes():
+    """Every character Unicode's confusables table says looks like a Latin letter, mapped to that letter.
+
+    The table (https://www.unicode.org/Public/security/latest/confusables.txt)
+    comes with the confusable-homoglyphs package, so it is kept up to date with
+    Unicode's rather than by hand: Armenian "օ", Latin alpha "ɑ", Cherokee "Ꮲ"
+    and about 1,200 others.
+    """
+    table = json.loads(resources.files("confusable_homoglyphs").joinpath("confusables.json").read_text("utf-8"))
+    letters = {}
+    for character, homoglyphs in table.items():
+        if len(character) != 1 or character.isascii():
+            continue
+        latin = [glyph["c"] for glyph in homoglyphs if len(glyph["c"]) == 1 and glyph["c"] in string.ascii_letters]
+        if latin:
+            letters[character] = latin[0].lower()
+    return str.maketrans(letters)
+
+
+# Digits and symbols used for letters, and the letters the table above leaves
+# out, all mapped to the letter they imitate. "i", "l" and "1" all look alike,
+# so all become "l".
 LOOK_ALIKES = str.maketrans(
     {
         # Cyrillic
@@ -93,8 +120,8 @@ def name_key(text):
     "Prog-ramme  TEAM" and "Рrogramme team" (with a Cyrillic "Р") both give the
     key of "Programme team".
     """
-    text = unicodedata.normalize("NFKC", text or "").casefold()
-    text = text.translate(LOOK_ALIKES)
+    text = unicodedata.normalize("NFKC", text or "").translate(unicode_look_alikes())
+    text = text.casefold().translate(unicode_look_alikes()).translate(LOOK_ALIKES)
     # Accents off: "é" compares as "e".
     text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
     text = re.sub(r"[^a-z]", "", text.translate(LOOK_ALIKES))
@@ -137,19 +164,36 @@ def _same_organisation_users(user, organisation, requested_organisation):
     return [profile.user for profile in profiles.select_related("user")]
 
 
+RESERVED_MESSAGE = (
+    "This name is kept for the programme team, so that everyone can trust posts and comments "
+    "made in their name. Use your own name"
+)
+
+
+def reserved_name_problem(name, user=None):
+    """The reserved-name rule alone, for a name typed as free text (a post's "Your name"); None if it is fine."""
+    if user is not None and is_moderator(user):
+        return None
+    first_name, _, last_name = (name or "").strip().partition(" ")
+    return RESERVED_MESSAGE if is_reserved(first_name, last_name) else None
+
+
 def name_problem(first_name, last_name, user=None, organisation=None, requested_organisation=""):
     """What is wrong with this name for this person, as a message for the form; None if it is fine.
 
     ``user`` is the person taking the name (None while signing up);
-    ``organisation`` or ``requested_organisation`` is where they work.
+    ``organisation`` or ``requested_organisation`` is where they work. Only
+    approved members are held to the namesake rules; everyone to the reserved names.
     """
     if user is not None and is_moderator(user):
         return None
     if is_reserved(first_name, last_name):
-        return (
-            "This name is kept for the programme team, so that everyone can trust posts and comments "
-            "made in their name. Use your own name"
-        )
+        return RESERVED_MESSAGE
+    if user is None or not is_member(user):
+        # Signing up (or waiting for approval): "someone at your organisation already uses this
+        # name" would tell a stranger that a named person has an account. The moderator's
+        # review page warns of namesakes before approving (``namesakes``).
+        return None
     wanted = name_key(f"{first_name} {last_name}")
     others = _same_organisation_users(user, organisation, requested_organisation)
     if any(name_key(f"{other.first_name} {other.last_name}") == wanted for other in others):
@@ -168,14 +212,21 @@ def name_problem(first_name, last_name, user=None, organisation=None, requested_
 def namesakes(profile):
     """Other members of this member's organisation (or the one they asked for) who go by the same name.
 
-    Sign-up refuses these, but someone who typed a slightly different name for
-    an organisation not in the list can meet a namesake once a moderator
-    approves them into it; the review page says so before they decide.
+    Sign-up does not refuse these (that would tell a stranger who has an
+    account), so the review page says so before a moderator approves.
     """
     user = profile.user
     wanted = name_key(f"{user.first_name} {user.last_name}")
     others = _same_organisation_users(user, profile.organisation, profile.requested_organisation)
     return [other for other in others if name_key(f"{other.first_name} {other.last_name}") == wanted]
+
+
+def programme_team_namesakes(profile):
+    """Programme-team members who go by this member's name: sign-up does not refuse it, so the review page warns."""
+    user = profile.user
+    wanted = name_key(f"{user.first_name} {user.last_name}")
+    team = programme_team_users().exclude(pk=user.pk)
+    return [member for member in team if name_key(f"{member.first_name} {member.last_name}") == wanted]
 
 
 # Name history ---------------------------------------------------------------

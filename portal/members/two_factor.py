@@ -16,7 +16,6 @@ https://docs.allauth.org/en/latest/mfa/introduction.html. What the portal adds:
 """
 
 import datetime
-import functools
 from urllib.parse import urlencode
 
 from allauth.account.internal.flows.login import get_authentication_records
@@ -70,6 +69,30 @@ def passed_two_factor(request):
     ).exists()
 
 
+class TwoFactorCheck:
+    """Has this request's session passed two-factor? Asked once, when a view first asks about a role.
+
+    Set on ``request.user``, which gets written to the cache with anything it is
+    attached to (a photo's uploader, and so every rendition of that photo), so it
+    must pickle. The request it asks about does not travel: a copy read back from
+    the cache has no session to ask, and says no.
+    """
+
+    def __init__(self, request=None):
+        self._request = request
+        self._answer = None
+
+    def __call__(self):
+        if self._request is None:
+            return False
+        if self._answer is None:
+            self._answer = passed_two_factor(self._request)
+        return self._answer
+
+    def __reduce__(self):
+        return (TwoFactorCheck, ())
+
+
 class TwoFactorMiddleware:
     """Mark who has passed two-factor; keep the admin for those who have."""
 
@@ -80,7 +103,7 @@ class TwoFactorMiddleware:
         user = request.user
         if user.is_authenticated:
             # Asked only when a view asks about a role, so members' pages cost nothing more.
-            setattr(user, TWO_FACTOR_PASSED, functools.cache(lambda: passed_two_factor(request)))
+            setattr(user, TWO_FACTOR_PASSED, TwoFactorCheck(request))
             path = request.path_info
             if (
                 path.startswith(tuple(settings.PORTAL_ADMIN_PATH_PREFIXES))

@@ -67,7 +67,7 @@ def delete_account(request):
     if is_programme_team(request.user):
         return render(request, "members/delete_account.html", {"team_account": True})
     # Not "request.POST or None": an empty POST must still be checked, not shown as a fresh form.
-    form = DeleteAccountForm(request.POST if request.method == "POST" else None, user=request.user)
+    form = DeleteAccountForm(request.POST if request.method == "POST" else None, user=request.user, request=request)
     if request.method == "POST" and form.is_valid():
         delete_member_account(request.user)
         logout(request)

@@ -438,6 +438,11 @@ ACCOUNT_LOGOUT_REDIRECT_URL = "/"
 # email (ACCOUNT_LOGIN_BY_CODE_ENABLED), which has a throttle of its own.
 ACCOUNT_RATE_LIMITS = {
     "login_failed": "10/m/ip,5/5m/key",
+    # Two-factor codes count against login_failed per account and client (5 in 5 minutes), and
+    # against this ceiling per account from every client together (portal.members.forms).
+    "mfa_code_account": "25/10m/key",
+    # The password asked for before a member deletes their account (portal.members.forms).
+    "delete_account": "5/5m/user",
     # allauth's defaults for the emailed sign-in code and password reset, written out.
     "request_login_code": "20/m/ip,3/m/key",
     "reset_password": "20/m/ip,5/m/key",
@@ -463,6 +468,8 @@ REST_FRAMEWORK = {
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 PORTAL_API_RATE = os.environ.get("API_RATE_LIMIT", "120/minute")
+# Searches through the API (?search=) cost more, so each client may make fewer.
+PORTAL_API_SEARCH_RATE = os.environ.get("API_SEARCH_RATE_LIMIT", "20/minute")
 
 # A page restricted to members (or any other private page) sends a visitor who
 # is not signed in to the portal's own sign-in page rather than Wagtail's.
@@ -521,6 +528,7 @@ MFA_ADAPTER = "portal.members.two_factor.TwoFactorAdapter"
 MFA_FORMS = {
     "activate_totp": "portal.members.forms.MemberActivateTOTPForm",
     "authenticate": "portal.members.forms.MemberAuthenticateForm",
+    "reauthenticate": "portal.members.forms.MemberReauthenticateForm",
 }
 # Photos members attach to drafts are stored outside MEDIA_ROOT until their
 # post is published, and served only to their author and the programme team

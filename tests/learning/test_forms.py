@@ -115,3 +115,27 @@ def test_a_visiting_organisation_id_too_big_for_the_database_is_refused_as_inval
     form = PeerVisitForm(query, MultiValueDict(), instance=PeerVisitReportPage())
     assert not form.is_valid()
     assert form.errors["visiting_organisations"] == [f"“{2**63}” is not a valid value."]
+
+
+@pytest.mark.parametrize("name", ["Programme team", "Prօgramme team", "Mօderator Team", "ɑdmin Team", "Ꮲrogramme Team"])
+def test_a_posts_your_name_cannot_be_the_programmes(member_client, indexes, name):
+    """A post's free-text "Your name" had no name rules: any member could post as "Programme team"."""
+    response = member_client.post("/share/learning-note/", learning_note_data(author_name=name))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert '<span class="nhsuk-error-message" id="id_author_name_error">' in page
+    assert "This name is kept for the programme team" in page
+    assert f'value="{name}"' in page  # what they typed is kept
+    assert not LearningNotePage.objects.exists()
+
+
+def test_a_peer_visits_visitors_cannot_be_named_as_the_programme(member_client, indexes):
+    host, visitor = OrganisationFactory(), OrganisationFactory()
+    data = peer_visit_data(host, visitor, visitors="Priya Nair, Mօderator Team")
+    response = member_client.post("/share/peer-visit/", data)
+    assert response.status_code == 200
+    assert "This name is kept for the programme team" in response.content.decode()
+    assert not PeerVisitReportPage.objects.exists()
+
+    data.update(visitors="Priya Nair, Tomasz Nowak")
+    assert member_client.post("/share/peer-visit/", data).status_code == 302

@@ -79,6 +79,25 @@ def test_a_photo_chosen_on_a_form_with_a_problem_is_kept_and_shown_again(member_
     assert get_image_model().objects.count() == 1
 
 
+def test_a_draft_with_a_photo_and_a_problem_comes_back_with_a_cache_that_pickles(member_client, indexes, settings):
+    """Like Redis, the local-memory cache pickles what it keeps: the photo's rendition carries its uploader,
+    the signed-in user, whom the two-factor mark once made unpicklable (a 500 on every such form)."""
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pickles"}}
+    data = learning_note_data(action="draft", title="")
+    data.update(photo_1=upload(photo_bytes(size=(900, 600)), "drinks-trolley.jpg"), photo_1_alt="Jugs")
+    response = member_client.post("/share/learning-note/", data)
+    assert response.status_code == 200
+    html = main(response)
+    assert "You chose <strong>drinks-trolley.jpg</strong>" in html
+    assert 'class="portal-photo-slot__image"' in html
+
+    data.update(title="Night drinks round", photo_1_held=held_key(html))
+    data.pop("photo_1")
+    response = member_client.post("/share/learning-note/", data)
+    assert response.status_code == 302
+    assert member_client.get(response["Location"]).status_code == 200
+
+
 def test_a_kept_photo_can_be_removed(member_client, indexes, django_capture_on_commit_callbacks):
     data, html = post_with_a_problem(member_client, photo_1=upload(photo_bytes(), "cups.jpg"), photo_1_alt="Cups")
     held = HeldPhoto.objects.get()

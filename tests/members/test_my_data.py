@@ -184,6 +184,24 @@ def test_a_wrong_password_deletes_nothing_and_says_so_by_the_field(client, grace
     assert client.get("/members/profile/").status_code == 200
 
 
+def test_guessing_the_password_on_the_delete_page_is_throttled(client, grace, other):
+    """It had no limit: an unattended signed-in browser allowed 26 guesses a minute, and more."""
+    client.force_login(grace)
+    for _ in range(5):
+        assert "The password is not right" in text(client.post(DELETE, {"password": "not-the-password"}))
+
+    refused = client.post(DELETE, {"password": PASSWORD})
+    page = text(refused)
+    assert refused.status_code == 200 and 'id="id_password_error"' in page
+    assert "Too many attempts with the wrong password. Wait 5 minutes, then try again." in page
+    assert get_user_model().objects.filter(pk=grace.pk).exists()
+
+    # Counted per account: another member is not held back.
+    client.force_login(other)
+    assert client.post(DELETE, {"password": PASSWORD}).status_code == 302
+    assert not get_user_model().objects.filter(pk=other.pk).exists()
+
+
 def test_an_empty_password_is_asked_for_again(client, grace):
     client.force_login(grace)
     response = client.post(DELETE, {})

@@ -12,8 +12,10 @@ import re
 import pytest
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.core import mail
+from django.test import Client
 
 from portal.members.factories import PASSWORD, MemberFactory, UserFactory
+from portal.members.management.commands.demo_totp import current_code
 
 pytestmark = pytest.mark.django_db
 
@@ -106,3 +108,45 @@ def test_codes_are_throttled_per_address(client):
     for _ in range(5):
         request_code(client, member.email)
     assert len([message for message in mail.outbox if member.email in message.to]) == 3
+
+
+TOO_MANY_CODES = "Too many wrong codes. Wait 5 minutes, then type the code your authenticator app shows then."
+
+
+def sign_in_with_code(client, user, code, address):
+    client.logout()
+    assert sign_in(client, user.email, REMOTE_ADDR=address)["Location"] == AUTHENTICATE
+    return client.post(AUTHENTICATE, {"code": code}, REMOTE_ADDR=address)
+
+
+@pytest.fixture
+def admin_and_secret():
+    user = UserFactory(is_superuser=True, is_staff=True)
+    secret = generate_totp_secret()
+    TOTP.activate(user, secret)
+    return user, secret
+
+
+def test_someone_with_the_password_cannot_lock_the_admin_out_of_the_code_step(client, admin_and_secret):
+    """allauth counted wrong codes per account alone: 5 from anywhere kept the real person out, right code or not."""
+    admin, secret = admin_and_secret
+    stranger = Client()
+    assert sign_in(stranger, admin.email, REMOTE_ADDR=STRANGER)["Location"] == AUTHENTICATE
+    for _ in range(5):
+        wrong = stranger.post(AUTHENTICATE, {"code": "000000"}, REMOTE_ADDR=STRANGER)
+        assert "The code is not right." in text(wrong)
+    refused = stranger.post(AUTHENTICATE, {"code": current_code(secret)}, REMOTE_ADDR=STRANGER)
+    assert TOO_MANY_CODES in text(refused) and "_auth_user_id" not in stranger.session
+
+    response = sign_in_with_code(client, admin, current_code(secret), ADMIN_AT_WORK)
+    assert response.status_code == 302 and client.session["_auth_user_id"] == str(admin.pk)
+
+
+def test_wrong_codes_from_many_clients_reach_a_ceiling_per_account(client, admin_and_secret):
+    admin, secret = admin_and_secret
+    for number in range(5):
+        address = f"203.0.113.{number + 1}"
+        for _ in range(5):
+            sign_in_with_code(client, admin, "000000", address)
+    refused = sign_in_with_code(client, admin, current_code(secret), "198.51.100.50")
+    assert TOO_MANY_CODES in text(refused) and "_auth_user_id" not in client.session

@@ -8,12 +8,14 @@ notice that says why and links to two-factor; after typing a code they may.
 
 import datetime
 import html
+import pickle
 
 import pytest
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from freezegun import freeze_time
 
+from portal.members.access import is_moderator, is_moderator_role
 from portal.members.factories import PASSWORD, MemberFactory, ModeratorFactory
 from portal.members.management.commands.demo_totp import current_code
 from tests.culture.conftest import facilitator, practice, round_  # noqa: F401 - fixtures
@@ -125,3 +127,22 @@ def test_an_app_set_up_in_another_session_must_be_used_in_this_one(client, froze
     client.post("/accounts/2fa/reauthenticate/?next=/admin/", {"code": current_code(secret)})
     assert client.get("/admin/").status_code == 200
     assert client.get(f"/culture/rounds/{round_.pk}/").status_code == 200
+
+
+def test_the_signed_in_user_pickles_and_a_copy_from_the_cache_has_no_reach(client, frozen, moderator, round_):  # noqa: F811
+    """The user is cached with anything it is attached to (a photo's uploader, so every rendition of that photo).
+
+    The mark the middleware set used to be a lambda, and every photo shown on a form with a problem
+    answered 500 ("Can't pickle local object"). A copy read back from the cache has no session to ask.
+    """
+    secret = generate_totp_secret()
+    TOTP.activate(moderator, secret)
+    sign_in_with_two_factor(client, moderator, secret)
+    response = client.get(f"/culture/rounds/{round_.pk}/")
+    assert response.status_code == 200
+    user = response.wsgi_request.user
+    assert is_moderator(user)
+
+    copy = pickle.loads(pickle.dumps(user))  # noqa: S301 - our own bytes, as the cache reads them
+    assert copy.pk == moderator.pk
+    assert is_moderator_role(copy) and not is_moderator(copy)
