@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 from wagtail.models import ModelLogEntry
 
 from portal.roadmap.csv_import import MAX_UPLOAD_BYTES, parse_data_points
@@ -276,3 +277,12 @@ def test_the_admins_data_point_form_refuses_them_too(db, value):
         "a bigger one is almost certainly a slip.",
     )
     assert data_point_form(data={"date": "2024-02-01", "value": "1e12"}).is_valid()
+
+
+def test_the_upload_page_links_back_to_the_measure_and_the_measures_list(client, superuser, measure):
+    client.force_login(superuser)
+    page = client.get(upload_url(measure)).content.decode()
+    measure_url = reverse("wagtailsnippets_roadmap_measure:edit", args=[measure.pk])
+    # Wagtail folds the header's breadcrumbs away behind a button: the links are in the page itself.
+    assert f'<a href="{measure_url}">Back to ‘{measure.name}’</a>' in page
+    assert f'<a href="{reverse("wagtailsnippets_roadmap_measure:list")}">All measures</a>' in page
