@@ -17,6 +17,7 @@ whichever app is ready first.
 """
 
 from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from wagtail.admin.mail import WorkflowStateApprovalEmailNotifier, WorkflowStateRejectionEmailNotifier
@@ -58,12 +59,21 @@ admin_rejection_notifier = AdminRejectionNotifier()
 
 
 def email_author_on_approval(sender, instance, user=None, **kwargs):
+    """Tell the member their post is live, once the approval is saved and only if the page really is live."""
     contribution = contribution_for(instance)
     if contribution is None:
         return
-    page = Page.objects.get(pk=contribution.page_id).specific
+    revision_id = instance.current_task_state.revision_id
+    transaction.on_commit(lambda: _email_published(contribution, revision_id))
+
+
+def _email_published(contribution, revision_id):
+    page = Page.objects.filter(pk=contribution.page_id, live=True).first()
+    if page is None:
+        return
+    page = page.specific
     context = {"author": contribution.author, "page": page, "live_url": page_url(page)}
-    key = f"post-approved:{page.pk}:{instance.current_task_state.revision_id}:{contribution.author_id}"
+    key = f"post-approved:{page.pk}:{revision_id}:{contribution.author_id}"
     _queue(contribution.author, key, "learning/emails/approved", context)
 
 

@@ -111,10 +111,13 @@ def make_photos_public(page):
     """Move the published page's private photos to public storage, once the publish is committed."""
     images = [photo.image for photo in page.photos.select_related("image") if is_private(photo.image.file.name)]
     for image in images:
-        transaction.on_commit(lambda image=image: _make_public(image))
+        transaction.on_commit(lambda image=image: _make_public(image, page.pk))
 
 
-def _make_public(image):
+def _make_public(image, page_id):
+    # Only for a page that is still live once everything is saved.
+    if not Page.objects.filter(pk=page_id, live=True).exists():
+        return
     old = image.file.name
     if not is_private(old) or not default_storage.exists(old):
         return

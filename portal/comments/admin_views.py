@@ -21,6 +21,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.log_actions import log
 
 from portal.members.models import MemberProfile
+from portal.members.names import names_used
 
 from .models import Comment
 
@@ -94,7 +95,7 @@ class CommentModerationView(PermissionCheckedMixin, WagtailAdminTemplateMixin, T
             restore_url=reverse(self.restore_url_name, args=[comment.pk]),
             keep_url=reverse(self.keep_url_name, args=[comment.pk]),
             waiting=Comment.objects.waiting_for_decision().filter(pk=comment.pk).exists(),
-            names_used=list(comment.author.name_records.all()) if comment.author_id else [],
+            names_used=names_used(comment.author) if comment.author_id else [],
             author_review_url=author_review_url(comment),
             history_url=reverse(self.history_url_name, args=[comment.pk]),
         )

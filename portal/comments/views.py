@@ -125,19 +125,36 @@ def report_comment(request, comment_id):
 
     context = {"commented_page": page, "comment": comment}
     earlier = CommentReport.objects.filter(comment=comment, reporter=request.user).first()
-    if earlier is not None:
-        # One report per member per comment: a second one (the back button,
-        # a change of heart) is told it is already with the programme team.
+    reviewed = _reviewed_since(comment, earlier)
+    if earlier is not None and not reviewed:
+        # One report per member per comment while it waits: a second one (the
+        # back button, a change of heart) is told it is already with the programme team.
         return render(request, "comments/reported.html", {**context, "report": earlier, "already": True})
 
     form = ReportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
-            report, created = CommentReport.objects.get_or_create(
-                comment=comment, reporter=request.user, defaults={"reason": form.cleaned_data["reason"]}
-            )
+            if reviewed:
+                # A moderator decided after this member's report: reporting again starts a new wait.
+                report, created = earlier, True
+                changed = CommentReport.objects.filter(pk=earlier.pk, created_at=earlier.created_at).update(
+                    reason=form.cleaned_data["reason"], created_at=timezone.now()
+                )
+                created = changed == 1  # a second click (or tab) that lost the race is "already reported"
+                report.refresh_from_db()
+            else:
+                report, created = CommentReport.objects.get_or_create(
+                    comment=comment, reporter=request.user, defaults={"reason": form.cleaned_data["reason"]}
+                )
             if created:
                 notify_moderators_of_report(report)
         return render(request, "comments/reported.html", {**context, "report": report, "already": not created})
 
-    return render(request, "comments/report_comment.html", {**context, "form": form})
+    return render(request, "comments/report_comment.html", {**context, "form": form, "reviewed": reviewed})
+
+
+def _reviewed_since(comment, report):
+    """When a moderator decided on the comment after this member's report, or None."""
+    if report is None or comment.reports_reviewed_at is None or comment.reports_reviewed_at < report.created_at:
+        return None
+    return comment.reports_reviewed_at

@@ -19,7 +19,7 @@ from wagtail.permission_policies import ModelPermissionPolicy
 from . import approval
 from .forms import ApprovalForm
 from .models import MemberProfile
-from .names import namesakes, programme_team_namesakes
+from .names import names_used, namesakes, programme_team_namesakes
 
 
 def review_url(profile):
@@ -100,7 +100,7 @@ class ReviewView(PermissionCheckedMixin, WagtailAdminTemplateMixin, TemplateView
             approve_url=reverse("members_admin:approve", args=[self.profile.pk]),
             decline_url=reverse("members_admin:decline", args=[self.profile.pk]),
             history_url=reverse("members_admin:history", args=[self.profile.pk]),
-            names_used=list(self.profile.user.name_records.all()),
+            names_used=names_used(self.profile.user),
             namesakes=namesakes(self.profile),
             team_namesakes=programme_team_namesakes(self.profile),
         )

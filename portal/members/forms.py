@@ -21,8 +21,11 @@ from allauth.mfa.adapter import get_adapter as get_mfa_adapter
 from allauth.mfa.base.forms import AuthenticateForm, ReauthenticateForm
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.forms import ActivateTOTPForm
+from allauth.mfa.totp.internal.auth import validate_totp_code
+from allauth.mfa.utils import decrypt
 from django import forms
 from django.contrib.auth import password_validation
+from django.core.cache import cache
 
 from portal.core.forms import ModelMultipleChoiceField
 from portal.taxonomy.models import Organisation, SafetyDomain, Setting
@@ -465,6 +468,29 @@ class MemberAuthenticateForm(ThrottledCodeMixin, AuthenticateForm):
         self.fields["code"].error_messages["required"] = "Type the code from your authenticator app"
         self.fields["code"].widget.attrs.pop("placeholder", None)
         self.fields["code"].widget.attrs["spellcheck"] = "false"
+
+    def clean_code(self):
+        try:
+            return super().clean_code()
+        except forms.ValidationError:
+            # allauth has counted the failure (throttle and signal) by now. Only someone holding a
+            # code the app shows now can meet this message, so it tells an attacker nothing.
+            if self.code_already_used(self.cleaned_data.get("code", "")):
+                raise forms.ValidationError(
+                    "That code has already been used. Wait for your authenticator app to show the next one, "
+                    "then type that.",
+                    code="code_used",
+                ) from None
+            raise
+
+    def code_already_used(self, code):
+        """Whether the code is the app's current one and allauth has marked it used (each code works once)."""
+        app = Authenticator.objects.filter(user=self.user, type=Authenticator.Type.TOTP).first()
+        if app is None or not code:
+            return False
+        totp = app.wrap()
+        valid = validate_totp_code(decrypt(app.data["secret"]), code)
+        return valid and cache.get(totp._get_used_cache_key(code)) is not None
 
 
 class MemberReauthenticateForm(ThrottledCodeMixin, ReauthenticateForm):

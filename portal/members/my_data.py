@@ -15,6 +15,7 @@ from learning.models import Contribution, LearningNotePage
 from portal.comments.models import Comment, CommentReport
 
 from .models import MemberProfile
+from .names import names_used as all_names_used
 
 logger = logging.getLogger(__name__)
 
@@ -29,7 +30,7 @@ def _url(page, request):
 
 def names_used(user):
     """Every name the member has gone by, newest first, with when they took it (``portal.members.names``)."""
-    return [{"name": str(record), "from": _when(record.used_from)} for record in user.name_records.all()]
+    return [{"name": str(record), "from": _when(record.used_from)} for record in all_names_used(user)]
 
 
 def export_member_data(user, request):

@@ -236,6 +236,9 @@ def record_name(user):
     """Keep the user's name in their history if it differs from the last one kept."""
     from .models import NameRecord
 
+    # An account saved before it has a name (made in the admin or by a script) has nothing to keep.
+    if not (user.first_name.strip() or user.last_name.strip()):
+        return None
     last = NameRecord.objects.filter(user=user).order_by("-used_from", "-pk").first()
     if last is not None and (last.first_name, last.last_name) == (user.first_name, user.last_name):
         return None
@@ -254,3 +257,8 @@ def record_name_on_save(sender, instance, created, update_fields=None, raw=False
     if update_fields is not None and not {"first_name", "last_name"} & set(update_fields):
         return
     record_name(instance)
+
+
+def names_used(user):
+    """The names the user has gone by, newest first, leaving out any empty one an earlier version kept."""
+    return list(user.name_records.exclude(first_name="", last_name=""))

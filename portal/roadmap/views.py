@@ -67,6 +67,7 @@ class DataPointUploadView(PermissionCheckedMixin, WagtailAdminTemplateMixin, For
         context.update(
             measure=self.measure,
             action_url=upload_url(self.measure),
+            measure_edit_url=edit_url(self.measure),
             submit_button_label="Upload",
             submit_button_active_label="Uploading…",
             upload_errors=errors[:ERRORS_SHOWN],

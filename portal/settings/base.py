@@ -98,8 +98,10 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    # Last, so that its process_exception sees a view's database error first.
+    # Last of those with a process_exception, so that it sees a view's database error first.
     "portal.core.middleware.DatabaseUnavailableMiddleware",
+    # Around the page editor's POSTs only: one review decision per page (learning/editor_decisions.py).
+    "learning.editor_decisions.EditorDecisionMiddleware",
 ]
 
 # Security headers on every response. SecurityMiddleware sends

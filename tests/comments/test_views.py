@@ -335,3 +335,29 @@ def test_a_too_long_reason_is_shown_with_the_text_kept(client, note, member):
     assert "Keep your reason to 500 characters or fewer (it has 501)" in html
     assert "r" * 501 + "</textarea>" in html
     assert not CommentReport.objects.exists()
+
+
+def test_reporting_again_after_a_moderator_decided_says_it_was_reviewed_and_starts_a_new_wait(
+    client, note, member, django_capture_on_commit_callbacks
+):
+    moderator = ModeratorFactory(email="ravi@example.org")
+    comment = CommentFactory(page=note, author=MemberFactory())
+    client.force_login(member)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(report_url(comment), {"reason": "It names a resident."})
+    client.force_login(moderator)
+    client.post(reverse("member_comments:keep", args=[comment.pk]))
+    assert len(mail.outbox) == 1 and not Comment.objects.waiting_for_decision().exists()
+
+    client.force_login(member)
+    page = client.get(report_url(comment)).content.decode()
+    assert "The programme team have it and will look at it" not in page
+    assert "The programme team reviewed this comment" in page and "<textarea" in page
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(report_url(comment), {"reason": "It still names her."}).content.decode()
+        client.post(report_url(comment), {"reason": "And again."})
+    assert "Thank you, the programme team will look at this comment" in response
+    report = CommentReport.objects.get()
+    assert report.reason == "It still names her."
+    assert list(Comment.objects.waiting_for_decision()) == [comment]
+    assert len(mail.outbox) == 2 and "It still names her." in mail.outbox[1].body

@@ -55,3 +55,21 @@ def test_a_slug_held_by_a_live_page_names_that_page(client, update_index):
     body = response.content.decode()
     assert "Winter &lt;b&gt;visiting&lt;/b&gt;" in body  # the title is shown as text
     assert f'<a href="/admin/pages/{live.pk}/edit/">Open that page</a>' in body
+
+
+def test_the_banner_at_the_top_says_it_once_in_plain_text_and_the_link_is_beside_the_slug(client, update_index):
+    draft = UpdatePageFactory(parent=update_index, title="New visiting hours", slug="new-visiting-hours", live=False)
+    draft.save_revision()
+    client.force_login(ModeratorFactory())
+    url = reverse("wagtailadmin_pages:add", args=("updates", "updatepage", update_index.pk))
+    body = client.post(url, new_update("New visiting hours", "new-visiting-hours")).content.decode()
+
+    assert f"&lt;a href=&quot;/admin/pages/{draft.pk}/edit/" not in body  # the link is never shown as text
+    banner = body[body.index('class="messages') : body.index("</ul>", body.index('class="messages'))]
+    assert "This address is already used by the draft ‘New visiting hours’" in html.unescape(banner)
+    assert "<a " not in banner
+    assert html.unescape(body).count("This address is already used by the draft") == 1
+    assert html.unescape(body).count("A draft, ‘New visiting hours’, already uses") == 1
+    assert body.count(f'<a href="/admin/pages/{draft.pk}/edit/">Carry on with that draft</a>') == 1
+    slug_field = body[body.index('id="id_slug"') - 3000 : body.index('id="id_slug"') + 3000]
+    assert f'<a href="/admin/pages/{draft.pk}/edit/">Carry on with that draft</a>' in slug_field

@@ -271,3 +271,21 @@ def test_a_photo_another_page_also_shows_is_neither_hidden_nor_deleted(
         LearningNotePage.objects.get(pk=published.pk).delete()
     assert get_image_model().objects.filter(pk=image.pk).exists()
     assert (Path(settings.MEDIA_ROOT) / public_name).is_file()
+
+
+def test_a_publish_that_does_not_stay_live_neither_shows_the_photo_nor_tells_the_member(
+    client, image, member, moderator, mailoutbox, django_capture_on_commit_callbacks
+):
+    """What a stale save of the page in the same transaction did: the member heard 'Published' of a draft."""
+    from django.db import transaction
+
+    mailoutbox.clear()
+    page = LearningNotePage.objects.get()
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        act_in_admin(client, moderator, page, "approve")
+        LearningNotePage.objects.filter(pk=page.pk).update(live=False)
+
+    image.refresh_from_db()
+    assert Path(image.file.name).name.startswith("private-")
+    assert not any((Path(settings.MEDIA_ROOT) / "images").glob(Path(image.file.name).name.removeprefix("private-")))
+    assert mailoutbox == []

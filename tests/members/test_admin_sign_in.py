@@ -91,3 +91,25 @@ def test_a_locked_out_admin_account_does_not_lock_out_members(client, admin_acco
     member = MemberFactory()
     assert sign_in(client, member.email)["Location"] == "/"
     assert "_auth_user_id" in client.session
+
+
+def test_a_right_code_used_a_second_time_is_refused_and_says_to_wait_for_the_next(client):
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value, yield_hotp_counters_from_time
+
+    secret = generate_totp_secret()
+    user = UserFactory(is_superuser=True, is_staff=True)
+    TOTP.activate(user, secret)
+    code = format_hotp_value(hotp_value(secret, next(yield_hotp_counters_from_time())))
+
+    assert sign_in(client, user.email).status_code == 302
+    assert client.post(AUTHENTICATE, {"code": code}).status_code == 302
+    client.logout()
+    assert sign_in(client, user.email).status_code == 302
+    again = client.post(AUTHENTICATE, {"code": code})
+    assert again.status_code == 200
+    page = text(again)
+    assert "That code has already been used. Wait for your authenticator app to show the next one" in page
+    assert "The code is not right" not in page
+
+    wrong = client.post(AUTHENTICATE, {"code": f"{(int(code) + 1) % 1000000:06d}"})
+    assert "The code is not right" in text(wrong)

@@ -292,3 +292,22 @@ def test_the_review_page_warns_of_a_namesake_at_the_organisation_asked_for(clien
 
     other = PendingMemberFactory(user__first_name="Amina", organisation=larchfield).member_profile
     assert "already goes by this name" not in text(client.get(reverse("members_admin:review", args=[other.pk])))
+
+
+def test_a_save_without_a_name_leaves_no_nameless_row_in_names_used(client, note):
+    """An account first saved without a name (made in the admin or by a script, then named) had an empty row."""
+    nameless = MemberFactory(user__first_name="", user__last_name="")
+    nameless.first_name, nameless.last_name = "Ada", "Brennan"
+    nameless.save()
+    assert [str(record) for record in NameRecord.objects.filter(user=nameless)] == ["Ada Brennan"]
+
+    NameRecord.objects.create(user=nameless, first_name="", last_name="")  # left by an earlier version
+    comment = CommentFactory(page=note, author=nameless)
+    client.force_login(ModeratorFactory())
+    for url in (
+        reverse("members_admin:review", args=[nameless.member_profile.pk]),
+        reverse("member_comments:edit", args=[comment.pk]),
+    ):
+        page = text(client.get(url))
+        rows = re.findall(r"<tr>\s*<td>(.*?)</td>", page[page.index("Names used") :], re.S)
+        assert [row.strip() for row in rows] == ["Ada Brennan"]

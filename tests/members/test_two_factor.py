@@ -194,7 +194,7 @@ def test_the_same_code_cannot_be_used_twice(client):
     page = text(client.post(AUTHENTICATE, {"code": current_code(secret)}))
 
     assert not signed_in(client)
-    assert "The code is not right" in page
+    assert "That code has already been used. Wait for your authenticator app to show the next one" in page
 
 
 def test_a_recovery_code_signs_in_once(client):

@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 from wagtail.models import ModelLogEntry
 
 from portal.roadmap.csv_import import MAX_UPLOAD_BYTES, parse_data_points
@@ -308,3 +309,12 @@ def test_the_upload_refuses_a_future_month_and_a_negative_percentage_and_saves_n
     assert "Line 2: ‘-3’ is not a percentage" in html
     assert "Nothing was saved" in html
     assert values(measure) == {D(2024, 1, 1): 1, D(2024, 2, 1): 2}
+
+
+def test_the_upload_page_links_back_to_the_measure_and_the_measures_list(client, superuser, measure):
+    client.force_login(superuser)
+    page = client.get(upload_url(measure)).content.decode()
+    measure_url = reverse("wagtailsnippets_roadmap_measure:edit", args=[measure.pk])
+    # Wagtail folds the header's breadcrumbs away behind a button: the links are in the page itself.
+    assert f'<a href="{measure_url}">Back to ‘{measure.name}’</a>' in page
+    assert f'<a href="{reverse("wagtailsnippets_roadmap_measure:list")}">All measures</a>' in page
