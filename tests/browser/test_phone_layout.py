@@ -5,6 +5,7 @@ where focus lands after a filter, the header's "More" menu, the suggestions' sta
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from .support import assert_fits_width, assert_no_axe_violations
 
@@ -101,16 +102,17 @@ def test_escape_in_the_more_menu_gives_focus_back_to_its_button_and_tabbing_out_
     phone.keyboard.press("Tab")
     assert phone.evaluate("document.activeElement.closest('.nhsuk-header__menu-list') !== null")
     phone.keyboard.press("Escape")
-    assert toggle.get_attribute("aria-expanded") == "false"
-    assert phone.evaluate("document.activeElement.id") == "toggle-menu"
+    # The design system closes the menu; portal.js then gives focus back, a task later.
+    expect(toggle).to_have_attribute("aria-expanded", "false")
+    expect(toggle).to_be_focused()
 
     toggle.click()
     links = phone.locator(".nhsuk-header__menu-list a")
     for _ in range(links.count() + 1):
         phone.keyboard.press("Tab")
     assert phone.evaluate("document.activeElement.closest('.nhsuk-header__menu') === null")
-    assert toggle.get_attribute("aria-expanded") == "false"
-    assert phone.locator(".nhsuk-header__menu-list").is_hidden()
+    expect(toggle).to_have_attribute("aria-expanded", "false")
+    expect(phone.locator(".nhsuk-header__menu-list")).to_be_hidden()
 
 
 def test_a_search_with_no_suggestions_is_announced(page, demo_server):
