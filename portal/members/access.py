@@ -80,3 +80,32 @@ def audience(user):
     per audience, because members also see member-only pages.
     """
     return "members" if user is not None and is_member(user) else "public"
+
+
+def organisation_of(user):
+    """The organisation ``user`` may keep records for, or None (issue 18).
+
+    An approved, active member speaks for the organisation the programme team
+    confirmed when approving them; a member still waiting, declined, or with an
+    organisation not yet on the list speaks for none. Programme team reach over
+    every organisation is ``may_keep_records_for``'s business, not this one's.
+    """
+    if not user.is_authenticated or not user.is_active:
+        return None
+    profile = getattr(user, "member_profile", None)
+    if profile is None or not profile.is_approved or not profile.organisation_id:
+        return None
+    return profile.organisation
+
+
+def may_keep_records_for(user, organisation):
+    """May ``user`` write ``organisation``'s improvement records (change ideas, local measures)?
+
+    Its own approved members may, and the programme team (with two-factor passed).
+    """
+    if organisation is None:
+        return False
+    if is_moderator(user):
+        return True
+    own = organisation_of(user)
+    return own is not None and own.pk == organisation.pk
