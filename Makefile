@@ -33,9 +33,10 @@ run: demo ## Set up, load the demo site and serve it on http://127.0.0.1:8000
 test: install ## Set up and run the whole test suite (browser tests need Chromium)
 	$(PY) -m pytest
 
-lint: install ## Check code style with ruff
+lint: install ## Check code style with ruff and templates with djLint
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/djlint templates --lint
 
 format: install ## Reformat code and fix what ruff can
 	$(VENV)/bin/ruff format .
