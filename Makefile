@@ -30,12 +30,20 @@ run: demo ## Set up, load the demo site and serve it on http://127.0.0.1:8000
 	@echo "Serving the portal on http://$(HOST):$(PORT)/ (admin at /admin/). Stop with Ctrl+C."
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
-test: install ## Set up and run the whole test suite (browser tests need Chromium)
-	$(PY) -m pytest
+# pytest-xdist: one process per core, each test file kept on one process (its
+# module fixtures, and the browser tests' demo site, are built once per process;
+# at most 4 processes, as each browser process runs a demo site of its own).
+# `make test TEST_WORKERS=0` runs in one process; PYTEST_ARGS adds to the command,
+# e.g. PYTEST_ARGS='-m "not end_to_end"' as CI's SQLite pass (docs/testing.md).
+TEST_WORKERS ?= auto
+PYTEST_ARGS ?=
+test: install ## Set up and run the whole test suite on every core (browser tests need Chromium)
+	$(PY) -m pytest -n $(TEST_WORKERS) --maxprocesses 4 --dist loadfile $(PYTEST_ARGS)
 
-lint: install ## Check code style with ruff
+lint: install ## Check code style with ruff and templates with djLint
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/djlint templates --lint
 
 format: install ## Reformat code and fix what ruff can
 	$(VENV)/bin/ruff format .

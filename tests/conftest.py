@@ -15,6 +15,20 @@ from learning.factories import LearningIndexPageFactory, PeerVisitIndexPageFacto
 from portal.home.models import HomePage
 from portal.updates.factories import UpdateIndexPageFactory
 
+END_TO_END_MARKERS = {"browser", "nginx", "servers", "elasticsearch"}
+
+
+def pytest_collection_modifyitems(items):
+    """Mark every test that drives a browser or starts real servers ``end_to_end``.
+
+    CI's SQLite pass leaves them out (``-m "not end_to_end"``) and its
+    PostgreSQL pass runs them; ``make test`` alone runs everything
+    (docs/testing.md).
+    """
+    for item in items:
+        if any(item.get_closest_marker(name) for name in END_TO_END_MARKERS):
+            item.add_marker(pytest.mark.end_to_end)
+
 
 @pytest.fixture(autouse=True)
 def _repeatable_fake_data():

@@ -26,15 +26,12 @@ from .forms import CommentForm, ReportForm
 from .models import Comment, CommentReport, takes_comments
 from .notifications import notify_moderators_of_report, notify_page_owner
 
-# At most this many comments per member per hour (counted from stored
-# comments, so the limit holds across server processes). Override with
-# PORTAL_COMMENTS_PER_HOUR.
-DEFAULT_COMMENTS_PER_HOUR = 20
 DUPLICATE_WINDOW = timedelta(minutes=2)
 
 
 def comments_per_hour():
-    return getattr(settings, "PORTAL_COMMENTS_PER_HOUR", DEFAULT_COMMENTS_PER_HOUR)
+    """At most this many comments per member per hour (portal/settings/base.py)."""
+    return settings.PORTAL_COMMENTS_PER_HOUR
 
 
 def organisation_name_of(user):

@@ -267,7 +267,7 @@ def related_paths():
 
 def purge_related_urls(extra_paths=()):
     """Ask the front-end cache (nginx) to drop the pages a change may have made stale."""
-    if not getattr(settings, "WAGTAILFRONTENDCACHE", None):
+    if not settings.WAGTAILFRONTENDCACHE:
         return
     from wagtail.contrib.frontend_cache.utils import purge_urls_from_cache
     from wagtail.models import Site

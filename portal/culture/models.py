@@ -169,7 +169,7 @@ class Round(models.Model):
     @property
     def threshold(self):
         """How many new answers make a batch: the round's own number or the setting, never below the floor."""
-        return max(self.min_responses or getattr(settings, "CULTURE_MIN_RESPONSES", 5), ANONYMITY_FLOOR)
+        return max(self.min_responses or settings.CULTURE_MIN_RESPONSES, ANONYMITY_FLOOR)
 
     def facilitator_name(self):
         from .admin_forms import person_label

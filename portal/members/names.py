@@ -129,7 +129,7 @@ def name_key(text):
 
 
 def reserved_keys():
-    names = (*RESERVED_NAMES, getattr(settings, "WAGTAIL_SITE_NAME", ""))
+    names = (*RESERVED_NAMES, settings.WAGTAIL_SITE_NAME)
     return {name_key(name) for name in names if name}
 
 

@@ -3,7 +3,6 @@
 from .base import *  # noqa: F403
 
 SECRET_KEY = "test-only-key"  # noqa: S105 - test settings only; production refuses keys like this
-DEBUG = False
 ALLOWED_HOSTS = ["*"]
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -19,5 +18,4 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
-PORTAL_DEMO_ACCOUNTS = False
 WHITENOISE_AUTOREFRESH = True

@@ -24,8 +24,7 @@ from urllib.parse import urlsplit, urlunsplit
 from django.conf import settings
 from elasticsearch import ApiError, Elasticsearch, TransportError, UnsupportedProductError
 
-QUERY_TIMEOUT = 2  # seconds
-OUTBOX_TIMEOUT = 5
+OUTBOX_TIMEOUT = 5  # seconds; a reader's query waits settings.ELASTICSEARCH_TIMEOUT
 COMMAND_TIMEOUT = 30
 
 
@@ -34,9 +33,7 @@ def is_configured():
 
 
 def query_client():
-    return _client(
-        settings.ELASTICSEARCH_URL, getattr(settings, "ELASTICSEARCH_TIMEOUT", QUERY_TIMEOUT), 0, connection_options()
-    )
+    return _client(settings.ELASTICSEARCH_URL, settings.ELASTICSEARCH_TIMEOUT, 0, connection_options())
 
 
 def outbox_client():
@@ -51,13 +48,13 @@ def indexing_client():
 def connection_options():
     """The client's TLS and credential arguments from settings, as a hashable tuple of (name, value)."""
     options = {
-        "ca_certs": getattr(settings, "ELASTICSEARCH_CA_CERTS", ""),
-        "ssl_assert_fingerprint": getattr(settings, "ELASTICSEARCH_FINGERPRINT", "").replace(":", "").lower(),
-        "api_key": getattr(settings, "ELASTICSEARCH_API_KEY", ""),
+        "ca_certs": settings.ELASTICSEARCH_CA_CERTS,
+        "ssl_assert_fingerprint": settings.ELASTICSEARCH_FINGERPRINT.replace(":", "").lower(),
+        "api_key": settings.ELASTICSEARCH_API_KEY,
     }
-    username = getattr(settings, "ELASTICSEARCH_USERNAME", "")
+    username = settings.ELASTICSEARCH_USERNAME
     if username:
-        options["basic_auth"] = (username, getattr(settings, "ELASTICSEARCH_PASSWORD", ""))
+        options["basic_auth"] = (username, settings.ELASTICSEARCH_PASSWORD)
     return tuple(sorted((name, value) for name, value in options.items() if value))
 
 

@@ -33,6 +33,7 @@ def note(learning_index):
     )
 
 
+@pytest.mark.servers
 def test_pages_are_kept_in_redis_and_purged_when_content_is_published(client, settings, redis_url, note):  # noqa: F811
     settings.CACHES = redis_cache(redis_url)
     settings.PORTAL_PAGE_CACHE = True

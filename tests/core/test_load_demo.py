@@ -26,6 +26,7 @@ from portal.roadmap.models import (
 from portal.taxonomy.models import Organisation, SafetyDomain, Setting
 from portal.updates.models import UpdatePage
 from search.engines.spelling import index_text_field
+from tests.demo import demo_loaded_once
 
 pytestmark = pytest.mark.django_db
 
@@ -36,9 +37,16 @@ def load():
     return out.getvalue()
 
 
+@pytest.fixture(scope="module")
+def loaded_once(django_db_setup, django_db_blocker, tmp_path_factory):
+    with demo_loaded_once(django_db_blocker, tmp_path_factory) as printed:
+        yield printed
+
+
 @pytest.fixture
-def demo(db):
-    return load()
+def demo(loaded_once, db):
+    """What load_demo printed; its content is in the database for this test only."""
+    return loaded_once
 
 
 def snapshot():

@@ -28,7 +28,7 @@ print(json.dumps(default=str, obj={
     "csp": settings.CONTENT_SECURITY_POLICY["DIRECTIVES"],
     "cache": settings.CACHES["default"]["BACKEND"],
     "page_cache": settings.PORTAL_PAGE_CACHE,
-    "frontend_cache": getattr(settings, "WAGTAILFRONTENDCACHE", None),
+    "frontend_cache": settings.WAGTAILFRONTENDCACHE,
     "apps": settings.INSTALLED_APPS,
 }))
 """
@@ -60,7 +60,7 @@ def test_without_a_bucket_media_stays_on_disk_and_nothing_is_cached_across_worke
     assert found["media_url"] == "/media/"
     assert found["cache"] == "django.core.cache.backends.locmem.LocMemCache"
     assert found["page_cache"] is False
-    assert found["frontend_cache"] is None
+    assert found["frontend_cache"] == {}
     assert "https://cdn.example.org" not in found["csp"]["img-src"]
 
 

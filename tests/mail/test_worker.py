@@ -76,6 +76,7 @@ def ask_for_a_password_reset(base, email):
     pytest.fail("the password reset form did not redirect")
 
 
+@pytest.mark.servers
 @pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads processes from /proc")
 def test_make_serve_runs_a_worker_that_sends_the_email_a_request_queued(tmp_path):
     mail_server = LoopbackSMTPServer(answering=True).start()

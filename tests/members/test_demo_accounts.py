@@ -10,6 +10,7 @@ from freezegun import freeze_time
 
 from portal.members.access import is_member, is_moderator
 from portal.members.models import MemberProfile
+from tests.demo import demo_loaded_once
 
 pytestmark = [pytest.mark.django_db, pytest.mark.without_two_factor]
 
@@ -20,10 +21,17 @@ def load():
     return out.getvalue()
 
 
+@pytest.fixture(scope="module")
+def loaded_once(django_db_setup, django_db_blocker, tmp_path_factory):
+    with demo_loaded_once(django_db_blocker, tmp_path_factory, PORTAL_DEMO_ACCOUNTS=True) as printed:
+        yield printed
+
+
 @pytest.fixture
-def demo(settings):
+def demo(loaded_once, settings):
+    """What load_demo printed, with demo accounts; its content is in the database for this test only."""
     settings.PORTAL_DEMO_ACCOUNTS = True
-    return load()
+    return loaded_once
 
 
 def test_the_printout_lists_what_to_type_to_sign_in(demo):

@@ -28,7 +28,7 @@ class Command(BaseCommand):
         parser.add_argument("username", choices=sorted(DEMO_TOTP_SECRETS))
 
     def handle(self, *args, username, **options):
-        if not getattr(settings, "PORTAL_DEMO_ACCOUNTS", False):
+        if not settings.PORTAL_DEMO_ACCOUNTS:
             raise CommandError("Demo accounts exist only under development settings.")
         now = time.time()
         left = app_settings.TOTP_PERIOD - int(now) % app_settings.TOTP_PERIOD
