@@ -21,6 +21,8 @@ from taggit.models import Tag
 from wagtail.search import index
 from wagtail.signals import page_published
 
+from portal.taxonomy.models import SafetyDomain, Setting
+
 
 def reindex_published_page(sender, instance, **kwargs):
     index.insert_or_update_object(instance.specific)
@@ -33,7 +35,6 @@ def reindex_pages_using_term(sender, instance, created=False, raw=False, **kwarg
 
 
 def reindex_pages_using(term_model, term_pk):
-    from portal.taxonomy.models import SafetyDomain, Setting
     from search.engines.database import knowledge_types
 
     field = {Tag: "tags", Setting: "settings", SafetyDomain: "safety_domains"}[term_model]
@@ -43,8 +44,6 @@ def reindex_pages_using(term_model, term_pk):
 
 
 def connect():
-    from portal.taxonomy.models import SafetyDomain, Setting
-
     page_published.connect(reindex_published_page, dispatch_uid="search.reindex_published_page")
     for model in (Tag, Setting, SafetyDomain):
         post_save.connect(

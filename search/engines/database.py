@@ -39,7 +39,7 @@ from wagtail.search.query import And, Or, Phrase, PlainText
 
 from search import highlight
 from search.engines import spelling
-from search.service import CONTENT_TYPES, FACETS, FacetValue, Hit, Query, Results, Term
+from search.results import CONTENT_TYPES, FACETS, FacetValue, Hit, Query, Results, Term
 from search.vocabulary import parse, search_terms, tokenize, variants, with_compounds
 
 # With this many results or fewer, a likely misspelling is offered as "Did you mean ...?".

@@ -15,6 +15,7 @@ from portal.updates.factories import UpdatePageFactory
 from search import highlight, service, vocabulary
 from search.engines import spelling
 from search.engines.database import DatabaseEngine
+from search.results import EngineUnavailable, Hit, Query, Results, Term
 
 pytestmark = pytest.mark.django_db
 
@@ -111,14 +112,14 @@ def test_a_search_returns_hits_with_what_a_card_needs(learning_index):
     results = service.query("falls")
     assert results.total == 1 and results.num_pages == 1
     assert results.hits == [
-        service.Hit(
+        Hit(
             page_id=page.pk,
             title="Evening drinks and falls",
             content_type="learning-note",
             url=page.url,
             date=datetime.date(2018, 6, 12),
-            settings=(service.Term("care-homes", "Care homes"), service.Term("general-practice", "General practice")),
-            domains=(service.Term("past-harm", "Past harm"), service.Term("reliability", "Reliability")),
+            settings=(Term("care-homes", "Care homes"), Term("general-practice", "General practice")),
+            domains=(Term("past-harm", "Past harm"), Term("reliability", "Reliability")),
             snippet="<mark>Falls</mark> dropped after the drinks round moved.",
         )
     ]
@@ -128,10 +129,10 @@ def test_a_search_returns_hits_with_what_a_card_needs(learning_index):
 
 
 def test_results_count_their_pages():
-    query = service.Query(text="x", per_page=10)
-    assert service.Results(query=query, hits=[], total=0, facets={}).num_pages == 1
-    assert service.Results(query=query, hits=[], total=21, facets={}).num_pages == 3
-    assert service.Results(query=query, hits=[], total=21, facets={}, num_pages=2).num_pages == 2
+    query = Query(text="x", per_page=10)
+    assert Results(query=query, hits=[], total=0, facets={}).num_pages == 1
+    assert Results(query=query, hits=[], total=21, facets={}).num_pages == 3
+    assert Results(query=query, hits=[], total=21, facets={}, num_pages=2).num_pages == 2
 
 
 def test_the_database_engine_is_used_without_elasticsearch(settings):
@@ -150,13 +151,13 @@ def test_elasticsearch_is_tried_first_with_the_database_behind_it(settings):
 
 class Unavailable:
     def search(self, query):
-        raise service.EngineUnavailable("no route to host")
+        raise EngineUnavailable("no route to host")
 
     def autocomplete(self, prefix, limit=8, user=None):
-        raise service.EngineUnavailable("no route to host")
+        raise EngineUnavailable("no route to host")
 
     def related(self, page, limit=4, user=None):
-        raise service.EngineUnavailable("no route to host")
+        raise EngineUnavailable("no route to host")
 
 
 def test_the_fallback_answers_when_the_primary_is_unavailable_and_says_so(learning_index, caplog):
@@ -164,7 +165,7 @@ def test_the_fallback_answers_when_the_primary_is_unavailable_and_says_so(learni
     LearningNotePageFactory(parent=learning_index, title="Falls at night", tags=["falls"])
     engine = service.FallbackEngine(primary=Unavailable(), fallback=DatabaseEngine())
     with caplog.at_level(logging.WARNING, logger="search.service"):
-        results = engine.search(service.Query(text="falls"))
+        results = engine.search(Query(text="falls"))
         suggestions = engine.autocomplete("fal")
         related = engine.related(page)
     assert results.degraded and results.total == 2
@@ -176,7 +177,7 @@ def test_the_fallback_answers_when_the_primary_is_unavailable_and_says_so(learni
 
 def test_the_database_engine_is_never_degraded(learning_index):
     LearningNotePageFactory(parent=learning_index, title="Falls")
-    assert not DatabaseEngine().search(service.Query(text="falls")).degraded
+    assert not DatabaseEngine().search(Query(text="falls")).degraded
 
 
 class TestVocabulary:
