@@ -15,17 +15,14 @@ from typing import Protocol
 
 from django.utils.safestring import SafeString
 
+from portal.core.knowledge_types import KNOWLEDGE_PAGE_TYPES
+
 # The facets, in the order the search page shows them; also the filter names in the query string.
 FACETS = ("setting", "domain", "type", "tag", "year")
 SORTS = ("relevance", "newest")
 
 # Keys of the "type" facet (each knowledge page type's verbose name, slugified) and their labels.
-CONTENT_TYPES = {
-    "case-study": "Case study",
-    "learning-note": "Learning note",
-    "peer-visit-report": "Peer-visit report",
-    "update": "Update",
-}
+CONTENT_TYPES = {page_type.key: page_type.label for page_type in KNOWLEDGE_PAGE_TYPES}
 
 
 @dataclass(frozen=True)
