@@ -29,10 +29,6 @@ OUTBOX_TIMEOUT = 5
 COMMAND_TIMEOUT = 30
 
 
-def is_configured():
-    return bool(settings.ELASTICSEARCH_URL)
-
-
 def query_client():
     return _client(
         settings.ELASTICSEARCH_URL, getattr(settings, "ELASTICSEARCH_TIMEOUT", QUERY_TIMEOUT), 0, connection_options()
