@@ -43,3 +43,8 @@ KNOWLEDGE_PAGE_TYPES = (
 def knowledge_page_models():
     """The model of every knowledge page type, in the order of ``KNOWLEDGE_PAGE_TYPES``."""
     return [page_type.model for page_type in KNOWLEDGE_PAGE_TYPES]
+
+
+def tag_through_models():
+    """Each knowledge page type's topic tag table (``CaseStudyPageTag``, ...), in the same order."""
+    return [model.tags.through for model in knowledge_page_models()]

@@ -37,7 +37,7 @@ from taggit.models import Tag
 from wagtail.search.models import IndexEntry
 from wagtail.search.query import And, Or, Phrase, PlainText
 
-from portal.core.knowledge_types import KNOWLEDGE_PAGE_TYPES
+from portal.core.knowledge_types import KNOWLEDGE_PAGE_TYPES, tag_through_models
 from search import highlight
 from search.engines import spelling
 from search.results import CONTENT_TYPES, FACETS, FacetValue, Hit, Query, Results, Term
@@ -56,10 +56,6 @@ CARD_FIELDS = ("id", "title", "summary", "date", "content_type_id", "url_path", 
 def knowledge_types():
     """{'case-study': CaseStudyPage, ...}, in the order of ``KNOWLEDGE_PAGE_TYPES`` (and of ``CONTENT_TYPES``)."""
     return {page_type.key: page_type.model for page_type in KNOWLEDGE_PAGE_TYPES}
-
-
-def tag_through_models():
-    return [model.tags.through for model in knowledge_types().values()]
 
 
 def _type_keys():

@@ -33,6 +33,7 @@ from django.core.cache import cache
 from django.db import DatabaseError, connection, transaction
 from wagtail.search.models import IndexEntry
 
+from portal.core.knowledge_types import tag_through_models
 from portal.core.models import KnowledgePage
 from portal.taxonomy.models import SafetyDomain, Setting
 from search.vocabulary import STOP_WORDS, SYNONYMS, variants
@@ -89,8 +90,6 @@ def index_text_field():
 
 
 def build_dictionary():
-    from search.engines.database import tag_through_models  # which imports this module
-
     weights = Counter()
     known = set(STOP_WORDS)
     # Subqueries rather than lists of ids: SQLite allows only so many

@@ -4,7 +4,7 @@ from django.apps import apps
 from django.utils.text import capfirst, slugify
 
 from portal.backup import registry
-from portal.core.knowledge_types import KNOWLEDGE_PAGE_TYPES, knowledge_page_models
+from portal.core.knowledge_types import KNOWLEDGE_PAGE_TYPES, knowledge_page_models, tag_through_models
 from portal.core.models import KnowledgePage
 from search.elasticsearch.documents import content_type_key, knowledge_models
 from search.engines.database import knowledge_types
@@ -40,4 +40,7 @@ def test_search_and_the_archive_read_the_list():
     assert [content_type_key(model) for model in models] == list(CONTENT_TYPES)
     assert [label for label in registry.SITE_MODELS if label in {m._meta.label for m in models}] == [
         page_type.model_label for page_type in KNOWLEDGE_PAGE_TYPES
+    ]
+    assert [through._meta.label for through in tag_through_models() if through._meta.label in registry.SITE_MODELS] == [
+        model.tags.through._meta.label for model in models
     ]
