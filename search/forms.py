@@ -13,7 +13,7 @@ from django import forms
 from taggit.models import Tag
 
 from portal.taxonomy.models import SafetyDomain, Setting
-from search.service import CONTENT_TYPES, FACETS, SORTS
+from search.results import CONTENT_TYPES, FACETS, SORTS
 
 MAX_QUERY_LENGTH = 200
 MAX_VALUES_PER_FACET = 10

@@ -21,6 +21,9 @@ from taggit.models import Tag
 from wagtail.search import index
 from wagtail.signals import page_published
 
+from portal.core.knowledge_types import knowledge_page_models
+from portal.taxonomy.models import SafetyDomain, Setting
+
 
 def reindex_published_page(sender, instance, **kwargs):
     index.insert_or_update_object(instance.specific)
@@ -33,18 +36,13 @@ def reindex_pages_using_term(sender, instance, created=False, raw=False, **kwarg
 
 
 def reindex_pages_using(term_model, term_pk):
-    from portal.taxonomy.models import SafetyDomain, Setting
-    from search.engines.database import knowledge_types
-
     field = {Tag: "tags", Setting: "settings", SafetyDomain: "safety_domains"}[term_model]
-    for model in knowledge_types().values():
+    for model in knowledge_page_models():
         for page in model.get_indexed_objects().filter(**{field: term_pk}).distinct():
             index.insert_or_update_object(page)
 
 
 def connect():
-    from portal.taxonomy.models import SafetyDomain, Setting
-
     page_published.connect(reindex_published_page, dispatch_uid="search.reindex_published_page")
     for model in (Tag, Setting, SafetyDomain):
         post_save.connect(

@@ -1,6 +1,7 @@
 """The search page and the suggestions behind the header search box.
 
-Both talk only to ``search.service``; which engine answers is its business.
+Both search through ``search.service`` and read its answers as the types of
+``search.results``; which engine answers is the service's business.
 """
 
 import json
@@ -14,6 +15,7 @@ from django.utils.cache import patch_cache_control
 from portal.taxonomy.models import SafetyDomain, Setting
 from search import service
 from search.forms import FACET_NOUNS, SearchForm, clean_text
+from search.results import CONTENT_TYPES, FACETS, FacetValue
 
 FACET_HEADINGS = {
     "setting": "Care setting",
@@ -47,7 +49,7 @@ def _with_value(params, facet, value):
 
 @dataclass
 class FacetLink:
-    value: service.FacetValue
+    value: FacetValue
     url: str
 
 
@@ -72,7 +74,7 @@ class Chip:
 
 def _facet_groups(results, params, errors):
     groups = []
-    for facet in service.FACETS:
+    for facet in FACETS:
         links = []
         for value in results.facets.get(facet, []):
             toggle = _without_value if value.selected else _with_value
@@ -87,7 +89,7 @@ def search(request):
     text, filters = form.text, form.filters
     # Only what is valid goes into the links on the page.
     params = request.GET.copy()
-    for facet in service.FACETS:
+    for facet in FACETS:
         params.setlist(facet, filters.get(facet, []))
     if text:
         params["q"] = text
@@ -106,7 +108,7 @@ def search(request):
                 Chip(value.label, FACET_NOUNS[facet], _without_value(params, facet, value.key))
                 for facet, value in results.active_filters
             ],
-            clear_filters_url=_url(params, **dict.fromkeys(service.FACETS)),
+            clear_filters_url=_url(params, **dict.fromkeys(FACETS)),
             # The engine's page count, not the total's: Elasticsearch stops at its result window.
             page_obj=Paginator(range(results.reachable), results.query.per_page).get_page(results.query.page),
             sort=results.query.sort,
@@ -126,7 +128,7 @@ def suggest(request):
     items = service.suggest(prefix, user=request.user) if len(prefix) >= 2 else []
     data = {
         "query": prefix,
-        "results": [{**item, "type_label": service.CONTENT_TYPES.get(item.get("type"), "")} for item in items],
+        "results": [{**item, "type_label": CONTENT_TYPES.get(item.get("type"), "")} for item in items],
     }
     # Markup characters escaped as json_script does, so the JSON stays inert even if opened as a page.
     body = json.dumps(data).translate({ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"})

@@ -107,11 +107,6 @@ def _key(words) -> tuple[str, ...]:
     return tuple(singular(word) for word in words)
 
 
-def term_key(name: str) -> tuple[str, ...]:
-    """A name's words in the singular, to compare names and phrases: "Pressure ulcers" -> ("pressure", "ulcer")."""
-    return _key(tokenize(name))
-
-
 # Synonym groups indexed by each term's words in the singular.
 _GROUPS: dict[tuple[str, ...], tuple[tuple[str, ...], ...]] = {}
 for _group in SYNONYMS:

@@ -5,6 +5,8 @@ below (``tests/backup/test_registry.py`` fails otherwise), so a new app cannot
 be forgotten: add its models to ``SITE_MODELS`` (or ``MEMBER_MODELS`` when a
 row cannot exist without a member's account), or to ``REBUILT`` / ``LEFT_OUT``
 with the reason. Many-to-many tables that Django creates follow their model.
+The knowledge page types come from ``portal.core.knowledge_types``; their
+topic tags and photos are listed here.
 
 Rows are restored in list order with their primary keys; foreign keys are
 checked once everything is in, so the order only has to keep each page tree in
@@ -12,6 +14,8 @@ path order (parents before children).
 """
 
 from django.apps import apps
+
+from portal.core.knowledge_types import KNOWLEDGE_PAGE_TYPES
 
 SITE_MODELS = [
     # Wagtail's structure: the locale, collections, groups and their permissions, pages.
@@ -22,14 +26,11 @@ SITE_MODELS = [
     "home.HomePage",
     "home.StandardPage",
     "core.KnowledgePage",
+    *(page_type.model_label for page_type in KNOWLEDGE_PAGE_TYPES),
     "updates.UpdateIndexPage",
-    "updates.UpdatePage",
     "learning.LearningIndexPage",
-    "learning.LearningNotePage",
     "learning.PeerVisitIndexPage",
-    "learning.PeerVisitReportPage",
     "casestudies.CaseStudyIndexPage",
-    "casestudies.CaseStudyPage",
     "roadmap.RoadmapPage",
     "wagtailcore.Revision",
     "wagtailcore.Site",

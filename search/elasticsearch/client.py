@@ -28,10 +28,6 @@ OUTBOX_TIMEOUT = 5  # seconds; a reader's query waits settings.ELASTICSEARCH_TIM
 COMMAND_TIMEOUT = 30
 
 
-def is_configured():
-    return bool(settings.ELASTICSEARCH_URL)
-
-
 def query_client():
     return _client(settings.ELASTICSEARCH_URL, settings.ELASTICSEARCH_TIMEOUT, 0, connection_options())
 

@@ -24,7 +24,6 @@ Analysis, as in Elasticsearch's own ``english`` analyser but with synonyms:
 """
 
 from django.conf import settings as django_settings
-from django.utils.text import slugify
 from elasticsearch.dsl import (
     Boolean,
     Date,
@@ -39,7 +38,7 @@ from elasticsearch.dsl import (
 )
 from wagtail.search import index as search_index
 
-from portal.core.models import KnowledgePage
+from portal.core.knowledge_types import KNOWLEDGE_PAGE_TYPES, knowledge_page_models
 from portal.taxonomy.models import Organisation
 from search.vocabulary import SYNONYMS, phrase_variants
 
@@ -146,20 +145,14 @@ class KnowledgeDocument(Document):
 
 
 def content_type_key(page_or_model):
-    """'case-study', 'learning-note', 'peer-visit-report' or 'update'."""
+    """'case-study', 'learning-note', 'peer-visit-report' or 'update': the type's key in ``KNOWLEDGE_PAGE_TYPES``."""
     model = page_or_model if isinstance(page_or_model, type) else type(page_or_model)
-    return slugify(model._meta.verbose_name)
+    return next(page_type.key for page_type in KNOWLEDGE_PAGE_TYPES if page_type.model_label == model._meta.label)
 
 
 def knowledge_models():
-    """Every concrete knowledge page type (the subclasses of ``KnowledgePage``)."""
-    found, pending = [], list(KnowledgePage.__subclasses__())
-    while pending:
-        model = pending.pop(0)
-        if not model._meta.abstract and not model._meta.proxy:
-            found.append(model)
-        pending.extend(model.__subclasses__())
-    return sorted(found, key=lambda model: model._meta.label)
+    """Every concrete knowledge page type (the subclasses of ``KnowledgePage``), from ``KNOWLEDGE_PAGE_TYPES``."""
+    return knowledge_page_models()
 
 
 def organisation_fields(model):

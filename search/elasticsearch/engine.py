@@ -27,7 +27,7 @@ from taggit.models import Tag
 from portal.members.access import is_member
 from portal.taxonomy.models import SafetyDomain, Setting
 from search.engines.database import FEW_HITS, MAX_TAG_FACETS
-from search.service import CONTENT_TYPES, EngineUnavailable, FacetValue, Hit, Results, Term
+from search.results import CONTENT_TYPES, EngineUnavailable, FacetValue, Hit, Results, Term
 
 from . import health, queries
 from .client import describe, is_outage, query_client

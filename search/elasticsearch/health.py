@@ -27,6 +27,8 @@ from django.db.models import DateTimeField, F, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from search.models import SearchEngineStatus
+
 logger = logging.getLogger(__name__)
 
 REWRITE_AFTER = timedelta(minutes=1)
@@ -43,8 +45,6 @@ def forget():
 
 def note_failure(error):
     """Remember a failed request (``error`` is a one-line description) and record it for ``search_health``."""
-    from search.models import SearchEngineStatus
-
     now = timezone.now()
     with _lock:
         unchanged = _state["failing"] and _state["error"] == error
@@ -71,8 +71,6 @@ def note_success(*, replay=True):
 
     Costs nothing (no query) when this process has seen no failure.
     """
-    from search.models import SearchEngineStatus
-
     with _lock:
         if not _state["failing"]:
             return

@@ -37,9 +37,10 @@ from taggit.models import Tag
 from wagtail.search.models import IndexEntry
 from wagtail.search.query import And, Or, Phrase, PlainText
 
+from portal.core.knowledge_types import KNOWLEDGE_PAGE_TYPES, tag_through_models
 from search import highlight
 from search.engines import spelling
-from search.service import CONTENT_TYPES, FACETS, FacetValue, Hit, Query, Results, Term
+from search.results import CONTENT_TYPES, FACETS, FacetValue, Hit, Query, Results, Term
 from search.vocabulary import parse, search_terms, tokenize, variants, with_compounds
 
 # With this many results or fewer, a likely misspelling is offered as "Did you mean ...?".
@@ -53,22 +54,8 @@ CARD_FIELDS = ("id", "title", "summary", "date", "content_type_id", "url_path", 
 
 
 def knowledge_types():
-    """{'case-study': CaseStudyPage, ...}, in the order of ``service.CONTENT_TYPES``."""
-    from casestudies.models import CaseStudyPage
-    from learning.models import LearningNotePage, PeerVisitReportPage
-    from portal.updates.models import UpdatePage
-
-    models = {
-        "case-study": CaseStudyPage,
-        "learning-note": LearningNotePage,
-        "peer-visit-report": PeerVisitReportPage,
-        "update": UpdatePage,
-    }
-    return {key: models[key] for key in CONTENT_TYPES}
-
-
-def tag_through_models():
-    return [model.tags.through for model in knowledge_types().values()]
+    """{'case-study': CaseStudyPage, ...}, in the order of ``KNOWLEDGE_PAGE_TYPES`` (and of ``CONTENT_TYPES``)."""
+    return {page_type.key: page_type.model for page_type in KNOWLEDGE_PAGE_TYPES}
 
 
 def _type_keys():

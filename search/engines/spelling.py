@@ -33,6 +33,9 @@ from django.core.cache import cache
 from django.db import DatabaseError, connection, transaction
 from wagtail.search.models import IndexEntry
 
+from portal.core.knowledge_types import tag_through_models
+from portal.core.models import KnowledgePage
+from portal.taxonomy.models import SafetyDomain, Setting
 from search.vocabulary import STOP_WORDS, SYNONYMS, variants
 
 SIMILARITY_THRESHOLD = 0.3
@@ -87,10 +90,6 @@ def index_text_field():
 
 
 def build_dictionary():
-    from portal.core.models import KnowledgePage
-    from portal.taxonomy.models import SafetyDomain, Setting
-    from search.engines.database import tag_through_models
-
     weights = Counter()
     known = set(STOP_WORDS)
     # Subqueries rather than lists of ids: SQLite allows only so many

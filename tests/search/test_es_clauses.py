@@ -12,7 +12,7 @@ import pytest
 
 from search.elasticsearch import queries
 from search.forms import MAX_QUERY_LENGTH, clean_text
-from search.service import Query
+from search.results import Query
 from search.vocabulary import SYNONYMS
 
 

@@ -27,7 +27,7 @@ from search.elasticsearch.documents import (
     synonym_rules,
 )
 from search.elasticsearch.indexing import bulk_operations, count_indexable_pages, indexable_pages, item_outcomes
-from search.service import CONTENT_TYPES
+from search.results import CONTENT_TYPES
 from search.vocabulary import SYNONYMS
 
 ENGLISH = {"analyzer": "portal_english", "search_analyzer": "portal_english_search", "type": "text"}

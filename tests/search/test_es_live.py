@@ -31,7 +31,7 @@ from search.elasticsearch import signals
 from search.elasticsearch.client import indexing_client
 from search.elasticsearch.engine import ElasticsearchEngine
 from search.models import IndexOutbox
-from search.service import Query
+from search.results import Query
 from tests.search.shared_results import build_pages, check
 
 pytestmark = [

@@ -19,7 +19,7 @@ from portal.members.factories import MemberFactory, PendingMemberFactory
 from search.elasticsearch import queries
 from search.elasticsearch.client import is_outage, safe_url
 from search.elasticsearch.engine import ElasticsearchEngine, results_from_response, snippet, trusted_fragment
-from search.service import FacetValue, Query, Term
+from search.results import FacetValue, Query, Term
 
 TEXT_QUERY = {
     "bool": {

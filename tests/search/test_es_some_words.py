@@ -8,7 +8,7 @@ recorded-shape response, as in ``test_es_queries.py``.
 import pytest
 
 from search.elasticsearch import queries
-from search.service import Query
+from search.results import Query
 from tests.search.test_es_queries import MEMBERS_ONLY, RecordedEngine, recorded_response, tags  # noqa: F401
 
 

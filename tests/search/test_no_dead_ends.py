@@ -7,6 +7,7 @@ from learning.factories import LearningNotePageFactory
 from search import service, vocabulary
 from search.engines.database import DatabaseEngine, concepts_of
 from search.models import ZeroResultSearch
+from search.results import Query
 from tests.helpers import card_titles
 
 pytestmark = pytest.mark.django_db
@@ -164,7 +165,7 @@ def test_compound_words_and_their_spaced_forms_find_each_other(learning_index, t
 
 def test_a_compound_only_in_its_spaced_form_is_found(learning_index):
     LearningNotePageFactory(parent=learning_index, title="Bed rails and falls", summary="Fitting bed rails.")
-    results = DatabaseEngine().search(service.Query(text="bedrail"))
+    results = DatabaseEngine().search(Query(text="bedrail"))
     assert [hit.title for hit in results.hits] == ["Bed rails and falls"]
     assert "<mark>bed rails</mark>" in str(results.hits[0].snippet).lower()
     assert results.corrected_from is None

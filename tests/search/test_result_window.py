@@ -10,6 +10,7 @@ import re
 import pytest
 
 from search import service
+from search.results import Query, Results
 
 pytestmark = pytest.mark.django_db
 
@@ -17,8 +18,8 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def fifty_thousand_results(monkeypatch):
     def query(text, filters=None, sort="relevance", page=1, *, user=None, per_page=10, autocorrect=True):
-        asked = service.Query(text=text, filters=filters or {}, page=min(page, 1000), per_page=per_page)
-        return service.Results(query=asked, hits=[], total=50_000, facets={}, num_pages=1000)
+        asked = Query(text=text, filters=filters or {}, page=min(page, 1000), per_page=per_page)
+        return Results(query=asked, hits=[], total=50_000, facets={}, num_pages=1000)
 
     monkeypatch.setattr(service, "query", query)
 

@@ -6,15 +6,14 @@ import logging
 
 import pytest
 from django.core.cache import cache
-from django.db import connection
 
 from casestudies.factories import CaseStudyPageFactory
 from learning.factories import LearningNotePageFactory, PeerVisitReportPageFactory
 from portal.core.models import KnowledgePage
 from portal.updates.factories import UpdatePageFactory
-from search import highlight, service, vocabulary
-from search.engines import spelling
+from search import highlight, service
 from search.engines.database import DatabaseEngine
+from search.results import EngineUnavailable, Hit, Query, Results, Term
 
 pytestmark = pytest.mark.django_db
 
@@ -111,14 +110,14 @@ def test_a_search_returns_hits_with_what_a_card_needs(learning_index):
     results = service.query("falls")
     assert results.total == 1 and results.num_pages == 1
     assert results.hits == [
-        service.Hit(
+        Hit(
             page_id=page.pk,
             title="Evening drinks and falls",
             content_type="learning-note",
             url=page.url,
             date=datetime.date(2018, 6, 12),
-            settings=(service.Term("care-homes", "Care homes"), service.Term("general-practice", "General practice")),
-            domains=(service.Term("past-harm", "Past harm"), service.Term("reliability", "Reliability")),
+            settings=(Term("care-homes", "Care homes"), Term("general-practice", "General practice")),
+            domains=(Term("past-harm", "Past harm"), Term("reliability", "Reliability")),
             snippet="<mark>Falls</mark> dropped after the drinks round moved.",
         )
     ]
@@ -128,10 +127,10 @@ def test_a_search_returns_hits_with_what_a_card_needs(learning_index):
 
 
 def test_results_count_their_pages():
-    query = service.Query(text="x", per_page=10)
-    assert service.Results(query=query, hits=[], total=0, facets={}).num_pages == 1
-    assert service.Results(query=query, hits=[], total=21, facets={}).num_pages == 3
-    assert service.Results(query=query, hits=[], total=21, facets={}, num_pages=2).num_pages == 2
+    query = Query(text="x", per_page=10)
+    assert Results(query=query, hits=[], total=0, facets={}).num_pages == 1
+    assert Results(query=query, hits=[], total=21, facets={}).num_pages == 3
+    assert Results(query=query, hits=[], total=21, facets={}, num_pages=2).num_pages == 2
 
 
 def test_the_database_engine_is_used_without_elasticsearch(settings):
@@ -150,13 +149,13 @@ def test_elasticsearch_is_tried_first_with_the_database_behind_it(settings):
 
 class Unavailable:
     def search(self, query):
-        raise service.EngineUnavailable("no route to host")
+        raise EngineUnavailable("no route to host")
 
     def autocomplete(self, prefix, limit=8, user=None):
-        raise service.EngineUnavailable("no route to host")
+        raise EngineUnavailable("no route to host")
 
     def related(self, page, limit=4, user=None):
-        raise service.EngineUnavailable("no route to host")
+        raise EngineUnavailable("no route to host")
 
 
 def test_the_fallback_answers_when_the_primary_is_unavailable_and_says_so(learning_index, caplog):
@@ -164,7 +163,7 @@ def test_the_fallback_answers_when_the_primary_is_unavailable_and_says_so(learni
     LearningNotePageFactory(parent=learning_index, title="Falls at night", tags=["falls"])
     engine = service.FallbackEngine(primary=Unavailable(), fallback=DatabaseEngine())
     with caplog.at_level(logging.WARNING, logger="search.service"):
-        results = engine.search(service.Query(text="falls"))
+        results = engine.search(Query(text="falls"))
         suggestions = engine.autocomplete("fal")
         related = engine.related(page)
     assert results.degraded and results.total == 2
@@ -176,53 +175,7 @@ def test_the_fallback_answers_when_the_primary_is_unavailable_and_says_so(learni
 
 def test_the_database_engine_is_never_degraded(learning_index):
     LearningNotePageFactory(parent=learning_index, title="Falls")
-    assert not DatabaseEngine().search(service.Query(text="falls")).degraded
-
-
-class TestVocabulary:
-    def test_synonym_groups_are_lower_case_words(self):
-        assert len(vocabulary.SYNONYMS) >= 15
-        for group in vocabulary.SYNONYMS:
-            assert len(group) >= 2
-            for term in group:
-                assert term == term.lower() and term == " ".join(vocabulary.tokenize(term)), term
-
-    def test_the_required_groups_are_there(self):
-        groups = [set(group) for group in vocabulary.SYNONYMS]
-
-        def together(*terms):
-            return any(set(terms) <= group for group in groups)
-
-        assert together("fall", "faller")
-        assert together("meds", "medication", "medicine")
-        assert together("uti", "urinary tract infection")
-        assert together("pressure ulcer", "pressure sore", "bed sore")
-        assert together("gp", "general practice", "primary care")
-
-    def test_a_query_becomes_concepts_with_every_way_of_saying_them(self):
-        concepts = vocabulary.parse("Bed sores at NIGHT")
-        assert [concept.text for concept in concepts] == ["bed sores", "night"]
-        assert ("pressure", "ulcers") in concepts[0].alternatives
-        assert ("bed", "sore") in concepts[0].alternatives
-        assert concepts[1].alternatives == (("night",), ("nights",))
-
-    def test_plurals_and_singulars(self):
-        assert vocabulary.variants("falls") == ("falls", "fall")
-        assert vocabulary.variants("injuries") == ("injuries", "injury")
-        assert vocabulary.variants("box") == ("box", "boxes")
-        assert vocabulary.singular("sepsis") == "sepsis"
-        assert vocabulary.singular("news") == "news"
-        assert vocabulary.variants("at") == ("at",)
-
-    def test_quoted_words_stay_together_and_unbalanced_quotes_are_ignored(self):
-        exact = vocabulary.parse('"tea trolley" falls')
-        assert exact[0].exact and exact[0].alternatives == (("tea", "trolley"),)
-        assert [concept.text for concept in vocabulary.parse('"tea trolley falls')] == ["tea", "trolley", "falls"]
-
-    def test_search_syntax_and_stop_words_are_not_concepts(self):
-        assert vocabulary.parse('AND OR NOT * ^ - : ( ) "') == []
-        assert [concept.text for concept in vocabulary.parse("NEAR(falls night)")] == ["near", "falls", "night"]
-        assert vocabulary.tokenize("a\x00b\x07c 🙂 ſtaff") == ["ſtaff"]
+    assert not DatabaseEngine().search(Query(text="falls")).degraded
 
 
 class TestHighlight:
@@ -251,51 +204,6 @@ class TestHighlight:
         assert highlight.mark(forged, []) == "&lt;script&gt;"
         assert highlight.from_sentinels(f"a {highlight.START}<b>{highlight.END} c") == "a <mark>&lt;b&gt;</mark> c"
         assert highlight.from_sentinels(f"{highlight.START}<b>") == "&lt;b&gt;"
-
-
-class TestSpelling:
-    def test_similarity_is_pg_trgm_similarity(self):
-        assert spelling.similarity("fals", "falls") == pytest.approx(4 / 7)
-        assert spelling.similarity("nigth", "night") == pytest.approx(3 / 9)
-        assert spelling.similarity("word", "word") == 1
-
-    def test_a_swap_of_two_letters_is_one_edit(self):
-        assert spelling.edit_distance("nigth", "night") == 1
-        assert spelling.edit_distance("medcines", "medicines") == 1
-        assert spelling.edit_distance("falls", "fall") == 1
-        assert spelling.edit_distance("kitten", "sitting") == 3
-
-    def test_unknown_words_are_corrected_from_titles_summaries_and_tags(self, learning_index):
-        LearningNotePageFactory(
-            parent=learning_index, title="Falls at night", summary="Hydration rounds.", tags=["dementia"]
-        )
-        assert spelling.correct(["fals", "at", "nigth"]) == ["falls", "at", "night"]
-        assert spelling.correct(["dementa", "hydation"]) == ["dementia", "hydration"]
-        assert spelling.correct(["falls", "night"]) is None
-        assert spelling.correct(["xyzzy"]) is None
-
-    def test_a_word_only_in_a_page_body_is_not_corrected(self, learning_index):
-        LearningNotePageFactory(parent=learning_index, title="Falls", what_happened="The corridor was dim.")
-        assert spelling.correct(["corridor"]) is None
-
-    def test_words_of_drafts_are_never_suggested(self, learning_index):
-        draft = LearningNotePageFactory(parent=learning_index, title="Confidential restraint review")
-        draft.unpublish()
-        LearningNotePageFactory(parent=learning_index, title="Falls")
-        assert spelling.correct(["restrant"]) is None
-
-    @pytest.mark.skipif(connection.vendor != "postgresql", reason="pg_trgm is a PostgreSQL extension")
-    def test_postgresql_ranks_candidates_with_pg_trgm(self):
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT extname FROM pg_extension WHERE extname = 'pg_trgm'")
-            assert cursor.fetchone() == ("pg_trgm",)
-        words = ["fals", "nigth", "medcines"]
-        candidates = ["falls", "fall", "night", "medicines", "nights", "north"]
-        in_postgres = spelling._similar_in_postgres(words, candidates)
-        in_python = spelling._similar_in_python(words, candidates)
-        assert {(a, b) for a, b, _score in in_postgres} == {(a, b) for a, b, _score in in_python}
-        for a, b, score in in_postgres:
-            assert score == pytest.approx(spelling.similarity(a, b), abs=1e-6)
 
 
 def test_related_ranks_only_the_newest_pages_sharing_a_tag_or_a_term(learning_index, monkeypatch):

@@ -4,7 +4,7 @@ import pytest
 from django.core.cache import cache
 
 from search.engines.database import DatabaseEngine
-from search.service import Query
+from search.results import Query
 from tests.search.shared_results import build_pages, check
 
 pytestmark = pytest.mark.django_db

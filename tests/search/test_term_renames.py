@@ -9,7 +9,7 @@ from learning.factories import LearningNotePageFactory
 from portal.taxonomy.models import Setting
 from search.engines.database import DatabaseEngine
 from search.models import IndexOutbox
-from search.service import Query
+from search.results import Query
 
 pytestmark = pytest.mark.django_db
 

@@ -20,6 +20,7 @@ from portal.members.factories import MemberFactory
 from portal.updates.factories import UpdatePageFactory
 from search import service
 from search.models import ZeroResultSearch
+from search.results import EngineUnavailable
 from tests.helpers import card_titles, count_queries
 
 pytestmark = pytest.mark.django_db
@@ -277,7 +278,7 @@ def test_results_may_be_incomplete_when_elasticsearch_is_down(client, learning_i
 
     class Unreachable:
         def search(self, query):
-            raise service.EngineUnavailable("connection refused")
+            raise EngineUnavailable("connection refused")
 
     from search.engines.database import DatabaseEngine
 
