@@ -209,8 +209,8 @@ def related(page, *, user=None, limit=4) -> list[Hit]:
     unpublish, move or taxonomy change (``portal.core.pagecache.remember``),
     once per audience: members may be shown member-only pages.
     """
+    from portal.core.access import audience
     from portal.core.pagecache import remember
-    from portal.members.access import audience
 
     return remember(
         f"related:{page.pk}:{limit}:{audience(user)}", lambda: get_engine().related(page, limit=limit, user=user)

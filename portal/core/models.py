@@ -21,7 +21,7 @@ from wagtail.models import Page, PageManager, PageViewRestriction
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
-from portal.members.access import MEMBERS_GROUP, audience, is_member
+from portal.core.access import MEMBERS_GROUP, audience, is_member
 from portal.taxonomy.models import SafetyDomain, Setting
 
 from .page_forms import PortalPageForm
@@ -80,7 +80,7 @@ class KnowledgePageQuerySet(PageQuerySet):
         Each page carries ``members_only`` for its card's label. Checked inside
         the query (no query for the restrictions themselves), so listings cost
         the same however many pages or restrictions there are. Pending
-        members are not members (``portal.members.access.is_member``).
+        members are not members (``portal.core.access.is_member``).
         """
         if user is not None and is_member(user):
             return self.visible_to_members()

@@ -36,10 +36,10 @@ from learning.factories import (
     PeerVisitReportPageFactory,
 )
 from learning.models import LearningNotePage, PeerVisitReportPage
+from portal.core.access import MEMBERS_GROUP
 from portal.core.models import KnowledgePage, PortalSettings
 from portal.home.factories import StandardPageFactory
 from portal.home.models import HomePage
-from portal.members.access import MEMBERS_GROUP
 from portal.members.models import MemberProfile
 from portal.roadmap.factories import (
     ChangeIdeaFactory,

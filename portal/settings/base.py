@@ -454,7 +454,7 @@ ACCOUNT_LOGIN_BY_CODE_MAX_ATTEMPTS = 3
 ACCOUNT_LOGIN_BY_CODE_TIMEOUT = 300
 
 # Proxies whose X-Forwarded-For is believed when counting per client (sign-in
-# and API throttles; portal/members/client_ip.py): addresses or networks,
+# and API throttles; portal/core/client_ip.py): addresses or networks,
 # comma-separated. Empty here: deploy/gunicorn.conf.py sets it to the nginx in
 # front. Anyone else's X-Forwarded-For is ignored.
 PORTAL_TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
@@ -466,7 +466,7 @@ PORTAL_TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
-    "DEFAULT_THROTTLE_CLASSES": ["portal.public_api.ClientRateThrottle"],
+    "DEFAULT_THROTTLE_CLASSES": ["portal.core.public_api.ClientRateThrottle"],
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 PORTAL_API_RATE = os.environ.get("API_RATE_LIMIT", "120/minute")

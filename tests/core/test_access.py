@@ -1,7 +1,7 @@
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
-from portal.members.access import is_member, is_moderator
+from portal.core.access import is_member, is_moderator
 from portal.members.factories import PASSWORD, MemberFactory, ModeratorFactory, PendingMemberFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
