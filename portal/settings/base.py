@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "search",
     # Backup and restore: the export_site and import_site commands.
     "portal.backup",
+    # The demo site: the load_demo and demo_totp commands.
+    "portal.demo",
     "wagtailnhsukfrontend",
     "wagtailnhsukfrontend.settings",
     "wagtailnhsukfrontend.forms",

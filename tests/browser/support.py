@@ -335,7 +335,7 @@ def newest_email_to(folder, address, containing="", timeout=10):
 def demo_totp_code(email: str, at: float | None = None) -> str:
     """The code a demo staff account's authenticator shows now, computed as allauth checks it."""
     from portal.demo.loader import DEMO_TOTP_SECRETS
-    from portal.members.management.commands.demo_totp import current_code
+    from portal.demo.management.commands.demo_totp import current_code
 
     return current_code(DEMO_TOTP_SECRETS[email.partition("@")[0]], at)
 
