@@ -31,7 +31,7 @@ urlpatterns = [
     path("share/", include("learning.urls")),
     # Safety culture self-assessment (issue #7)
     path("culture/", include("portal.culture.urls")),
-    path("", include("portal.taxonomy.urls")),
+    path("", include("portal.core.term_urls")),
     path("api/v2/", api_router.urls),
     path("sitemap.xml", sitemap),
 ]
