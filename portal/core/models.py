@@ -24,6 +24,7 @@ from wagtail.search import index
 from portal.core.access import MEMBERS_GROUP, audience, is_member
 from portal.taxonomy.models import SafetyDomain, Setting
 
+from .listing import build_listing, tags_in_use
 from .page_forms import PortalPageForm
 
 
@@ -278,8 +279,6 @@ class KnowledgeIndexPage(Page):
         return "core/knowledge_index_page.html"
 
     def get_context(self, request, *args, **kwargs):
-        from portal.core.listing import build_listing, tags_in_use
-
         context = super().get_context(request, *args, **kwargs)
         model = self.child_model
         context["listing"] = build_listing(
