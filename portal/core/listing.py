@@ -83,10 +83,11 @@ def tags_in_use(tag_through_model, pages, remember_as=None):
     return Tag.objects.filter(pk__in=used).order_by("name")
 
 
-def _url_without(params: QueryDict, name):
+def url_without(params: QueryDict, *names):
+    """The query string ``params`` without ``names``: the link that removes a filter."""
     remaining = params.copy()
-    remaining.pop(name, None)
-    remaining.pop("page", None)
+    for name in names:
+        remaining.pop(name, None)
     return f"?{remaining.urlencode()}" if remaining else "?"
 
 
@@ -104,7 +105,7 @@ def build_listing(request, queryset, *, tags=None, fields=("setting", "domain", 
     paginator = Paginator(queryset, per_page or django_settings.PORTAL_PAGE_SIZE)
     page_obj = paginator.get_page(request.GET.get("page"))
     active = [
-        ActiveFilter(label=str(value), name=name, remove_url=_url_without(request.GET, name))
+        ActiveFilter(label=str(value), name=name, remove_url=url_without(request.GET, name, "page"))
         for name, value in filters.items()
     ]
     return Listing(form=form, page_obj=page_obj, active_filters=active)

@@ -22,20 +22,6 @@ from portal.taxonomy.models import SafetyDomain, Setting
 from . import charts, spc
 from .models.snippets import ChangeIdea, ChangeIdeaEvidence, Driver, Measure, Milestone, MilestoneStatusChange
 
-MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
 # The chart rule behind each signal, as the technical term a clinical reader looks for...
 SIGNAL_RULES = {
     "shift": "shift",
@@ -91,7 +77,7 @@ class Quarter:
         return datetime.date(self.year, 3 * self.number + 1, 1) - datetime.timedelta(days=1)
 
     def __str__(self):
-        return f"{MONTHS[3 * self.number - 3]} to {MONTHS[3 * self.number - 1]} {self.year}"
+        return f"{spc.MONTH_NAMES[3 * self.number - 3]} to {spc.MONTH_NAMES[3 * self.number - 1]} {self.year}"
 
 
 @dataclass
@@ -139,12 +125,6 @@ def workstream_counts(timeline):
         .order_by("workstream__sort_order", "workstream__title")
     )
     return [{"slug": row["workstream__slug"], "title": row["workstream__title"], "count": row["count"]} for row in rows]
-
-
-def _url_without(params, name):
-    remaining = params.copy()
-    remaining.pop(name, None)
-    return f"?{remaining.urlencode()}" if remaining else "?"
 
 
 # Charts and the dashboard ----------------------------------------------------------

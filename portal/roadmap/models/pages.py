@@ -24,14 +24,13 @@ from wagtail.models import Page, Site
 from wagtail.search import index
 
 from portal.core.blocks import BodyBlock
-from portal.core.listing import ActiveFilter
+from portal.core.listing import ActiveFilter, url_without
 
 from .. import charts, spc
 from ..forms import BaselineForm, MilestoneFilterForm
 from ..services import (
     MILESTONES_PER_PAGE,
     TIMELINE_ORDER,
-    _url_without,
     build_chart,
     build_dashboard,
     chartable,
@@ -122,7 +121,7 @@ class RoadmapPage(RoutablePageMixin, Page):
             )
         ]
         active_filters = [
-            ActiveFilter(label=form.label_for(name, value), name=name, remove_url=_url_without(request.GET, name))
+            ActiveFilter(label=form.label_for(name, value), name=name, remove_url=url_without(request.GET, name))
             for name, value in filters.items()
         ]
         return self.render(
