@@ -206,11 +206,11 @@ def related(page, *, user=None, limit=4) -> list[Hit]:
 
     Finding them is a good part of a knowledge page's work and changes only
     when content does, so the answer is kept until the next publish,
-    unpublish, move or taxonomy change (``portal.core.pagecache.remember``),
+    unpublish, move or taxonomy change (``portal.core.memo.remember``),
     once per audience: members may be shown member-only pages.
     """
     from portal.core.access import audience
-    from portal.core.pagecache import remember
+    from portal.core.memo import remember
 
     return remember(
         f"related:{page.pk}:{limit}:{audience(user)}", lambda: get_engine().related(page, limit=limit, user=user)

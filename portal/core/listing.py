@@ -13,7 +13,7 @@ from django.core.paginator import Paginator
 from django.http import QueryDict
 from taggit.models import Tag
 
-from portal.core.pagecache import remember
+from portal.core.memo import remember
 from portal.taxonomy.models import SafetyDomain, Setting
 
 
@@ -75,7 +75,7 @@ def tags_in_use(tag_through_model, pages, remember_as=None):
     A topic used only on member-only pages is not offered to the public.
     Finding them reads every page's tags, so with ``remember_as`` (a name
     saying which listing and audience) the answer is kept until content
-    changes (``portal.core.pagecache.remember``).
+    changes (``portal.core.memo.remember``).
     """
     used = tag_through_model.objects.filter(content_object__in=pages.values("pk")).values_list("tag_id", flat=True)
     if remember_as is not None:

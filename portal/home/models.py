@@ -7,8 +7,8 @@ from wagtail.search import index
 
 from portal.core.access import audience
 from portal.core.blocks import BodyBlock
+from portal.core.memo import remember
 from portal.core.models import KnowledgePage
-from portal.core.pagecache import remember
 from portal.roadmap.models import RoadmapPage
 from portal.taxonomy.models import SafetyDomain, Setting
 
