@@ -75,8 +75,7 @@ class LearningNotePage(KnowledgePage):
     subpage_types = []
 
     content_panels = KnowledgePage.content_panels + [
-        FieldPanel("summary"),
-        FieldPanel("date"),
+        *KnowledgePage.summary_panels(),
         MultiFieldPanel([FieldPanel("author_name"), FieldPanel("organisation")], heading="Author"),
         FieldPanel("what_we_tried"),
         FieldPanel("what_happened"),
@@ -92,7 +91,7 @@ class LearningNotePage(KnowledgePage):
         index.SearchField("what_we_learned"),
         index.SearchField("what_we_would_advise"),
         index.SearchField("author_name"),
-        index.RelatedFields("tags", [index.SearchField("name")]),
+        *KnowledgePage.tag_search_fields,
         index.RelatedFields("organisation", [index.SearchField("name")]),
     ]
 
@@ -147,8 +146,7 @@ class PeerVisitReportPage(KnowledgePage):
     subpage_types = []
 
     content_panels = KnowledgePage.content_panels + [
-        FieldPanel("summary"),
-        FieldPanel("date", heading="Visit date"),
+        *KnowledgePage.summary_panels(date_heading="Visit date"),
         MultiFieldPanel(
             [FieldPanel("host_organisation"), FieldPanel("visiting_organisations"), FieldPanel("visitors")],
             heading="Who visited whom",
@@ -168,7 +166,7 @@ class PeerVisitReportPage(KnowledgePage):
         index.SearchField("what_could_be_better"),
         index.SearchField("ideas_to_take_home"),
         index.SearchField("agreed_actions"),
-        index.RelatedFields("tags", [index.SearchField("name")]),
+        *KnowledgePage.tag_search_fields,
         index.RelatedFields("host_organisation", [index.SearchField("name")]),
     ]
 

@@ -178,6 +178,14 @@ class KnowledgePage(Page):
 
     is_creatable = False
 
+    @staticmethod
+    def summary_panels(date_heading=""):
+        """The summary and date panels every knowledge page's content panels open with.
+
+        ``date_heading`` names the date for one kind of page ("Visit date").
+        """
+        return [FieldPanel("summary"), FieldPanel("date", heading=date_heading) if date_heading else FieldPanel("date")]
+
     # Subclasses add these to their content panels; each subclass has ``tags``.
     taxonomy_panels = [
         MultiFieldPanel(
@@ -189,6 +197,9 @@ class KnowledgePage(Page):
             heading="Tagging",
         )
     ]
+
+    # Each subclass has its own ``tags`` (its own through model), so adds these to its search fields.
+    tag_search_fields = [index.RelatedFields("tags", [index.SearchField("name")])]
 
     search_fields = Page.search_fields + [
         index.SearchField("summary"),
