@@ -15,10 +15,12 @@ ROOT = Path(__file__).resolve().parent.parent
 # Lowest first. An app may import apps in lower layers only: never one in its
 # own layer (the content apps stay independent of each other) nor above it.
 LAYERS = [
-    # Terms and the email outbox: no other app of the portal.
-    ("portal.taxonomy", "portal.mail"),
+    # Terms: no other app of the portal.
+    ("portal.taxonomy",),
     # The knowledge page base, listings, feeds, the page cache and the helpers every app shares.
     ("portal.core",),
+    # The email outbox.
+    ("portal.mail",),
     # Accounts, who is who, two-factor, digests.
     ("portal.members",),
     # Content and community, one app each.

@@ -15,7 +15,6 @@ once the claim expires.
 """
 
 import logging
-from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.conf import settings
@@ -24,6 +23,8 @@ from django.core.mail import EmailMessage, EmailMultiAlternatives, get_connectio
 from django.db.models import F
 from django.utils import timezone
 from django.utils.module_loading import import_string
+
+from portal.core.outbox import SendReport
 
 from .models import OutboxEmail
 
@@ -37,16 +38,6 @@ LONGEST_BACK_OFF = timedelta(hours=1)
 def back_off(attempts):
     """How long to wait after ``attempts`` failed tries: 1, 2, 4 ... minutes, at most an hour."""
     return min(FIRST_BACK_OFF * 2 ** max(attempts - 1, 0), LONGEST_BACK_OFF)
-
-
-@dataclass
-class SendReport:
-    sent: int = 0
-    failed: int = 0
-    errors: list = field(default_factory=list)
-
-    def as_dict(self):
-        return {"sent": self.sent, "failed": self.failed, "errors": self.errors[:5]}
 
 
 def claim(email, now, *, ignore_back_off=False):
