@@ -28,7 +28,7 @@ urlpatterns = [
     path("comments/", include("portal.comments.urls")),
     path("digests/", include("portal.members.digest_urls")),
     path("members/", include("portal.members.urls")),
-    path("share/", include("learning.urls")),
+    path("share/", include("learning.share_urls")),
     # Safety culture self-assessment (issue #7)
     path("culture/", include("portal.culture.urls")),
     path("", include("portal.core.term_urls")),
