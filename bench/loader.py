@@ -34,7 +34,7 @@ from casestudies.models import CaseStudyPage
 from learning.factories import LearningIndexPageFactory, PeerVisitIndexPageFactory
 from learning.models import LearningNotePage, PeerVisitReportPage
 from portal.core.models import KnowledgePage
-from portal.demo.loader import Progress
+from portal.core.progress import Progress
 from portal.home.models import HomePage
 from portal.taxonomy.factories import OrganisationFactory
 from portal.taxonomy.models import SafetyDomain, Setting

@@ -39,7 +39,7 @@ TARGET_GROWTH = 1.5  # from 100 to 10,000 pages
 KNOWLEDGE_TYPES = ["case study", "learning note", "peer visit", "update"]
 # Rows timed as the first view after content changed: the home page's counts of pages per
 # setting and domain, and a knowledge page's related learning, are kept until then
-# (portal.core.pagecache.remember).
+# (portal.core.memo.remember).
 AFTER_A_CHANGE = {"home, after a change", "case study, after a change"}
 
 

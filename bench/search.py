@@ -143,7 +143,7 @@ def build_search_index(stdout, missing_only=False):
     from wagtail.search.backends import get_search_backend
     from wagtail.search.models import IndexEntry
 
-    from portal.demo.loader import Progress
+    from portal.core.progress import Progress
     from search.elasticsearch.documents import knowledge_models
 
     backend = get_search_backend()

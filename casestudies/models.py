@@ -72,8 +72,7 @@ class CaseStudyPage(KnowledgePage):
     subpage_types = []
 
     content_panels = KnowledgePage.content_panels + [
-        FieldPanel("summary"),
-        FieldPanel("date"),
+        *KnowledgePage.summary_panels(),
         MultiFieldPanel([FieldPanel("hero_image"), FieldPanel("hero_image_alt")], heading="Picture"),
         MultiFieldPanel(
             [FieldPanel("organisation"), FieldPanel("contact_name")],
@@ -94,7 +93,7 @@ class CaseStudyPage(KnowledgePage):
         index.SearchField("results"),
         index.SearchField("what_others_can_copy"),
         index.SearchField("body"),
-        index.RelatedFields("tags", [index.SearchField("name")]),
+        *KnowledgePage.tag_search_fields,
         index.RelatedFields("organisation", [index.SearchField("name")]),
     ]
 

@@ -27,7 +27,7 @@ preload_app = True
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 # The same nginx is the one proxy whose X-Forwarded-For the portal believes when
 # it counts sign-in attempts and API requests per visitor
-# (portal/members/client_ip.py); from anyone else the header is ignored.
+# (portal/core/client_ip.py); from anyone else the header is ignored.
 # "*" (trust anyone) is never passed on: that would let every visitor choose their address.
 trusted_proxies = os.environ.get("TRUSTED_PROXIES", "" if forwarded_allow_ips == "*" else forwarded_allow_ips)
 raw_env = [f"TRUSTED_PROXIES={trusted_proxies}"]

@@ -16,7 +16,9 @@ class LearningConfig(AppConfig):
         from wagtail.models import WorkflowState
         from wagtail.signals import page_published, page_unpublished, workflow_approved, workflow_rejected
 
-        from . import held_photos, notifications, private_photos
+        from portal.members import my_data
+
+        from . import held_photos, member_data, notifications, private_photos
         from .models import LearningNotePage, PeerVisitReportPage
 
         replacements = [
@@ -48,3 +50,5 @@ class LearningConfig(AppConfig):
                 private_photos.on_page_deleted, sender=page_class, dispatch_uid=f"delete_photos_{page_class.__name__}"
             )
         pre_delete.connect(held_photos.on_member_deleted, sender=get_user_model(), dispatch_uid="held_photos_of_member")
+        # A member's posts in the download of their data and in deleting their account.
+        my_data.register("learning", member_data.PART)

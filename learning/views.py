@@ -19,7 +19,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from portal.members.access import is_member
+from portal.core.access import is_member
 
 from . import moderation
 from .forms import LearningNoteForm, PeerVisitForm

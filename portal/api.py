@@ -8,7 +8,7 @@ from wagtail.api.v2.filters import SearchFilter
 from wagtail.api.v2.router import WagtailAPIRouter
 from wagtail.api.v2.views import PagesAPIViewSet
 
-from portal.public_api import BoundedSearchFilter, ClientRateThrottle, PublicAPIMixin, SearchRateThrottle
+from portal.core.public_api import BoundedSearchFilter, ClientRateThrottle, PublicAPIMixin, SearchRateThrottle
 from portal.roadmap.api import ChangeIdeaAPIViewSet, MeasureAPIViewSet, MilestoneAPIViewSet, WorkstreamAPIViewSet
 
 

@@ -1,9 +1,10 @@
-"""RSS and Atom feeds, under /feeds/ (see portal/core/feeds.py)."""
+"""RSS and Atom feeds, under /feeds/ (see portal/core/feeds.py and portal/updates/feeds.py)."""
 
 from django.urls import path
 from django.utils.feedgenerator import Atom1Feed
 
-from portal.core.feeds import DomainFeed, KnowledgeFeed, SettingFeed, UpdateFeed
+from portal.core.feeds import DomainFeed, KnowledgeFeed, SettingFeed
+from portal.updates.feeds import UpdateFeed
 
 app_name = "feeds"
 

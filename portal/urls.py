@@ -28,10 +28,10 @@ urlpatterns = [
     path("comments/", include("portal.comments.urls")),
     path("digests/", include("portal.members.digest_urls")),
     path("members/", include("portal.members.urls")),
-    path("share/", include("learning.urls")),
+    path("share/", include("learning.share_urls")),
     # Safety culture self-assessment (issue #7)
     path("culture/", include("portal.culture.urls")),
-    path("", include("portal.taxonomy.urls")),
+    path("", include("portal.core.term_urls")),
     path("api/v2/", api_router.urls),
     path("sitemap.xml", sitemap),
 ]

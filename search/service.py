@@ -21,8 +21,8 @@ from wagtail.contrib.search_promotions.models import Query as SearchedQuery
 from wagtail.contrib.search_promotions.models import QueryDailyHits
 from wagtail.search.utils import normalise_query_string
 
-from portal.core.pagecache import remember
-from portal.members.access import audience
+from portal.core.access import audience
+from portal.core.memo import remember
 from search.elasticsearch.engine import ElasticsearchEngine
 from search.engines.database import DatabaseEngine
 from search.models import ZeroResultSearch, count_hit
@@ -103,7 +103,7 @@ def related(page, *, user=None, limit=4) -> list[Hit]:
 
     Finding them is a good part of a knowledge page's work and changes only
     when content does, so the answer is kept until the next publish,
-    unpublish, move or taxonomy change (``portal.core.pagecache.remember``),
+    unpublish, move or taxonomy change (``portal.core.memo.remember``),
     once per audience: members may be shown member-only pages.
     """
     return remember(

@@ -105,7 +105,7 @@ def _programme_team_has_two_factor(request):
     from allauth.mfa.totp.internal.auth import generate_totp_secret
     from django.contrib.auth.signals import user_logged_in
 
-    from portal.members.access import is_programme_team
+    from portal.core.access import is_programme_team
 
     def give_authenticator(sender, user, request=None, **kwargs):
         if is_programme_team(user):

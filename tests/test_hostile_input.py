@@ -21,7 +21,7 @@ from PIL import Image
 
 from learning.models import Contribution
 from portal.comments.models import Comment
-from portal.members.access import MODERATORS_GROUP
+from portal.core.access import MODERATORS_GROUP
 from portal.members.factories import MemberFactory, UserFactory
 from tests.hostile_corpus import HOSTILE
 from tests.learning.conftest import learning_note_data

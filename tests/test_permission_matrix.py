@@ -18,7 +18,7 @@ from wagtail.models import Page, PageViewRestriction
 from learning.factories import ContributionFactory, LearningNotePageFactory
 from learning.models import Contribution
 from portal.comments.models import Comment
-from portal.members.access import MEMBERS_GROUP, MODERATORS_GROUP
+from portal.core.access import MEMBERS_GROUP, MODERATORS_GROUP
 from portal.members.factories import MemberFactory, ModeratorFactory, PendingMemberFactory, UserFactory
 from tests.learning.conftest import learning_note_data
 

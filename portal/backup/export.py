@@ -28,6 +28,8 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 from treebeard.mp_tree import MP_Node
 
+from portal.members.models import MemberProfile
+
 from . import registry
 from .archive import FORMAT, FORMAT_VERSION, MANIFEST, sha256_of, writing
 
@@ -97,8 +99,6 @@ def about_an_account(row):
 
 
 def organisations_by_user():
-    from portal.members.models import MemberProfile
-
     return {p.user_id: p.organisation_name for p in MemberProfile.objects.select_related("organisation")}
 
 

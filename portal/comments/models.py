@@ -17,7 +17,7 @@ from django.db import models
 from django.db.models import Count, Exists, F, OuterRef, Q
 from django.utils import timezone
 
-from portal.members.access import MODERATORS_GROUP, is_moderator
+from portal.core.access import MODERATORS_GROUP, is_moderator
 
 # The page types members may comment on, as "app_label.modelname". Updates
 # are the programme team's announcements and take no comments.

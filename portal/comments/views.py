@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 from wagtail.models import Page
 
-from portal.members.access import is_member
+from portal.core.access import is_member
 from portal.members.models import MemberProfile
 
 from .forms import CommentForm, ReportForm

@@ -7,6 +7,6 @@ class CoreConfig(AppConfig):
     verbose_name = "Portal core"
 
     def ready(self):
-        from portal.core import pagecache
+        from portal.core import purge
 
-        pagecache.connect_signals()
+        purge.connect_signals()

@@ -10,7 +10,7 @@ from django.contrib.auth.models import Group
 from wagtail.models import PageViewRestriction
 from wagtail.search import index
 
-from portal.members.access import MEMBERS_GROUP, MODERATORS_GROUP
+from portal.core.access import MEMBERS_GROUP, MODERATORS_GROUP
 from portal.taxonomy.models import SafetyDomain, Setting
 
 

@@ -23,7 +23,6 @@ from django.utils.html import escape
 
 from portal.core.models import KnowledgePage
 from portal.taxonomy.models import SafetyDomain, Setting
-from portal.updates.models import UpdateIndexPage, UpdatePage
 
 PORTAL_NAME = "Safety Learning Portal"
 ITEMS_PER_FEED = 30
@@ -135,20 +134,3 @@ class DomainFeed(KnowledgeFeed):
 
     def link(self, domain):
         return domain.get_absolute_url()
-
-
-class UpdateFeed(KnowledgeFeed):
-    """Programme updates only."""
-
-    def pages(self, obj):
-        return UpdatePage.objects.for_listing()
-
-    def title(self, obj):
-        return f"{PORTAL_NAME}: programme updates"
-
-    def description(self, obj):
-        return "News from the programme team: what has happened and what comes next."
-
-    def link(self, obj):
-        index = UpdateIndexPage.objects.live().public().first()
-        return index.get_url(self.request) if index else "/"

@@ -13,7 +13,7 @@ from django.core.paginator import Paginator
 from django.http import QueryDict
 from taggit.models import Tag
 
-from portal.core.pagecache import remember
+from portal.core.memo import remember
 from portal.taxonomy.models import SafetyDomain, Setting
 
 
@@ -75,7 +75,7 @@ def tags_in_use(tag_through_model, pages, remember_as=None):
     A topic used only on member-only pages is not offered to the public.
     Finding them reads every page's tags, so with ``remember_as`` (a name
     saying which listing and audience) the answer is kept until content
-    changes (``portal.core.pagecache.remember``).
+    changes (``portal.core.memo.remember``).
     """
     used = tag_through_model.objects.filter(content_object__in=pages.values("pk")).values_list("tag_id", flat=True)
     if remember_as is not None:
@@ -83,10 +83,11 @@ def tags_in_use(tag_through_model, pages, remember_as=None):
     return Tag.objects.filter(pk__in=used).order_by("name")
 
 
-def _url_without(params: QueryDict, name):
+def url_without(params: QueryDict, *names):
+    """The query string ``params`` without ``names``: the link that removes a filter."""
     remaining = params.copy()
-    remaining.pop(name, None)
-    remaining.pop("page", None)
+    for name in names:
+        remaining.pop(name, None)
     return f"?{remaining.urlencode()}" if remaining else "?"
 
 
@@ -104,7 +105,7 @@ def build_listing(request, queryset, *, tags=None, fields=("setting", "domain", 
     paginator = Paginator(queryset, per_page or django_settings.PORTAL_PAGE_SIZE)
     page_obj = paginator.get_page(request.GET.get("page"))
     active = [
-        ActiveFilter(label=str(value), name=name, remove_url=_url_without(request.GET, name))
+        ActiveFilter(label=str(value), name=name, remove_url=url_without(request.GET, name, "page"))
         for name, value in filters.items()
     ]
     return Listing(form=form, page_obj=page_obj, active_filters=active)

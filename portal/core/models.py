@@ -21,9 +21,10 @@ from wagtail.models import Page, PageManager, PageViewRestriction
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
-from portal.members.access import MEMBERS_GROUP, audience, is_member
+from portal.core.access import MEMBERS_GROUP, audience, is_member
 from portal.taxonomy.models import SafetyDomain, Setting
 
+from .listing import build_listing, tags_in_use
 from .page_forms import PortalPageForm
 
 
@@ -80,7 +81,7 @@ class KnowledgePageQuerySet(PageQuerySet):
         Each page carries ``members_only`` for its card's label. Checked inside
         the query (no query for the restrictions themselves), so listings cost
         the same however many pages or restrictions there are. Pending
-        members are not members (``portal.members.access.is_member``).
+        members are not members (``portal.core.access.is_member``).
         """
         if user is not None and is_member(user):
             return self.visible_to_members()
@@ -177,6 +178,14 @@ class KnowledgePage(Page):
 
     is_creatable = False
 
+    @staticmethod
+    def summary_panels(date_heading=""):
+        """The summary and date panels every knowledge page's content panels open with.
+
+        ``date_heading`` names the date for one kind of page ("Visit date").
+        """
+        return [FieldPanel("summary"), FieldPanel("date", heading=date_heading) if date_heading else FieldPanel("date")]
+
     # Subclasses add these to their content panels; each subclass has ``tags``.
     taxonomy_panels = [
         MultiFieldPanel(
@@ -188,6 +197,9 @@ class KnowledgePage(Page):
             heading="Tagging",
         )
     ]
+
+    # Each subclass has its own ``tags`` (its own through model), so adds these to its search fields.
+    tag_search_fields = [index.RelatedFields("tags", [index.SearchField("name")])]
 
     search_fields = Page.search_fields + [
         index.SearchField("summary"),
@@ -278,8 +290,6 @@ class KnowledgeIndexPage(Page):
         return "core/knowledge_index_page.html"
 
     def get_context(self, request, *args, **kwargs):
-        from portal.core.listing import build_listing, tags_in_use
-
         context = super().get_context(request, *args, **kwargs)
         model = self.child_model
         context["listing"] = build_listing(

@@ -36,38 +36,23 @@ anonymous request for it is redirected to sign in.
 
 If the cache cannot be reached the page is rendered as if nothing were
 cached (``portal.core.cache_backends``).
+
+This module is the middleware and the generation token. Purging (the signal
+receivers and the proxy purge) is ``portal.core.purge``; answers kept until
+content next changes are ``portal.core.memo``.
 """
 
 import logging
 import uuid
-from urllib.parse import urljoin
 
 from django.conf import settings
 from django.core.cache import caches
-from django.db import transaction
-from django.db.models.signals import m2m_changed, post_delete, post_save
-from django.urls import NoReverseMatch, reverse
+from django.http import HttpResponse
 from django.utils.cache import patch_vary_headers
 
 logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "pagecache:generation"
-
-# Models whose changes can alter what a public page shows, by app label. Pages
-# themselves are handled through Wagtail's publish/unpublish/move signals and
-# their deletion.
-CONTENT_APP_LABELS = frozenset(
-    {
-        "core",  # portal settings (footer)
-        "taxonomy",  # settings, safety domains, organisations
-        "roadmap",  # workstreams, drivers, change ideas, milestones, measures
-        "comments",  # approved comments under knowledge pages
-        "wagtailnhsukfrontendsettings",  # header navigation and footer links
-        "wagtailredirects",
-        "taggit",
-    }
-)
-CONTENT_MODEL_NAMES = frozenset({("wagtailcore", "pageviewrestriction"), ("wagtailcore", "site")})
 
 # Responses to these headers are not stored: they belong to one visitor.
 _PRIVATE_CACHE_CONTROL = ("private", "no-store", "no-cache")
@@ -90,36 +75,6 @@ def current_generation():
 def bump_generation():
     """Make every page cached so far unreachable: content has changed."""
     _cache().set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
-
-
-REMEMBER_SECONDS = 300
-
-
-def remember(name, compute, seconds=REMEMBER_SECONDS):
-    """``compute()``, kept in the cache until content next changes (or ``seconds`` pass).
-
-    For answers that read every page (counts, the topics in use) and change
-    only when content does. The key includes the content generation, so any
-    publish, unpublish, move or taxonomy change makes the next call compute
-    afresh. ``name`` must say everything the answer depends on (the audience,
-    the listing). Where each worker process has a local-memory cache, another
-    worker's copy can lag a change by up to ``seconds``; with Redis
-    (``REDIS_URL``) every worker sees the same generation. If the cache cannot
-    be reached, the answer is computed every time.
-    """
-    try:
-        key = f"remember:{name}:{current_generation()}"
-        value = _cache().get(key)
-    except Exception:  # noqa: BLE001 - an unreachable cache means computing afresh
-        logger.warning("Cache unavailable; computing %s afresh", name, exc_info=True)
-        return compute()
-    if value is None:
-        value = compute()
-        try:
-            _cache().set(key, value, seconds)
-        except Exception:  # noqa: BLE001
-            logger.warning("Cache unavailable; %s not stored", name, exc_info=True)
-    return value
 
 
 def cache_key(request, generation):
@@ -213,156 +168,7 @@ class PageCacheMiddleware:
 
     @staticmethod
     def _rebuild(status, headers, content):
-        from django.http import HttpResponse
-
         response = HttpResponse(content, status=status)
         for name, value in headers:
             response[name] = value
         return response
-
-
-# --- Purging --------------------------------------------------------------
-
-
-def related_paths():
-    """Paths of the pages that list or summarise content, for the proxy to purge.
-
-    The home page, every listing and the roadmap (all live pages one or two
-    levels down from a site root), the taxonomy pages, the feeds and the sitemap.
-    """
-    from wagtail.models import Site
-
-    from portal.taxonomy.models import SafetyDomain, Setting
-
-    paths = set()
-    for site in Site.objects.select_related("root_page"):
-        root = site.root_page
-        paths.add(root.relative_url(site) or "/")
-        for page in root.get_descendants().live().filter(depth__lte=root.depth + 1).specific(defer=True):
-            url = page.relative_url(site)
-            if url:
-                paths.add(url)
-    named = [
-        ("taxonomy:setting_list", ()),
-        ("taxonomy:domain_list", ()),
-        ("feeds:knowledge_rss", ()),
-        ("feeds:knowledge_atom", ()),
-        ("feeds:updates_rss", ()),
-        ("feeds:updates_atom", ()),
-    ]
-    named += [("taxonomy:setting", (slug,)) for slug in Setting.objects.values_list("slug", flat=True)]
-    named += [("taxonomy:domain", (slug,)) for slug in SafetyDomain.objects.values_list("slug", flat=True)]
-    for kind in ("setting", "domain"):
-        model = Setting if kind == "setting" else SafetyDomain
-        for slug in model.objects.values_list("slug", flat=True):
-            named += [(f"feeds:{kind}_rss", (slug,)), (f"feeds:{kind}_atom", (slug,))]
-    for name, args in named:
-        try:
-            paths.add(reverse(name, args=args))
-        except NoReverseMatch:
-            continue
-    paths.add("/sitemap.xml")
-    return sorted(paths)
-
-
-def purge_related_urls(extra_paths=()):
-    """Ask the front-end cache (nginx) to drop the pages a change may have made stale."""
-    if not settings.WAGTAILFRONTENDCACHE:
-        return
-    from wagtail.contrib.frontend_cache.utils import purge_urls_from_cache
-    from wagtail.models import Site
-
-    urls = []
-    for site in Site.objects.all():
-        base = site.root_url + "/"
-        urls += [urljoin(base, path.lstrip("/")) for path in [*related_paths(), *extra_paths]]
-    purge_urls_from_cache(sorted(set(urls)))
-
-
-def content_changed(extra_paths=()):
-    """Empty both caches of what a change may have made stale.
-
-    The generation is replaced at once (so this process never serves the old
-    page again) and once more when the transaction commits, together with
-    the proxy purge, so that no request can re-cache the old content from a
-    database that has not committed the change yet.
-    """
-    extra_paths = tuple(extra_paths)
-    try:
-        bump_generation()
-    except Exception:  # noqa: BLE001 - an unreachable cache holds nothing to purge
-        logger.warning("Could not reach the page cache to purge it", exc_info=True)
-
-    def after_commit():
-        try:
-            bump_generation()
-        except Exception:  # noqa: BLE001
-            logger.warning("Could not reach the page cache to purge it", exc_info=True)
-        purge_related_urls(extra_paths)
-
-    transaction.on_commit(after_commit)
-
-
-def _page_urls(page):
-    try:
-        return [url for url in (page.url,) if url]
-    except Exception:  # noqa: BLE001 - a page without a site has no URL to purge
-        return []
-
-
-def _on_page_published(sender, instance, **kwargs):
-    content_changed(_page_urls(instance))
-
-
-def _on_page_unpublished(sender, instance, **kwargs):
-    content_changed(_page_urls(instance))
-
-
-def _on_page_moved(sender, instance, url_path_before, url_path_after, **kwargs):
-    from wagtail.models import Site
-
-    old_paths = []
-    for site in Site.objects.select_related("root_page"):
-        root_path = site.root_page.url_path
-        if url_path_before.startswith(root_path):
-            old_paths.append("/" + url_path_before[len(root_path) :])
-    content_changed([*old_paths, *_page_urls(instance)])
-
-
-def _on_model_changed(sender, instance=None, signal=None, **kwargs):
-    from django.apps import apps
-    from wagtail.contrib.settings.models import BaseGenericSetting, BaseSiteSetting
-    from wagtail.models import Page
-
-    if sender._meta.apps is not apps or kwargs.get("raw"):
-        # A migration's historical model, or fixtures being loaded: the
-        # database is not in a state the site serves from yet.
-        return
-    if isinstance(instance, Page):
-        # Publishing, unpublishing and moving have signals of their own, which
-        # also purge the page's own URL from the proxy. A live page can also be
-        # created or changed by code without a revision (imports, the demo
-        # loader); a draft save needlessly empties the app cache, which is cheap.
-        if signal is post_delete or (signal is post_save and instance.live):
-            content_changed()
-        return
-    if signal is post_save and kwargs.get("created") and isinstance(instance, (BaseSiteSetting, BaseGenericSetting)):
-        # Site settings are created with their defaults the first time a page
-        # reads them, in the middle of rendering it: nothing has changed.
-        return
-    if signal is m2m_changed and kwargs.get("action") not in {"post_add", "post_remove", "post_clear"}:
-        return
-    meta = sender._meta if signal is not m2m_changed else type(instance)._meta
-    if meta.app_label in CONTENT_APP_LABELS or (meta.app_label, meta.model_name) in CONTENT_MODEL_NAMES:
-        content_changed()
-
-
-def connect_signals():
-    from wagtail.signals import page_published, page_unpublished, post_page_move
-
-    page_published.connect(_on_page_published, dispatch_uid="pagecache_published")
-    page_unpublished.connect(_on_page_unpublished, dispatch_uid="pagecache_unpublished")
-    post_page_move.connect(_on_page_moved, dispatch_uid="pagecache_moved")
-    post_save.connect(_on_model_changed, dispatch_uid="pagecache_saved")
-    post_delete.connect(_on_model_changed, dispatch_uid="pagecache_deleted")
-    m2m_changed.connect(_on_model_changed, dispatch_uid="pagecache_m2m")

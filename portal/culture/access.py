@@ -2,7 +2,7 @@
 
 from django.core.exceptions import ObjectDoesNotExist
 
-from portal.members.access import is_member, is_moderator
+from portal.core.access import is_member, is_moderator
 
 
 def is_facilitator(user, round):

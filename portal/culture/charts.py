@@ -13,6 +13,8 @@ chart gives each round its own row, so more rounds make it taller, never wider.
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
+from portal.core.svg import tag as _tag
+
 from .models import Level
 
 TEXT = "#212b32"
@@ -24,16 +26,6 @@ FONT = "Frutiger W01, Arial, sans-serif"
 WIDTH = 320
 FONT_SIZE = 16
 TITLE_CHARS = 34  # a round's title longer than this is shortened on the chart (the table has it whole)
-
-
-def _attrs(attrs):
-    return " ".join(f'{key}="{escape(value)}"' for key, value in attrs.items())
-
-
-def _tag(name, attrs, content=None):
-    if content is None:
-        return f"<{name} {_attrs(attrs)}/>"
-    return f"<{name} {_attrs(attrs)}>{content}</{name}>"
 
 
 def _text(x, y, content, anchor="start", halo=False):

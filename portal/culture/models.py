@@ -19,6 +19,8 @@ from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, InlinePanel
 from wagtail.models import Orderable
 
+from portal.core.access import is_moderator
+
 #: No result, chart, comment or total ever rests on fewer answers than this, whatever a round asks.
 ANONYMITY_FLOOR = 5
 
@@ -102,8 +104,6 @@ class RoundQuerySet(models.QuerySet):
 
     def visible_to(self, user):
         """Rounds whose results a person may see: the programme team sees all, a facilitator their own."""
-        from portal.members.access import is_moderator
-
         if is_moderator(user):
             return self
         if not user.is_authenticated:

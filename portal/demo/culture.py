@@ -14,9 +14,9 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
+from portal.core.access import MEMBERS_GROUP
 from portal.culture.factories import add_response, seeded_framework
 from portal.culture.models import Action, DebriefItem, Round
-from portal.members.access import MEMBERS_GROUP
 from portal.members.models import MemberProfile
 
 

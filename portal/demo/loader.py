@@ -7,7 +7,6 @@ changes nothing and duplicates nothing.
 
 import datetime
 import io
-import sys
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,10 +35,11 @@ from learning.factories import (
     PeerVisitReportPageFactory,
 )
 from learning.models import LearningNotePage, PeerVisitReportPage
+from portal.core.access import MEMBERS_GROUP
 from portal.core.models import KnowledgePage, PortalSettings
+from portal.core.progress import Progress
 from portal.home.factories import StandardPageFactory
 from portal.home.models import HomePage
-from portal.members.access import MEMBERS_GROUP
 from portal.members.models import MemberProfile
 from portal.roadmap.factories import (
     ChangeIdeaFactory,
@@ -137,23 +137,6 @@ def rich_text(text):
 
 def plain(text):
     return "\n\n".join(" ".join(p.split()) for p in paragraphs(text))
-
-
-class Progress:
-    """A one-line progress bar on a terminal; a line per step elsewhere."""
-
-    def __init__(self, stdout, label, total):
-        self.stdout, self.label, self.total, self.done = stdout, label, total, 0
-        self.tty = getattr(stdout, "isatty", lambda: False)() or sys.stdout.isatty()
-
-    def step(self):
-        self.done += 1
-        filled = int(20 * self.done / max(self.total, 1))
-        line = f"  {self.label:<18} [{'#' * filled}{'.' * (20 - filled)}] {self.done}/{self.total}"
-        if self.tty:
-            self.stdout.write("\r" + line, ending="\n" if self.done == self.total else "")
-        elif self.done == self.total:
-            self.stdout.write(line)
 
 
 @dataclass

@@ -5,10 +5,10 @@ from wagtail.fields import StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
+from portal.core.access import audience
 from portal.core.blocks import BodyBlock
+from portal.core.memo import remember
 from portal.core.models import KnowledgePage
-from portal.core.pagecache import remember
-from portal.members.access import audience
 from portal.roadmap.models import RoadmapPage
 from portal.taxonomy.models import SafetyDomain, Setting
 

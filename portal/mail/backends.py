@@ -17,6 +17,10 @@ from .outbox import queue_message
 
 
 class OutboxBackend(BaseEmailBackend):
+    # Tells ``portal.mail.sending`` that this backend queues rather than delivers, so it is never
+    # the delivery backend.
+    queues_in_outbox = True
+
     def send_messages(self, email_messages):
         queued = 0
         for message in email_messages:

@@ -30,7 +30,7 @@ class OutboxEmail(models.Model):
     that is down can neither undo that change nor lose the email. Every
     email goes this way, the portal's own through ``queue_email`` and
     allauth's and Wagtail's through the email backend
-    (``portal.mail.backends.OutboxBackend``); ``portal.mail.outbox`` sends
+    (``portal.mail.backends.OutboxBackend``); ``portal.mail.sending`` sends
     it. Once sent, the row keeps who, what and when but not the text, which
     may hold a password-reset link or a sign-in code. See docs/reliability.md.
     """

@@ -10,7 +10,7 @@ no arguments: the emails themselves stay in the outbox (docs/reliability.md).
 
 from django_tasks import task
 
-from .outbox import send_waiting
+from .sending import send_waiting
 
 
 @task()

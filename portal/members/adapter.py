@@ -6,10 +6,10 @@ https://docs.allauth.org/en/latest/account/advanced.html#custom-redirects
 from allauth.account.adapter import DefaultAccountAdapter
 from django.urls import reverse
 
+from portal.core.access import is_member
+from portal.core.client_ip import client_ip
 from portal.core.links import rebased
 
-from .access import is_member
-from .client_ip import client_ip
 from .models import MemberProfile
 
 

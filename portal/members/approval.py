@@ -11,7 +11,8 @@ from django.db import transaction
 from django.utils import timezone
 from wagtail.log_actions import log
 
-from .access import MEMBERS_GROUP
+from portal.core.access import MEMBERS_GROUP
+
 from .emails import tell_member_of_decision
 from .models import MemberProfile
 

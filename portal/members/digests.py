@@ -33,10 +33,10 @@ from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import PageViewRestriction
 
+from portal.core.access import MEMBERS_GROUP
 from portal.core.links import base_url, page_url
 from portal.core.models import KnowledgePage
 
-from .access import MEMBERS_GROUP
 from .models import MemberProfile
 
 logger = logging.getLogger(__name__)

@@ -11,10 +11,9 @@ from django.contrib.auth import get_user_model
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from portal.core.access import MODERATORS_GROUP
 from portal.core.links import public_url, sign_in_url
 from portal.mail.outbox import queue_email
-
-from .access import MODERATORS_GROUP
 
 
 def _send(name, key, recipients, context):

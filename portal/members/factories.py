@@ -11,9 +11,9 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from factory.django import DjangoModelFactory
 
+from portal.core.access import MEMBERS_GROUP, MODERATORS_GROUP
 from portal.taxonomy.factories import OrganisationFactory
 
-from .access import MEMBERS_GROUP, MODERATORS_GROUP
 from .models import MemberProfile
 
 PASSWORD = "a-long-test-password"  # noqa: S105 - tests only

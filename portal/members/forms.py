@@ -27,10 +27,10 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.core.cache import cache
 
+from portal.core.client_ip import client_ip
 from portal.core.forms import ModelMultipleChoiceField
 from portal.taxonomy.models import Organisation, SafetyDomain, Setting
 
-from .client_ip import client_ip
 from .models import MemberProfile
 from .names import name_problem
 

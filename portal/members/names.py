@@ -38,7 +38,7 @@ from django.db.models import Q
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
-from .access import MODERATORS_GROUP, is_member, is_moderator
+from portal.core.access import MODERATORS_GROUP, is_member, is_moderator
 
 
 @cache

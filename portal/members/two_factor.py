@@ -6,7 +6,7 @@ https://docs.allauth.org/en/latest/mfa/introduction.html. What the portal adds:
 
 - ``TwoFactorMiddleware``: marks every request's user with whether this
   session has passed two-factor, so that a role beyond a member's works only
-  after it, wherever the view lives (``portal.members.access.with_two_factor``).
+  after it, wherever the view lives (``portal.core.access.with_two_factor``).
   In the admin, anyone who has no authenticator app yet is sent to set one up,
   and anyone who has one but has not used it this session is asked for a code.
 - ``two_factor_notice``: the message, on any page where a role was held back,
@@ -26,7 +26,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.functional import cached_property
 
-from .access import REACH_WITHHELD, TWO_FACTOR_PASSED, is_programme_team, with_two_factor
+from portal.core.access import REACH_WITHHELD, TWO_FACTOR_PASSED, is_programme_team, with_two_factor
 
 # Signing out of the admin must keep working for someone who has not set up two-factor yet.
 ALWAYS_OPEN = ("/admin/logout/", "/django-admin/logout/")

@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from portal.members.access import is_member, is_programme_team
+from portal.core.access import is_member, is_programme_team
 
 from .forms import DeleteAccountForm, ProfileForm
 from .models import MemberProfile

@@ -18,7 +18,7 @@ from wagtail.api.v2.views import BaseAPIViewSet
 from wagtail.models import Page
 
 from portal.core.models import KnowledgePage
-from portal.public_api import PublicAPIMixin
+from portal.core.public_api import PublicAPIMixin
 from portal.taxonomy.models import SafetyDomain, Setting
 
 from .models import ChangeIdea, ChangeIdeaEvidence, Measure, Milestone, Workstream

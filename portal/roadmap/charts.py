@@ -22,6 +22,8 @@ from fractions import Fraction
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from portal.core.svg import tag as _tag
+
 from .spc import RunChart, XmRChart, month_year
 
 TEXT = "#212b32"  # NHS.UK text colour: 15:1 against white
@@ -525,12 +527,6 @@ def _description(chart, unit: str, annotations) -> str:
     if annotations:
         text += " Notes: " + "; ".join(f"{month_year(date)}: {note}" for date, note in annotations) + "."
     return text
-
-
-def _tag(name: str, attrs: dict, content: str = "") -> str:
-    """An element with escaped attribute values; ``content`` must already be safe markup."""
-    attributes = "".join(f' {key}="{escape(value)}"' for key, value in attrs.items())
-    return f"<{name}{attributes}>{content}</{name}>" if content else f"<{name}{attributes}/>"
 
 
 def _text(

@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "casestudies",
     "search",
     "portal.backup",  # the export_site and import_site commands
+    "portal.demo",  # the demo site: the load_demo and demo_totp commands
     # The NHS.UK design system for Wagtail: components, header/footer settings, forms.
     "wagtailnhsukfrontend",
     "wagtailnhsukfrontend.settings",
@@ -280,7 +281,7 @@ PERMISSIONS_POLICY = {
 }
 
 # Proxies whose X-Forwarded-For is believed when counting per client (sign-in
-# and API throttles; portal/members/client_ip.py): addresses or networks,
+# and API throttles; portal/core/client_ip.py): addresses or networks,
 # comma-separated. Env: TRUSTED_PROXIES; empty here, deploy/gunicorn.conf.py
 # sets it to the nginx in front. Anyone else's X-Forwarded-For is ignored.
 PORTAL_TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
@@ -545,7 +546,7 @@ MFA_FORMS = {
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
-    "DEFAULT_THROTTLE_CLASSES": ["portal.public_api.ClientRateThrottle"],
+    "DEFAULT_THROTTLE_CLASSES": ["portal.core.public_api.ClientRateThrottle"],
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 # Requests each client may make. Env: API_RATE_LIMIT.

@@ -20,7 +20,7 @@ if not SECRET_KEY or len(SECRET_KEY) < 50 or SECRET_KEY.startswith(("dev-", "tes
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
-# The proxies whose X-Forwarded-For is believed (portal/members/client_ip.py):
+# The proxies whose X-Forwarded-For is believed (portal/core/client_ip.py):
 # a mistyped entry stops the server here rather than on the first sign-in.
 for _proxy in PORTAL_TRUSTED_PROXIES:  # noqa: F405
     try:

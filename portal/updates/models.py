@@ -24,14 +24,13 @@ class UpdatePage(KnowledgePage):
     subpage_types = []
 
     content_panels = KnowledgePage.content_panels + [
-        FieldPanel("summary"),
-        FieldPanel("date"),
+        *KnowledgePage.summary_panels(),
         FieldPanel("body"),
         *KnowledgePage.taxonomy_panels,
     ]
     search_fields = KnowledgePage.search_fields + [
         index.SearchField("body"),
-        index.RelatedFields("tags", [index.SearchField("name")]),
+        *KnowledgePage.tag_search_fields,
     ]
 
     class Meta:

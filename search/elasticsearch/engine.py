@@ -24,7 +24,7 @@ from django.utils.safestring import mark_safe
 from elasticsearch import ApiError, TransportError
 from taggit.models import Tag
 
-from portal.members.access import is_member
+from portal.core.access import is_member
 from portal.taxonomy.models import SafetyDomain, Setting
 from search.engines.database import FEW_HITS, MAX_TAG_FACETS
 from search.results import CONTENT_TYPES, EngineUnavailable, FacetValue, Hit, Results, Term

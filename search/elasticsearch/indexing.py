@@ -20,13 +20,13 @@ resurrect a page that has since been unpublished.
 """
 
 import logging
-from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.db.models import F
 from django.utils import timezone
 from elasticsearch import ApiError, TransportError
 
+from portal.core.outbox import SendReport
 from search.models import IndexOutbox
 
 from . import health
@@ -95,16 +95,6 @@ def item_outcomes(response):
         error = None if ok else str(result.get("error", {}).get("reason") or result.get("error") or status)
         outcomes[int(result["_id"])] = error
     return outcomes
-
-
-@dataclass
-class SendReport:
-    sent: int = 0
-    failed: int = 0
-    errors: list = field(default_factory=list)
-
-    def as_dict(self):
-        return {"sent": self.sent, "failed": self.failed, "errors": self.errors[:5]}
 
 
 def sync_pages(page_ids, client=None, *, index=None):

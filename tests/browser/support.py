@@ -7,6 +7,7 @@ be enough to fix the problem without re-running anything.
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import re
@@ -335,7 +336,7 @@ def newest_email_to(folder, address, containing="", timeout=10):
 def demo_totp_code(email: str, at: float | None = None) -> str:
     """The code a demo staff account's authenticator shows now, computed as allauth checks it."""
     from portal.demo.loader import DEMO_TOTP_SECRETS
-    from portal.members.management.commands.demo_totp import current_code
+    from portal.demo.management.commands.demo_totp import current_code
 
     return current_code(DEMO_TOTP_SECRETS[email.partition("@")[0]], at)
 
@@ -358,3 +359,44 @@ def admin_sign_in(page, base_url: str, email: str, password: str) -> None:
         # moments ago), the app would show the next one within 30 seconds.
         time.sleep(31 - time.time() % 30)
     page.wait_for_url(base_url + "/admin/")
+
+
+# Posting from the public site (test_posting.py, test_posting_photos.py) ---------------
+
+
+def sign_in_to_share(page, base_url: str) -> None:
+    """Sign in on the public sign-in page as the demo's approved member, Grace Okafor
+    (``carehome``), and land on /share/."""
+    page.goto(base_url + "/accounts/login/?next=/share/")
+    page.fill("input[name=login]", "carehome@example.org")
+    page.fill("input[name=password]", "demo-carehome-pass")
+    page.locator("form").filter(has=page.locator("input[name=password]")).locator("button[type=submit]").click()
+    page.wait_for_url(base_url + "/share/")
+
+
+def check_on_a_phone(page, documents: dict[str, str], step: str) -> None:
+    """axe-clean and 360 px wide now; the page's HTML kept in ``documents`` for the Nu HTML Checker."""
+    assert_no_axe_violations(page)
+    assert_fits_width(page, 360)
+    documents[f"{step} ({page.url})"] = page.content()
+
+
+def write_a_photo(path: Path) -> Path:
+    """A 1200 x 900 JPEG at ``path``, for a post's photo."""
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (1200, 900), (30, 110, 180)).save(buffer, format="JPEG")
+    path.write_bytes(buffer.getvalue())
+    return path
+
+
+def fill_a_note_but_what_happened(page) -> None:
+    """The drinks-round learning note, every section but "What happened", tagged care homes and reliability."""
+    page.get_by_label("Title").fill("Evening drinks round on the first floor")
+    page.get_by_label("Summary").fill("A drinks round at 9pm and fewer falls at night.")
+    page.get_by_label("What we tried").fill("A drinks round at nine, with a choice of warm drinks.")
+    page.get_by_label("What we learned").fill("Thirst wakes residents, and then they get up alone.")
+    page.get_by_label("What we would advise").fill("Start on one corridor and ask the night staff.")
+    page.get_by_label("Care homes", exact=True).check()
+    page.get_by_label("Reliability", exact=True).check()

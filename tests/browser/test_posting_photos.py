@@ -6,23 +6,19 @@ and a way to remove it, beside a picker big enough to tap. Each screen is
 checked with axe-core, at 360 px wide, and by the Nu HTML Checker.
 """
 
-import io
-
 import pytest
-from PIL import Image
 
-from .support import assert_fits_width, assert_no_axe_violations, assert_valid_html
-from .test_posting import sign_in
+from .support import (
+    assert_valid_html,
+    check_on_a_phone,
+    fill_a_note_but_what_happened,
+    sign_in_to_share,
+    write_a_photo,
+)
 
 pytestmark = pytest.mark.browser
 
 MIN_TARGET = 44  # px: the smallest touch target WCAG 2.2 (2.5.5) and the NHS.UK design system ask for
-
-
-def check(page, documents, step):
-    assert_no_axe_violations(page)
-    assert_fits_width(page, 360)
-    documents[f"{step} ({page.url})"] = page.content()
 
 
 def picker_height(page, selector):
@@ -32,29 +28,20 @@ def picker_height(page, selector):
 
 
 def test_a_photo_chosen_before_a_mistake_is_still_there_after_it(phone, demo_server, tmp_path):
-    photo = tmp_path / "drinks-trolley.jpg"
-    buffer = io.BytesIO()
-    Image.new("RGB", (1200, 900), (30, 110, 180)).save(buffer, format="JPEG")
-    photo.write_bytes(buffer.getvalue())
+    photo = write_a_photo(tmp_path / "drinks-trolley.jpg")
     documents = {}
 
-    sign_in(phone, demo_server)
+    sign_in_to_share(phone, demo_server)
     phone.goto(demo_server + "/share/learning-note/")
     picker = phone.get_by_label("Choose photo 1")
     assert picker.get_attribute("type") == "file"
     assert picker_height(phone, "#id_photo_1") >= MIN_TARGET
     hint = phone.locator("#id_photo_1_helptext").inner_text()
     assert "JPEG, PNG or WebP" in hint and "10 MB" in hint
-    check(phone, documents, "form with the photo picker")
+    check_on_a_phone(phone, documents, "form with the photo picker")
 
     # Everything but "What happened", with a photo and its description.
-    phone.get_by_label("Title").fill("Evening drinks round on the first floor")
-    phone.get_by_label("Summary").fill("A drinks round at 9pm and fewer falls at night.")
-    phone.get_by_label("What we tried").fill("A drinks round at nine, with a choice of warm drinks.")
-    phone.get_by_label("What we learned").fill("Thirst wakes residents, and then they get up alone.")
-    phone.get_by_label("What we would advise").fill("Start on one corridor and ask the night staff.")
-    phone.get_by_label("Care homes", exact=True).check()
-    phone.get_by_label("Reliability", exact=True).check()
+    fill_a_note_but_what_happened(phone)
     picker.set_input_files(str(photo))
     phone.get_by_label("Describe photo 1").fill("A drinks trolley with jugs and coloured cups")
     phone.get_by_role("button", name="Send for review").click()
@@ -70,7 +57,7 @@ def test_a_photo_chosen_before_a_mistake_is_still_there_after_it(phone, demo_ser
     assert slot.get_by_label("Remove photo 1").is_visible()
     assert picker_height(phone, "#id_photo_1") >= MIN_TARGET  # "Choose a different photo"
     assert picker_height(phone, "#id_photo_2") >= MIN_TARGET
-    check(phone, documents, "form after the mistake, photo kept")
+    check_on_a_phone(phone, documents, "form after the mistake, photo kept")
 
     # Put the mistake right without choosing the photo again: the post has it.
     phone.get_by_label("What happened").fill("Residents drank more, and night-time falls went down.")

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from portal.members.management.commands.demo_totp import current_code
+from portal.demo.management.commands.demo_totp import current_code
 
 from .support import (
     admin_sign_in,

@@ -10,8 +10,8 @@ from casestudies.factories import CaseStudyPageFactory
 from learning.factories import PeerVisitReportPageFactory
 from portal.comments.factories import CommentFactory
 from portal.comments.models import Comment, CommentReport
+from portal.core.access import MODERATORS_GROUP
 from portal.mail.models import OutboxEmail
-from portal.members.access import MODERATORS_GROUP
 from portal.members.factories import MemberFactory, ModeratorFactory, PendingMemberFactory, UserFactory
 from portal.updates.factories import UpdatePageFactory
 

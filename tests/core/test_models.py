@@ -5,9 +5,9 @@ from django.contrib.auth.models import Group
 from wagtail.models import PageViewRestriction
 
 from learning.factories import LearningNotePageFactory
+from portal.core.access import MEMBERS_GROUP, MODERATORS_GROUP
 from portal.core.factories import restrict_to_members
 from portal.core.models import KnowledgePage, is_members_only_path, restricted_paths
-from portal.members.access import MEMBERS_GROUP, MODERATORS_GROUP
 from portal.members.factories import MemberFactory, ModeratorFactory, PendingMemberFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -5,7 +5,7 @@ from django.core.cache import cache
 from wagtail.models import Site
 
 from learning.factories import LearningNotePageFactory
-from portal.core import pagecache
+from portal.core import purge
 from portal.core.factories import restrict_to_members
 from portal.members.factories import MemberFactory
 from tests.helpers import card_titles, count_queries
@@ -184,7 +184,7 @@ def test_with_the_page_cache_off_every_view_renders(client, settings, falls_note
 
 
 def test_related_paths_name_the_pages_that_list_content(home, learning_index, falls_note):
-    paths = pagecache.related_paths()
+    paths = purge.related_paths()
     assert "/" in paths
     assert learning_index.url in paths
     assert "/settings/care-homes/" in paths

@@ -6,7 +6,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.mail import EmailMessage, EmailMultiAlternatives, get_connection, send_mail
 
 from portal.mail.models import OutboxEmail
-from portal.mail.outbox import send_waiting
+from portal.mail.sending import send_waiting
 
 pytestmark = pytest.mark.django_db
 

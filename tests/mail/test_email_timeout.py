@@ -3,7 +3,8 @@
 import pytest
 
 from portal.mail.models import OutboxEmail
-from portal.mail.outbox import queue_email, send_waiting
+from portal.mail.outbox import queue_email
+from portal.mail.sending import send_waiting
 from tests.mail.conftest import production_settings_for_mail
 
 

@@ -9,7 +9,8 @@ from django.utils import timezone
 from portal.comments.models import Comment
 from portal.comments.notifications import notify_page_owner
 from portal.mail.models import OutboxEmail
-from portal.mail.outbox import back_off, claim, queue_email, send_one, send_waiting
+from portal.mail.outbox import queue_email
+from portal.mail.sending import back_off, claim, send_one, send_waiting
 from portal.members.emails import tell_member_of_decision
 from portal.members.factories import MemberProfileFactory, UserFactory
 

@@ -10,8 +10,8 @@ from django.test import Client
 from django.utils import timezone
 from wagtail.models import ModelLogEntry
 
+from portal.core.access import MEMBERS_GROUP
 from portal.mail.models import OutboxEmail
-from portal.members.access import MEMBERS_GROUP
 from portal.members.factories import (
     MemberFactory,
     MemberProfileFactory,

@@ -8,7 +8,7 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 from freezegun import freeze_time
 
-from portal.members.access import is_member, is_moderator
+from portal.core.access import is_member, is_moderator
 from portal.members.models import MemberProfile
 from tests.demo import demo_loaded_once
 

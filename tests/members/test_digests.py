@@ -16,7 +16,7 @@ from wagtail.models import PageViewRestriction
 
 from casestudies.factories import CaseStudyPageFactory
 from learning.factories import LearningNotePageFactory, PeerVisitReportPageFactory
-from portal.members.access import MEMBERS_GROUP
+from portal.core.access import MEMBERS_GROUP
 from portal.members.digests import unsubscribe_token
 from portal.members.factories import MemberFactory, PendingMemberFactory
 from portal.members.models import MemberProfile

@@ -14,8 +14,8 @@ from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.core import mail
 from django.test import Client
 
+from portal.demo.management.commands.demo_totp import current_code
 from portal.members.factories import PASSWORD, MemberFactory, UserFactory
-from portal.members.management.commands.demo_totp import current_code
 
 pytestmark = pytest.mark.django_db
 

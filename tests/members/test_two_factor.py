@@ -11,8 +11,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from freezegun import freeze_time
 
+from portal.demo.management.commands.demo_totp import current_code
 from portal.members.factories import PASSWORD, MemberFactory, ModeratorFactory, UserFactory
-from portal.members.management.commands.demo_totp import current_code
 
 pytestmark = [pytest.mark.django_db, pytest.mark.without_two_factor]
 

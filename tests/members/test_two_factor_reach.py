@@ -15,9 +15,9 @@ from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from freezegun import freeze_time
 
-from portal.members.access import is_moderator, is_moderator_role
+from portal.core.access import is_moderator, is_moderator_role
+from portal.demo.management.commands.demo_totp import current_code
 from portal.members.factories import PASSWORD, MemberFactory, ModeratorFactory
-from portal.members.management.commands.demo_totp import current_code
 from tests.culture.conftest import facilitator, practice, round_  # noqa: F401 - fixtures
 from tests.learning.conftest import indexes, member, member_client  # noqa: F401 - fixtures
 from tests.learning.test_private_photos import draft_image, post_with_photo

@@ -18,7 +18,7 @@ from portal.roadmap.factories import (
     WorkstreamFactory,
 )
 from portal.roadmap.models import Measure
-from portal.roadmap.models.pages import Quarter, build_chart, quarter_summary
+from portal.roadmap.services import Quarter, build_chart, quarter_summary
 from portal.taxonomy.factories import OrganisationFactory
 from portal.updates.factories import UpdatePageFactory
 from tests.helpers import count_queries

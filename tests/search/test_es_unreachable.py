@@ -19,8 +19,8 @@ from wagtail.models import PageViewRestriction
 from wagtail.signals import page_published
 
 from learning.factories import LearningNotePageFactory
+from portal.core.access import MEMBERS_GROUP
 from portal.core.factories import restrict_to_members
-from portal.members.access import MEMBERS_GROUP
 from search import service
 from search.elasticsearch import signals
 from search.elasticsearch.client import indexing_client, outbox_client, query_client

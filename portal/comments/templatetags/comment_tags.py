@@ -11,7 +11,7 @@ from django.template.loader import render_to_string
 from portal.comments.forms import CommentForm
 from portal.comments.models import Comment, takes_comments
 from portal.comments.views import waiting_for_approval
-from portal.members.access import is_member
+from portal.core.access import is_member
 
 register = template.Library()
 

@@ -27,8 +27,9 @@ document.addEventListener("focusout", (event) => {
   if (toggle && toggle.getAttribute("aria-expanded") === "true") toggle.click();
 });
 
-// Listing filters: on a phone the form would fill the first screens, so it is served
-// closed and opened here only where there is room. Opening (not closing) after load
+// Listing filters and the roadmap's long sections (details marked data-open-on-wide): on a
+// phone they would fill the first screens, so they are served closed and opened here only
+// where there is room. Opening (not closing) after load
 // keeps a phone's page from jumping as it loads.
 if (window.matchMedia("(min-width: 48.0625em)").matches) {
   document.querySelectorAll("details[data-open-on-wide]").forEach((details) => {

@@ -1,15 +1,10 @@
 // Long roadmap sections (the driver diagram, what changed this quarter, the milestone
 // filters) are served as closed <details>, so that on a phone the ways in come first and
 // each section opens with a tap; that works for everyone, with or without JavaScript.
-// Where there is room for them, this module opens the ones marked data-open-on-wide.
-// A link to something inside a closed section (/roadmap/#change-idea-12) opens it too.
-// No inline styles or scripts, so it works under a strict CSP.
-
-const WIDE = window.matchMedia("(min-width: 48.0625em)");
-
-if (WIDE.matches) {
-  for (const details of document.querySelectorAll("details[data-open-on-wide]")) details.open = true;
-}
+// Where there is room for them, portal.js (on every page) opens the ones marked
+// data-open-on-wide. This module opens a closed section when a link points at something
+// inside it (/roadmap/#change-idea-12). No inline styles or scripts, so it works under a
+// strict CSP.
 
 function openTarget() {
   const id = decodeURIComponent(window.location.hash.slice(1));

@@ -25,7 +25,7 @@ from django.utils import timezone
 from elasticsearch import ApiError, NotFoundError, TransportError
 from elasticsearch.helpers import streaming_bulk
 
-from portal.demo.loader import Progress
+from portal.core.progress import Progress
 from search.elasticsearch.client import describe, indexing_client, quiet_transport_logs, safe_url
 from search.elasticsearch.documents import KnowledgeDocument, index_alias
 from search.elasticsearch.indexing import count_indexable_pages, index_actions, indexable_pages, send_pending

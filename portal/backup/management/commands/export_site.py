@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from portal.backup.export import export_site
-from portal.demo.loader import Progress
+from portal.core.progress import Progress
 
 
 class Command(BaseCommand):

@@ -4,7 +4,7 @@ from django.db import DatabaseError
 
 from portal.backup.archive import DamagedArchive, VerifiedArchive
 from portal.backup.restore import RestoreRefused, rebuild_indexes, restore
-from portal.demo.loader import Progress
+from portal.core.progress import Progress
 
 
 class Command(BaseCommand):

@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from portal.mail.models import OutboxEmail
-from portal.mail.outbox import send_waiting
+from portal.mail.sending import send_waiting
 
 
 class Command(BaseCommand):

@@ -1,6 +1,12 @@
+"""/settings/, /domains/ and /topics/: every kind of knowledge page by one term.
+
+The namespace stays ``taxonomy`` (``{% url 'taxonomy:setting' slug %}``), as before these views
+moved here from portal.taxonomy, which holds only the terms themselves and sits below core.
+"""
+
 from django.urls import path
 
-from . import views
+from . import term_views as views
 
 app_name = "taxonomy"
 

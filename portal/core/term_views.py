@@ -10,8 +10,7 @@ from taggit.models import Tag
 
 from portal.core.listing import build_listing
 from portal.core.models import KnowledgePage
-
-from .models import SafetyDomain, Setting
+from portal.taxonomy.models import SafetyDomain, Setting
 
 
 def setting_detail(request, slug):

@@ -76,7 +76,7 @@ def is_member(user):
 def audience(user):
     """ "members" or "public": which of the two versions of a listing or count ``user`` is shown.
 
-    Answers kept in the cache (``portal.core.pagecache.remember``) are kept once
+    Answers kept in the cache (``portal.core.memo.remember``) are kept once
     per audience, because members also see member-only pages.
     """
     return "members" if user is not None and is_member(user) else "public"

@@ -9,13 +9,13 @@ from rest_framework.throttling import SimpleRateThrottle
 from wagtail.api.v2.filters import SearchFilter
 from wagtail.api.v2.utils import BadRequestError
 
-from portal.members.client_ip import client_ip
+from portal.core.client_ip import client_ip
 
 
 class ClientRateThrottle(SimpleRateThrottle):
     """``PORTAL_API_RATE`` requests per client address, whoever they say they are.
 
-    The address is the sign-in throttle's (``portal.members.client_ip``): behind
+    The address is the sign-in throttle's (``portal.core.client_ip``): behind
     the trusted nginx it is the visitor's, and a forged X-Forwarded-For from
     anyone else changes nothing. DRF's own ``get_ident`` would believe that header.
     """

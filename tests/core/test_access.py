@@ -1,7 +1,7 @@
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
-from portal.members.access import is_member, is_moderator, may_keep_records_for, organisation_of
+from portal.core.access import is_member, is_moderator, may_keep_records_for, organisation_of
 from portal.members.factories import PASSWORD, MemberFactory, ModeratorFactory, PendingMemberFactory, UserFactory
 from portal.taxonomy.factories import OrganisationFactory
 

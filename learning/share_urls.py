@@ -1,3 +1,6 @@
+"""/share/: members post learning notes and peer-visit reports from the public site (``learning.views``),
+see their own posts under /share/mine/, and see their draft photos (``learning.private_photos``)."""
+
 from django.urls import path
 
 from . import private_photos, views
