@@ -28,6 +28,8 @@ import dj_database_url
 from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 
+from portal.core.frontend import FRONTEND_SUPPORTED_SCRIPT, csp_hash
+
 # --- 1. Paths and environment helpers ----------------------------------------
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -219,7 +221,8 @@ CSRF_COOKIE_SAMESITE = "Lax"
 # Content Security Policy (django-csp 4). The public site loads scripts and
 # styles only from its own static files: no inline script, no inline style, no
 # eval. A template that ever needs an inline script gives it
-# nonce="{{ request.csp_nonce }}". Fonts are the NHS.UK Frutiger files that the
+# nonce="{{ request.csp_nonce }}". The design system's one-line script at the
+# top of <body> is allowed by its hash (portal.core.frontend). Fonts are the NHS.UK Frutiger files that the
 # design system's CSS asks for. Embeds from other sites (rich text "embed") are
 # blocked by default-src until a provider is added here on purpose. Production
 # adds CDN_URL to the sources of images, styles, scripts and fonts.
@@ -227,7 +230,7 @@ CSRF_COOKIE_SAMESITE = "Lax"
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
-        "script-src": [SELF, NONCE],
+        "script-src": [SELF, NONCE, csp_hash(FRONTEND_SUPPORTED_SCRIPT)],
         "style-src": [SELF],
         "img-src": [SELF, "data:"],
         "font-src": [SELF, "https://assets.nhs.uk"],

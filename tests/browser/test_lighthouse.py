@@ -1,13 +1,34 @@
-"""Lighthouse on a phone: performance 95+, accessibility 100, at most 250 KB before images.
+"""Lighthouse on a phone: 100 in all four categories, at most 250 KB before images.
 
-For the first view of the home page, a listing, a knowledge page, search with a query and the
-roadmap. Lighthouse 12.2.3 (pinned in ``tests/lighthouse/package.json``; ``npm ci`` there) drives
-Debian's Chromium (``CHROMIUM_PATH``) with its default mobile emulation and simulated throttling.
+Performance, accessibility, best practices and SEO, for the first view of the home page, a
+listing, a knowledge page, search with a query, the roadmap and a measure. Lighthouse 12.2.3
+(pinned in ``tests/lighthouse/package.json``; ``npm ci`` there) drives Debian's Chromium
+(``CHROMIUM_PATH``) with its default mobile emulation and simulated throttling (slow 4G, a CPU
+four times slower than the machine's).
 
 The site is served as in production, not by ``runserver``: a server of this module's own runs
 gunicorn with ``portal.settings.production`` (through ``tests/lighthouse/settings.py``, which
 adds media serving, nginx's job in production) on the demo content, after ``collectstatic``
 into a temporary folder, so the static files are hashed, compressed and cached for a year.
+
+Two things differ from a visitor's phone, both because a test machine has no internet:
+
+* **No web fonts** (Chromium's ``--disable-remote-fonts``). The only third-party requests are
+  the NHS.UK Frutiger fonts, which the design system's CSS loads from assets.nhs.uk. Offline,
+  each fails at once on a DNS lookup; that logs four console errors (best practices' "errors in
+  console" audit) and, worse, Lighthouse's simulation charges each failed request a full new
+  HTTPS connection (DNS, TCP, TLS: about 600 ms on slow 4G) before the first paint whenever it
+  happened to fail before the paint, so first paint swung between 1.2 and 2.0 s from run to run.
+  Without web fonts the pages are measured as drawn in the fallback font (Arial), which is how
+  a visitor sees them until Frutiger arrives (``font-display: fallback``). Nothing else is left
+  out: every audit of every category counts.
+* **Performance is the best of up to** ``PERFORMANCE_RUNS`` **runs.** Lighthouse's simulation
+  replays the CPU time it saw, four times over, and on a busy shared machine that time varies:
+  the same page scored 99 or 100 as other work came and went (a 100 ms blocking script task one
+  run, none the next). A page is held to 100 in at least one of three runs (it stops at the
+  first 100), and the audits that cost points in each run are printed. A real regression (a
+  render-blocking request, a layout shift, a heavier script) costs points in every run, so it
+  still fails. The other three categories do not depend on timing and must be 100 in every run.
 """
 
 from __future__ import annotations
@@ -43,12 +64,15 @@ pytestmark = pytest.mark.browser
 LIGHTHOUSE = PROJECT_ROOT / "tests" / "lighthouse" / "node_modules" / ".bin" / "lighthouse"
 BUDGET_BYTES = 250 * 1024  # transferred before images
 WORKERS = 2  # gunicorn workers serving the pages
+CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
+PERFORMANCE_RUNS = 3  # at most; see the module docstring
 PAGES = {
     "home": "/",
     "listing": "/learning/",
-    "knowledge page": None,  # the newest case study, found from its listing
+    "knowledge page": ("/case-studies/", r'class="nhsuk-card__link" href="([^"]+)"'),  # the newest case study
     "search": "/search/?q=falls",
     "roadmap": "/roadmap/",
+    "measure": ("/roadmap/measures/", r'href="(/roadmap/measures/[^"/]+/)"'),  # the first measure listed
 }
 
 
@@ -105,11 +129,12 @@ def production_server(tmp_path_factory):
 
 
 def address(base_url, name):
-    if PAGES[name]:
+    if isinstance(PAGES[name], str):
         return base_url + PAGES[name]
-    with urllib.request.urlopen(base_url + "/case-studies/", timeout=30) as response:
+    listing, link = PAGES[name]
+    with urllib.request.urlopen(base_url + listing, timeout=30) as response:
         html = response.read().decode()
-    return base_url + re.search(r'class="nhsuk-card__link" href="([^"]+)"', html).group(1)
+    return base_url + re.search(link, html).group(1)
 
 
 def lighthouse(url, output):
@@ -129,10 +154,11 @@ def lighthouse(url, output):
         "--quiet",
         "--output=json",
         f"--output-path={output}",
-        "--only-categories=performance,accessibility",
+        "--only-categories=" + ",".join(CATEGORIES),
         "--form-factor=mobile",
         "--max-wait-for-load=60000",
-        "--chrome-flags=" + " ".join(["--headless=new", *CHROMIUM_ARGS]),
+        # No web fonts: the machine has no route to assets.nhs.uk (see the module docstring).
+        "--chrome-flags=" + " ".join(["--headless=new", "--disable-remote-fonts", *CHROMIUM_ARGS]),
     ]
     for _attempt in range(2):
         done = subprocess.run(
@@ -162,14 +188,24 @@ def failing_audits(report, category):
     }
 
 
+def scores(report):
+    return {category: report["categories"][category]["score"] for category in CATEGORIES}
+
+
 @pytest.mark.parametrize("name", PAGES)
-def test_first_view_on_a_phone_is_fast_accessible_and_light(production_server, tmp_path, name):
-    report = lighthouse(address(production_server, name), tmp_path / "report.json")
-    performance = report["categories"]["performance"]["score"]
-    accessibility = report["categories"]["accessibility"]["score"]
-    assert accessibility == 1, failing_audits(report, "accessibility")
-    assert performance >= 0.95, (performance, failing_audits(report, "performance"))
-    assert transferred_before_images(report) <= BUDGET_BYTES
+def test_first_view_on_a_phone_scores_100_everywhere_and_is_light(production_server, tmp_path, name):
+    url = address(production_server, name)
+    runs = []
+    for run in range(PERFORMANCE_RUNS):
+        report = lighthouse(url, tmp_path / f"report-{run}.json")
+        runs.append(scores(report))
+        for category in CATEGORIES[1:]:
+            assert report["categories"][category]["score"] == 1, (category, failing_audits(report, category))
+        assert transferred_before_images(report) <= BUDGET_BYTES
+        if runs[-1]["performance"] == 1:
+            break
+        print(f"{name}, run {run + 1}: performance {runs[-1]['performance']}", failing_audits(report, "performance"))
+    assert runs[-1]["performance"] == 1, (runs, failing_audits(report, "performance"))
 
 
 def test_the_server_compresses_pages_as_nginx_does_in_production(production_server):

@@ -115,6 +115,35 @@ def test_escape_in_the_more_menu_gives_focus_back_to_its_button_and_tabbing_out_
     expect(phone.locator(".nhsuk-header__menu-list")).to_be_hidden()
 
 
+def test_the_header_settles_before_the_first_paint_and_without_its_scripts_keeps_every_link(browser, demo_server):
+    """The page is marked for the design system's scripts before anything is drawn, so the
+    header never collapses into "More" under the reader's eyes; and if the scripts never arrive,
+    the mark comes off and every navigation link stays on the screen, as without JavaScript."""
+    context = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True)
+    try:
+        page = context.new_page()
+        page.add_init_script(
+            "window.__shifts = 0; new PerformanceObserver(list => list.getEntries()"
+            ".forEach(entry => { window.__shifts += entry.value; })).observe({type: 'layout-shift', buffered: true});"
+        )
+        page.goto(demo_server + "/")
+        expect(page.locator(".nhsuk-header__menu-toggle")).to_be_visible()
+        page.wait_for_timeout(500)
+        assert page.evaluate("window.__shifts") < 0.01
+
+        context.route(re.compile(r".*\.m?js(\?.*)?$"), lambda route: route.abort())
+        page.goto(demo_server + "/")
+        assert "nhsuk-frontend-supported" not in page.evaluate("document.body.className")
+        expect(page.locator(".nhsuk-header__menu-toggle")).to_be_hidden()
+        links = page.locator("a.nhsuk-header__navigation-link")
+        assert links.count() >= 5
+        for index in range(links.count()):
+            box = links.nth(index).bounding_box()
+            assert box["x"] >= 0 and box["x"] + box["width"] <= 360, links.nth(index).inner_text()
+    finally:
+        context.close()
+
+
 def test_a_search_with_no_suggestions_is_announced(page, demo_server):
     page.goto(demo_server + "/")
     page.locator("#search-field").press_sequentially("qqxzv")

@@ -1,10 +1,14 @@
 """Every response carries the security headers, and the public pages keep within their policy.
 
-The public site's Content Security Policy allows no inline script and no inline
-style, so as well as reading the headers these tests read each page's markup
-for anything the policy would block: a <script> without src, a style
+The public site's Content Security Policy allows no inline style and no inline
+script but the design system's one line, by its hash, so as well as reading the
+headers these tests read each page's markup for anything the policy would
+block: a <script> without src whose hash the policy does not list, a style
 attribute, or an on...= handler.
 """
+
+import base64
+import hashlib
 
 import pytest
 from bs4 import BeautifulSoup
@@ -78,15 +82,38 @@ def test_every_public_page_type_gets_the_strict_policy_and_the_other_headers(cli
             assert feature in permissions, name
 
 
+def inline_script_source(text):
+    """The script-src source that allows an inline script with this text (CSP level 2 hashes)."""
+    return f"'sha256-{base64.b64encode(hashlib.sha256(text.encode()).digest()).decode()}'"
+
+
 def test_public_pages_hold_nothing_the_policy_would_block(client, public_urls):
     for name, url in public_urls.items():
-        html = BeautifulSoup(client.get(url).content.decode(), "html.parser")
+        response = client.get(url)
+        allowed = directives(response)["script-src"]
+        html = BeautifulSoup(response.content.decode(), "html.parser")
         for script in html.find_all("script"):
-            assert script.get("src") or script.get("type") == "application/json", f"inline script on {name}"
+            if script.get("src") or script.get("type") == "application/json":
+                continue
+            assert inline_script_source(script.string) in allowed, f"inline script on {name}: {script.string}"
         assert not html.select("[style]"), f"style attribute on {name}"
         assert not html.find_all("style"), f"<style> element on {name}"
         handlers = [attr for tag in html.find_all(True) for attr in tag.attrs if attr.startswith("on")]
         assert handlers == [], f"event handler attributes on {name}"
+
+
+def test_pages_are_marked_for_the_design_systems_scripts_before_anything_is_drawn(client, public_urls):
+    """The body's nhsuk-frontend-supported class is set by the body's first element, as the
+    NHS.UK page template does: set later, by a module script, the header is drawn first without
+    its JavaScript styles and then shrinks, moving the page up (a layout shift on every page)."""
+    for name, url in public_urls.items():
+        response = client.get(url)
+        body = BeautifulSoup(response.content.decode(), "html.parser").body
+        first = body.find(True)
+        assert first.name == "script" and not first.get("src"), name
+        assert "nhsuk-frontend-supported" in first.string and "document.body.className" in first.string, name
+        assert inline_script_source(first.string) in directives(response)["script-src"], name
+        assert not first.find_previous_sibling(True), name
 
 
 def test_the_strict_policy_holds_for_a_signed_in_editor_with_the_wagtail_userbar(client, home):

@@ -1,8 +1,11 @@
 from django import template
 from django.middleware.csrf import get_token
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from wagtail.models import Site
 from wagtailnhsukfrontend.settings.models import HeaderSettings
+
+from portal.core.frontend import FRONTEND_SUPPORTED_SCRIPT
 
 register = template.Library()
 
@@ -16,6 +19,16 @@ def query_with(context, **changes):
         if value is not None:
             params[name] = value
     return f"?{params.urlencode()}"
+
+
+@register.simple_tag
+def frontend_supported_script():
+    """The design system's inline script that marks the page as run with JavaScript.
+
+    Its text is the one whose hash the Content Security Policy allows (portal.core.frontend).
+    """
+    # A constant of ours, not user text; escaping would change the script and break its hash.
+    return mark_safe(f"<script>{FRONTEND_SUPPORTED_SCRIPT}</script>")  # noqa: S308
 
 
 @register.filter

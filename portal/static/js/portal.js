@@ -1,7 +1,8 @@
-// Start the NHS.UK design system's components (header menu, buttons, ...).
+// Start the NHS.UK design system's components (header menu, buttons, ...). The body's
+// nhsuk-frontend-supported class, which they need, is set before the first paint by the
+// inline script at the top of base.html's <body> (portal.core.frontend).
 import { initAll } from "../wagtailnhsukfrontend/js/nhsuk-frontend-10.4.2.min.js";
 
-document.body.classList.add("nhsuk-frontend-supported");
 initAll();
 
 // The header's small-screen "More" menu: the design system's Escape handler closes
