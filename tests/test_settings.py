@@ -140,8 +140,8 @@ def test_the_public_address_for_email_links_comes_from_the_environment_and_must_
 
 
 def test_production_keeps_its_database_connection_from_one_request_to_the_next(tmp_path):
-    """Opening a connection costs more than most pages: SQLite reads the whole schema again
-    on a new connection's first query (about 11 ms with this portal's tables), PostgreSQL
+    """Opening a connection is not free: SQLite reads the whole schema again on a new
+    connection's first query (1.5 to 1.8 ms of CPU with this portal's tables), PostgreSQL
     starts a new server process. Production keeps one per worker and checks it before reuse."""
     code = (
         "import django, json; django.setup(); "

@@ -16,8 +16,9 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # Each gunicorn worker keeps its database connection between requests (for up
 # to 10 minutes) instead of opening one per request: on SQLite a new
-# connection's first query reads the whole schema again (about 11 ms, more
-# than most pages take), on PostgreSQL it starts a server process. Health
+# connection's first query reads the whole schema again (1.5 to 1.8 ms of CPU,
+# and more waiting on a busy machine), on PostgreSQL it starts a server
+# process. docs/performance.md has the measurements. Health
 # checks replace a connection the server has dropped. Workers are processes
 # with one thread each, and no connection is open when gunicorn forks them.
 # https://docs.djangoproject.com/en/5.2/ref/databases/#persistent-connections
