@@ -62,8 +62,8 @@ clean: ## Remove the virtualenv, the local database and uploaded media
 
 # Performance benchmarks (bench/run.py): render time, bulk work, throughput, as one table.
 .PHONY: bench
-bench: install ## Time page renders, bulk import and indexing, and throughput; print one table (about 8 min on a quiet machine)
-	$(PY) -m bench.run
+bench: install ## Time renders, bulk work and throughput (BAKERYDEMO=path and AGAINST=checkout to compare; minutes)
+	$(PY) -m bench.run $(if $(BAKERYDEMO),--bakerydemo $(BAKERYDEMO)) $(if $(AGAINST),--against $(AGAINST))
 
 # Lighthouse for tests/browser/test_lighthouse.py, installed before `make test` when npm is there.
 .PHONY: lighthouse-install

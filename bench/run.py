@@ -9,7 +9,12 @@ Runs, each in child processes on databases of their own:
 * demo load, bulk import and search index rebuild at 1,000 and 10,000 pages, or 50,000 with
   ``--full`` (``bench.bulk``);
 * requests per second under ``wrk`` (``bench.throughput``), when that module is present; if it
-  is missing or fails, the report says "not run" and why.
+  is missing or fails, the report says "not run" and why: first every page type uncached (2 sync
+  workers, as a signed-in member too), beside bakerydemo with ``--bakerydemo PATH|URL`` and another
+  portal checkout (today's main, say) with ``--against PATH``; then the four cached and uncached
+  modes against nginx's limit.
+
+    make bench BAKERYDEMO=../bakerydemo AGAINST=../portal-main
 
 Results also go to ``bench/results/`` as JSON (ignored by git).
 """
@@ -46,6 +51,29 @@ def throughput(full):
         return json.loads(path.read_text()), None
 
 
+def uncached(full, bakerydemo=None, against=None):
+    """The table from ``python -m bench.throughput --uncached``, or the reason it did not run."""
+    if importlib.util.find_spec("bench.throughput") is None:
+        return "not run: bench/throughput.py is not in this checkout"
+    from bench.throughput import uncached_table
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "uncached.json"
+        command = [sys.executable, "-m", "bench.throughput", "--uncached", "--json", str(path)]
+        command += [] if full else ["--quick"]
+        command += ["--bakerydemo", bakerydemo] if bakerydemo else []
+        command += ["--against", against] if against else []
+        try:
+            done = subprocess.run(command, cwd=BENCH_DIR.parent, capture_output=True, text=True)
+        except OSError as error:
+            return f"not run: {error}"
+        if done.returncode != 0 or not path.exists():
+            reason = (done.stderr.strip().splitlines() or [f"exit status {done.returncode}"])[-1]
+            return f"not run: {reason}"
+        report = json.loads(path.read_text())
+    return f"Command: {report['command']}; wrk {report['wrk']}, {report['rounds']} rounds\n\n" + uncached_table(report)
+
+
 def as_table(data):
     """The throughput benchmark's results as a Markdown table.
 
@@ -79,6 +107,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--full", action="store_true", help="bulk work at 1,000 and 50,000 pages, more repeats")
     parser.add_argument("--skip", nargs="*", default=[], choices=["render", "bulk", "throughput"])
+    parser.add_argument("--bakerydemo", help="an installed bakerydemo checkout, or its URL")
+    parser.add_argument("--against", help="another portal checkout (today's main, say) to measure beside this one")
     args = parser.parse_args()
     RESULTS_DIR.mkdir(exist_ok=True)
     started = datetime.datetime.now(datetime.UTC)
@@ -93,6 +123,8 @@ def main():
         results = bulk.run(sizes)
         sections += ["\n## Demo load, bulk import, search index rebuild\n", bulk.table(results), bulk.verdict(results)]
     if "throughput" not in args.skip:
+        sections.append("\n## Uncached throughput per page type, public and signed in\n")
+        sections.append(uncached(args.full, args.bakerydemo, args.against))
         data, reason = throughput(args.full)
         sections.append("\n## Throughput under wrk\n")
         sections.append(reason or as_table(data))

@@ -20,6 +20,23 @@ search runs wrk (Debian's ``wrk``) on loopback against:
 
 Everything, wrk included, shares the machine's cores, so the figures are for
 comparison within one run, not capacity planning. Not part of the test suite.
+
+``--uncached`` measures only the uncached server, as the issue's comparison
+does (2 sync workers, ``wrk -t2 -c8 -d10s``), for every public page type and
+for the same pages and the member-only ones as a signed-in member, in
+``--rounds`` interleaved rounds, and reports medians. Beside it, in the same
+rounds:
+
+* ``--against PATH``: another checkout of the portal (for example
+  ``git worktree add --detach ../portal-main main``), built and served the
+  same way from its own code and database;
+* ``--bakerydemo PATH`` or ``--bakerydemo URL``: wagtail/bakerydemo, installed
+  at PATH (migrated, ``load_initial_data``, ``collectstatic``; its Python in
+  ``PATH/.venv``) and started here with its production settings, SQLite and 2
+  sync workers, or already running at URL. Its code stays outside this
+  repository.
+
+    .venv/bin/python -m bench.throughput --uncached --against ../portal-main --bakerydemo ../bakerydemo
 """
 
 import argparse
@@ -34,6 +51,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -67,11 +85,11 @@ def base_env(work):
     return env
 
 
-def manage(env, *args):
-    subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True)
+def manage(env, *args, root=ROOT):
+    subprocess.run([sys.executable, "manage.py", *args], cwd=root, env=env, check=True)
 
 
-def build(work, env, rebuild):
+def build(work, env, rebuild, root=ROOT):
     ready = work / "built"
     if ready.exists() and not rebuild:
         log(f"Reusing the demo database in {work} (--rebuild to start again)")
@@ -80,10 +98,10 @@ def build(work, env, rebuild):
         shutil.rmtree(work)
     work.mkdir(parents=True)
     log("Migrating and loading the demo site (a few minutes)...")
-    manage(env, "migrate", "--noinput", "-v", "0")
-    manage(env, "load_demo")
+    manage(env, "migrate", "--noinput", "-v", "0", root=root)
+    manage(env, "load_demo", root=root)
     log("Collecting static files...")
-    manage(env, "collectstatic", "--noinput", "-v", "0")
+    manage(env, "collectstatic", "--noinput", "-v", "0", root=root)
     ready.touch()
 
 
@@ -107,7 +125,7 @@ def pick_paths(env):
 
 
 class Gunicorn:
-    def __init__(self, env, work, page_cache, redis_url=None):
+    def __init__(self, env, work, page_cache, redis_url=None, root=ROOT):
         self.port = free_port()
         env = {**env, "GUNICORN_BIND": f"127.0.0.1:{self.port}", "PORTAL_PAGE_CACHE": "1" if page_cache else "0"}
         if redis_url:
@@ -115,7 +133,7 @@ class Gunicorn:
         gunicorn = Path(sys.executable).with_name("gunicorn")
         self.process = subprocess.Popen(
             [gunicorn, "-c", "deploy/gunicorn.conf.py", "portal.wsgi"],
-            cwd=ROOT,
+            cwd=root,
             env=env,
             stdout=subprocess.DEVNULL,
             stderr=open(work / "gunicorn.log", "a"),  # noqa: SIM115
@@ -213,6 +231,265 @@ def measure(label, base, paths, args, results, static_names=None):
         log(f"  {label:12} {page:15} {result['requests_per_second']:9.1f} req/s  p50 {result['p50_ms']} ms")
 
 
+# --- Uncached: every public page type, anonymous and signed in, beside other sites ---
+
+# Each portal page type, and the bakerydemo page nearest to it (the issue's
+# comparison: home, article, listing, search; then a browse listing for the
+# setting and domain pages, a long StreamField page for the roadmap and a page
+# with a table of figures for a measure).
+BAKERYDEMO_PATHS = {
+    "home": "/",
+    "case study": "/blog/wild-yeast/",
+    "learning note": "/blog/wild-yeast/",
+    "listing": "/blog/",
+    "search": "/search/?q=bread",
+    "setting page": "/breads/",
+    "domain page": "/breads/",
+    "roadmap": "/recipes/hot-cross-bun/",
+    "measure": "/locations/hof/",
+}
+# Pages only a signed-in member sees.
+MEMBER_ONLY_PATHS = {
+    "your profile": "/members/profile/",
+    "share: choose": "/share/",
+    "share form": "/share/learning-note/?form=00000000-0000-4000-8000-000000000001",  # an unused one-time token
+    "your contributions": "/share/mine/",
+}
+
+PORTAL_PATHS_CODE = """
+from casestudies.models import CaseStudyPage
+from learning.models import LearningIndexPage, LearningNotePage
+from portal.roadmap.models import Measure, RoadmapPage
+from portal.taxonomy.models import SafetyDomain, Setting
+print('PATH listing', LearningIndexPage.objects.live().first().url)
+print('PATH case study', CaseStudyPage.objects.live().public().order_by('path').first().url)
+print('PATH learning note', LearningNotePage.objects.live().public().order_by('path').first().url)
+print('PATH setting page', Setting.objects.order_by('sort_order', 'name').first().get_absolute_url())
+print('PATH domain page', SafetyDomain.objects.order_by('sort_order', 'name').first().get_absolute_url())
+roadmap = RoadmapPage.objects.live().first().url
+print('PATH roadmap', roadmap)
+print('PATH measure', roadmap + 'measures/' + Measure.objects.order_by('pk').first().slug + '/')
+"""
+
+MEMBER_CODE = """
+from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
+from django.contrib.sessions.backends.db import SessionStore
+from portal.members.factories import MemberFactory
+user = get_user_model().objects.filter(email='throughput@example.org').first()
+if user is None:
+    user = MemberFactory(user__username='throughput-member', user__email='throughput@example.org')
+session = SessionStore()
+session[SESSION_KEY] = str(user.pk)
+session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+session.save()
+print('COOKIE', settings.SESSION_COOKIE_NAME + '=' + session.session_key)
+"""
+
+
+def shell(env, code, root=ROOT):
+    command = [sys.executable, "manage.py", "shell", "-c", code]
+    out = subprocess.run(command, cwd=root, env=env, check=True, capture_output=True, text=True).stdout
+    return [line.split(" ", 1)[1] for line in out.splitlines() if line.startswith(("PATH ", "COOKIE "))]
+
+
+class Site:
+    """Something to measure: a base URL, its pages by type, and headers to send (a session cookie)."""
+
+    def __init__(self, label, base, paths, headers=(), process=None):
+        self.label, self.base, self.paths, self.headers, self.process = label, base, paths, list(headers), process
+
+
+def portal_sites(label, root, work, workers):
+    """The portal at ``root`` served uncached by gunicorn, as the public and as a signed-in member."""
+    env = {**base_env(work), "WEB_CONCURRENCY": str(workers)}
+    build(work, env, rebuild=False, root=root)
+    found = dict(line.rsplit(" /", 1) for line in shell(env, PORTAL_PATHS_CODE, root=root) if " /" in line)
+    paths = {"home": "/", **{page: "/" + path for page, path in found.items()}, "search": "/search/?q=falls"}
+    order = ["home", "case study", "learning note", "listing", "search", "setting page", "domain page"]
+    paths = {page: paths[page] for page in [*order, "roadmap", "measure"] if page in paths}
+    cookie = shell(env, MEMBER_CODE, root=root)[0]
+    app = Gunicorn(env, work, page_cache=False, root=root)
+    base = f"http://127.0.0.1:{app.port}"
+    member_paths = {**paths, **MEMBER_ONLY_PATHS}
+    return [
+        Site(label, base, paths, process=app),
+        Site(f"{label}, signed in", base, member_paths, headers=[f"Cookie: {cookie}"]),
+    ]
+
+
+def bakerydemo_site(where, workers):
+    """wagtail/bakerydemo already running at a URL, or started from an installed checkout."""
+    if where.startswith(("http://", "https://")):
+        return Site("bakerydemo", where.rstrip("/"), BAKERYDEMO_PATHS)
+    root = Path(where).resolve()
+    python = next((p for p in (root / ".venv/bin/python", root / "venv/bin/python") if p.exists()), None)
+    if python is None:
+        sys.exit(f"No Python for bakerydemo: make a virtualenv at {root / '.venv'} with its requirements and gunicorn")
+    port = free_port()
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "bakerydemo.settings.production",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "DJANGO_ALLOWED_HOSTS": f"{HOST},127.0.0.1",
+        "DATABASE_URL": os.environ.get("BAKERYDEMO_DATABASE_URL", f"sqlite:///{root / 'bakerydemodb'}"),
+        "DJANGO_LOG_LEVEL": "WARNING",
+        "SECURE_SSL_REDIRECT": "False",  # plain HTTP on loopback, as for the portal
+    }
+    env.pop("DJANGO_DEBUG", None)
+    process = subprocess.Popen(
+        [python, "-m", "gunicorn", "bakerydemo.wsgi", "--workers", str(workers), "--worker-class", "sync"]
+        + ["--bind", f"127.0.0.1:{port}", "--preload", "--access-logfile", "/dev/null"],
+        cwd=root,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=open(RESULTS_DIR / "bakerydemo-gunicorn.log", "a"),  # noqa: SIM115
+    )
+    wait_for_port(port, process, timeout=180)
+    return Site("bakerydemo", f"http://127.0.0.1:{port}", BAKERYDEMO_PATHS, process=process)
+
+
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+NO_REDIRECTS = urllib.request.build_opener(_NoRedirects)
+
+
+def wrk_site(site, page, args):
+    url = site.base + site.paths[page]
+    extra = [arg for header in site.headers for arg in ("-H", header)]
+    request = urllib.request.Request(url, headers={"Host": HOST, **dict(h.split(": ", 1) for h in site.headers)})  # noqa: S310
+    for _ in range(2):  # warm: fill the per-process caches; a redirect (to sign in, say) is a mistake
+        try:
+            with NO_REDIRECTS.open(request, timeout=60) as response:
+                status = response.status
+                response.read()
+        except urllib.error.HTTPError as error:
+            status = error.code
+    if status != 200:
+        sys.exit(f"{site.label} {page}: status {status} for {url}")
+    out = subprocess.run(
+        ["wrk", f"-t{args.threads}", f"-c{args.connections}", f"-d{args.duration}s", "--timeout", "30s", "--latency"]
+        + ["-H", f"Host: {HOST}", *extra, url],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    non_2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+    if non_2xx:
+        sys.exit(f"{site.label} {page}: {non_2xx.group(1)} responses were not 2xx or 3xx ({url})")
+    return rps
+
+
+def median(values):
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+
+
+def uncached_table(report):
+    """Median req/s per page type for each site, and the portal's ratios to the others."""
+    medians = report["medians"]
+    labels = list(medians)
+    portal, anon = labels[0], labels[0]
+    member = next((label for label in labels if label.endswith("signed in") and label.startswith(portal)), None)
+    against = next((label for label in labels if not label.startswith((portal, "bakerydemo"))), None)
+    against_label = against
+    columns = [portal]
+    if member:
+        columns.append(member)
+    if against:
+        columns.append(against)
+    if "bakerydemo" in medians:
+        columns.append("bakerydemo")
+    ratios = []
+    if "bakerydemo" in medians:
+        ratios.append(("x bakerydemo", anon, "bakerydemo"))
+    if against:
+        ratios.append((f"x {against_label}", anon, against))
+        member_against = next((label for label in labels if label == f"{against}, signed in"), None)
+        if member and member_against:
+            ratios.append((f"signed in x {against_label}", member, member_against))
+    if member:
+        ratios.append(("signed in / public", member, anon))
+    pages = list(dict.fromkeys(page for label in labels for page in medians[label]))
+    head = ["page type", *(f"{c} req/s" for c in columns), *(name for name, _, _ in ratios)]
+    lines = ["| " + " | ".join(head) + " |", "|---|" + "---:|" * (len(head) - 1)]
+    for page in pages:
+        cells = [page]
+        for column in columns:
+            value = medians[column].get(page)
+            cells.append(f"{value:.1f}" if value else "")
+        for _, top, bottom in ratios:
+            a, b = medians[top].get(page), medians[bottom].get(page)
+            cells.append(f"{a / b:.2f}x" if a and b else "")
+        lines.append("| " + " | ".join(cells) + " |")
+    note = report.get("bakerydemo_pages")
+    if note:
+        lines.append("\nbakerydemo's page for each type: " + ", ".join(f"{k} {v}" for k, v in note.items()))
+    return "\n".join(lines)
+
+
+def uncached(args):
+    """Interleaved rounds of wrk against each site's pages, uncached; medians per page and site."""
+    if not shutil.which("wrk"):
+        sys.exit("wrk is not installed: apt-get install wrk")
+    RESULTS_DIR.mkdir(exist_ok=True)
+    sites = []
+    try:
+        log("Starting the portal (this checkout)...")
+        sites += portal_sites("portal", ROOT, RESULTS_DIR / "throughput", args.workers)
+        if args.against:
+            root = Path(args.against).resolve()
+            log(f"Starting the portal from {root}...")
+            sites += portal_sites(root.name, root, root / "bench" / "results" / "throughput", args.workers)
+        if args.bakerydemo:
+            log("Starting bakerydemo...")
+            sites.append(bakerydemo_site(args.bakerydemo, args.workers))
+        runs = {site.label: {} for site in sites}
+        for number in range(1, args.rounds + 1):
+            log(f"Round {number} of {args.rounds}")
+            pages = list(dict.fromkeys(page for site in sites for page in site.paths))
+            for page in pages:
+                for site in sites:
+                    if page in site.paths:
+                        rps = wrk_site(site, page, args)
+                        runs[site.label].setdefault(page, []).append(rps)
+                        log(f"  {site.label:28} {page:20} {rps:8.1f} req/s")
+    finally:
+        for site in sites:
+            if site.process is not None:
+                if isinstance(site.process, Gunicorn):
+                    site.process.stop()
+                else:
+                    stop(site.process)
+    report = {
+        "command": " ".join([Path(sys.executable).name, "-m", "bench.throughput", *sys.argv[1:]]),
+        "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "load_average_after": os.getloadavg(),
+        "cpus": os.cpu_count(),
+        "machine": platform.platform(),
+        "gunicorn_workers": args.workers,
+        "wrk": f"-t{args.threads} -c{args.connections} -d{args.duration}s",
+        "rounds": args.rounds,
+        "runs": runs,
+        "medians": {label: {page: median(values) for page, values in pages.items()} for label, pages in runs.items()},
+        "paths": {site.label: site.paths for site in sites},
+    }
+    if args.bakerydemo:
+        report["bakerydemo_pages"] = BAKERYDEMO_PATHS
+    print(f"\nUncached, {args.workers} sync workers, wrk {report['wrk']}, median of {args.rounds} interleaved rounds\n")
+    print(uncached_table(report))
+    print(f"\nLoad average after: {report['load_average_after']}")
+    destination = args.json or RESULTS_DIR / "throughput-uncached.json"
+    destination.write_text(json.dumps(report, indent=2))
+    print(f"Results written to {destination}")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--duration", type=int, default=15, help="seconds per wrk run (default 15)")
@@ -221,7 +498,20 @@ def main():
     parser.add_argument("--quick", action="store_true", help="3 s runs with 8 connections")
     parser.add_argument("--rebuild", action="store_true", help="build the demo database again")
     parser.add_argument("--json", type=Path, help="where to write the results (default bench/results/throughput.json)")
+    parser.add_argument("--uncached", action="store_true", help="only the uncached server, every page type")
+    parser.add_argument("--against", help="with --uncached: another portal checkout to measure beside this one")
+    parser.add_argument("--bakerydemo", help="with --uncached: an installed bakerydemo checkout, or its URL")
+    parser.add_argument("--rounds", type=int, default=2, help="with --uncached: interleaved rounds (default 2)")
+    parser.add_argument("--workers", type=int, default=2, help="with --uncached: gunicorn sync workers (default 2)")
     args = parser.parse_args()
+    if args.uncached:
+        if not any(a.startswith("--duration") for a in sys.argv):
+            args.duration = 10
+        if not any(a.startswith("--connections") for a in sys.argv):
+            args.connections = 8
+        if args.quick:
+            args.duration = 3
+        return uncached(args)
     if args.quick:
         args.duration, args.connections = 3, 8
     for program in ("wrk", "nginx"):

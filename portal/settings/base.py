@@ -184,7 +184,7 @@ TEMPLATES = [
 
 # SQLite by default so that a newcomer needs nothing installed; PostgreSQL (or
 # anything dj-database-url understands) when DATABASE_URL says so. Env:
-# DATABASE_URL, and DATABASE_CONN_MAX_AGE (seconds a connection is kept; 0).
+# DATABASE_URL, and DATABASE_CONN_MAX_AGE (seconds a connection is kept; 0 here, 600 in production).
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",

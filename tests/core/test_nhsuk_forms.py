@@ -1,5 +1,6 @@
 """The one error summary and field template every form on the public site uses."""
 
+import pytest
 from django import forms
 from django.template.loader import render_to_string
 
@@ -50,3 +51,35 @@ def test_the_field_template_puts_the_error_by_the_field_and_links_them():
     assert '<fieldset class="nhsuk-fieldset" aria-describedby="id_settings_error">' in settings
     assert 'id="id_settings_0"' in settings
     assert render_to_string("includes/error_summary.html", {"form": EveryKindOfField()}).strip() == ""
+
+
+class _TemplateSelect(forms.Select):
+    """Not exactly ``forms.Select``, so drawn by Django's own widget templates."""
+
+
+def _pair(widget_class):
+    class Choosing(forms.Form):
+        food = forms.ChoiceField(
+            label="Food",
+            help_text="Pick one",
+            widget=widget_class(attrs={"data-x": 'a"b', "hidden": False, "autofocus": True}),
+            choices=[
+                ("", "Any"),
+                ("Fruit", [("apple", "Apple & <pear>"), ("kiwi", "Kiwi")]),
+                ("tea", "Tea 'n' \"cake\""),
+            ],
+        )
+
+    return Choosing
+
+
+@pytest.mark.parametrize("data", [{}, {"food": "kiwi"}, {"food": "nothing"}], ids=["unbound", "chosen", "invalid"])
+def test_a_select_is_drawn_exactly_as_djangos_templates_draw_it(data):
+    from portal.core.templatetags.nhsuk_forms import nhsuk_widget
+
+    plain, templated = _pair(forms.Select)(data or None), _pair(_TemplateSelect)(data or None)
+    if data:
+        plain.is_valid(), templated.is_valid()
+    drawn = nhsuk_widget(plain["food"])
+    assert drawn == nhsuk_widget(templated["food"])
+    assert "&amp; &lt;pear&gt;" in drawn and 'data-x="a&quot;b"' in drawn and "hidden" not in drawn
