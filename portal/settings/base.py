@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "portal.comments",
     # Safety culture self-assessment (issue #7)
     "portal.culture",
+    "portal.localmeasures",
     "learning",
     "casestudies",
     "search",
