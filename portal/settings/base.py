@@ -355,6 +355,7 @@ PORTAL_PAGE_CACHE_EXCLUDED_PATHS = [
     "/api/",
     "/comments/",
     "/culture/",  # private answer links and results: never shared
+    "/my-organisation/measures/",  # an organisation's own figures: never shared
     "/digests/",
     "/documents/",
     "/members/",
