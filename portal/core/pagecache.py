@@ -62,6 +62,7 @@ CONTENT_APP_LABELS = frozenset(
         "taxonomy",  # settings, safety domains, organisations
         "roadmap",  # workstreams, drivers, change ideas, milestones, measures
         "comments",  # approved comments under knowledge pages
+        "localmeasures",  # shared local data in the roadmap's public roll-ups
         "wagtailnhsukfrontendsettings",  # header navigation and footer links
         "wagtailredirects",
         "taggit",

@@ -11,7 +11,7 @@ from portal.taxonomy.models import Setting
 
 
 @pytest.fixture
-def home(db):
+def care_home(db):
     return OrganisationFactory(name="Hollins Green Care Home", setting=Setting.objects.get(slug="care-homes"))
 
 
@@ -36,8 +36,10 @@ def events(db):
 
 
 @pytest.fixture
-def manager(home):
-    return MemberFactory(organisation=home, user__username="manager", user__first_name="Amira", user__last_name="Shah")
+def manager(care_home):
+    return MemberFactory(
+        organisation=care_home, user__username="manager", user__first_name="Amira", user__last_name="Shah"
+    )
 
 
 @pytest.fixture
@@ -46,8 +48,8 @@ def outsider(other_home):
 
 
 @pytest.fixture
-def pending(home):
-    return PendingMemberFactory(organisation=home, user__username="pending")
+def pending(care_home):
+    return PendingMemberFactory(organisation=care_home, user__username="pending")
 
 
 @pytest.fixture

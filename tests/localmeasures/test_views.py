@@ -30,13 +30,13 @@ def month_data(month, numerator="4", denominator="812", **extra):
     [("anonymous", "login"), ("pending", 403), ("outsider", 403), ("manager", 200), ("moderator", 200)],
 )
 def test_only_the_homes_members_and_the_programme_team_see_its_figures(
-    client, role, expected, home, falls, manager, outsider, pending, moderator, last_month
+    client, role, expected, care_home, falls, manager, outsider, pending, moderator, last_month
 ):
-    LocalValueFactory(organisation=home, measure=falls, month=last_month, numerator=4167, denominator=900)
+    LocalValueFactory(organisation=care_home, measure=falls, month=last_month, numerator=4167, denominator=900)
     user = {"anonymous": None, "pending": pending, "outsider": outsider, "manager": manager, "moderator": moderator}
     if user[role]:
         client.force_login(user[role])
-    response = client.get(measure_url(organisation=home))
+    response = client.get(measure_url(organisation=care_home))
     if expected == "login":
         assert response.status_code == 302 and "/accounts/login/" in response["Location"]
         return
@@ -46,20 +46,22 @@ def test_only_the_homes_members_and_the_programme_team_see_its_figures(
 
 
 @pytest.mark.parametrize("role", ["anonymous", "pending", "outsider"])
-def test_nobody_else_can_write_a_homes_figures(client, role, home, falls, outsider, pending, last_month):
+def test_nobody_else_can_write_a_homes_figures(client, role, care_home, falls, outsider, pending, last_month):
     user = {"anonymous": None, "pending": pending, "outsider": outsider}[role]
     if user:
         client.force_login(user)
-    client.post(measure_url(organisation=home), month_data(last_month))
+    client.post(measure_url(organisation=care_home), month_data(last_month))
     upload = SimpleUploadedFile("falls.csv", f"month,numerator,denominator\n{last_month:%Y-%m},4,812\n".encode())
-    client.post(reverse("localmeasures:upload", args=["falls"]) + f"?organisation={home.pk}", {"file": upload})
-    client.post(reverse("localmeasures:sharing", args=["falls"]) + f"?organisation={home.pk}", {"share": "yes"})
+    client.post(reverse("localmeasures:upload", args=["falls"]) + f"?organisation={care_home.pk}", {"file": upload})
+    client.post(reverse("localmeasures:sharing", args=["falls"]) + f"?organisation={care_home.pk}", {"share": "yes"})
     assert not LocalValue.objects.exists()
     assert not LocalSharing.objects.exists()
 
 
-def test_a_member_sees_their_own_homes_measures_without_naming_it(client, home, falls, events, manager, last_month):
-    LocalValueFactory(organisation=home, measure=falls, month=last_month)
+def test_a_member_sees_their_own_homes_measures_without_naming_it(
+    client, care_home, falls, events, manager, last_month
+):
+    LocalValueFactory(organisation=care_home, measure=falls, month=last_month)
     client.force_login(manager)
     page = client.get(reverse("localmeasures:index")).content.decode()
     assert "Hollins Green Care Home" in page
@@ -68,15 +70,15 @@ def test_a_member_sees_their_own_homes_measures_without_naming_it(client, home, 
     assert "No months entered yet" in page
 
 
-def test_the_programme_team_choose_an_organisation_first(client, home, falls, moderator):
+def test_the_programme_team_choose_an_organisation_first(client, care_home, falls, moderator):
     client.force_login(moderator)
     page = client.get(reverse("localmeasures:index")).content.decode()
-    assert f'?organisation={home.pk}"' in page
-    page = client.get(reverse("localmeasures:index") + f"?organisation={home.pk}").content.decode()
+    assert f'?organisation={care_home.pk}"' in page
+    page = client.get(reverse("localmeasures:index") + f"?organisation={care_home.pk}").content.decode()
     assert "Hollins Green Care Home" in page and "Falls" in page
 
 
-def test_a_measure_for_another_setting_is_not_found(client, home, manager):
+def test_a_measure_for_another_setting_is_not_found(client, care_home, manager):
     from portal.localmeasures.factories import LocalMeasureFactory
 
     LocalMeasureFactory(name="Results not actioned", settings=["general-practice"])
@@ -94,12 +96,12 @@ def test_the_form_says_only_counts_go_here(client, falls, manager):
     assert "<textarea" not in page
 
 
-def test_a_member_enters_a_month_and_sees_it_with_who_entered_it(client, home, falls, manager, last_month):
+def test_a_member_enters_a_month_and_sees_it_with_who_entered_it(client, care_home, falls, manager, last_month):
     client.force_login(manager)
     response = client.post(measure_url(), month_data(last_month, numerator="4", denominator="1,012"))
     assert response.status_code == 302
     value = LocalValue.objects.get()
-    assert (value.organisation, value.month, value.numerator, value.denominator) == (home, last_month, 4, 1012)
+    assert (value.organisation, value.month, value.numerator, value.denominator) == (care_home, last_month, 4, 1012)
     assert value.entered_by == manager
     page = client.get(measure_url()).content.decode()
     assert f"Saved the figures for {last_month:%B %Y}" in page
@@ -148,9 +150,9 @@ def test_rates_may_have_more_events_than_denominator(client, falls, manager, las
 
 
 def test_a_month_already_entered_is_refused_with_an_offer_to_correct_it(
-    client, home, falls, manager, moderator, last_month
+    client, care_home, falls, manager, moderator, last_month
 ):
-    LocalValueFactory(organisation=home, measure=falls, month=last_month, numerator=4, denominator=812)
+    LocalValueFactory(organisation=care_home, measure=falls, month=last_month, numerator=4, denominator=812)
     client.force_login(manager)
     response = client.post(measure_url(), month_data(last_month, numerator="6", denominator="812"))
     page = response.content.decode()
@@ -162,17 +164,17 @@ def test_a_month_already_entered_is_refused_with_an_offer_to_correct_it(
     # The programme team correct it; the record keeps who changed it.
     client.force_login(moderator)
     response = client.post(
-        measure_url(organisation=home), month_data(last_month, numerator="6", denominator="812", replace="on")
+        measure_url(organisation=care_home), month_data(last_month, numerator="6", denominator="812", replace="on")
     )
     assert response.status_code == 302
     value = LocalValue.objects.get()
     assert (value.numerator, value.changed, value.entered_by) == (6, True, moderator)
-    page = client.get(measure_url(organisation=home)).content.decode()
+    page = client.get(measure_url(organisation=care_home)).content.decode()
     assert "Changed by Priya Nair" in page
 
 
-def test_correct_link_fills_the_form_with_the_months_figures(client, home, falls, manager, last_month):
-    LocalValueFactory(organisation=home, measure=falls, month=last_month, numerator=4, denominator=812)
+def test_correct_link_fills_the_form_with_the_months_figures(client, care_home, falls, manager, last_month):
+    LocalValueFactory(organisation=care_home, measure=falls, month=last_month, numerator=4, denominator=812)
     client.force_login(manager)
     page = client.get(measure_url() + f"?month={last_month:%Y-%m}").content.decode()
     assert 'value="812"' in page and "Replace the figures already entered for this month" in page
@@ -211,8 +213,8 @@ def test_an_upload_with_bad_lines_saves_nothing_and_lists_each_line(client, fall
     assert "Enter the number of falls in figures" in page
 
 
-def test_an_upload_adds_new_months_and_replaces_months_already_there(client, home, falls, manager, last_month):
-    LocalValueFactory(organisation=home, measure=falls, month=last_month, numerator=9, denominator=900)
+def test_an_upload_adds_new_months_and_replaces_months_already_there(client, care_home, falls, manager, last_month):
+    LocalValueFactory(organisation=care_home, measure=falls, month=last_month, numerator=9, denominator=900)
     client.force_login(manager)
     before = months_back(last_month, 1)
     response = upload(client, f"month,numerator,denominator\n{before:%Y-%m},3,880\n{last_month:%Y-%m},2,900\n")
@@ -231,7 +233,7 @@ def test_a_count_measures_file_has_month_and_count(client, events, manager, last
 
 
 def test_a_member_shares_and_unshares_and_the_programme_team_cannot_choose_for_them(
-    client, home, falls, manager, moderator
+    client, care_home, falls, manager, moderator
 ):
     sharing = reverse("localmeasures:sharing", args=["falls"])
     client.force_login(manager)
@@ -243,7 +245,7 @@ def test_a_member_shares_and_unshares_and_the_programme_team_cannot_choose_for_t
     assert LocalSharing.objects.get().shared is False
 
     client.force_login(moderator)
-    response = client.post(sharing + f"?organisation={home.pk}", {"share": "yes"})
+    response = client.post(sharing + f"?organisation={care_home.pk}", {"share": "yes"})
     assert response.status_code == 403
     assert LocalSharing.objects.get().shared is False
 
@@ -251,14 +253,14 @@ def test_a_member_shares_and_unshares_and_the_programme_team_cannot_choose_for_t
 # Cost -------------------------------------------------------------------------------
 
 
-def test_the_measure_page_costs_the_same_however_many_months_and_organisations(client, home, falls, manager):
+def test_the_measure_page_costs_the_same_however_many_months_and_organisations(client, care_home, falls, manager):
     client.force_login(manager)
     start = months_back(timezone.localdate().replace(day=1), 30)
-    monthly_values(home, falls, [3, 4], start=start)
+    monthly_values(care_home, falls, [3, 4], start=start)
     client.get(measure_url())  # the first view fills the caches every page shares
     few = count_queries(client, measure_url())
     few_index = count_queries(client, reverse("localmeasures:index"))
-    monthly_values(home, falls, [5] * 20, start=months_back(start, -2))
+    monthly_values(care_home, falls, [5] * 20, start=months_back(start, -2))
     for _ in range(5):
         monthly_values(OrganisationFactory(), falls, [2] * 12, start=start)
     assert count_queries(client, measure_url()) == few
