@@ -174,3 +174,16 @@ def test_an_organisations_own_pages_are_never_cached(client, settings, falls, fo
     assert response.status_code == 302
     assert "9871" not in response.content.decode()
     cache.clear()
+
+
+def test_the_roadmap_pages_cost_the_same_however_many_organisations_share(client, roadmap, falls):
+    urls = ["/roadmap/dashboard/", "/roadmap/measures/falls-in-care-homes/"]
+    for url in urls:
+        client.get(url)
+    few = [count_queries(client, url) for url in urls]
+    for _ in range(7):
+        home = care_home()
+        monthly_values(home, falls, [9] * 15, start=datetime.date(2025, 1, 1))
+        share(home, falls)
+    LocalMeasureFactory(name="Significant events", settings=["general-practice"])
+    assert [count_queries(client, url) for url in urls] == few
