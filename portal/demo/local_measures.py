@@ -46,7 +46,7 @@ def load_local_measures(content, organisations, counts, progress):
         )
         new = [value for value in _values(row, organisation, measure, last) if value.month not in existing]
         LocalValue.objects.bulk_create(new)
-        counts.add("local values", bool(new))
+        counts.add("organisations' local data", bool(new))
         LocalSharing.objects.get_or_create(
             organisation=organisation, measure=measure, defaults={"shared": row["shared"], "changed_at": timezone.now()}
         )

@@ -105,11 +105,9 @@ class MonthForm(forms.Form):
         if not self.offer_replace:
             del self.fields["replace"]
         if not self.is_bound:
-            month = initial_month or next(
-                (m for m in (parse_month(value) for value, _ in choices) if m not in existing), None
-            )
-            if month:
-                self.initial["month"] = f"{month:%Y-%m}"
+            # Last month unless a month to correct was asked for: the one a manager most often enters.
+            month = initial_month or parse_month(choices[0][0])
+            self.initial["month"] = f"{month:%Y-%m}"
             if initial_month in existing:
                 value = existing[initial_month]
                 self.initial["numerator"] = value.numerator

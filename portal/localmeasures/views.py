@@ -164,7 +164,7 @@ def measure_view(request, slug):
         "organisation": organisation,
         "measure": measure,
         "form": form,
-        "table": [(value, rows_by_month.get(value.month, {})) for value in values],
+        "table": [(value, rows_by_month.get(value.month, {})) for value in reversed(values)],
         "suffix": suffix,
         "here": here,
         "shared": sharing,
