@@ -31,6 +31,8 @@ urlpatterns = [
     path("share/", include("learning.share_urls")),
     # Safety culture self-assessment (issue #7)
     path("culture/", include("portal.culture.urls")),
+    # An organisation's own local measures (issue 18)
+    path("my-organisation/measures/", include("portal.localmeasures.urls")),
     path("", include("portal.core.term_urls")),
     path("api/v2/", api_router.urls),
     path("sitemap.xml", sitemap),

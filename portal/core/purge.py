@@ -39,6 +39,7 @@ CONTENT_APP_LABELS = frozenset(
         "core",  # portal settings (footer)
         "taxonomy",  # settings, safety domains, organisations
         "roadmap",  # workstreams, drivers, change ideas, milestones, measures
+        "localmeasures",  # shared local data in the roadmap's public roll-ups
         "comments",  # approved comments under knowledge pages
         "wagtailnhsukfrontendsettings",  # header navigation and footer links
         "wagtailredirects",

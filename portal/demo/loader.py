@@ -56,6 +56,7 @@ from portal.updates.models import UpdatePage
 
 from .culture import load_culture
 from .images import illustration_png
+from .local_measures import load_local_measures
 from .series import monthly_series
 
 CONTENT_DIR = Path(__file__).parent / "content"
@@ -163,6 +164,12 @@ class DemoLoader:
         self.peer_visits(indexes["peer_visits"], organisations)
         self.updates(indexes["updates"])
         self.roadmap(organisations)
+        load_local_measures(
+            self.content["local_measures"],
+            organisations,
+            self.counts,
+            lambda label, total: Progress(self.stdout, label, total),
+        )
         self.standard_pages(home)
         self.navigation(site, indexes)
         self.search_index()

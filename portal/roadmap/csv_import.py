@@ -19,6 +19,7 @@ from django.template.defaultfilters import filesizeformat
 MAX_UPLOAD_BYTES = 1024 * 1024  # 1 MB: years of monthly data fit in a few kilobytes
 HEADER = ["date", "value"]
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+ISO_DATE_OR_MONTH = re.compile(r"\d{4}-\d{2}(-\d{2})?")
 QUOTED_CHARS = 40
 # The largest size a measure's value may have, either way: a million million. The
 # programme's measures are counts, rates and percentages for one city; its biggest real
@@ -54,6 +55,25 @@ def parse_data_points(content: bytes, *, unit: str = "", today: datetime.date | 
     public dashboard as the latest figure.
     """
     today = today or datetime.date.today()
+
+    def check_row(cells):
+        return _row_problems(cells, unit=unit, today=today)
+
+    return parse_csv(content, header=HEADER, check_row=check_row, columns_named="the date and the value")
+
+
+def parse_csv(content: bytes, *, header: list[str], check_row, columns_named: str) -> ParsedData:
+    """Check a whole CSV file whose first line is ``header``, and return its rows or every problem.
+
+    The checks every upload shares live here: the size limit, UTF-8, the header,
+    blank lines, lines CSV cannot read, too many columns and a key (a date, a
+    month) given twice. ``check_row(cells)`` judges one data line and returns
+    ``(problems, key, row)``: the problems as sentences, the line's key (or None
+    when it could not be read) and the row to keep. ``columns_named`` says what the
+    columns hold ("the date and the value") for the message about extra columns.
+    Local measures (``portal.localmeasures.csv_upload``) use it with their own rows.
+    """
+    header_text = ",".join(header)
     if len(content) > MAX_UPLOAD_BYTES:
         return _failed(
             None,
@@ -70,8 +90,11 @@ def parse_data_points(content: bytes, *, unit: str = "", today: datetime.date | 
             f"The file is not UTF-8 text (the first character that is not is on line {line}). "
             "Save it again as 'CSV UTF-8' (in Excel: File, Save a copy, CSV UTF-8) and upload that.",
         )
+    key_name = header[0]
     if not text.strip():
-        return _failed(None, "The file is empty. It needs the header date,value and then one line for each date.")
+        return _failed(
+            None, f"The file is empty. It needs the header {header_text} and then one line for each {key_name}."
+        )
 
     result = ParsedData()
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
@@ -84,17 +107,32 @@ def parse_data_points(content: bytes, *, unit: str = "", today: datetime.date | 
                 continue  # blank lines, such as the one many programs leave at the end
             if not header_seen:
                 header_seen = True
-                if [cell.strip().lower() for cell in cells] != HEADER:
-                    result.errors.append((line, _header_problem(cells)))
+                if [cell.strip().lower() for cell in cells] != header:
+                    result.errors.append((line, _header_problem(cells, header_text)))
                     break
                 continue
-            for problem in _row_problems(cells, line, first_line_on, result, unit=unit, today=today):
-                result.errors.append((line, problem))
+            problems = []
+            if len(cells) > len(header):
+                problems.append(
+                    f"This line has {len(cells)} columns; it should have {len(header)}, {columns_named}. "
+                    "Remove the extra columns (or the comma at the end of the line)."
+                )
+            row_problems, key, row = check_row(cells)
+            problems += row_problems
+            if key is not None:
+                if key in first_line_on:
+                    problems.append(f"{key} appears more than once: it is also on line {first_line_on[key]}.")
+                else:
+                    first_line_on[key] = line
+            if problems:
+                result.errors += [(line, problem) for problem in problems]
+            else:
+                result.rows.append(row)
     except csv.Error as error:
         result.errors.append((reader.line_num, f"This line cannot be read as CSV ({error})."))
 
     if not result.errors and not result.rows:
-        result.errors.append((None, "The file has the header date,value but no data under it."))
+        result.errors.append((None, f"The file has the header {header_text} but no data under it."))
     if result.errors:
         result.rows = []
     return result
@@ -110,20 +148,15 @@ def _quoted(text):
     return f"‘{text if len(text) <= QUOTED_CHARS else text[: QUOTED_CHARS - 1] + '…'}’"
 
 
-def _header_problem(cells):
-    if cells and ISO_DATE.fullmatch(cells[0].strip()):
-        return "The first line must be the header date,value, but it looks like data. Add the header line above it."
-    return f"The first line must be the header date,value, not {_quoted(','.join(cells))}."
+def _header_problem(cells, header_text):
+    if cells and ISO_DATE_OR_MONTH.fullmatch(cells[0].strip()):
+        return f"The first line must be the header {header_text}, but it looks like data. Add the header line above it."
+    return f"The first line must be the header {header_text}, not {_quoted(','.join(cells))}."
 
 
-def _row_problems(cells, line, first_line_on, result, *, unit, today):
-    """Every reason one data row cannot be used; records the row in ``result`` if there are none."""
+def _row_problems(cells, *, unit, today):
+    """Every reason one data row cannot be used, its date as the key for repeats, and the row."""
     problems = []
-    if len(cells) > len(HEADER):
-        problems.append(
-            f"This line has {len(cells)} columns; it should have 2, the date and the value. "
-            "Remove the extra columns (or the comma at the end of the line)."
-        )
     date_text = cells[0].strip()
     value_text = cells[1].strip() if len(cells) > 1 else ""
 
@@ -171,11 +204,7 @@ def _row_problems(cells, line, first_line_on, result, *, unit, today):
                 )
                 value = None
 
-    if date is not None:
-        if date in first_line_on:
-            problems.append(f"{date.isoformat()} appears more than once: it is also on line {first_line_on[date]}.")
-        else:
-            first_line_on[date] = line
-    if not problems:
-        result.rows.append((date, value))
-    return problems
+    return problems, date.isoformat() if date is not None else None, (date, value)
+
+
+quoted = _quoted  # for other uploads that quote a cell back (portal.localmeasures)

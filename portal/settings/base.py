@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "portal.members",
     "portal.comments",
     "portal.culture",  # safety culture self-assessment
+    "portal.localmeasures",  # organisations' own monthly figures and the public roll-up
     "learning",
     "casestudies",
     "search",
@@ -434,6 +435,7 @@ PORTAL_PAGE_CACHE_EXCLUDED_PATHS = [
     "/api/",
     "/comments/",
     "/culture/",  # private answer links and results: never shared
+    "/my-organisation/measures/",  # an organisation's own figures: never shared
     "/digests/",
     "/documents/",
     "/members/",

@@ -24,6 +24,9 @@ FIXED_PAGES = [
     "/roadmap/milestones/?status=at-risk",
     "/roadmap/dashboard/",
     "/roadmap/measures/",
+    # Shared local data: a roll-up shown (five care homes) and one held back (fewer than five practices)
+    "/roadmap/measures/falls-in-care-homes/",
+    "/roadmap/measures/incident-learning-shared-30-days/",
     "/search/",
     "/search/?q=falls",
     "/search/?q=zzzznothing",

@@ -1,0 +1,60 @@
+"""An organisation's own chart of a local measure, by the programme's chart rules.
+
+Nothing is forked: the run and XmR rules are ``portal.roadmap.spc``'s, the drawing
+``portal.roadmap.charts``', and the choice between them the roadmap's
+``build_chart``, so a signal on a care home's chart means exactly what it means on
+the programme's. Markers (such as the dates the organisation's change ideas
+started testing) are drawn as the chart's numbered events.
+"""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+
+from portal.roadmap import charts, spc
+from portal.roadmap.services import build_chart, measure_summary, signal_references
+
+
+@dataclass(frozen=True)
+class _Point:
+    date: object
+    value: float
+
+
+def local_chart(measure, values, markers=()):
+    """The chart's context for a template, or None while no month can be charted.
+
+    ``values`` are the organisation's ``LocalValue`` rows in month order; ``markers`` a list of
+    ``(date, label)`` events to number on the chart and list under it.
+    """
+    points = [_Point(value.month, value.value) for value in values if value.value is not None]
+    chart = build_chart(measure, points)
+    if chart is None:
+        return None
+    markers = list(markers)
+    title = measure.name
+    return {
+        "chart": chart,
+        "svgs": [
+            charts.chart_svg(chart, title=title, unit=measure.unit, annotations=markers, layout=layout)
+            for layout in charts.LAYOUTS
+        ],
+        "summary": measure_summary(chart),
+        "rows": signal_references(chart, charts.data_table_rows(chart)),
+        "is_xmr": isinstance(chart, spc.XmRChart),
+        "centre_name": "Median" if isinstance(chart, spc.RunChart) else "Mean",
+        "run_length": settings.PORTAL_SPC_RUN_LENGTH,
+        "markers": markers,
+        "markers_on_chart": {
+            n for n, (date, _) in enumerate(markers, start=1) if chart.points[0].date <= date <= chart.points[-1].date
+        },
+    }
+
+
+def change_idea_markers(organisation):
+    """(date, label) for each change idea ``organisation`` started testing: drawn on its charts.
+
+    Change-idea statuses live in another app (issue 18's "change ideas tested and
+    adopted"); until it is joined here the charts carry no markers.
+    """
+    return []

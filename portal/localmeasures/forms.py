@@ -1,0 +1,174 @@
+"""Entering a month's figures and uploading a file of them, with every slip explained next to its box.
+
+Every box is a text box with a numeric keypad rather than ``type=number``, which
+would throw away anything typed that is not a number instead of showing it back
+with the reason. Nothing here accepts free text: local data are counts about a
+service, never about a patient.
+"""
+
+import datetime
+import re
+
+from django import forms
+from django.template.defaultfilters import filesizeformat
+
+from portal.roadmap.csv_import import MAX_UPLOAD_BYTES
+from portal.roadmap.spc import month_year
+
+from .models import MAX_COUNT, months_back
+
+MONTHS_OFFERED = 36
+MONTH_VALUE = re.compile(r"(\d{4})-(\d{2})(?:-01)?")
+NUMBER_ATTRS = {"inputmode": "numeric", "autocomplete": "off", "spellcheck": "false", "class": "nhsuk-input--width-10"}
+
+
+def parse_month(text):
+    """'2026-03' or '2026-03-01' as the first of that month; None when it is neither."""
+    match = MONTH_VALUE.fullmatch(text.strip())
+    if not match:
+        return None
+    year, month = int(match[1]), int(match[2])
+    if not 1 <= month <= 12 or year < 1900:
+        return None
+    return datetime.date(year, month, 1)
+
+
+def month_problem(month, today):
+    """Why figures cannot be for ``month`` (not over yet), or None."""
+    if month >= today.replace(day=1):
+        return (
+            f"{month_year(month)} has not finished yet. Enter a month's figures once it is over; "
+            f"the latest you can enter now is {month_year(months_back(today.replace(day=1), 1))}."
+        )
+    return None
+
+
+def count_problem(text, name, *, may_be_zero=True):
+    """Why ``text`` is not a usable count of ``name`` (a whole number from 0, or from 1), and the count."""
+    cleaned = text.strip().replace(",", "").replace(" ", "")
+    if not cleaned:
+        return f"Enter the number of {name.lower()}, or 0 if there were none." if may_be_zero else (
+            f"Enter the number of {name.lower()}."
+        ), None
+    if re.fullmatch(r"-\d+(\.\d+)?", cleaned):
+        return f"The number of {name.lower()} cannot be less than 0.", None
+    if re.fullmatch(r"\d+\.\d+", cleaned):
+        return f"Enter the number of {name.lower()} as a whole number, like 12.", None
+    if not cleaned.isdigit() or not cleaned.isascii():
+        return f"Enter the number of {name.lower()} in figures, like 12.", None
+    count = int(cleaned)
+    if count > MAX_COUNT:
+        return f"The number of {name.lower()} must be {MAX_COUNT:,} or fewer: check for an extra digit.", None
+    if count == 0 and not may_be_zero:
+        return (
+            f"{name} cannot be 0: a rate cannot be worked out over nothing. If the service was closed all month, "
+            "leave the month out."
+        ), None
+    return None, count
+
+
+def month_choices(today, count=MONTHS_OFFERED):
+    """The months a value can be entered for, newest first: last month and the ones before it."""
+    last = months_back(today.replace(day=1), 1)
+    return [(f"{m:%Y-%m}", month_year(m)) for m in (months_back(last, i) for i in range(count))]
+
+
+class MonthForm(forms.Form):
+    """One month's figures for one local measure. ``existing`` maps months already entered to their values."""
+
+    month = forms.CharField(label="Month", widget=forms.Select)
+    numerator = forms.CharField(required=False, widget=forms.TextInput(attrs=NUMBER_ATTRS))
+    denominator = forms.CharField(required=False, widget=forms.TextInput(attrs=NUMBER_ATTRS))
+    replace = forms.BooleanField(
+        label="Replace the figures already entered for this month",
+        required=False,
+        help_text="The new figures take the place of the old ones, and the table records who changed them.",
+    )
+
+    def __init__(self, *args, measure, existing, today, initial_month=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.measure, self.existing, self.today = measure, existing, today
+        choices = month_choices(today)
+        self.fields["month"].widget.choices = choices
+        self.fields["month"].help_text = "Figures go in once a month is over."
+        self.fields["numerator"].label = measure.numerator_name
+        self.fields["numerator"].help_text = "A whole number. Enter 0 if there were none."
+        if measure.is_rate:
+            self.fields["denominator"].label = measure.denominator_name
+            self.fields["denominator"].help_text = "A whole number, more than 0."
+        else:
+            del self.fields["denominator"]
+        # Offered only when a month already has figures: after a refused repeat, or when correcting one.
+        self.offer_replace = bool(initial_month and initial_month in existing) or (
+            self.is_bound and self._posted_month() in existing
+        )
+        if not self.offer_replace:
+            del self.fields["replace"]
+        if not self.is_bound:
+            # Last month unless a month to correct was asked for: the one a manager most often enters.
+            month = initial_month or parse_month(choices[0][0])
+            self.initial["month"] = f"{month:%Y-%m}"
+            if initial_month in existing:
+                value = existing[initial_month]
+                self.initial["numerator"] = value.numerator
+                if measure.is_rate:
+                    self.initial["denominator"] = value.denominator
+                self.initial["replace"] = True
+
+    def _posted_month(self):
+        return parse_month(self.data.get(self.add_prefix("month"), ""))
+
+    def clean_month(self):
+        month = parse_month(self.cleaned_data["month"])
+        if month is None:
+            raise forms.ValidationError("Choose a month from the list.")
+        problem = month_problem(month, self.today)
+        if problem:
+            raise forms.ValidationError(problem)
+        return month
+
+    def clean_numerator(self):
+        problem, count = count_problem(self.cleaned_data["numerator"], self.measure.numerator_name)
+        if problem:
+            raise forms.ValidationError(problem)
+        return count
+
+    def clean_denominator(self):
+        problem, count = count_problem(
+            self.cleaned_data["denominator"], self.measure.denominator_name, may_be_zero=False
+        )
+        if problem:
+            raise forms.ValidationError(problem)
+        return count
+
+    def clean(self):
+        cleaned = super().clean()
+        month = cleaned.get("month")
+        if month in self.existing and not cleaned.get("replace"):
+            value = self.existing[month]
+            figures = f"{value.numerator:,} {self.measure.numerator_name.lower()}"
+            if self.measure.is_rate:
+                figures += f" and {value.denominator:,} {self.measure.denominator_name.lower()}"
+            self.add_error(
+                "month",
+                f"You have already entered {month_year(month)}: {figures}. To correct them, tick "
+                "‘Replace the figures already entered for this month’ and send again; to enter another month, "
+                "choose it from the list.",
+            )
+        return cleaned
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(label="CSV file", error_messages={"required": "Choose a CSV file to upload."})
+
+    def __init__(self, *args, measure, **kwargs):
+        super().__init__(*args, **kwargs)
+        from .csv_upload import header_for
+
+        header = ",".join(header_for(measure))
+        example = "2026-03,4,812" if measure.is_rate else "2026-03,4"
+        self.fields["file"].help_text = (
+            f"A UTF-8 CSV file, at most {filesizeformat(MAX_UPLOAD_BYTES)}, whose first line is {header} and whose "
+            f"other lines are like {example}: one line a month, counts only. Months already entered are replaced "
+            "with the file's figures; new months are added."
+        )
