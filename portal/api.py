@@ -9,7 +9,8 @@ from wagtail.api.v2.router import WagtailAPIRouter
 from wagtail.api.v2.views import PagesAPIViewSet
 
 from portal.core.public_api import BoundedSearchFilter, ClientRateThrottle, PublicAPIMixin, SearchRateThrottle
-from portal.roadmap.api import ChangeIdeaAPIViewSet, MeasureAPIViewSet, MilestoneAPIViewSet, WorkstreamAPIViewSet
+from portal.localmeasures.api import MeasureWithRollupsAPIViewSet
+from portal.roadmap.api import ChangeIdeaAPIViewSet, MilestoneAPIViewSet, WorkstreamAPIViewSet
 
 
 class PublicPagesAPIViewSet(PublicAPIMixin, PagesAPIViewSet):
@@ -35,5 +36,5 @@ api_router = WagtailAPIRouter("wagtailapi")
 api_router.register_endpoint("pages", PublicPagesAPIViewSet)
 api_router.register_endpoint("workstreams", WorkstreamAPIViewSet)
 api_router.register_endpoint("milestones", MilestoneAPIViewSet)
-api_router.register_endpoint("measures", MeasureAPIViewSet)
+api_router.register_endpoint("measures", MeasureWithRollupsAPIViewSet)
 api_router.register_endpoint("change-ideas", ChangeIdeaAPIViewSet)

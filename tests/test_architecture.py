@@ -25,6 +25,8 @@ LAYERS = [
     ("portal.members",),
     # Content and community, one app each.
     ("casestudies", "learning", "portal.updates", "portal.comments", "portal.roadmap", "portal.culture"),
+    # Organisations' own improvement work, built on the roadmap, members and learning (issue 18).
+    ("portal.localmeasures", "portal.improvement"),
     # What gathers the content apps: the home page, search, backup.
     ("portal.home", "search", "portal.backup"),
     # The demo site, which fills every app, and the project's own modules (urls, api, feeds_urls, settings).

@@ -8,6 +8,9 @@ measures are fetched once per request (two queries), not once per measure.
 """
 
 from rest_framework import serializers
+from wagtail.api import APIField
+
+from portal.roadmap.api import MeasureAPIViewSet
 
 from .disclosure import MIN_ORGANISATIONS, RULE_IN_SHORT, rollups
 
@@ -57,3 +60,14 @@ def _rollup(rollup):
             for figure in rollup.figures
         ],
     }
+
+
+class MeasureWithRollupsAPIViewSet(MeasureAPIViewSet):
+    """The roadmap's measures endpoint, with each measure's shared local data after the disclosure rule.
+
+    Registered for ``/api/v2/measures/`` in ``portal.api``: the roadmap app knows
+    nothing of local measures, which are built on it.
+    """
+
+    body_fields = [*MeasureAPIViewSet.body_fields, APIField("local_rollups", serializer=LocalRollupsField())]
+    listing_default_fields = [*MeasureAPIViewSet.listing_default_fields, "local_rollups"]

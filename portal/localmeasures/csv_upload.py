@@ -12,12 +12,8 @@ from django.utils import timezone
 
 from portal.roadmap.csv_import import ParsedData, parse_csv, quoted
 
-from .forms import count_problem, month_problem, parse_month
+from .forms import count_problem, header_for, month_problem, parse_month
 from .models import LocalValue
-
-
-def header_for(measure):
-    return ["month", "numerator", "denominator"] if measure.is_rate else ["month", "count"]
 
 
 def parse_local_values(content: bytes, measure, *, today: datetime.date) -> ParsedData:

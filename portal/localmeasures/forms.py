@@ -158,13 +158,16 @@ class MonthForm(forms.Form):
         return cleaned
 
 
+def header_for(measure):
+    """The first line a CSV file of ``measure``'s months must have."""
+    return ["month", "numerator", "denominator"] if measure.is_rate else ["month", "count"]
+
+
 class UploadForm(forms.Form):
     file = forms.FileField(label="CSV file", error_messages={"required": "Choose a CSV file to upload."})
 
     def __init__(self, *args, measure, **kwargs):
         super().__init__(*args, **kwargs)
-        from .csv_upload import header_for
-
         header = ",".join(header_for(measure))
         example = "2026-03,4,812" if measure.is_rate else "2026-03,4"
         self.fields["file"].help_text = (

@@ -25,8 +25,8 @@ from portal.roadmap.spc import month_year
 from portal.taxonomy.models import Organisation
 
 from .chart import change_idea_markers, local_chart
-from .csv_upload import header_for, parse_local_values, save_local_values
-from .forms import MonthForm, UploadForm, parse_month
+from .csv_upload import parse_local_values, save_local_values
+from .forms import MonthForm, UploadForm, header_for, parse_month
 from .models import LocalMeasure, LocalSharing, LocalValue
 
 ERRORS_SHOWN = 200

@@ -19,7 +19,6 @@ from wagtail.models import Page
 
 from portal.core.models import KnowledgePage
 from portal.core.public_api import PublicAPIMixin
-from portal.localmeasures.api import LocalRollupsField
 from portal.taxonomy.models import SafetyDomain, Setting
 
 from .models import ChangeIdea, ChangeIdeaEvidence, Measure, Milestone, Workstream
@@ -238,8 +237,6 @@ class MeasureAPIViewSet(RoadmapAPIViewSet):
         APIField("workstream", serializer=WorkstreamLinkSerializer(allow_null=True)),
         APIField("data_points", serializer=DataPointSerializer(many=True)),
         APIField("annotations", serializer=AnnotationSerializer(many=True)),
-        # Shared local data, after the disclosure rule (portal.localmeasures.disclosure).
-        APIField("local_rollups", serializer=LocalRollupsField()),
     ]
     listing_default_fields = [
         "id",
@@ -255,7 +252,6 @@ class MeasureAPIViewSet(RoadmapAPIViewSet):
         "workstream",
         "data_points",
         "annotations",
-        "local_rollups",
     ]
     filters = {
         "setting": (Setting, "settings"),
