@@ -56,6 +56,7 @@ from portal.updates.models import UpdatePage
 
 from .culture import load_culture
 from .images import illustration_png
+from .members import confirmed_by_programme_team
 from .series import monthly_series
 
 CONTENT_DIR = Path(__file__).parent / "content"
@@ -574,6 +575,7 @@ class DemoLoader:
                 "requested_organisation": row.get("requested_organisation", ""),
                 "role": row["role"],
                 "wants_digest": row["wants_digest"],
+                **confirmed_by_programme_team(row["status"], organisations.get(row.get("organisation"))),
             },
         )
         if created:
