@@ -43,6 +43,8 @@ INSTALLED_APPS = [
     "portal.comments",
     # Safety culture self-assessment (issue #7)
     "portal.culture",
+    # Change ideas organisations are testing and have adopted: spread (issue 18)
+    "portal.improvement",
     "learning",
     "casestudies",
     "search",
