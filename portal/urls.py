@@ -31,6 +31,9 @@ urlpatterns = [
     path("share/", include("learning.urls")),
     # Safety culture self-assessment (issue #7)
     path("culture/", include("portal.culture.urls")),
+    path("my-organisation/", include("portal.improvement.urls")),
+    path("organisations/", include("portal.improvement.organisation_urls")),
+    path("roadmap/change-ideas/", include("portal.improvement.change_idea_urls")),
     path("", include("portal.taxonomy.urls")),
     path("api/v2/", api_router.urls),
     path("sitemap.xml", sitemap),

@@ -81,6 +81,11 @@ def unique_slug(model, text, pk=None, max_length=200):
     return slug
 
 
+class OrganisationQuerySet(models.QuerySet):
+    def in_setting(self, setting):
+        return self.filter(setting=setting)
+
+
 class Organisation(index.Indexed, models.Model):
     """A care home, practice, trust or service that writes, hosts or visits."""
 
@@ -108,6 +113,8 @@ class Organisation(index.Indexed, models.Model):
         FieldPanel("website"),
     ]
     search_fields = [index.SearchField("name"), index.AutocompleteField("name"), index.SearchField("locality")]
+
+    objects = OrganisationQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
