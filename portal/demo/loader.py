@@ -234,6 +234,7 @@ class DemoLoader:
             organisation, created = Organisation.objects.get_or_create(
                 name=row["name"],
                 defaults={
+                    "slug": row["slug"],
                     "setting": settings_by_slug[row["setting"]],
                     "locality": row.get("locality", ""),
                     "website": row.get("website", ""),

@@ -32,6 +32,8 @@ def test_the_demo_has_every_status_across_settings_with_history_and_learning_and
     abandoned = current.get(status="abandoned")
     assert "hydration chart" in abandoned.reason
     assert abandoned.learning_notes.live().exists()
+    # Organisations' addresses are the demo's own slugs, not only their names'.
+    assert ChangeIdeaStatus.objects.filter(organisation__slug="irwell-valley-hospitals").exists()
     # The demo care home manager keeps Kersal Brook's records.
     grace = MemberProfile.objects.get(user__email="carehome@example.org").user
     assert organisation_of(grace).slug == "kersal-brook-care-home"
