@@ -4,6 +4,7 @@ from django.urls import path
 from django.utils.feedgenerator import Atom1Feed
 
 from portal.core.feeds import DomainFeed, KnowledgeFeed, SettingFeed
+from portal.improvement.feeds import ChangeIdeaFeed
 from portal.updates.feeds import UpdateFeed
 
 app_name = "feeds"
@@ -17,4 +18,5 @@ urlpatterns = [
     path("domains/<slug:slug>/atom/", DomainFeed(Atom1Feed), name="domain_atom"),
     path("updates/rss/", UpdateFeed(), name="updates_rss"),
     path("updates/atom/", UpdateFeed(Atom1Feed), name="updates_atom"),
+    path("change-ideas/<slug:slug>/atom/", ChangeIdeaFeed(), name="change_idea_atom"),
 ]

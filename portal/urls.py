@@ -31,8 +31,11 @@ urlpatterns = [
     path("share/", include("learning.share_urls")),
     # Safety culture self-assessment (issue #7)
     path("culture/", include("portal.culture.urls")),
-    # An organisation's own local measures (issue 18)
+    # An organisation's own local measures and change ideas, and the public pages of spread (issue 18)
     path("my-organisation/measures/", include("portal.localmeasures.urls")),
+    path("my-organisation/", include("portal.improvement.urls")),
+    path("organisations/", include("portal.improvement.organisation_urls")),
+    path("roadmap/change-ideas/", include("portal.improvement.change_idea_urls")),
     path("", include("portal.core.term_urls")),
     path("api/v2/", api_router.urls),
     path("sitemap.xml", sitemap),

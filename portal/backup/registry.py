@@ -74,6 +74,8 @@ SITE_MODELS = [
     "roadmap.Measure",
     "roadmap.DataPoint",
     "roadmap.MeasureAnnotation",
+    # Change ideas each organisation is planning, testing, has adopted or abandoned, with their history.
+    "improvement.ChangeIdeaStatus",
     # Comments; their authors only with --with-members.
     "comments.Comment",
     # Site settings, header and footer, redirects, promoted search results, search terms.

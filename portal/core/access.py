@@ -86,14 +86,16 @@ def organisation_of(user):
     """The organisation ``user`` may keep records for, or None (issue 18).
 
     An approved, active member speaks for the organisation the programme team
-    confirmed when approving them; a member still waiting, declined, or with an
-    organisation not yet on the list speaks for none. Programme team reach over
+    confirmed when approving them (who checked, when and how is recorded on the
+    profile); a member still waiting, declined, with an organisation not yet on
+    the list, or whose organisation was changed since it was confirmed, speaks
+    for none. Programme team reach over
     every organisation is ``may_keep_records_for``'s business, not this one's.
     """
     if not user.is_authenticated or not user.is_active:
         return None
     profile = getattr(user, "member_profile", None)
-    if profile is None or not profile.is_approved or not profile.organisation_id:
+    if profile is None or not profile.is_approved or not profile.organisation_confirmed:
         return None
     return profile.organisation
 

@@ -19,6 +19,8 @@ from portal.culture.factories import add_response, seeded_framework
 from portal.culture.models import Action, DebriefItem, Round
 from portal.members.models import MemberProfile
 
+from .members import confirmed_by_programme_team
+
 
 def load_culture(content, organisations, counts, with_accounts):
     """Returns the facilitator's demo login as ``(email, password, role)``, or None."""
@@ -64,6 +66,7 @@ def _facilitator(row, organisations):
             "status": MemberProfile.Status.APPROVED,
             "organisation": organisations[row["organisation"]],
             "role": "Practice manager",
+            **confirmed_by_programme_team(MemberProfile.Status.APPROVED, organisations[row["organisation"]]),
         },
     )
     user.groups.add(Group.objects.get(name=MEMBERS_GROUP))

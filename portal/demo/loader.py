@@ -40,6 +40,7 @@ from portal.core.models import KnowledgePage, PortalSettings
 from portal.core.progress import Progress
 from portal.home.factories import StandardPageFactory
 from portal.home.models import HomePage
+from portal.improvement.models import ChangeIdeaStatus
 from portal.members.models import MemberProfile
 from portal.roadmap.factories import (
     ChangeIdeaFactory,
@@ -57,6 +58,7 @@ from portal.updates.models import UpdatePage
 from .culture import load_culture
 from .images import illustration_png
 from .local_measures import load_local_measures
+from .members import confirmed_by_programme_team
 from .series import monthly_series
 
 CONTENT_DIR = Path(__file__).parent / "content"
@@ -170,6 +172,7 @@ class DemoLoader:
             self.counts,
             lambda label, total: Progress(self.stdout, label, total),
         )
+        self.spread(organisations)
         self.standard_pages(home)
         self.navigation(site, indexes)
         self.search_index()
@@ -221,6 +224,7 @@ class DemoLoader:
             organisation, created = Organisation.objects.get_or_create(
                 name=row["name"],
                 defaults={
+                    "slug": row["slug"],
                     "setting": settings_by_slug[row["setting"]],
                     "locality": row.get("locality", ""),
                     "website": row.get("website", ""),
@@ -408,6 +412,36 @@ class DemoLoader:
                     self.counts.add("change ideas", not exists)
                     progress.step()
 
+    def spread(self, organisations):
+        """Organisations at every status of the change ideas, each with its history (spread.toml).
+
+        A step already there (same organisation, idea and status) is left alone, so loading
+        again adds nothing; dates count back from the first load, so the charts are current.
+        """
+        rows = self.content["spread"]["status"]
+        ideas = {idea.title: idea for idea in ChangeIdea.objects.all()}
+        notes = {page.slug: page for page in LearningNotePage.objects.all()}
+        progress = Progress(self.stdout, "Change idea statuses", sum(len(row["steps"]) for row in rows))
+        today = timezone.localdate()
+        for row in rows:
+            organisation, idea = organisations[row["organisation"]], ideas[row["change_idea"]]
+            for status, months_ago in row["steps"]:
+                took_effect_on = today - datetime.timedelta(days=round(months_ago * 30.4))
+                existing = ChangeIdeaStatus.objects.filter(organisation=organisation, change_idea=idea, status=status)
+                created = not existing.exists()
+                if created:
+                    recorded = ChangeIdeaStatus.objects.create(
+                        organisation=organisation,
+                        change_idea=idea,
+                        status=status,
+                        took_effect_on=took_effect_on,
+                        reason=row.get("reason", "") if status == ChangeIdeaStatus.Status.ABANDONED else "",
+                        recorded_at=datetime.datetime.combine(took_effect_on, datetime.time(10), tzinfo=datetime.UTC),
+                    )
+                    recorded.learning_notes.set([notes[slug] for slug in row.get("notes", []) if slug in notes])
+                self.counts.add("change idea statuses", created)
+                progress.step()
+
     def _driver(self, row, parent, order):
         driver = Driver.objects.filter(parent=parent, title=row["title"]).first()
         created = driver is None
@@ -564,6 +598,7 @@ class DemoLoader:
                 "requested_organisation": row.get("requested_organisation", ""),
                 "role": row["role"],
                 "wants_digest": row["wants_digest"],
+                **confirmed_by_programme_team(row["status"], organisations.get(row.get("organisation"))),
             },
         )
         if created:

@@ -72,7 +72,8 @@ class ReviewView(PermissionCheckedMixin, WagtailAdminTemplateMixin, TemplateView
 
     @cached_property
     def profile(self):
-        return get_object_or_404(MemberProfile.objects.select_related("user", "organisation"), pk=self.kwargs["pk"])
+        profiles = MemberProfile.objects.select_related("user", "organisation", "organisation_confirmed_by")
+        return get_object_or_404(profiles, pk=self.kwargs["pk"])
 
     def get_page_subtitle(self):
         return str(self.profile)
@@ -115,7 +116,7 @@ class ApproveView(ReviewView):
         if not form.is_valid():
             messages.validation_error(request, "The member was not approved. Fix the problem below.", form)
             return self.render_to_response(self.get_context_data(approval_form=form))
-        approval.approve(self.profile, request.user, form.organisation_to_record())
+        approval.approve(self.profile, request.user, form.organisation_to_record(), form.cleaned_data["confirmed_how"])
         messages.success(request, f"{self.profile} is approved and has been emailed.")
         return redirect("members_admin:index")
 

@@ -20,15 +20,41 @@ APPROVE_ACTION = "members.approve"
 DECLINE_ACTION = "members.decline"
 
 
-def approve(profile, moderator, organisation):
+def approve(profile, moderator, organisation, confirmed_how):
+    """Approve ``profile`` as a member of ``organisation``, recording that ``moderator``
+    confirmed they work there, and how (a ``MemberProfile.ConfirmedHow``)."""
     with transaction.atomic():
+        now = timezone.now()
         profile.status = MemberProfile.Status.APPROVED
         profile.organisation = organisation
-        profile.decided_at = timezone.now()
+        profile.decided_at = now
         profile.decided_by = moderator
-        profile.save(update_fields=["status", "organisation", "decided_at", "decided_by"])
+        profile.organisation_confirmed_for = organisation
+        profile.organisation_confirmed_by = moderator
+        profile.organisation_confirmed_at = now
+        profile.organisation_confirmed_how = confirmed_how
+        profile.save(
+            update_fields=[
+                "status",
+                "organisation",
+                "decided_at",
+                "decided_by",
+                "organisation_confirmed_for",
+                "organisation_confirmed_by",
+                "organisation_confirmed_at",
+                "organisation_confirmed_how",
+            ]
+        )
         profile.user.groups.add(Group.objects.get(name=MEMBERS_GROUP))
-        log(profile, APPROVE_ACTION, user=moderator, data={"organisation": organisation.name})
+        log(
+            profile,
+            APPROVE_ACTION,
+            user=moderator,
+            data={
+                "organisation": organisation.name,
+                "confirmed_how": MemberProfile.ConfirmedHow(confirmed_how).label,
+            },
+        )
         tell_member_of_decision(profile)
 
 

@@ -116,6 +116,47 @@ def pages_for(profile, since, until, closed=None):
 
 
 @dataclass
+class SpreadItem:
+    """An organisation in a setting the member follows that started testing a change idea."""
+
+    organisation: str
+    setting: str
+    change_idea: str
+    url: str
+
+
+def started_testing_for(profile, since, until):
+    """Organisations in the member's followed settings whose current status became 'testing' in (since, until].
+
+    Current statuses only, as the public change idea pages show: "homes like
+    yours started testing ...". The member's own organisation is left out.
+    """
+    from portal.improvement.models import ChangeIdeaStatus
+
+    rows = (
+        ChangeIdeaStatus.objects.current()
+        .filter(
+            status=ChangeIdeaStatus.Status.TESTING,
+            recorded_at__gt=since,
+            recorded_at__lte=until,
+            organisation__setting__in=profile.followed_settings.all(),
+        )
+        .exclude(organisation_id=profile.organisation_id)
+        .select_related("organisation__setting", "change_idea")
+        .order_by("change_idea__title", "organisation__name")
+    )
+    return [
+        SpreadItem(
+            organisation=row.organisation.name,
+            setting=row.organisation.setting.name,
+            change_idea=row.change_idea.title,
+            url=base_url() + row.change_idea.get_absolute_url(),
+        )
+        for row in rows
+    ]
+
+
+@dataclass
 class DigestItem:
     title: str
     type_label: str
@@ -130,12 +171,13 @@ def digest_items(pages):
     ]
 
 
-def build_message(profile, items, root_url):
+def build_message(profile, items, root_url, started_testing=()):
     user = profile.user
     link = unsubscribe_url(user, root_url)
     context = {
         "name": user.get_full_name() or user.get_username(),
         "items": items,
+        "started_testing": started_testing,
         "unsubscribe_url": link,
         "site_url": root_url + "/",
     }
@@ -176,8 +218,10 @@ def send_all(now=None, dry_run=False, report=None):
     profiles = MemberProfile.objects.wanting_digest().exclude(user__email="").select_related("user").order_by("pk")
     for profile in profiles:
         result.recipients += 1
-        pages = pages_for(profile, window_start(profile, cutoff), cutoff, closed)
-        if not pages:
+        since = window_start(profile, cutoff)
+        pages = pages_for(profile, since, cutoff, closed)
+        started_testing = started_testing_for(profile, since, cutoff)
+        if not pages and not started_testing:
             result.nothing_new += 1
             outcome = "nothing new"
         elif dry_run:
@@ -185,7 +229,7 @@ def send_all(now=None, dry_run=False, report=None):
             outcome = "would send"
         else:
             try:
-                build_message(profile, digest_items(pages), root_url).send()
+                build_message(profile, digest_items(pages), root_url, started_testing).send()
             except OSError as error:
                 # Leave last_digest_at alone so the next run tries again.
                 logger.exception("Could not send a digest to member %s", profile.pk)

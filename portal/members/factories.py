@@ -9,6 +9,7 @@ import factory
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from portal.core.access import MEMBERS_GROUP, MODERATORS_GROUP
@@ -51,6 +52,17 @@ class MemberProfileFactory(DjangoModelFactory):
 
     class Meta:
         model = MemberProfile
+
+    class Params:
+        # An approved member's organisation was confirmed by the programme team; pass
+        # confirmed=False for one approved before confirmation, or whose organisation changed since.
+        confirmed = factory.LazyAttribute(lambda p: p.status == MemberProfile.Status.APPROVED)
+
+    organisation_confirmed_for = factory.LazyAttribute(lambda p: p.organisation if p.confirmed else None)
+    organisation_confirmed_at = factory.LazyAttribute(lambda p: timezone.now() if p.confirmed else None)
+    organisation_confirmed_how = factory.LazyAttribute(
+        lambda p: MemberProfile.ConfirmedHow.KNOWN if p.confirmed else ""
+    )
 
 
 def MemberFactory(**kwargs):  # noqa: N802 - reads like the other factories

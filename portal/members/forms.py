@@ -339,6 +339,17 @@ class ApprovalForm(forms.Form):
         required=False,
         label="Care setting of the new organisation",
     )
+    confirmed_how = forms.ChoiceField(
+        label="How did you confirm they work there?",
+        choices=[
+            (value, label)
+            for value, label in MemberProfile.ConfirmedHow.choices
+            if value != MemberProfile.ConfirmedHow.BEFORE_RECORDING
+        ],
+        widget=forms.RadioSelect,
+        help_text="Approving lets them keep their organisation's records, so check before you approve.",
+        error_messages={"required": "Say how you confirmed that they work at this organisation."},
+    )
 
     def clean(self):
         cleaned = super().clean()

@@ -37,6 +37,14 @@ class MemberProfile(models.Model):
         APPROVED = "approved", "Approved"
         DECLINED = "declined", "Declined"
 
+    class ConfirmedHow(models.TextChoices):
+        """How the programme team checked that a member works where they say (issue 18)."""
+
+        EMAIL_DOMAIN = "email-domain", "Their work email address is at the organisation's own domain"
+        PHONED = "phoned", "I phoned the organisation and they confirmed it"
+        KNOWN = "known", "They are known to the programme team at this organisation"
+        BEFORE_RECORDING = "before-recording", "Approved before confirmation was recorded"
+
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="member_profile")
     organisation = models.ForeignKey(
         "taxonomy.Organisation",
@@ -57,6 +65,16 @@ class MemberProfile(models.Model):
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Who checked that the member works at ``organisation``, when and how. The organisation checked
+    # is kept too: if someone later changes ``organisation``, the member speaks for none until checked again.
+    organisation_confirmed_for = models.ForeignKey(
+        "taxonomy.Organisation", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    organisation_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    organisation_confirmed_at = models.DateTimeField(null=True, blank=True)
+    organisation_confirmed_how = models.CharField(max_length=20, choices=ConfirmedHow.choices, blank=True)
     followed_settings = models.ManyToManyField("taxonomy.Setting", blank=True, related_name="followers")
     followed_domains = models.ManyToManyField("taxonomy.SafetyDomain", blank=True, related_name="followers")
     wants_digest = models.BooleanField(default=False, help_text="Send an email digest of new content they follow.")
@@ -75,6 +93,16 @@ class MemberProfile(models.Model):
     @property
     def is_approved(self):
         return self.status == self.Status.APPROVED
+
+    @property
+    def organisation_confirmed(self):
+        """Has the programme team checked that the member works at the organisation now recorded?"""
+        return bool(
+            self.organisation_id
+            and self.organisation_confirmed_for_id == self.organisation_id
+            and self.organisation_confirmed_at
+            and self.organisation_confirmed_how
+        )
 
     @property
     def organisation_name(self):

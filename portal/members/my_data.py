@@ -91,6 +91,8 @@ def export_member_data(user, request):
             "role": profile.role,
             "status": profile.get_status_display(),
             "decided_at": when(profile.decided_at),
+            "organisation_confirmed_at": when(profile.organisation_confirmed_at),
+            "organisation_confirmed_how": profile.get_organisation_confirmed_how_display(),
             "follows": {
                 "care_settings": [setting.name for setting in profile.followed_settings.all()],
                 "safety_domains": [domain.name for domain in profile.followed_domains.all()],

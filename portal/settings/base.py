@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "portal.members",
     "portal.comments",
     "portal.culture",  # safety culture self-assessment
+    "portal.improvement",  # change ideas organisations test and adopt: spread
     "portal.localmeasures",  # organisations' own monthly figures and the public roll-up
     "learning",
     "casestudies",

@@ -27,6 +27,12 @@ FIXED_PAGES = [
     # Shared local data: a roll-up shown (five care homes) and one held back (fewer than five practices)
     "/roadmap/measures/falls-in-care-homes/",
     "/roadmap/measures/incident-learning-shared-30-days/",
+    "/roadmap/change-ideas/an-earlier-smaller-evening-drinks-round/",
+    "/organisations/",
+    "/organisations/?setting=care-homes",
+    "/organisations/?setting=no-such-setting",
+    "/organisations/kersal-brook-care-home/",
+    "/organisations/irwell-valley-hospitals/",
     "/search/",
     "/search/?q=falls",
     "/search/?q=zzzznothing",

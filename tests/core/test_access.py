@@ -54,7 +54,48 @@ def test_people_not_yet_trusted_keep_records_for_no_organisation():
         assert not may_keep_records_for(user, organisation)
 
 
+def test_an_approved_member_whose_organisation_was_not_confirmed_keeps_no_records():
+    unconfirmed = MemberFactory(confirmed=False)
+    assert unconfirmed.member_profile.is_approved
+    assert organisation_of(unconfirmed) is None
+    assert not may_keep_records_for(unconfirmed, unconfirmed.member_profile.organisation)
+
+
+def test_a_member_moved_to_another_organisation_speaks_for_neither_until_it_is_confirmed():
+    member = MemberFactory()
+    profile = member.member_profile
+    first = profile.organisation
+    profile.organisation = OrganisationFactory()
+    profile.save()
+    assert organisation_of(member) is None
+    assert not may_keep_records_for(member, first)
+    assert not may_keep_records_for(member, profile.organisation)
+
+
 def test_the_programme_team_keeps_records_for_any_organisation():
     organisation = OrganisationFactory()
     assert may_keep_records_for(ModeratorFactory(), organisation)
     assert not may_keep_records_for(ModeratorFactory(), None)
+
+
+def test_members_approved_before_confirmation_was_recorded_are_confirmed_by_their_approver():
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from portal.members.models import MemberProfile
+
+    migration = import_module("portal.members.migrations.0006_confirm_organisations_approved_before")
+    approver = ModeratorFactory()
+    earlier = MemberFactory(confirmed=False, decided_by=approver).member_profile
+    waiting = PendingMemberFactory().member_profile
+    assert organisation_of(earlier.user) is None
+
+    migration.confirm_earlier_approvals(apps, None)
+
+    earlier.refresh_from_db()
+    waiting.refresh_from_db()
+    assert earlier.organisation_confirmed_by == approver
+    assert earlier.organisation_confirmed_how == MemberProfile.ConfirmedHow.BEFORE_RECORDING
+    assert organisation_of(earlier.user) == earlier.organisation
+    assert not waiting.organisation_confirmed_at

@@ -10,7 +10,7 @@ from django.test import Client
 from django.utils import timezone
 from wagtail.models import ModelLogEntry
 
-from portal.core.access import MEMBERS_GROUP
+from portal.core.access import MEMBERS_GROUP, organisation_of
 from portal.mail.models import OutboxEmail
 from portal.members.factories import (
     MemberFactory,
@@ -139,7 +139,9 @@ def test_approving_with_an_organisation_from_the_list(client, moderator, waiting
     organisation = OrganisationFactory(name="Brookfield House")
 
     with django_capture_on_commit_callbacks(execute=True):  # the email goes once the decision is saved
-        response = client.post(review(waiting) + "approve/", {"organisation": organisation.pk})
+        response = client.post(
+            review(waiting) + "approve/", {"organisation": organisation.pk, "confirmed_how": "phoned"}
+        )
 
     assert response["Location"] == LISTING
     waiting.refresh_from_db()
@@ -162,11 +164,38 @@ def test_approving_with_an_organisation_from_the_list(client, moderator, waiting
     assert "Approve member" in text(client.get("/admin/reports/site-history/"))
 
 
+def test_approving_records_who_confirmed_the_organisation_when_and_how(client, moderator, waiting):
+    organisation = OrganisationFactory(name="Brookfield House")
+    page = text(client.get(review(waiting)))
+    assert "How did you confirm they work there?" in page
+    assert "I phoned the organisation and they confirmed it" in page
+    assert "Approved before confirmation was recorded" not in page  # only the data migration says that
+
+    client.post(review(waiting) + "approve/", {"organisation": organisation.pk, "confirmed_how": "email-domain"})
+
+    waiting.refresh_from_db()
+    assert waiting.organisation_confirmed_for == organisation
+    assert waiting.organisation_confirmed_by == moderator
+    assert waiting.organisation_confirmed_at == waiting.decided_at
+    assert waiting.organisation_confirmed_how == MemberProfile.ConfirmedHow.EMAIL_DOMAIN
+    assert organisation_of(waiting.user) == organisation
+    page = text(client.get(review(waiting)))
+    assert "Organisation confirmed" in page
+    assert "by Ravi Chandran" in page and "work email address is at the organisation's own domain" in page
+    assert "confirmed by phone" not in page
+    entry = ModelLogEntry.objects.get(action="members.approve")
+    assert entry.data["confirmed_how"].startswith("Their work email address")
+
+
 def test_approving_can_add_the_organisation_they_asked_for(client, moderator, waiting):
     care_homes = Setting.objects.get(slug="care-homes")
     client.post(
         review(waiting) + "approve/",
-        {"new_organisation_name": "Brookfield House Care Home", "new_organisation_setting": care_homes.pk},
+        {
+            "new_organisation_name": "Brookfield House Care Home",
+            "new_organisation_setting": care_homes.pk,
+            "confirmed_how": "known",
+        },
     )
     waiting.refresh_from_db()
     assert waiting.status == MemberProfile.Status.APPROVED
@@ -177,6 +206,8 @@ def test_approving_can_add_the_organisation_they_asked_for(client, moderator, wa
     ("data", "message"),
     [
         ({}, "Choose the member's organisation, or add a new one below."),
+        ({"organisation": "ORG"}, "Say how you confirmed that they work at this organisation."),
+        ({"organisation": "ORG", "confirmed_how": "before-recording"}, "Select a valid choice"),
         ({"new_organisation_name": "Brookfield"}, "Choose the care setting of the new organisation."),
         ({"organisation": "ORG", "new_organisation_name": "Brookfield"}, "not both"),
         ({"new_organisation_name": "kersal brook", "new_organisation_setting": "SETTING"}, "already in the list"),
@@ -252,6 +283,12 @@ def test_moderators_can_correct_a_members_organisation_and_role(client, moderato
     profile.refresh_from_db()
     assert (profile.organisation, profile.role) == (other, "Head of care")
     assert profile.status == MemberProfile.Status.APPROVED
+    # The new organisation has not been confirmed: the member keeps no one's records until it is.
+    assert organisation_of(member) is None
+    assert "not been confirmed" in text(client.get(review(profile)))
+    client.post(review(profile) + "approve/", {"organisation": other.pk, "confirmed_how": "phoned"})
+    profile.refresh_from_db()
+    assert organisation_of(member) == other
 
 
 # The dashboard panel ------------------------------------------------------------

@@ -284,3 +284,40 @@ def test_after_unsubscribing_no_digest_is_sent(client, care_home_reader, learnin
     published(LearningNotePageFactory, learning_index, "Care home note", 1, settings=["care-homes"])
     send()
     assert mail.outbox == []
+
+
+# Spread: "homes like yours started testing ..." (issue 18) -------------------------
+
+
+def test_a_digest_says_which_organisations_in_followed_settings_started_testing_a_change_idea(care_home_reader):
+    from portal.improvement.factories import ChangeIdeaStatusFactory
+    from portal.roadmap.factories import ChangeIdeaFactory
+    from portal.taxonomy.factories import OrganisationFactory
+
+    idea = ChangeIdeaFactory(title="Afternoon hydration rounds")
+    monton = OrganisationFactory(name="Monton Mews")
+    surgery = OrganisationFactory(name="Ordsall Surgery", setting=Setting.objects.get(slug="general-practice"))
+    ChangeIdeaStatusFactory(organisation=monton, change_idea=idea, status="testing", recorded_at=days_ago(2))
+    ChangeIdeaStatusFactory(organisation=surgery, change_idea=idea, status="testing", recorded_at=days_ago(2))
+    moved_on = OrganisationFactory(name="Brookfield House")
+    ChangeIdeaStatusFactory(organisation=moved_on, change_idea=idea, status="testing", recorded_at=days_ago(3))
+    ChangeIdeaStatusFactory(
+        organisation=moved_on,
+        change_idea=idea,
+        status="abandoned",
+        recorded_at=days_ago(1),
+        took_effect_on=timezone.localdate(),
+    )
+    own = care_home_reader.member_profile.organisation
+    ChangeIdeaStatusFactory(organisation=own, change_idea=idea, status="testing", recorded_at=days_ago(2))
+
+    send()
+
+    [email] = sent_to("reader@example.org")  # sent though no page was published
+    assert "Organisations like yours started testing:" in email.body
+    assert "Monton Mews (Care homes): Afternoon hydration rounds" in email.body
+    assert f"/roadmap/change-ideas/{idea.slug}/" in email.body
+    html = email.alternatives[0][0]
+    assert "Monton Mews (Care homes)" in html
+    for left_out in ("Ordsall Surgery", "Brookfield House", own.name):
+        assert left_out not in email.body

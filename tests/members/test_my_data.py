@@ -105,6 +105,9 @@ def test_the_download_holds_the_members_own_data_and_nobody_elses(client, grace,
     assert profile["wants_digest"] is True
     assert profile["follows"]["care_settings"] == [Setting.objects.order_by("pk").first().name]
     assert {"requested_organisation", "decided_at", "last_digest_at"} <= profile.keys()
+    # Who confirmed their organisation, and how, is about them too (issue 18).
+    assert profile["organisation_confirmed_at"]
+    assert profile["organisation_confirmed_how"] == "They are known to the programme team at this organisation"
     posts = {post["title"]: post for post in data["posts"]}
     assert set(posts) == {"Night drinks round", "Half written"}
     assert posts["Night drinks round"]["status"] == "Published"

@@ -102,6 +102,10 @@ def test_a_change_idea_links_its_workstreams_timelines_and_live_evidence(client,
         "Care homes (its milestones)": "/roadmap/milestones/?workstream=care-homes-work",
         "Safer Culture (its milestones)": "/roadmap/milestones/?workstream=safer-culture",
         "Night checks cut falls": diagram["note"].url,
+        # Spread (issue 18): how many organisations test and have adopted it, linking to its page.
+        f"Testing in 0 organisations, adopted in 0: who, and their learning, for {diagram['idea'].title}": (
+            f"/roadmap/change-ideas/{diagram['idea'].slug}/"
+        ),
     }
     assert "Tested by Care homes (its milestones) and Safer Culture (its milestones)" in text_of(idea)
     assert "(learning note)" in text_of(idea)

@@ -8,6 +8,7 @@ data points and dated annotations; the chart maths lives in ``portal.roadmap.spc
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from modelcluster.models import ClusterableModel
@@ -15,7 +16,7 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFi
 from wagtail.models import Orderable
 from wagtail.search import index
 
-from portal.taxonomy.models import SafetyDomain, Setting
+from portal.taxonomy.models import SafetyDomain, Setting, unique_slug
 
 from ..csv_import import MAX_MAGNITUDE
 
@@ -102,6 +103,12 @@ class ChangeIdea(ClusterableModel):
     """Something to try, under a secondary driver, tested by workstreams."""
 
     title = models.CharField(max_length=200, help_text="The change idea in a short phrase.")
+    slug = models.SlugField(
+        max_length=200,
+        unique=True,
+        blank=True,
+        help_text="Its web address: /roadmap/change-ideas/<slug>/. Made from the title when left empty.",
+    )
     description = models.TextField(blank=True, help_text="What trying this involves.")
     driver = models.ForeignKey(
         Driver,
@@ -117,6 +124,7 @@ class ChangeIdea(ClusterableModel):
 
     panels = [
         FieldPanel("title"),
+        FieldPanel("slug"),
         FieldPanel("description"),
         FieldPanel("driver"),
         FieldPanel("workstreams"),
@@ -133,6 +141,14 @@ class ChangeIdea(ClusterableModel):
     def clean(self):
         if self.driver_id and self.driver.parent_id is None:
             raise ValidationError({"driver": "Choose a secondary driver; change ideas sit under those."})
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(ChangeIdea, self.title, self.pk)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("change_ideas:detail", args=[self.slug])
 
 
 class ChangeIdeaEvidence(Orderable):

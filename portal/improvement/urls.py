@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "improvement"
+
+urlpatterns = [
+    path("", views.my_organisation, name="mine"),
+    path("<slug:slug>/", views.organisation_records, name="organisation"),
+]

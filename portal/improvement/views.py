@@ -1,0 +1,102 @@
+"""/my-organisation/: an organisation's change ideas, their history, and the form to record a status.
+
+Reading and writing both need ``may_keep_records_for``: the organisation's own
+confirmed members and the programme team. Someone signed in who may not is
+told why, not shown a blank page.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import ObjectDoesNotExist
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+
+from portal.core.access import is_moderator, may_keep_records_for, organisation_of
+from portal.taxonomy.models import Organisation
+
+from .forms import ChangeIdeaStatusForm
+from .models import ChangeIdeaStatus
+
+
+def _profile(user):
+    try:
+        return user.member_profile
+    except ObjectDoesNotExist:
+        return None
+
+
+def _refused(request, organisation=None):
+    return TemplateResponse(
+        request,
+        "improvement/not_allowed.html",
+        {"profile": _profile(request.user), "organisation": organisation},
+        status=403,
+    )
+
+
+@never_cache
+def my_organisation(request):
+    """The signed-in member's own organisation; the programme team choose one."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    own = organisation_of(request.user)
+    if own is not None:
+        return _organisation_records(request, own)
+    if is_moderator(request.user):
+        return TemplateResponse(
+            request,
+            "improvement/choose_organisation.html",
+            {"organisations": Organisation.objects.select_related("setting").order_by("name")},
+        )
+    return _refused(request)
+
+
+@never_cache
+def organisation_records(request, slug):
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    organisation = get_object_or_404(Organisation, slug=slug)
+    if not may_keep_records_for(request.user, organisation):
+        return _refused(request, organisation)
+    return _organisation_records(request, organisation)
+
+
+def _organisation_records(request, organisation):
+    if request.method == "POST":
+        form = ChangeIdeaStatusForm(request.POST, organisation=organisation)
+        if form.is_valid():
+            form.instance.recorded_by = request.user
+            status = form.save()
+            messages.success(
+                request, f"Recorded: {status.change_idea} is {status.get_status_display().lower()} at {organisation}."
+            )
+            if organisation == organisation_of(request.user):
+                return redirect("improvement:mine")
+            return redirect("improvement:organisation", slug=organisation.slug)
+    else:
+        form = ChangeIdeaStatusForm(organisation=organisation)
+    history = (
+        ChangeIdeaStatus.objects.for_organisation(organisation)
+        .select_related("change_idea", "recorded_by")
+        .prefetch_related("learning_notes")
+        .newest_first()
+    )
+    current = {}
+    for row in history:
+        entry = current.setdefault(row.change_idea_id, {"idea": row.change_idea, "current": row, "history": []})
+        entry["history"].append(row)
+    return TemplateResponse(
+        request,
+        "improvement/my_organisation.html",
+        {
+            "organisation": organisation,
+            "form": form,
+            "ideas": sorted(current.values(), key=lambda entry: entry["idea"].title.lower()),
+            "public_url": organisation.get_absolute_url(),
+            "action_url": request.path,
+            "own": organisation == organisation_of(request.user),
+            "records_url": reverse("improvement:organisation", args=[organisation.slug]),
+        },
+    )

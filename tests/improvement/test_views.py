@@ -1,0 +1,231 @@
+"""/my-organisation/: who may see and record an organisation's change ideas, and the form's errors."""
+
+import datetime
+import html
+
+import pytest
+from django.utils import timezone
+
+from learning.factories import LearningNotePageFactory
+from portal.improvement.factories import ChangeIdeaStatusFactory
+from portal.improvement.models import ChangeIdeaStatus
+from portal.members.factories import (
+    MemberFactory,
+    MemberProfileFactory,
+    ModeratorFactory,
+    PendingMemberFactory,
+    UserFactory,
+)
+from portal.members.models import MemberProfile
+from portal.roadmap.factories import ChangeIdeaFactory
+from portal.taxonomy.factories import OrganisationFactory
+
+pytestmark = pytest.mark.django_db
+
+MINE = "/my-organisation/"
+TODAY = timezone.localdate()
+
+
+def text(response):
+    return html.unescape(response.content.decode())
+
+
+@pytest.fixture
+def care_home():
+    return OrganisationFactory(name="Kersal Brook Care Home")
+
+
+@pytest.fixture
+def idea():
+    return ChangeIdeaFactory(title="Afternoon hydration rounds")
+
+
+@pytest.fixture
+def manager(care_home):
+    return MemberFactory(organisation=care_home, user__first_name="Grace", user__last_name="Okafor")
+
+
+def record(client, url, idea, **fields):
+    data = {"change_idea": idea.pk, "status": "testing", "took_effect_on": TODAY.isoformat(), "reason": ""}
+    return client.post(url, {**data, **fields})
+
+
+def test_a_member_records_a_status_and_sees_it_with_its_history(client, manager, care_home, idea):
+    client.force_login(manager)
+    page = text(client.get(MINE))
+    assert "Kersal Brook Care Home" in page and "Record a status" in page
+    assert "Nothing recorded yet" in page
+
+    response = record(
+        client, MINE, idea, status="planning", took_effect_on=(TODAY - datetime.timedelta(days=40)).isoformat()
+    )
+    assert response.status_code == 302 and response["Location"] == MINE
+    record(client, MINE, idea, status="testing")
+
+    rows = ChangeIdeaStatus.objects.for_organisation(care_home).order_by("took_effect_on")
+    assert [row.status for row in rows] == ["planning", "testing"]
+    assert {row.recorded_by for row in rows} == {manager}
+    page = text(client.get(MINE))
+    assert "Afternoon hydration rounds" in page
+    assert "History (2 records)" in page
+    assert "recorded by Grace Okafor" in page
+
+
+def test_mistakes_are_shown_next_to_each_field_once_in_the_summary_and_nothing_typed_is_lost(client, manager, idea):
+    client.force_login(manager)
+    tomorrow = (TODAY + datetime.timedelta(days=1)).isoformat()
+    response = record(client, MINE, idea, status="abandoned", took_effect_on=tomorrow, reason="   ")
+    page = text(response)
+    assert response.status_code == 200
+    assert "<title>Error:" in page
+    assert page.count("There is a problem") == 1
+    assert page.count("The date cannot be in the future") == 2  # summary and beside the field
+    assert page.count("Say why the change idea was abandoned") == 2
+    assert 'href="#id_took_effect_on"' in page and 'href="#id_reason"' in page
+    assert f'value="{tomorrow}"' in page  # the date typed is kept
+    assert f'<option value="{idea.pk}" selected>' in page
+    assert '<option value="abandoned" selected>' in page
+    assert not ChangeIdeaStatus.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"change_idea": ""}, "Choose a change idea"),
+        ({"change_idea": "999999"}, "Choose a change idea from the list"),
+        ({"status": ""}, "Choose a status"),
+        ({"status": "finished"}, "Choose a status from the list"),
+        ({"took_effect_on": ""}, "Enter the date this status began"),
+        ({"took_effect_on": "31/02/2026"}, "Enter a real date"),
+        ({"reason": "x" * 2001}, "at most 2000 characters"),
+    ],
+)
+def test_bad_input_is_refused_with_a_clear_message(client, manager, idea, fields, message):
+    client.force_login(manager)
+    response = record(client, MINE, idea, **fields)
+    assert response.status_code == 200
+    assert message in text(response)
+    assert not ChangeIdeaStatus.objects.exists()
+
+
+def test_abandoning_with_a_reason_is_kept_with_the_reason(client, manager, care_home, idea):
+    client.force_login(manager)
+    record(client, MINE, idea, status="abandoned", reason="Night staff had no time <b>at all</b>.")
+    row = ChangeIdeaStatus.objects.get()
+    assert row.reason == "Night staff had no time <b>at all</b>."
+    page = client.get(MINE).content.decode()
+    assert "Night staff had no time &lt;b&gt;at all&lt;/b&gt;." in page
+
+
+def test_only_the_organisations_own_live_learning_notes_can_be_linked(client, manager, care_home, idea, learning_index):
+    own = LearningNotePageFactory(
+        parent=learning_index, title="What hydration rounds taught us", organisation=care_home
+    )
+    draft = LearningNotePageFactory(
+        parent=learning_index, title="Draft about rounds", organisation=care_home, live=False
+    )
+    theirs = LearningNotePageFactory(
+        parent=learning_index, title="Another home's note", organisation=OrganisationFactory()
+    )
+    client.force_login(manager)
+    page = text(client.get(MINE))
+    assert "What hydration rounds taught us" in page
+    assert "Draft about rounds" not in page and "Another home's note" not in page
+
+    response = record(client, MINE, idea, learning_notes=[theirs.pk])
+    assert "Choose from your organisation's learning notes" in text(response) or "valid choice" in text(response)
+    assert not ChangeIdeaStatus.objects.exists()
+    record(client, MINE, idea, learning_notes=[draft.pk])
+    assert not ChangeIdeaStatus.objects.exists()
+
+    record(client, MINE, idea, learning_notes=[own.pk])
+    assert list(ChangeIdeaStatus.objects.get().learning_notes.all()) == [own]
+
+
+# Who may see and record ----------------------------------------------------------
+
+
+def test_anonymous_visitors_are_asked_to_sign_in(client, care_home, idea):
+    for url in (MINE, f"{MINE}{care_home.slug}/"):
+        response = client.get(url)
+        assert response.status_code == 302 and response["Location"].startswith("/accounts/login/?next=")
+        response = record(client, url, idea)
+        assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    assert not ChangeIdeaStatus.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("who", "message"),
+    [
+        ("pending", "usually within two working days"),
+        ("declined", "did not approve this account"),
+        ("unconfirmed", "have not yet confirmed that you work at"),
+        ("no profile", "only approved members"),
+    ],
+)
+def test_people_who_are_not_confirmed_members_get_a_clear_page_and_cannot_record(client, care_home, idea, who, message):
+    if who == "pending":
+        user = PendingMemberFactory(organisation=care_home)
+    elif who == "declined":
+        user = MemberProfileFactory(organisation=care_home, status=MemberProfile.Status.DECLINED).user
+    elif who == "unconfirmed":
+        user = MemberFactory(organisation=care_home, confirmed=False)
+    else:
+        user = UserFactory()
+    client.force_login(user)
+    for url in (MINE, f"{MINE}{care_home.slug}/"):
+        response = client.get(url)
+        assert response.status_code == 403
+        assert "Only approved members can keep these records" in text(response)
+        assert record(client, url, idea).status_code == 403
+    if who != "no profile":
+        assert message in text(client.get(MINE))
+    assert not ChangeIdeaStatus.objects.exists()
+
+
+def test_a_member_of_another_organisation_can_neither_see_nor_record_this_ones(client, care_home, idea):
+    other = MemberFactory(organisation=OrganisationFactory(name="Monton Mews"))
+    ChangeIdeaStatusFactory(organisation=care_home, change_idea=idea, reason="Private note about our staffing")
+    client.force_login(other)
+    response = client.get(f"{MINE}{care_home.slug}/")
+    assert response.status_code == 403
+    assert "Private note about our staffing" not in text(response)
+    assert "its public page" in text(response)
+    assert record(client, f"{MINE}{care_home.slug}/", idea).status_code == 403
+    assert ChangeIdeaStatus.objects.count() == 1
+    # Their own page records for their own organisation only, whatever they post.
+    record(client, MINE, idea, organisation=care_home.pk)
+    assert ChangeIdeaStatus.objects.filter(organisation__name="Monton Mews").count() == 1
+    assert ChangeIdeaStatus.objects.filter(organisation=care_home).count() == 1
+
+
+def test_the_member_may_use_their_organisations_own_address_too(client, manager, care_home, idea):
+    client.force_login(manager)
+    assert client.get(f"{MINE}{care_home.slug}/").status_code == 200
+    assert record(client, f"{MINE}{care_home.slug}/", idea)["Location"] == MINE
+
+
+def test_the_programme_team_chooses_any_organisation_and_records_for_it(client, care_home, idea):
+    moderator = ModeratorFactory(first_name="Ravi", last_name="Chandran")
+    client.force_login(moderator)
+    page = text(client.get(MINE))
+    assert "Choose an organisation" in page and f"{MINE}{care_home.slug}/" in page
+    response = record(client, f"{MINE}{care_home.slug}/", idea, status="adopted")
+    assert response["Location"] == f"{MINE}{care_home.slug}/"
+    row = ChangeIdeaStatus.objects.get()
+    assert (row.organisation, row.status, row.recorded_by) == (care_home, "adopted", moderator)
+
+
+@pytest.mark.parametrize("size", [2, 8])
+def test_the_page_costs_the_same_however_many_ideas_and_records(
+    client, manager, care_home, size, django_assert_max_num_queries
+):
+    for _ in range(size):
+        idea = ChangeIdeaFactory()
+        for status in ("planning", "testing", "adopted"):
+            ChangeIdeaStatusFactory(organisation=care_home, change_idea=idea, status=status)
+    client.force_login(manager)
+    client.get(MINE)
+    with django_assert_max_num_queries(25):
+        response = client.get(MINE)
+    assert text(response).count("History (3 records)") == size
