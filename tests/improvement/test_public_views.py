@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from casestudies.factories import CaseStudyPageFactory
 from learning.factories import LearningNotePageFactory, PeerVisitReportPageFactory
-from portal.core import pagecache
+from portal.core import purge
 from portal.core.factories import restrict_to_members
 from portal.improvement.factories import ChangeIdeaStatusFactory
 from portal.members.factories import MemberFactory
@@ -173,7 +173,7 @@ def test_recording_a_status_purges_the_pages_it_shows_on(
     assert "Testing: 0 organisations" in text(client.get(url))
     assert client.get(url)["X-Page-Cache"] == "hit"
     purged = []
-    monkeypatch.setattr(pagecache, "purge_related_urls", lambda extra_paths=(): purged.extend(extra_paths))
+    monkeypatch.setattr(purge, "purge_related_urls", lambda extra_paths=(): purged.extend(extra_paths))
 
     member = MemberFactory(organisation=care_home)
     member_client = client_class = type(client)()
