@@ -6,6 +6,7 @@ widget with both, so a screen reader announces the hint and the error.
 """
 
 from django import forms, template
+from django.forms.utils import ErrorDict, ErrorList
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
@@ -91,6 +92,20 @@ def is_checkbox_group(field):
     return isinstance(field.field.widget, forms.CheckboxSelectMultiple)
 
 
+def forms_with_errors(form, several=None):
+    """The forms an error summary lists, those with errors: ``several`` when a page has more than one, else ``form``.
+
+    A page without a form (or a variable that is not one) lists nothing.
+    """
+    return [each for each in (several or [form]) if isinstance(each, forms.BaseForm) and each.errors]
+
+
+@register.simple_tag(takes_context=True)
+def summary_forms(context):
+    """forms_with_errors for the error summary, from its ``form`` or ``forms``, either of which a page may leave out."""
+    return forms_with_errors(context.get("form"), context.get("forms"))
+
+
 @register.filter
 def error_target(field):
     """The id an error summary links to: the field itself, or the first box or button of a group.
@@ -102,3 +117,67 @@ def error_target(field):
     if field.field.widget.use_fieldset:
         return f"{field.auto_id}_0"
     return field.id_for_label or field.auto_id
+
+
+class _ElementBoundField(forms.BoundField):
+    """A field that allauth writes out by hand, under the id allauth gave it rather than one made from its name."""
+
+    def __init__(self, form, field, name, element_id):
+        self.element_id = element_id  # before Django's own set-up, which asks for auto_id
+        super().__init__(form, field, name)
+
+    @property
+    def auto_id(self):
+        return self.element_id
+
+
+ELEMENT_WIDGETS = {
+    "textarea": forms.Textarea,
+    "checkbox": forms.CheckboxInput,
+    "email": forms.EmailInput,
+    "password": forms.PasswordInput,
+    "number": forms.NumberInput,
+}
+
+
+@register.simple_tag
+def element_field(attrs, slots):
+    """The field allauth's ``{% element field %}`` describes, as a form field for includes/field.html.
+
+    allauth hands its element a dictionary of attributes (id, name, type,
+    value, errors, required, disabled, readonly, rows, autocomplete) and the
+    rendered label and hint; building a real bound field from them lets the
+    one field template write the markup, so allauth's pages and the portal's
+    own forms cannot drift apart.
+    """
+    kind = attrs.get("type") or "text"
+    widget_attrs = {
+        name: value
+        for name, value in (
+            ("rows", attrs.get("rows")),
+            ("readonly", bool(attrs.get("readonly"))),
+            ("autocomplete", attrs.get("autocomplete")),
+        )
+        if value
+    }
+    if kind in ELEMENT_WIDGETS:
+        widget = ELEMENT_WIDGETS[kind](attrs=widget_attrs)
+    else:
+        widget = forms.TextInput(attrs={**widget_attrs, "type": kind})
+    if kind == "password":
+        widget.render_value = True
+    field = (forms.BooleanField if kind == "checkbox" else forms.CharField)(
+        label=mark_safe("".join(slots.get("label", [])).strip()),  # noqa: S308 - rendered by allauth's template, escaped there
+        help_text=mark_safe("".join(slots.get("help_text", [])).strip()),  # noqa: S308 - as above
+        required=bool(attrs.get("required")),
+        disabled=bool(attrs.get("disabled")),
+        widget=widget,
+    )
+    name = attrs.get("name") or attrs.get("id") or "field"
+    value = attrs.get("checked") if kind == "checkbox" else attrs.get("value")
+    if kind == "textarea" and not value:
+        value = "".join(slots.get("value", []))
+    form = forms.Form(initial={name: value})
+    form.fields[name] = field
+    form._errors = ErrorDict({name: ErrorList(attrs.get("errors") or [])}) if attrs.get("errors") else ErrorDict()
+    return _ElementBoundField(form, field, name, attrs.get("id") or f"id_{name}")
