@@ -9,7 +9,10 @@ Runs, each in child processes on databases of their own:
 * demo load, bulk import and search index rebuild at 1,000 and 10,000 pages, or 50,000 with
   ``--full`` (``bench.bulk``);
 * requests per second under ``wrk`` (``bench.throughput``), when that module is present; if it
-  is missing or fails, the report says "not run" and why.
+  is missing or fails, the report says "not run" and why;
+* when ``DATABASE_URL`` names PostgreSQL, the faceted search against the raw backend query at
+  10,000 and 100,000 pages (``bench.search``, reusing its databases once built: the first run
+  builds them, about 15 minutes). Without it the report says how to run that table.
 
 Results also go to ``bench/results/`` as JSON (ignored by git).
 """
@@ -18,12 +21,14 @@ import argparse
 import datetime
 import importlib.util
 import json
+import os
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
 from bench import bulk, render
+from bench import search as search_bench
 from bench.common import BENCH_DIR, RESULTS_DIR, machine
 
 
@@ -44,6 +49,17 @@ def throughput(full):
             reason = (done.stderr.strip().splitlines() or [f"exit status {done.returncode}"])[-1]
             return None, f"not run: {reason}"
         return json.loads(path.read_text()), None
+
+
+def search_on_postgresql(full):
+    """The search table at 10,000 and 100,000 pages when ``DATABASE_URL`` is PostgreSQL, else how to get it."""
+    if not os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")):
+        return (
+            "not run: set DATABASE_URL to a PostgreSQL database (the role needs CREATEDB) to time it at "
+            "10,000 and 100,000 pages, or run `python -m bench.search` (bench/README.md)"
+        )
+    results = search_bench.run(search_bench.SIZES, repeat=20 if full else 10, reuse=True, budget=600 if full else 200)
+    return search_bench.table(results)
 
 
 def as_table(data):
@@ -78,7 +94,7 @@ def as_table(data):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--full", action="store_true", help="bulk work at 1,000 and 50,000 pages, more repeats")
-    parser.add_argument("--skip", nargs="*", default=[], choices=["render", "bulk", "throughput"])
+    parser.add_argument("--skip", nargs="*", default=[], choices=["render", "bulk", "throughput", "search"])
     args = parser.parse_args()
     RESULTS_DIR.mkdir(exist_ok=True)
     started = datetime.datetime.now(datetime.UTC)
@@ -96,6 +112,9 @@ def main():
         data, reason = throughput(args.full)
         sections.append("\n## Throughput under wrk\n")
         sections.append(reason or as_table(data))
+    if "search" not in args.skip:
+        sections.append("\n## Search on PostgreSQL: faceted service query against the raw backend query\n")
+        sections.append(search_on_postgresql(args.full))
     finished = datetime.datetime.now(datetime.UTC)
     sections.append(f"\nFinished in {(finished - started).total_seconds() / 60:.1f} minutes; load now: {machine()}")
     print("\n".join(sections))
