@@ -52,9 +52,10 @@ bench-load: install ## 50 readers and 5 posters for 2 minutes against gunicorn o
 clean: ## Remove the virtualenv, the local database and uploaded media
 	rm -rf $(VENV) db.sqlite3 media staticfiles
 
-# Performance benchmarks (bench/run.py): render time, bulk work, throughput, as one table.
+# Performance benchmarks (bench/run.py): render time, bulk work, throughput, as one table;
+# with DATABASE_URL naming PostgreSQL, search at 10,000 and 100,000 pages too (its databases are built once, then reused).
 .PHONY: bench
-bench: install ## Time page renders, bulk import and indexing, and throughput; print one table (about 8 min on a quiet machine)
+bench: install ## Time page renders, bulk import and indexing, throughput (and search on PostgreSQL with DATABASE_URL); print one table
 	$(PY) -m bench.run
 
 # Lighthouse for tests/browser/test_lighthouse.py, installed before `make test` when npm is there.
