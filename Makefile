@@ -60,9 +60,10 @@ bench-load: install ## 50 readers and 5 posters for 2 minutes against gunicorn o
 clean: ## Remove the virtualenv, the local database and uploaded media
 	rm -rf $(VENV) db.sqlite3 media staticfiles
 
-# Performance benchmarks (bench/run.py): render time, bulk work, throughput, as one table.
+# Performance benchmarks (bench/run.py): render time, bulk work, throughput, as one table;
+# with DATABASE_URL naming PostgreSQL, search at 10,000 and 100,000 pages too (its databases are built once, then reused).
 .PHONY: bench
-bench: install ## Time renders, bulk work and throughput (BAKERYDEMO=path and AGAINST=checkout to compare; minutes)
+bench: install ## Time renders, bulk work, throughput and (with DATABASE_URL on PostgreSQL) search; BAKERYDEMO=path, AGAINST=checkout compare
 	$(PY) -m bench.run $(if $(BAKERYDEMO),--bakerydemo $(BAKERYDEMO)) $(if $(AGAINST),--against $(AGAINST))
 
 # Lighthouse for tests/browser/test_lighthouse.py, installed before `make test` when npm is there.

@@ -12,7 +12,10 @@ Runs, each in child processes on databases of their own:
   is missing or fails, the report says "not run" and why: first every page type uncached (2 sync
   workers, as a signed-in member too), beside bakerydemo with ``--bakerydemo PATH|URL`` and another
   portal checkout (today's main, say) with ``--against PATH``; then the four cached and uncached
-  modes against nginx's limit.
+  modes against nginx's limit;
+* when ``DATABASE_URL`` names PostgreSQL, the faceted search against the raw backend query at
+  10,000 and 100,000 pages (``bench.search``, reusing its databases once built: the first run
+  builds them, about 15 minutes). Without it the report says how to run that table.
 
     make bench BAKERYDEMO=../bakerydemo AGAINST=../portal-main
 
@@ -23,12 +26,14 @@ import argparse
 import datetime
 import importlib.util
 import json
+import os
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
 from bench import bulk, render
+from bench import search as search_bench
 from bench.common import BENCH_DIR, RESULTS_DIR, machine
 
 
@@ -74,6 +79,17 @@ def uncached(full, bakerydemo=None, against=None):
     return f"Command: {report['command']}; wrk {report['wrk']}, {report['rounds']} rounds\n\n" + uncached_table(report)
 
 
+def search_on_postgresql(full):
+    """The search table at 10,000 and 100,000 pages when ``DATABASE_URL`` is PostgreSQL, else how to get it."""
+    if not os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")):
+        return (
+            "not run: set DATABASE_URL to a PostgreSQL database (the role needs CREATEDB) to time it at "
+            "10,000 and 100,000 pages, or run `python -m bench.search` (bench/README.md)"
+        )
+    results = search_bench.run(search_bench.SIZES, repeat=20 if full else 10, reuse=True, budget=600 if full else 200)
+    return search_bench.table(results)
+
+
 def as_table(data):
     """The throughput benchmark's results as a Markdown table.
 
@@ -106,7 +122,7 @@ def as_table(data):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--full", action="store_true", help="bulk work at 1,000 and 50,000 pages, more repeats")
-    parser.add_argument("--skip", nargs="*", default=[], choices=["render", "bulk", "throughput"])
+    parser.add_argument("--skip", nargs="*", default=[], choices=["render", "bulk", "throughput", "search"])
     parser.add_argument("--bakerydemo", help="an installed bakerydemo checkout, or its URL")
     parser.add_argument("--against", help="another portal checkout (today's main, say) to measure beside this one")
     args = parser.parse_args()
@@ -128,6 +144,9 @@ def main():
         data, reason = throughput(args.full)
         sections.append("\n## Throughput under wrk\n")
         sections.append(reason or as_table(data))
+    if "search" not in args.skip:
+        sections.append("\n## Search on PostgreSQL: faceted service query against the raw backend query\n")
+        sections.append(search_on_postgresql(args.full))
     finished = datetime.datetime.now(datetime.UTC)
     sections.append(f"\nFinished in {(finished - started).total_seconds() / 60:.1f} minutes; load now: {machine()}")
     print("\n".join(sections))

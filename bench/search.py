@@ -188,6 +188,15 @@ def run_child(size, repeat, reuse, budget, query_count):
     return run_child_module("bench.search", args + (["--reuse"] if reuse else []), database_url(f"bench-{size}"))
 
 
+def run(sizes, repeat=20, reuse=False, budget=600, query_count=None):
+    """Measure each size in a child process of its own; the results, also written to ``bench/results/``."""
+    RESULTS_DIR.mkdir(exist_ok=True)
+    results = [run_child(size, repeat, reuse, budget, query_count or len(QUERIES)) for size in sizes]
+    name = "-".join(str(size) for size in sizes)
+    (RESULTS_DIR / f"search-{name}.json").write_text(json.dumps(results, indent=2))
+    return results
+
+
 def table(results):
     lines = [
         "| pages | database | faceted median | faceted p95 | raw median | raw p95 | ratio (median) | timed runs |",
@@ -242,11 +251,7 @@ def main():
     if args.child:
         print(json.dumps(measure_one(args.child, args.repeat, args.reuse, args.budget, args.queries)))
         return
-    RESULTS_DIR.mkdir(exist_ok=True)
-    results = [run_child(size, args.repeat, args.reuse, args.budget, args.queries) for size in args.sizes]
-    name = "-".join(str(size) for size in args.sizes)
-    (RESULTS_DIR / f"search-{name}.json").write_text(json.dumps(results, indent=2))
-    print(table(results))
+    print(table(run(args.sizes, args.repeat, args.reuse, args.budget, args.queries)))
 
 
 if __name__ == "__main__":

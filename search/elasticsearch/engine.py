@@ -26,8 +26,8 @@ from taggit.models import Tag
 
 from portal.core.access import is_member
 from portal.taxonomy.models import SafetyDomain, Setting
-from search.engines.database import FEW_HITS, MAX_TAG_FACETS
-from search.results import CONTENT_TYPES, EngineUnavailable, FacetValue, Hit, Results, Term
+from search.facets import facet_values, search_corrected
+from search.results import EngineUnavailable, Hit, Results, Term
 
 from . import health, queries
 from .client import describe, is_outage, query_client
@@ -88,11 +88,8 @@ def hit_from(raw):
 
 
 def facets_from(aggregations, selected):
-    """Facet values as the database engine lists them, with Elasticsearch's counts.
+    """Facet values as the database engine lists them (``search.facets``), with Elasticsearch's counts.
 
-    Settings and domains in their vocabulary's order, types in the service's
-    order, the most used topic tags, years newest first; a value is listed when
-    it has results or is chosen (so a chosen filter can always be removed).
     Elasticsearch counts slugs; the names come from three small queries.
     """
     counts = {
@@ -102,26 +99,13 @@ def facets_from(aggregations, selected):
         }
         for key in queries.FACET_FIELDS
     }
-    chosen = {key: set(selected.get(key, ())) for key in queries.FACET_FIELDS}
-    tag_names = dict(Tag.objects.filter(slug__in=set(counts["tag"]) | chosen["tag"]).values_list("slug", "name"))
-    top_tags = sorted(counts["tag"], key=lambda slug: (-counts["tag"][slug], tag_names.get(slug, slug)))
-    top_tags = top_tags[:MAX_TAG_FACETS]
-    shown_tags = top_tags + sorted(chosen["tag"] - set(top_tags))
-    labelled = {
+    chosen_tags = set(selected.get("tag", ()))
+    tag_names = dict(Tag.objects.filter(slug__in=set(counts["tag"]) | chosen_tags).values_list("slug", "name"))
+    vocabularies = {
         "setting": list(Setting.objects.values_list("slug", "name")),
         "domain": list(SafetyDomain.objects.values_list("slug", "name")),
-        "type": list(CONTENT_TYPES.items()),
-        "tag": [(slug, tag_names[slug]) for slug in shown_tags if slug in tag_names],
-        "year": [(year, year) for year in sorted(set(counts["year"]) | chosen["year"], reverse=True)],
     }
-    return {
-        facet: [
-            FacetValue(key=key, label=label, count=counts[facet].get(key, 0), selected=key in chosen[facet])
-            for key, label in labelled[facet]
-            if counts[facet].get(key) or key in chosen[facet]
-        ]
-        for facet in queries.FACET_FIELDS
-    }
+    return facet_values(counts, selected, vocabularies, tag_names)
 
 
 def suggestion_from(response, text):
@@ -189,26 +173,13 @@ class ElasticsearchEngine:
             raise self._unavailable(f"Unexpected answer from Elasticsearch: {exc!r}", True) from exc
 
     def _search_corrected(self, query):
-        """Results, corrected as the database engine corrects them.
+        """Results, corrected as the database engine corrects them (``search.facets.search_corrected``).
 
-        With a few results the suggester's correction is offered ("Did you
-        mean ...?"); with none, the correction is searched instead (unless the
-        reader asked for exactly what they typed) and ``corrected_from`` says so.
-        When neither finds a page, pages with some of the words are shown
-        (``_some_words``), still offering the correction.
+        The correction is the phrase suggester's, read from the first answer.
         """
-        results = self._results(query)
-        if results.total > FEW_HITS:
-            return replace(results, suggestion=None)
-        if results.total:
-            return results
-        if results.suggestion:
-            retry = self._results(replace(query, text=results.suggestion))
-            if retry.total and query.autocorrect:
-                return replace(retry, suggestion=None, corrected_from=query.text)
-            if not retry.total:
-                results = replace(results, suggestion=None)
-        return self._some_words(query, results)
+        return search_corrected(
+            query, self._results, correction=lambda _query, results: results.suggestion, some_words=self._some_words
+        )
 
     def _some_words(self, query, results):
         """Pages with some of the words, most words first, when none has them all (as the database engine does)."""

@@ -12,12 +12,19 @@ BM25, or PostgreSQL full text with ``ts_rank``). Around it this engine:
   and safety domains, all of which are in its index entry (``search.signals``);
 * puts pages that have the searched words in the title, then the topic tags,
   then the summary ahead of pages that only mention them in passing, keeping
-  the backend's order within each group, so both databases rank alike;
-* counts facets in Python from the matching pages' settings, domains, types,
-  tags and years, fetched in one query whatever the number of results;
+  the backend's order within each group, so both databases rank alike. The
+  ranking is an ``ORDER BY`` (``_ranked``), so only one page of results is
+  ever read from the database;
+* counts every facet in one aggregate query over the matching pages
+  (``_facet_counts``), however many match;
 * corrects spelling with ``search.engines.spelling``: when nothing matches it
   searches for the corrected words, and with one or two results it offers
-  them as "Did you mean ...?".
+  them as "Did you mean ...?" (the steps are ``search.facets.search_corrected``,
+  shared with the Elasticsearch engine).
+
+On PostgreSQL the matching uses a GIN index over the index entries' title and
+body together (migration ``search.0006``), the expression Wagtail's backend
+searches.
 
 Only live pages are searched: public ones, and member-only ones for members
 (``KnowledgePageQuerySet.searchable_by``, the same rule as the listings and the
@@ -27,11 +34,13 @@ Elasticsearch index). Pages behind any other restriction are never found.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import dataclass, field, replace
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import CharField, Exists, F, IntegerField, OuterRef, Value
+from django.db import connection
+from django.db.models import Case, CharField, Count, Exists, F, IntegerField, OuterRef, Q, Value, When
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Cast, ExtractYear
 from django.utils.html import escape
 from taggit.models import Tag
 from wagtail.search.models import IndexEntry
@@ -40,13 +49,10 @@ from wagtail.search.query import And, Or, Phrase, PlainText
 from portal.core.knowledge_types import KNOWLEDGE_PAGE_TYPES, tag_through_models
 from search import highlight
 from search.engines import spelling
-from search.results import CONTENT_TYPES, FACETS, FacetValue, Hit, Query, Results, Term
+from search.facets import FEW_HITS, facet_values, search_corrected
+from search.results import FACETS, Hit, Query, Results, Term
 from search.vocabulary import parse, search_terms, tokenize, variants, with_compounds
 
-# With this many results or fewer, a likely misspelling is offered as "Did you mean ...?".
-FEW_HITS = 2
-# The topic facet lists this many of the most used tags (plus any chosen).
-MAX_TAG_FACETS = 15
 # A shared topic tag says more about two pages than a shared setting or domain.
 RELATED_WEIGHTS = {"tag": 2, "setting": 1, "domain": 1}
 RELATED_CANDIDATES = 200  # newest pages sharing a tag, and as many sharing a setting or domain, that are ranked
@@ -82,16 +88,13 @@ def backend_query(concepts):
 
 
 def _concept_pattern(concept):
+    """A regular expression for any of the concept's phrasings as whole words, for ``__iregex``.
+
+    The same pattern means the same on both databases: PostgreSQL's ``~*``
+    and the Python ``re`` function Django gives SQLite.
+    """
     phrases = sorted((r"\s+".join(re.escape(word) for word in words) for words in concept.alternatives), key=len)
-    return re.compile(r"(?<!\w)(?:" + "|".join(reversed(phrases)) + r")(?!\w)", re.IGNORECASE)
-
-
-class _WordCounts(dict):
-    """{page id: how many of the query's concepts it matches}, and ``matched``: the concepts some page has."""
-
-    def __init__(self):
-        super().__init__()
-        self.matched = set()
+    return r"(?<!\w)(?:" + "|".join(reversed(phrases)) + r")(?!\w)"
 
 
 @dataclass
@@ -104,17 +107,6 @@ class _Record:
     domains: set = field(default_factory=set)
     tags: dict = field(default_factory=dict)  # slug -> name
     members_only: bool = False
-
-    def values(self, facet):
-        if facet == "setting":
-            return self.settings
-        if facet == "domain":
-            return self.domains
-        if facet == "tag":
-            return self.tags.keys()
-        if facet == "type":
-            return {self.type}
-        return {str(self.page.date.year)}
 
 
 def _vocabularies():
@@ -180,9 +172,157 @@ def _terms_of(ids, kinds=("setting", "domain", "tag")):
     return parts[0].union(*parts[1:], all=True)
 
 
-def _matches(record, selected, ignore=None):
-    """Whether a page passes every chosen filter (any of the values chosen within one facet)."""
-    return all(record.values(facet) & chosen for facet, chosen in selected.items() if chosen and facet != ignore)
+def _any_tag(**lookups):
+    """Whether a page has a topic tag matching ``lookups`` (each page type keeps its tags in its own table)."""
+    condition = Q()
+    for through in tag_through_models():
+        condition |= Exists(through.objects.filter(content_object_id=OuterRef("pk"), **lookups))
+    return condition
+
+
+def _chosen(selected):
+    """The filters as the database knows them: type keys as content type ids, years as numbers."""
+    ids = {key: pk for pk, key in _type_keys().items()}
+    chosen = {facet: sorted(values) for facet, values in selected.items() if values}
+    if "type" in chosen:
+        chosen["type"] = [ids[key] for key in chosen["type"] if key in ids]
+    if "year" in chosen:
+        chosen["year"] = [int(year) for year in chosen["year"] if year.isdigit() and str(int(year)) == year]
+    return chosen
+
+
+def _filtered(pages, selected):
+    """``pages`` that pass every chosen filter: any of the values chosen within one facet."""
+    from portal.core.models import KnowledgePage
+
+    chosen = _chosen(selected)
+    conditions = {
+        "setting": lambda values: Exists(
+            KnowledgePage.settings.through.objects.filter(knowledgepage_id=OuterRef("pk"), setting__slug__in=values)
+        ),
+        "domain": lambda values: Exists(
+            KnowledgePage.safety_domains.through.objects.filter(
+                knowledgepage_id=OuterRef("pk"), safetydomain__slug__in=values
+            )
+        ),
+        "type": lambda values: Q(content_type_id__in=values),
+        "tag": lambda values: _any_tag(tag__slug__in=values),
+        "year": lambda values: Q(date__year__in=values),
+    }
+    for facet, values in chosen.items():
+        pages = pages.filter(conditions[facet](values)) if values else pages.none()
+    return pages
+
+
+def _ranked(pages, concepts):
+    """``pages`` (a backend search, in its order) with title matches first, then topic tags, then summary.
+
+    A page scores 3 for each concept in its title, else 2 if in a topic tag,
+    else 1 if in its summary; the backend's order is kept among equal scores.
+    Worked out in the database, so only the page of results shown is read.
+    """
+    score = Value(0)
+    for concept in concepts:
+        pattern = _concept_pattern(concept)
+        score = score + Case(
+            When(title__iregex=pattern, then=Value(3)),
+            When(_any_tag(tag__name__iregex=pattern), then=Value(2)),
+            When(summary__iregex=pattern, then=Value(1)),
+            default=Value(0),
+            output_field=IntegerField(),
+        )
+    return pages.annotate(title_score=score).order_by(F("title_score").desc(), *pages.query.order_by)
+
+
+def _compiled(queryset):
+    return queryset.query.get_compiler(connection=connection).as_sql()
+
+
+def _facet_terms(matched):
+    """(page, facet, key, label) for every facet value of the pages ``matched`` selects: one UNION ALL query.
+
+    Settings and domains by slug, topic tags by slug with their names, types
+    as the service's keys and years as text, for the pages in the ``matched``
+    common table expression (``_facet_counts``).
+    """
+    from portal.core.models import KnowledgePage
+
+    in_matched = RawSQL("SELECT page_id FROM matched", ())  # noqa: S611 - a fixed name, no values
+    text = CharField()
+
+    def rows(queryset, page_field, facet, key, label=None):
+        return (
+            queryset.filter(**{f"{page_field}__in": in_matched})
+            .order_by()
+            .annotate(facet=Value(facet, output_field=text), key=key, label=label or Value("", output_field=text))
+            .values_list(page_field, "facet", "key", "label")
+        )
+
+    type_key = Case(
+        *[When(content_type_id=pk, then=Value(key)) for pk, key in _type_keys().items()],
+        default=Value(""),
+        output_field=text,
+    )
+    pages = KnowledgePage.objects.all()
+    parts = [
+        rows(KnowledgePage.settings.through.objects, "knowledgepage_id", "setting", F("setting__slug")),
+        rows(KnowledgePage.safety_domains.through.objects, "knowledgepage_id", "domain", F("safetydomain__slug")),
+        *(
+            rows(through.objects, "content_object_id", "tag", F("tag__slug"), F("tag__name"))
+            for through in tag_through_models()
+        ),
+        rows(pages, "page_ptr_id", "type", type_key),
+        rows(pages, "page_ptr_id", "year", Cast(ExtractYear("date"), output_field=text)),
+    ]
+    return parts[0].union(*parts[1:], all=True)
+
+
+def _facet_counts(matched, selected):
+    """``({facet: {key: count}}, {tag slug: name}, total)`` for the pages ``matched`` selects, in one query.
+
+    Each facet's values are counted over the matching pages that pass every
+    *other* chosen filter; ``total`` counts those that pass them all. The
+    matching pages are found once (a common table expression), their facet
+    values listed once, and each page's filters checked once, whatever the
+    number of pages: nothing is counted in Python. Tag names come for every
+    tag on a matching page, so a chosen topic is named without another query.
+    """
+    matched_sql, matched_params = _compiled(matched.order_by().values("pk"))
+    terms_sql, terms_params = _compiled(_facet_terms(matched))
+    fails, fails_params = [], []
+    for facet in FACETS:
+        values = sorted(selected.get(facet, ()))
+        if values:
+            chosen = ", ".join(["%s"] * len(values))
+            fails.append(f"1 - MAX(CASE WHEN facet = %s AND key IN ({chosen}) THEN 1 ELSE 0 END)")
+            fails_params += [facet, *values]
+        else:
+            fails.append("0")
+    every = " + ".join(f"p.fails_{facet}" for facet in FACETS)
+    own = " ".join(f"WHEN '{facet}' THEN p.fails_{facet}" for facet in FACETS)
+    sql = (
+        f"WITH matched(page_id) AS ({matched_sql}), "  # noqa: S608 - SQL from the ORM and our facet names; values are parameters
+        f"terms(page_id, facet, key, label) AS ({terms_sql}), "
+        f"passes(page_id, {', '.join(f'fails_{facet}' for facet in FACETS)}) AS "
+        f"(SELECT page_id, {', '.join(fails)} FROM terms GROUP BY page_id) "
+        f"SELECT t.facet, t.key, t.label, "
+        f"SUM(CASE WHEN {every} - (CASE t.facet {own} ELSE 0 END) = 0 THEN 1 ELSE 0 END) "
+        "FROM terms t JOIN passes p ON p.page_id = t.page_id GROUP BY t.facet, t.key, t.label "
+        f"UNION ALL SELECT '', '', '', COUNT(*) FROM passes p WHERE {every} = 0"
+    )
+    counts = {facet: {} for facet in FACETS}
+    tag_names, total = {}, 0
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*matched_params, *terms_params, *fails_params])
+        for facet, key, label, count in cursor.fetchall():
+            if not facet:
+                total = count
+                continue
+            if facet == "tag":
+                tag_names[key] = label
+            if count:
+                counts[facet][key] = count
+    return counts, tag_names, total
 
 
 def _term_sources():
@@ -260,40 +400,44 @@ def concepts_of(text):
 
 class DatabaseEngine:
     def search(self, query: Query) -> Results:
-        """Every word; else its spelling corrected; else pages with some of the words.
+        """Every word; else its spelling corrected; else pages with some of the words (``search_corrected``)."""
+        concepts = {}
+        shown = {}  # text: the records of the results shown for it
 
-        The order is deliberate: a misspelt word is more likely than a word no
-        page uses, so the correction is searched first (as before), and only
-        when neither finds a page are pages with some of the words shown
-        (``_some_words``), still offering the correction as "Did you mean".
-        """
-        concepts = concepts_of(query.text)
-        results, records = self._search(query, concepts)
-        if not concepts or results.total > FEW_HITS:
+        def concepts_for(text):
+            if text not in concepts:
+                concepts[text] = concepts_of(text)
+            return concepts[text]
+
+        def run(query):
+            results, records = self._search(query, concepts_for(query.text))
+            shown[query.text] = records
             return results
-        tokens = tokenize(query.text)
-        if results.total:
+
+        def correction(query, results):
+            if not concepts_for(query.text):
+                return None
+            tokens = tokenize(query.text)
+            if not results.total:
+                corrected = spelling.correct(tokens)
+                return " ".join(corrected) if corrected else None
             # Every concept matched, so every word is in some page. Only a word that no
             # matching page shows in its title, summary or topics may still be a typo
             # that happens to appear deep in a body text.
-            shown = set()
+            records = shown[query.text]
+            if len(records) < results.total:  # a page of one result: read the other too
+                _results, records = self._search(replace(query, page=1, per_page=FEW_HITS), concepts_for(query.text))
+            words = set()
             for record in records:
-                shown.update(tokenize(" ".join([record.page.title, record.page.summary, *record.tags.values()])))
-            suspects = [token for token in tokens if not shown.intersection(variants(token))]
+                words.update(tokenize(" ".join([record.page.title, record.page.summary, *record.tags.values()])))
+            suspects = [token for token in tokens if not words.intersection(variants(token))]
             corrected = spelling.correct(tokens, suspects) if suspects else None
-            if corrected:
-                results.suggestion = " ".join(corrected)
-            return results
-        corrected = spelling.correct(tokens)
-        if corrected is not None:
-            corrected_text = " ".join(corrected)
-            retry, _records = self._search(replace(query, text=corrected_text), concepts_of(corrected_text))
-            if retry.total:
-                if query.autocorrect:
-                    retry.corrected_from = query.text
-                    return retry
-                results.suggestion = corrected_text
-        return self._some_words(query, concepts, results)
+            return " ".join(corrected) if corrected else None
+
+        def some_words(query, results):
+            return self._some_words(query, concepts_for(query.text), results)
+
+        return search_corrected(query, run, correction, some_words)
 
     def _some_words(self, query, concepts, results):
         """Pages with some of the words, most words first, when none has them all (and there are two or more)."""
@@ -306,75 +450,82 @@ class DatabaseEngine:
         return some
 
     def _search(self, query, concepts, some_words=False):
+        """``Results`` and the records of the hits shown. Five queries, however many pages match.
+
+        The restrictions, the vocabularies, the facet counts with the total
+        (``_facet_counts``), one page of hits in order (``_ranked``), and the
+        shown pages' terms; then ``_hits`` reads their indexed text for snippets.
+        """
         from portal.core.models import is_members_only_path, restricted_paths
 
         restrictions = restricted_paths()
         pages = visible_pages(query.user, restrictions).only(*CARD_FIELDS)
         vocabularies = _vocabularies()
-        found_words = {}
-        if concepts and some_words:
-            found, found_words = self._match_some(pages, concepts)
-        elif concepts:
-            found = self._match(pages, concepts)
-        elif query.text.strip():
-            found = []  # only punctuation, emoji or stop words: nothing to look for
-        else:
-            found = list(pages.order_by("-date", "-pk"))
-        records = self._records(found)
-        for record in records:
-            record.members_only = is_members_only_path(record.page.path, restrictions)
-        if concepts:
-            self._rank(records, concepts)
-        if found_words:
-            # Most words first; the ranking above within each number of words (the sort is stable).
-            records.sort(key=lambda record: -found_words[record.page.pk])
         selected = {facet: set(query.filters.get(facet, ())) for facet in FACETS}
-        matching = [record for record in records if _matches(record, selected)]
-        if query.sort == "newest":
-            matching.sort(key=lambda record: (record.page.date, record.page.pk), reverse=True)
+        unmatched = ()
+        if concepts and some_words:
+            matched, order, unmatched = self._match_some(pages, concepts)
+        elif concepts:
+            matched = pages.search(backend_query(concepts)).get_queryset()
+            order = _ranked(matched, concepts)
+        elif query.text.strip():
+            matched = order = None  # only punctuation, emoji or stop words: nothing to look for
+        else:
+            matched = order = pages.order_by("-date", "-pk")
+        if matched is None:
+            counts, tag_names, total = {}, {}, 0
+        else:
+            counts, tag_names, total = _facet_counts(matched, selected)
+        missing = selected["tag"] - set(tag_names)
+        if missing:  # a chosen topic no matching page has: name it all the same
+            tag_names.update(Tag.objects.filter(slug__in=missing).values_list("slug", "name"))
 
         per_page = max(1, query.per_page)
-        num_pages = max(1, -(-len(matching) // per_page))
+        num_pages = max(1, -(-total // per_page))
         page_number = min(max(1, query.page), num_pages)
-        shown = matching[(page_number - 1) * per_page : page_number * per_page]
+        shown = []
+        if total:
+            if query.sort == "newest":
+                order = order.order_by("-date", "-pk")
+            start = (page_number - 1) * per_page
+            shown = list(_filtered(order, selected)[start : start + per_page])
+        records = self._records(shown)
+        for record in records:
+            record.members_only = is_members_only_path(record.page.path, restrictions)
         results = Results(
             query=replace(query, page=page_number),
-            hits=self._hits(shown, search_terms(concepts), vocabularies),
-            total=len(matching),
-            facets=self._facets(records, selected, vocabularies),
+            hits=self._hits(records, search_terms(concepts), vocabularies),
+            total=total,
+            facets=facet_values(counts, selected, vocabularies, tag_names),
             num_pages=num_pages,
         )
         if some_words:
             results.some_words = True
-            results.unmatched = tuple(concept.text for concept in concepts if concept.text not in found_words.matched)
-        return results, matching
-
-    @staticmethod
-    def _match(pages, concepts):
-        """Pages matching every concept, the backend's best first.
-
-        A page's topic tags, care settings and safety domains are in its index
-        entry (``search.signals`` indexes it again once they are saved), so
-        "sepsis", "GP" or "past harm" find pages tagged with them.
-        """
-        return list(pages.search(backend_query(concepts)))
+            results.unmatched = unmatched
+        return results, records
 
     @staticmethod
     def _match_some(pages, concepts):
-        """Pages matching any concept, the backend's best first, and how many concepts each matches.
+        """Pages matching any concept; them in order, most concepts first; the concepts no page has.
 
-        One backend query for the order, and one per concept for which pages
-        have it (a query has at most ``vocabulary.MAX_TOKENS`` concepts).
+        A page's topic tags, care settings and safety domains are in its index
+        entry (``search.signals`` indexes it again once they are saved), so
+        "sepsis", "GP" or "past harm" find pages tagged with them. Which
+        concepts each page has is a subquery per concept (a query has at most
+        ``vocabulary.MAX_TOKENS``), counted in one query.
         """
-        found = list(pages.search(Or([backend_query([concept]) for concept in concepts])))
-        counts = _WordCounts()
-        for concept in concepts:
-            having = {page.pk for page in pages.search(backend_query([concept]))}
-            if having:
-                counts.matched.add(concept.text)
-            for pk in having:
-                counts[pk] = counts.get(pk, 0) + 1
-        return [page for page in found if counts.get(page.pk)], counts
+        matched = pages.search(Or([backend_query([concept]) for concept in concepts])).get_queryset()
+        having = [pages.search(backend_query([concept])).get_queryset().order_by().values("pk") for concept in concepts]
+        found = matched.order_by().aggregate(
+            **{f"concept_{i}": Count("pk", filter=Q(pk__in=ids)) for i, ids in enumerate(having)}
+        )
+        unmatched = tuple(concept.text for i, concept in enumerate(concepts) if not found[f"concept_{i}"])
+        words = Value(0)
+        for ids in having:
+            words = words + Case(When(pk__in=ids, then=Value(1)), default=Value(0), output_field=IntegerField())
+        order = _ranked(matched, concepts)
+        order = order.annotate(words=words).order_by(F("words").desc(), *order.query.order_by)
+        return matched, order, unmatched
 
     @staticmethod
     def _records(pages):
@@ -392,61 +543,6 @@ class DatabaseEngine:
             else:
                 record.tags[slug] = name
         return list(records.values())
-
-    @staticmethod
-    def _rank(records, concepts):
-        """Title matches first, then topic tags, then summary; the backend's order within each group."""
-        patterns = [_concept_pattern(concept) for concept in concepts]
-
-        def score(record):
-            tags = " | ".join(record.tags.values())
-            total = 0
-            for pattern in patterns:
-                if pattern.search(record.page.title):
-                    total += 3
-                elif pattern.search(tags):
-                    total += 2
-                elif pattern.search(record.page.summary):
-                    total += 1
-            return total
-
-        records.sort(key=score, reverse=True)
-
-    @staticmethod
-    def _facets(records, selected, vocabularies):
-        """Counts for every facet, each over the pages that match all the *other* chosen filters."""
-        counts = {
-            facet: Counter(
-                value
-                for record in records
-                if _matches(record, selected, ignore=facet)
-                for value in record.values(facet)
-            )
-            for facet in FACETS
-        }
-
-        def listed(facet, labelled):
-            return [
-                FacetValue(key=key, label=label, count=counts[facet][key], selected=key in selected[facet])
-                for key, label in labelled
-                if counts[facet][key] or key in selected[facet]
-            ]
-
-        tag_names = {slug: name for record in records for slug, name in record.tags.items()}
-        missing = selected["tag"] - set(tag_names)
-        if missing:  # a chosen topic no matching page has: name it all the same
-            tag_names.update(Tag.objects.filter(slug__in=missing).values_list("slug", "name"))
-        top_tags = sorted(counts["tag"], key=lambda slug: (-counts["tag"][slug], tag_names.get(slug, slug)))
-        top_tags = top_tags[:MAX_TAG_FACETS]
-        shown_tags = top_tags + sorted(selected["tag"] - set(top_tags))
-        years = sorted(set(counts["year"]) | selected["year"], reverse=True)
-        return {
-            "setting": listed("setting", vocabularies["setting"]),
-            "domain": listed("domain", vocabularies["domain"]),
-            "type": listed("type", CONTENT_TYPES.items()),
-            "tag": listed("tag", [(slug, tag_names[slug]) for slug in shown_tags if slug in tag_names]),
-            "year": listed("year", [(year, year) for year in years]),
-        }
 
     @staticmethod
     def _hits(records, terms, vocabularies):

@@ -1,0 +1,202 @@
+"""The database engine on known pages: facet counts, ranking, paging and the member-only hold-back.
+
+Run on SQLite by default and on PostgreSQL with ``DATABASE_URL``: both must
+give exactly these answers.
+"""
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.db.models import Model
+
+from casestudies.factories import CaseStudyPageFactory
+from learning.factories import LearningNotePageFactory
+from portal.core.factories import restrict_to_members
+from portal.core.models import KnowledgePage
+from portal.members.factories import MemberFactory
+from search import service
+from search.engines.database import backend_query, concepts_of, visible_pages
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _fresh_term_dictionary():
+    cache.clear()  # the spelling dictionary is cached; build it from each test's pages
+
+
+@pytest.fixture
+def kestrel_pages(learning_index, case_study_index):
+    """Four pages that mention "kestrel": in the title, a topic tag, the summary, the body; one that does not."""
+    LearningNotePageFactory(
+        parent=learning_index,
+        title="Kestrel checks on the ward",
+        summary="Routine rounds.",
+        settings=["care-homes"],
+        safety_domains=["past-harm"],
+        tags=["night"],
+        date="2021-01-01",
+    )
+    CaseStudyPageFactory(
+        parent=case_study_index,
+        title="Night rounds",
+        summary="Routine rounds.",
+        settings=["care-homes", "acute-hospital"],
+        safety_domains=["reliability"],
+        tags=["kestrel"],
+        date="2024-01-01",
+    )
+    LearningNotePageFactory(
+        parent=learning_index,
+        title="Ward rounds",
+        summary="We logged every kestrel we saw.",
+        settings=["acute-hospital"],
+        safety_domains=["reliability"],
+        date="2023-01-01",
+    )
+    LearningNotePageFactory(
+        parent=learning_index,
+        title="Day rounds",
+        summary="Routine rounds.",
+        what_happened="A kestrel watched the car park all week.",
+        settings=["general-practice"],
+        safety_domains=["past-harm"],
+        date="2022-01-01",
+    )
+    LearningNotePageFactory(parent=learning_index, title="Hydration rounds", summary="Drinks every hour.")
+
+
+def counts(results, facet):
+    return [(value.key, value.count, value.selected) for value in results.facets[facet]]
+
+
+def test_title_then_topic_then_summary_then_body(kestrel_pages):
+    results = service.query("kestrel")
+
+    assert [hit.title for hit in results.hits] == [
+        "Kestrel checks on the ward",
+        "Night rounds",
+        "Ward rounds",
+        "Day rounds",
+    ]
+    assert results.total == 4
+
+
+def test_newest_first_when_asked(kestrel_pages):
+    results = service.query("kestrel", sort="newest")
+
+    assert [hit.title for hit in results.hits] == [
+        "Night rounds",
+        "Ward rounds",
+        "Day rounds",
+        "Kestrel checks on the ward",
+    ]
+
+
+def test_each_facet_counts_every_matching_page(kestrel_pages):
+    results = service.query("kestrel")
+
+    assert sorted(counts(results, "setting")) == [
+        ("acute-hospital", 2, False),
+        ("care-homes", 2, False),
+        ("general-practice", 1, False),
+    ]
+    assert sorted(counts(results, "domain")) == [("past-harm", 2, False), ("reliability", 2, False)]
+    assert counts(results, "type") == [("case-study", 1, False), ("learning-note", 3, False)]
+    # Most used first, then by name; years newest first.
+    assert counts(results, "tag") == [("kestrel", 1, False), ("night", 1, False)]
+    assert counts(results, "year") == [("2024", 1, False), ("2023", 1, False), ("2022", 1, False), ("2021", 1, False)]
+
+
+def test_each_facet_counts_the_pages_that_pass_the_other_filters(kestrel_pages):
+    results = service.query("kestrel", {"setting": ["care-homes"], "type": ["learning-note"]})
+
+    assert [hit.title for hit in results.hits] == ["Kestrel checks on the ward"]
+    assert results.total == 1
+    # Settings over the learning notes (any setting); types over the care-home pages (any type).
+    assert sorted(counts(results, "setting")) == [
+        ("acute-hospital", 1, False),
+        ("care-homes", 1, True),
+        ("general-practice", 1, False),
+    ]
+    assert counts(results, "type") == [("case-study", 1, False), ("learning-note", 1, True)]
+    assert counts(results, "domain") == [("past-harm", 1, False)]
+    assert counts(results, "tag") == [("night", 1, False)]
+    assert counts(results, "year") == [("2021", 1, False)]
+
+
+def test_a_chosen_value_no_page_has_is_listed_with_no_pages(kestrel_pages):
+    results = service.query("kestrel", {"tag": ["night"], "year": ["2024"]})
+
+    assert results.total == 0
+    assert results.hits == []
+    # Topics over the 2024 pages (one, tagged "kestrel"), years over the pages tagged "night".
+    assert counts(results, "tag") == [("kestrel", 1, False), ("night", 0, True)]
+    assert counts(results, "year") == [("2024", 0, True), ("2021", 1, False)]
+
+
+def test_pages_of_results_follow_the_ranking(kestrel_pages):
+    second = service.query("kestrel", per_page=3, page=2)
+    past_the_end = service.query("kestrel", per_page=3, page=9)
+
+    assert [hit.title for hit in second.hits] == ["Day rounds"]
+    assert (second.num_pages, second.query.page) == (2, 2)
+    assert past_the_end.query.page == 2
+    assert [hit.title for hit in past_the_end.hits] == ["Day rounds"]
+
+
+def test_member_only_pages_are_held_back_in_the_counts_too(kestrel_pages, learning_index):
+    members = LearningNotePageFactory(
+        parent=learning_index, title="Kestrel nests", settings=["care-homes"], date="2020-01-01"
+    )
+    restrict_to_members(members)
+
+    public = service.query("kestrel")
+    for_members = service.query("kestrel", user=MemberFactory())
+
+    assert public.total == 4
+    assert "Kestrel nests" not in [hit.title for hit in public.hits]
+    assert ("care-homes", 2, False) in counts(public, "setting")
+    assert ("2020", 1, False) not in counts(public, "year")
+    assert for_members.total == 5
+    # Both have the word in the title, so both come before the others, in the backend's order.
+    assert sorted((hit.title, hit.members_only) for hit in for_members.hits[:2]) == [
+        ("Kestrel checks on the ward", False),
+        ("Kestrel nests", True),
+    ]
+    assert ("care-homes", 3, False) in counts(for_members, "setting")
+    assert ("2020", 1, False) in counts(for_members, "year")
+
+
+def test_only_the_page_of_results_shown_is_read(learning_index, monkeypatch):
+    """Facets and ranking happen in the database: a search reads its ten hits, not every matching page."""
+    for number in range(14):
+        LearningNotePageFactory(parent=learning_index, title=f"Kestrel report {number}", settings=["care-homes"])
+    read = []
+    from_db = Model.from_db.__func__
+
+    def counting_from_db(cls, db, field_names, values):
+        if issubclass(cls, KnowledgePage):
+            read.append(values)
+        return from_db(cls, db, field_names, values)
+
+    monkeypatch.setattr(Model, "from_db", classmethod(counting_from_db))
+    results = service.query("kestrel", {"setting": ["care-homes"]})
+
+    assert results.total == 14
+    assert len(results.hits) == 10
+    assert len(read) == 10
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL index; SQLite matches through FTS5")
+def test_postgresql_matches_through_the_gin_index_over_title_and_body(kestrel_pages):
+    matching = visible_pages().search(backend_query(concepts_of("kestrel"))).get_queryset()
+    sql, _params = matching.query.sql_with_params()
+    searched = '("wagtailsearch_indexentry"."title" || "wagtailsearch_indexentry"."body") @@'
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")  # a handful of rows would be read in full anyway
+        cursor.execute(f"EXPLAIN SELECT id FROM wagtailsearch_indexentry WHERE {searched} to_tsquery('kestrel')")  # noqa: S608 - constants
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+
+    assert searched in sql  # the expression Wagtail's backend matches ...
+    assert "search_indexentry_title_body_gin" in plan  # ... is the one the index covers
