@@ -76,6 +76,10 @@ SITE_MODELS = [
     "roadmap.MeasureAnnotation",
     # Change ideas each organisation is planning, testing, has adopted or abandoned, with their history.
     "improvement.ChangeIdeaStatus",
+    # Local measures the programme defines, organisations' monthly figures and whether each shares them.
+    "localmeasures.LocalMeasure",
+    "localmeasures.LocalValue",
+    "localmeasures.LocalSharing",
     # Comments; their authors only with --with-members.
     "comments.Comment",
     # Site settings, header and footer, redirects, promoted search results, search terms.

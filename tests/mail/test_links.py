@@ -132,7 +132,7 @@ def test_the_approval_email_leads_to_signing_in_then_to_sharing(client, send_now
     organisation = OrganisationFactory()
     client.force_login(moderator)
     url = reverse("members_admin:approve", args=[waiting.pk])
-    send_now(lambda: client.post(url, {"organisation": organisation.pk}))
+    send_now(lambda: client.post(url, {"organisation": organisation.pk, "confirmed_how": "phoned"}))
     [message] = emails("account is ready")
     assert_every_link_is_public([message])
     assert f"{BASE}/accounts/login/?next=%2Fshare%2F" in message.body

@@ -60,7 +60,9 @@ def test_approving_a_member_is_saved_and_the_email_waits(
     client.force_login(moderator)
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(f"/admin/members/review/{waiting.pk}/approve/", {"organisation": organisation.pk})
+        response = client.post(
+            f"/admin/members/review/{waiting.pk}/approve/", {"organisation": organisation.pk, "confirmed_how": "phoned"}
+        )
 
     assert response.status_code == 302
     assert "is approved" in client.get(response["Location"]).content.decode()

@@ -118,7 +118,8 @@ def test_approving_a_member_opens_no_connection_and_the_welcome_goes_out_later(
     client.force_login(moderator)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
-            f"/admin/members/review/{waiting.pk}/approve/", {"organisation": OrganisationFactory().pk}
+            f"/admin/members/review/{waiting.pk}/approve/",
+            {"organisation": OrganisationFactory().pk, "confirmed_how": "phoned"},
         )
 
     assert "is approved" in client.get(response["Location"]).content.decode()
