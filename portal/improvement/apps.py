@@ -7,4 +7,8 @@ class ImprovementConfig(AppConfig):
     verbose_name = "Improvement in organisations"
 
     def ready(self):
-        from . import signals  # noqa: F401 - connects the page-cache purge receivers
+        from portal.members import digests as member_digests
+
+        from . import digests, signals  # noqa: F401 - signals connects the page-cache purge receivers
+
+        member_digests.register_section("started_testing", digests.SECTION)
