@@ -123,7 +123,7 @@ def index(request):
         }
         for measure in measures
     ]
-    return render(request, "localmeasures/index.html", {"organisation": organisation, "rows": rows})
+    return render(request, "localmeasures/index.html", {"organisation": organisation, "rows": rows, "suffix": suffix})
 
 
 @_guarded

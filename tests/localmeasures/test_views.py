@@ -317,3 +317,13 @@ def test_the_measure_page_costs_the_same_however_many_change_ideas_were_tested(c
         ChangeIdeaStatusFactory(organisation=care_home, status="testing", took_effect_on=months_back(start, -n))
     assert count_queries(client, measure_url()) == few
     assert client.get(measure_url()).content.decode().count('<span class="nhsuk-u-visually-hidden">Event ') == 6
+
+
+def test_the_measures_pages_link_back_to_the_organisations_change_ideas(client, care_home, falls, manager, moderator):
+    client.force_login(manager)
+    for url in (reverse("localmeasures:index"), measure_url()):
+        assert '<a href="/my-organisation/">Your change ideas</a>' in client.get(url).content.decode()
+    client.force_login(moderator)
+    for url in (f"{reverse('localmeasures:index')}?organisation={care_home.pk}", measure_url(organisation=care_home)):
+        page = client.get(url).content.decode()
+        assert f'<a href="/my-organisation/{care_home.slug}/">Change ideas</a>' in page
