@@ -9,8 +9,9 @@ from wagtail.api.v2.router import WagtailAPIRouter
 from wagtail.api.v2.views import PagesAPIViewSet
 
 from portal.core.public_api import BoundedSearchFilter, ClientRateThrottle, PublicAPIMixin, SearchRateThrottle
+from portal.improvement.api import ChangeIdeaWithSpreadAPIViewSet
 from portal.localmeasures.api import MeasureWithRollupsAPIViewSet
-from portal.roadmap.api import ChangeIdeaAPIViewSet, MilestoneAPIViewSet, WorkstreamAPIViewSet
+from portal.roadmap.api import MilestoneAPIViewSet, WorkstreamAPIViewSet
 
 
 class PublicPagesAPIViewSet(PublicAPIMixin, PagesAPIViewSet):
@@ -37,4 +38,4 @@ api_router.register_endpoint("pages", PublicPagesAPIViewSet)
 api_router.register_endpoint("workstreams", WorkstreamAPIViewSet)
 api_router.register_endpoint("milestones", MilestoneAPIViewSet)
 api_router.register_endpoint("measures", MeasureWithRollupsAPIViewSet)
-api_router.register_endpoint("change-ideas", ChangeIdeaAPIViewSet)
+api_router.register_endpoint("change-ideas", ChangeIdeaWithSpreadAPIViewSet)

@@ -25,8 +25,10 @@ LAYERS = [
     ("portal.members",),
     # Content and community, one app each.
     ("casestudies", "learning", "portal.updates", "portal.comments", "portal.roadmap", "portal.culture"),
-    # Organisations' own improvement work, built on the roadmap, members and learning (issue 18).
-    ("portal.localmeasures", "portal.improvement"),
+    # Organisations' change ideas tested and adopted, built on the roadmap, members and learning (issue 18).
+    ("portal.improvement",),
+    # Organisations' local measures, whose charts mark when their change ideas started testing (issue 18).
+    ("portal.localmeasures",),
     # What gathers the content apps: the home page, search, backup.
     ("portal.home", "search", "portal.backup"),
     # The demo site, which fills every app, and the project's own modules (urls, api, feeds_urls, settings).
@@ -107,6 +109,10 @@ def test_apps_import_only_apps_below_them():
         ("search.service", "portal.demo.loader", True),
         ("learning.models", "portal.members.names", False),
         ("portal.demo.loader", "search.service", False),
+        ("portal.localmeasures.chart", "portal.improvement.models", False),
+        ("portal.improvement.views", "portal.localmeasures.models", True),
+        ("portal.roadmap.api", "portal.improvement.models", True),
+        ("portal.members.digests", "portal.improvement.models", True),
     ],
 )
 def test_the_rule_tells_right_from_wrong(importer, imported, wrong):

@@ -10,6 +10,11 @@ The receivers are connected per model (``connect_signals``, from
 alter what a public page shows (``CONTENT_APP_LABELS``, ``CONTENT_MODEL_NAMES``).
 A save of anything else (a member's profile, an email in the outbox, a search
 query) calls nothing here.
+
+Apps above core that build public pages from a content model's rows (the
+improvement app's organisation and change idea pages) add those pages with
+``register_paths`` from their ``AppConfig.ready``: a change to such a row
+purges them too, in the same purge, and core never imports those apps.
 """
 
 import logging
@@ -47,6 +52,29 @@ CONTENT_APP_LABELS = frozenset(
     }
 )
 CONTENT_MODEL_NAMES = frozenset({("wagtailcore", "pageviewrestriction"), ("wagtailcore", "site")})
+
+
+# {model label: {name: provider}}: ``provider(instance)`` gives the paths a change to ``instance`` may make stale.
+_path_providers = {}
+
+
+def register_paths(name, model, provider):
+    """Purge ``provider(instance)``'s paths too whenever a row of ``model`` (a content model) changes.
+
+    ``name`` makes registering twice (if ``ready`` runs twice) replace, not repeat.
+    """
+    _path_providers.setdefault(model._meta.concrete_model._meta.label_lower, {})[name] = provider
+
+
+def paths_for(instance):
+    """The paths registered apps build from ``instance``: none for most models."""
+    paths = []
+    for name, provider in _path_providers.get(instance._meta.concrete_model._meta.label_lower, {}).items():
+        try:
+            paths += provider(instance)
+        except Exception:  # noqa: BLE001 - a save must never fail for want of a purge path
+            logger.warning("Could not work out the paths %s shows for %r", name, instance, exc_info=True)
+    return paths
 
 
 def related_paths():
@@ -166,7 +194,7 @@ def _on_model_changed(sender, instance=None, signal=None, **kwargs):
         return
     meta = sender._meta if signal is not m2m_changed else type(instance)._meta
     if meta.app_label in CONTENT_APP_LABELS or (meta.app_label, meta.model_name) in CONTENT_MODEL_NAMES:
-        content_changed()
+        content_changed(paths_for(instance))
 
 
 def is_content(model):

@@ -3,16 +3,19 @@
 Nothing is forked: the run and XmR rules are ``portal.roadmap.spc``'s, the drawing
 ``portal.roadmap.charts``', and the choice between them the roadmap's
 ``build_chart``, so a signal on a care home's chart means exactly what it means on
-the programme's. Markers (such as the dates the organisation's change ideas
-started testing) are drawn as the chart's numbered events.
+the programme's. Markers (the dates the organisation's change ideas started
+testing, from ``portal.improvement``) are drawn as the chart's numbered events.
 """
 
 from dataclasses import dataclass
 
 from django.conf import settings
 
+from portal.improvement.models import ChangeIdeaStatus
 from portal.roadmap import charts, spc
 from portal.roadmap.services import build_chart, measure_summary, signal_references
+
+from .models import months_back
 
 
 @dataclass(frozen=True)
@@ -51,10 +54,22 @@ def local_chart(measure, values, markers=()):
     }
 
 
-def change_idea_markers(organisation):
-    """(date, label) for each change idea ``organisation`` started testing: drawn on its charts.
+def change_idea_markers(organisation, first_month, last_month):
+    """(date, label) for each time ``organisation`` started testing a change idea in the chart's months.
 
-    Change-idea statuses live in another app (issue 18's "change ideas tested and
-    adopted"); until it is joined here the charts carry no markers.
+    From the organisation's change idea status history (``portal.improvement``):
+    every status of "testing", on the date it took effect, from the first day of
+    ``first_month`` to the last day of ``last_month``, oldest first. One query.
     """
-    return []
+    after_last = months_back(last_month.replace(day=1), -1)
+    statuses = (
+        ChangeIdeaStatus.objects.filter(
+            organisation=organisation,
+            status=ChangeIdeaStatus.Status.TESTING,
+            took_effect_on__gte=first_month.replace(day=1),
+            took_effect_on__lt=after_last,
+        )
+        .select_related("change_idea")
+        .order_by("took_effect_on", "change_idea__title", "pk")
+    )
+    return [(status.took_effect_on, f"Started testing: {status.change_idea.title}") for status in statuses]

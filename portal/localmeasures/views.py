@@ -123,7 +123,7 @@ def index(request):
         }
         for measure in measures
     ]
-    return render(request, "localmeasures/index.html", {"organisation": organisation, "rows": rows})
+    return render(request, "localmeasures/index.html", {"organisation": organisation, "rows": rows, "suffix": suffix})
 
 
 @_guarded
@@ -157,7 +157,9 @@ def measure_view(request, slug):
             today=today,
             initial_month=parse_month(request.GET.get("month", "")),
         )
-    local = local_chart(measure, values, change_idea_markers(organisation))
+    charted = [value.month for value in values if value.value is not None]
+    markers = change_idea_markers(organisation, charted[0], charted[-1]) if charted else []
+    local = local_chart(measure, values, markers)
     rows_by_month = {row["date"]: row for row in local["rows"]} if local else {}
     sharing = LocalSharing.objects.filter(organisation=organisation, measure=measure, shared=True).exists()
     context = {

@@ -19,9 +19,16 @@ member is not sent the whole archive.
 
 Member-only pages are included, because every recipient is a member; pages
 behind a password, or restricted to groups members are not in, are left out.
+
+Apps above members add sections of their own (improvement's "Organisations
+like yours started testing"): each registers a ``DigestSection`` from its
+``AppConfig.ready``, as learning and comments register their part of a
+member's data in ``my_data``, and this module never imports them. A member
+with something new in any section gets a digest.
 """
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -115,45 +122,54 @@ def pages_for(profile, since, until, closed=None):
     return list(pages)
 
 
-@dataclass
-class SpreadItem:
-    """An organisation in a setting the member follows that started testing a change idea."""
+# Sections that other apps add --------------------------------------------------
 
-    organisation: str
-    setting: str
-    change_idea: str
+
+@dataclass(frozen=True)
+class DigestSection:
+    """A section an app above members adds to the digest: a heading and a list of links.
+
+    ``links(profile, since, until)`` returns the ``DigestLink``s new for the
+    member in (since, until]; a section with none is left out of the email.
+    ``position`` orders the sections, after the pages.
+    """
+
+    position: int
+    heading: str
+    links: Callable
+
+
+@dataclass
+class DigestLink:
+    """One line of a section: ``lead`` in plain text, then ``title`` linking to ``url``."""
+
+    lead: str
+    title: str
     url: str
 
 
-def started_testing_for(profile, since, until):
-    """Organisations in the member's followed settings whose current status became 'testing' in (since, until].
+@dataclass
+class FilledSection:
+    heading: str
+    links: list
 
-    Current statuses only, as the public change idea pages show: "homes like
-    yours started testing ...". The member's own organisation is left out.
-    """
-    from portal.improvement.models import ChangeIdeaStatus
 
-    rows = (
-        ChangeIdeaStatus.objects.current()
-        .filter(
-            status=ChangeIdeaStatus.Status.TESTING,
-            recorded_at__gt=since,
-            recorded_at__lte=until,
-            organisation__setting__in=profile.followed_settings.all(),
-        )
-        .exclude(organisation_id=profile.organisation_id)
-        .select_related("organisation__setting", "change_idea")
-        .order_by("change_idea__title", "organisation__name")
-    )
-    return [
-        SpreadItem(
-            organisation=row.organisation.name,
-            setting=row.organisation.setting.name,
-            change_idea=row.change_idea.title,
-            url=base_url() + row.change_idea.get_absolute_url(),
-        )
-        for row in rows
-    ]
+_sections = {}
+
+
+def register_section(name, section):
+    """Add (or replace, if ``ready`` runs twice) the section ``name`` that an app adds to every digest."""
+    _sections[name] = section
+
+
+def sections_for(profile, since, until):
+    """The registered sections with something new for the member, in order."""
+    filled = []
+    for section in sorted(_sections.values(), key=lambda section: section.position):
+        links = section.links(profile, since, until)
+        if links:
+            filled.append(FilledSection(heading=section.heading, links=links))
+    return filled
 
 
 @dataclass
@@ -171,13 +187,13 @@ def digest_items(pages):
     ]
 
 
-def build_message(profile, items, root_url, started_testing=()):
+def build_message(profile, items, root_url, sections=()):
     user = profile.user
     link = unsubscribe_url(user, root_url)
     context = {
         "name": user.get_full_name() or user.get_username(),
         "items": items,
-        "started_testing": started_testing,
+        "sections": sections,
         "unsubscribe_url": link,
         "site_url": root_url + "/",
     }
@@ -220,8 +236,8 @@ def send_all(now=None, dry_run=False, report=None):
         result.recipients += 1
         since = window_start(profile, cutoff)
         pages = pages_for(profile, since, cutoff, closed)
-        started_testing = started_testing_for(profile, since, cutoff)
-        if not pages and not started_testing:
+        sections = sections_for(profile, since, cutoff)
+        if not pages and not sections:
             result.nothing_new += 1
             outcome = "nothing new"
         elif dry_run:
@@ -229,7 +245,7 @@ def send_all(now=None, dry_run=False, report=None):
             outcome = "would send"
         else:
             try:
-                build_message(profile, digest_items(pages), root_url, started_testing).send()
+                build_message(profile, digest_items(pages), root_url, sections).send()
             except OSError as error:
                 # Leave last_digest_at alone so the next run tries again.
                 logger.exception("Could not send a digest to member %s", profile.pk)

@@ -10,7 +10,6 @@ never once per item.
 """
 
 from django.db import models
-from django.db.models.functions import Coalesce
 from rest_framework import serializers
 from rest_framework.filters import BaseFilterBackend
 from wagtail.api import APIField
@@ -96,35 +95,6 @@ class DriverSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     title = serializers.CharField()
     primary_driver = PrimaryDriverSerializer(source="parent")
-
-
-class SpreadSerializer(serializers.Serializer):
-    """How many organisations are at each status for a change idea now (current statuses only)."""
-
-    planning = serializers.IntegerField(source="spread_planning")
-    testing = serializers.IntegerField(source="spread_testing")
-    adopted = serializers.IntegerField(source="spread_adopted")
-    abandoned = serializers.IntegerField(source="spread_abandoned")
-
-
-def _spread_annotations():
-    """One subquery per status counting organisations whose latest status it is (portal.improvement)."""
-    from portal.improvement.models import ChangeIdeaStatus
-
-    annotations = {}
-    for status in ChangeIdeaStatus.Status:
-        counted = (
-            ChangeIdeaStatus.objects.current()
-            .filter(change_idea=models.OuterRef("pk"), status=status)
-            .order_by()
-            .values("change_idea")
-            .annotate(organisations=models.Count("pk"))
-            .values("organisations")
-        )
-        annotations[f"spread_{status.value}"] = Coalesce(
-            models.Subquery(counted, output_field=models.IntegerField()), 0
-        )
-    return annotations
 
 
 def _terms(name):
@@ -308,9 +278,8 @@ class ChangeIdeaAPIViewSet(RoadmapAPIViewSet):
         APIField("driver", serializer=DriverSerializer()),
         APIField("workstreams", serializer=WorkstreamLinkSerializer(many=True)),
         APIField("evidence", serializer=EvidenceSerializer(many=True)),
-        APIField("spread", serializer=SpreadSerializer(source="*")),
     ]
-    listing_default_fields = ["id", "type", "detail_url", "title", "driver", "workstreams", "evidence", "spread"]
+    listing_default_fields = ["id", "type", "detail_url", "title", "driver", "workstreams", "evidence"]
     filters = {
         "setting": (Setting, "workstreams__settings"),
         "domain": (SafetyDomain, "workstreams__safety_domains"),
@@ -328,7 +297,5 @@ class ChangeIdeaAPIViewSet(RoadmapAPIViewSet):
             ChangeIdea.objects.select_related("driver__parent")
             # Evidence as on the roadmap page: live, public pages only, whoever asks.
             .prefetch_related("workstreams", models.Prefetch("evidence", queryset=public_evidence))
-            # Organisations at each current status (issue 18), counted in the same query.
-            .annotate(**_spread_annotations())
             .order_by("driver__parent__sort_order", "driver__sort_order", "sort_order", "pk")
         )

@@ -12,6 +12,7 @@ from portal.core.models import PortalSettings
 from portal.culture.models import Round
 from portal.mail.models import OutboxEmail
 from portal.members.models import MemberProfile
+from portal.roadmap.factories import MilestoneFactory
 from portal.roadmap.models import Milestone
 from portal.taxonomy.models import Organisation, Setting
 
@@ -37,3 +38,24 @@ def test_a_many_to_many_change_on_a_content_model_is_listened_to():
     assert listens(m2m_changed, Milestone.settings.through)
     # Neither side of a member's groups shows on a public page.
     assert not listens(m2m_changed, get_user_model().groups.through)
+
+
+@pytest.mark.django_db
+def test_paths_registered_for_a_model_are_purged_when_a_row_changes(
+    settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    """Apps above core add the pages they build from a model's rows, without core importing them."""
+    settings.WAGTAILFRONTENDCACHE = {"nginx": {"BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend"}}
+    purged = []
+    monkeypatch.setattr(purge, "purge_urls_from_cache", lambda urls: purged.extend(urls))
+    monkeypatch.setattr(purge, "_path_providers", {})
+    purge.register_paths("test", Milestone, lambda milestone: [f"/milestones/{milestone.pk}/"])
+    purge.register_paths("broken", Milestone, lambda milestone: 1 / 0)  # logged, never breaks the save
+
+    with django_capture_on_commit_callbacks(execute=True):
+        milestone = MilestoneFactory()
+    assert any(url.endswith(f"/milestones/{milestone.pk}/") for url in purged)
+    purged.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        Setting.objects.first().save()
+    assert purged and not any("/milestones/" in url for url in purged)

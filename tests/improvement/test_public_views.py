@@ -5,6 +5,8 @@ import html
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from casestudies.factories import CaseStudyPageFactory
@@ -191,3 +193,58 @@ def test_recording_a_status_purges_the_pages_it_shows_on(
     assert {url, care_home.get_absolute_url(), "/organisations/", f"/feeds/change-ideas/{idea.slug}/atom/"} <= set(
         purged
     )
+
+
+@pytest.mark.parametrize("ideas", [1, 6])
+def test_the_driver_diagram_counts_spread_in_one_query_however_many_ideas(client, home, ideas):
+    """The counts come from improvement's template tag, once per render, not once per idea."""
+    roadmap = RoadmapPageFactory(parent=home)
+    first = ChangeIdeaFactory(title="Idea 0")
+    for n in range(1, ideas):
+        ChangeIdeaFactory(title=f"Idea {n}", driver=first.driver)
+    for status in ("testing", "adopted"):
+        ChangeIdeaStatusFactory(change_idea=first, status=status)
+    client.get(roadmap.url)
+    cache.clear()
+    with CaptureQueriesContext(connection) as queries:
+        page = text(client.get(roadmap.url))
+    assert "Testing in 1 organisation, adopted in 1" in page
+    assert page.count("Testing in 0 organisations, adopted in 0") == ideas - 1
+    spread_queries = [q["sql"] for q in queries.captured_queries if "improvement_changeideastatus" in q["sql"]]
+    assert len(spread_queries) == 1
+    assert len(queries) == 24  # as many as when the roadmap view itself asked for the counts
+
+
+def test_an_edit_of_an_organisation_or_change_idea_purges_their_public_pages(
+    settings, idea, care_home, monkeypatch, django_capture_on_commit_callbacks
+):
+    settings.WAGTAILFRONTENDCACHE = {"nginx": {"BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend"}}
+    ChangeIdeaStatusFactory(organisation=care_home, change_idea=idea, status="testing")
+    elsewhere = OrganisationFactory(name="Ordsall Surgery")
+    purged = []
+    monkeypatch.setattr(purge, "purge_urls_from_cache", lambda urls: purged.extend(urls))
+
+    care_home.name = "Kersal Brook Nursing Home"
+    with django_capture_on_commit_callbacks(execute=True):
+        care_home.save()  # as the admin's edit form saves it
+    paths = {url.removeprefix("http://localhost") for url in purged}
+    assert {
+        "/organisations/",
+        f"/organisations/{care_home.slug}/",
+        f"/roadmap/change-ideas/{idea.slug}/",  # lists the organisations working on it
+        f"/feeds/change-ideas/{idea.slug}/atom/",
+    } <= paths
+    assert f"/organisations/{elsewhere.slug}/" not in paths
+
+    purged.clear()
+    idea.title = "Afternoon drinks rounds"
+    with django_capture_on_commit_callbacks(execute=True):
+        idea.save()
+    paths = {url.removeprefix("http://localhost") for url in purged}
+    assert {
+        f"/roadmap/change-ideas/{idea.slug}/",
+        f"/feeds/change-ideas/{idea.slug}/atom/",
+        f"/organisations/{care_home.slug}/",  # names the change ideas it works on
+        "/organisations/",
+    } <= paths
+    assert f"/organisations/{elsewhere.slug}/" not in paths

@@ -229,3 +229,12 @@ def test_the_page_costs_the_same_however_many_ideas_and_records(
     with django_assert_max_num_queries(25):
         response = client.get(MINE)
     assert text(response).count("History (3 records)") == size
+
+
+def test_the_hub_links_to_the_organisations_local_measures(client, manager, care_home):
+    client.force_login(manager)
+    page = text(client.get(MINE))
+    assert '<a href="/my-organisation/measures/">Your local measures</a>' in page
+    client.force_login(ModeratorFactory())
+    page = text(client.get(f"{MINE}{care_home.slug}/"))
+    assert f'<a href="/my-organisation/measures/?organisation={care_home.pk}">Local measures</a>' in page

@@ -268,3 +268,62 @@ def test_the_measure_page_costs_the_same_however_many_months_and_organisations(c
         monthly_values(OrganisationFactory(), falls, [2] * 12, start=start)
     assert count_queries(client, measure_url()) == few
     assert count_queries(client, reverse("localmeasures:index")) == few_index
+
+
+# Change ideas on the chart (issue 18) ---------------------------------------------------
+
+
+def test_the_chart_marks_when_the_homes_change_ideas_started_testing(client, care_home, other_home, falls, manager):
+    from portal.improvement.factories import ChangeIdeaStatusFactory
+    from portal.roadmap.factories import ChangeIdeaFactory
+
+    start = months_back(timezone.localdate().replace(day=1), 12)
+    monthly_values(care_home, falls, [4, 5, 3, 4, 6, 5, 4, 3, 5, 4], start=start)  # ten months from a year ago
+    rounds = ChangeIdeaFactory(title="Afternoon <hydration> rounds")
+    huddles = ChangeIdeaFactory(title="Falls safety huddles")
+    tested_on = months_back(start, -4).replace(day=12)
+    ChangeIdeaStatusFactory(organisation=care_home, change_idea=rounds, status="planning", took_effect_on=start)
+    ChangeIdeaStatusFactory(organisation=care_home, change_idea=rounds, status="testing", took_effect_on=tested_on)
+    ChangeIdeaStatusFactory(  # before the chart's first month
+        organisation=care_home, change_idea=huddles, status="testing", took_effect_on=months_back(start, 2)
+    )
+    ChangeIdeaStatusFactory(  # another home's
+        organisation=other_home,
+        change_idea=ChangeIdeaFactory(title="Someone else's idea"),
+        status="testing",
+        took_effect_on=tested_on,
+    )
+    client.force_login(manager)
+    page = client.get(measure_url()).content.decode()
+
+    label = "Started testing: Afternoon &lt;hydration&gt; rounds"
+    assert f'<time datetime="{tested_on:%Y-%m-%d}">{tested_on.day} {tested_on:%B %Y}</time>: {label}' in page
+    assert page.count('class="spc-annotation"') == 2  # one on each layout of the drawing
+    assert f"1. {tested_on:%B %Y}: {label}" in page  # the marker's own text in the SVG
+    assert "Falls safety huddles" not in page and "Someone else" not in page
+    assert "Afternoon <hydration>" not in page
+
+
+def test_the_measure_page_costs_the_same_however_many_change_ideas_were_tested(client, care_home, falls, manager):
+    from portal.improvement.factories import ChangeIdeaStatusFactory
+
+    client.force_login(manager)
+    start = months_back(timezone.localdate().replace(day=1), 12)
+    monthly_values(care_home, falls, [3, 4, 5, 4, 3, 4], start=start)
+    ChangeIdeaStatusFactory(organisation=care_home, status="testing", took_effect_on=months_back(start, -1))
+    client.get(measure_url())
+    few = count_queries(client, measure_url())
+    for n in range(5):
+        ChangeIdeaStatusFactory(organisation=care_home, status="testing", took_effect_on=months_back(start, -n))
+    assert count_queries(client, measure_url()) == few
+    assert client.get(measure_url()).content.decode().count('<span class="nhsuk-u-visually-hidden">Event ') == 6
+
+
+def test_the_measures_pages_link_back_to_the_organisations_change_ideas(client, care_home, falls, manager, moderator):
+    client.force_login(manager)
+    for url in (reverse("localmeasures:index"), measure_url()):
+        assert '<a href="/my-organisation/">Your change ideas</a>' in client.get(url).content.decode()
+    client.force_login(moderator)
+    for url in (f"{reverse('localmeasures:index')}?organisation={care_home.pk}", measure_url(organisation=care_home)):
+        page = client.get(url).content.decode()
+        assert f'<a href="/my-organisation/{care_home.slug}/">Change ideas</a>' in page

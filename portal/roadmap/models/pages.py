@@ -75,8 +75,6 @@ class RoadmapPage(RoutablePageMixin, Page):
 
     @path("", name="roadmap")
     def roadmap(self, request):
-        from portal.improvement.models import ChangeIdeaStatus
-
         primary_drivers = driver_diagram()
         secondary_drivers = [secondary for primary in primary_drivers for secondary in primary.secondary_drivers.all()]
         counts = {
@@ -89,8 +87,6 @@ class RoadmapPage(RoutablePageMixin, Page):
             context_overrides={
                 "primary_drivers": primary_drivers,
                 "diagram_counts": counts,
-                # {change idea id: {status: organisations}}, one query (portal.improvement, issue 18)
-                "spread": ChangeIdeaStatus.objects.counts(),
                 "sections": self.sections(request, "roadmap"),
             },
         )
