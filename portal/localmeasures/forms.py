@@ -15,10 +15,13 @@ from django.template.defaultfilters import filesizeformat
 from portal.roadmap.csv_import import MAX_UPLOAD_BYTES
 from portal.roadmap.spc import month_year
 
-from .models import MAX_COUNT, months_back
+from .models import EARLIEST_MONTH, MAX_COUNT, months_back
 
 MONTHS_OFFERED = 36
-MONTH_VALUE = re.compile(r"(\d{4})-(\d{2})(?:-01)?")
+MONTH_VALUE = re.compile(r"([0-9]{4})-([0-9]{2})(?:-01)?")
+# The most digits a count can have (MAX_COUNT's), so a box of thousands of digits is
+# refused before int() is asked to read it (Python refuses strings over 4,300 digits).
+MAX_COUNT_DIGITS = len(str(MAX_COUNT))
 NUMBER_ATTRS = {"inputmode": "numeric", "autocomplete": "off", "spellcheck": "false", "class": "nhsuk-input--width-10"}
 
 
@@ -28,13 +31,18 @@ def parse_month(text):
     if not match:
         return None
     year, month = int(match[1]), int(match[2])
-    if not 1 <= month <= 12 or year < 1900:
+    if not 1 <= month <= 12 or year < 1:
         return None
     return datetime.date(year, month, 1)
 
 
 def month_problem(month, today):
-    """Why figures cannot be for ``month`` (not over yet), or None."""
+    """Why figures cannot be for ``month`` (before EARLIEST_MONTH, or not over yet), or None."""
+    if month < EARLIEST_MONTH:
+        return (
+            f"{month_year(month)} is too long ago: enter months from {month_year(EARLIEST_MONTH)} onwards. "
+            "Check the year."
+        )
     if month >= today.replace(day=1):
         return (
             f"{month_year(month)} has not finished yet. Enter a month's figures once it is over; "
@@ -56,9 +64,13 @@ def count_problem(text, name, *, may_be_zero=True):
         return f"Enter the number of {name.lower()} as a whole number, like 12.", None
     if not cleaned.isdigit() or not cleaned.isascii():
         return f"Enter the number of {name.lower()} in figures, like 12.", None
-    count = int(cleaned)
+    too_big = f"The number of {name.lower()} must be {MAX_COUNT:,} or fewer: check for an extra digit."
+    significant = cleaned.lstrip("0") or "0"
+    if len(significant) > MAX_COUNT_DIGITS:
+        return too_big, None
+    count = int(significant)
     if count > MAX_COUNT:
-        return f"The number of {name.lower()} must be {MAX_COUNT:,} or fewer: check for an extra digit.", None
+        return too_big, None
     if count == 0 and not may_be_zero:
         return (
             f"{name} cannot be 0: a rate cannot be worked out over nothing. If the service was closed all month, "

@@ -22,6 +22,10 @@ from portal.taxonomy.models import Setting
 # The largest count a form or file may hold. A care home's month is a few thousand occupied
 # bed days at most, a GP practice's significant events a handful: a million is a slip.
 MAX_COUNT = 1_000_000
+# The earliest month any figure may be for, by every way in (the form, the file). Local
+# figures are recent months of a service; a year like 1900 is a spreadsheet's empty
+# date, not a real month, and would otherwise sit on the public list of months.
+EARLIEST_MONTH = datetime.date(2000, 1, 1)
 
 
 class LocalMeasureQuerySet(models.QuerySet):

@@ -48,8 +48,11 @@ def _organisation(request):
         raise _Refused(redirect_to_login(request.get_full_path()))
     asked = request.GET.get("organisation", "")
     if asked:
+        # ASCII digits, and few enough for a database key: "²" or a thousand digits is no organisation, not a 500.
         organisation = (
-            Organisation.objects.select_related("setting").filter(pk=asked).first() if asked.isdigit() else None
+            Organisation.objects.select_related("setting").filter(pk=asked).first()
+            if asked.isascii() and asked.isdigit() and len(asked) <= 9
+            else None
         )
         if organisation is None:
             raise Http404("No organisation with that number.")
@@ -252,7 +255,17 @@ def sharing(request, slug):
             "Whether an organisation shares its figures is its own choice, made by its members.",
             403,
         )
-    share = request.POST.get("share") == "yes"
+    choice = request.POST.get("share")
+    if choice not in ("yes", "no"):
+        # Anything but the two buttons' values changes nothing: silence must not stop sharing.
+        return _message(
+            request,
+            "Nothing was changed",
+            f"Whether {organisation.name} shares its {measure.name.lower()} figures is still as it was. Choose "
+            "‘Share with the city-wide totals’ or ‘Stop sharing’ on the measure's page.",
+            400,
+        )
+    share = choice == "yes"
     LocalSharing.objects.update_or_create(
         organisation=organisation,
         measure=measure,

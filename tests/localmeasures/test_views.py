@@ -1,5 +1,7 @@
 """Entering a month, uploading a file and sharing, on the public site: who may, and what bad input does."""
 
+import datetime
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -327,3 +329,111 @@ def test_the_measures_pages_link_back_to_the_organisations_change_ideas(client, 
     for url in (f"{reverse('localmeasures:index')}?organisation={care_home.pk}", measure_url(organisation=care_home)):
         page = client.get(url).content.decode()
         assert f'<a href="/my-organisation/{care_home.slug}/">Change ideas</a>' in page
+
+
+# What a security review found -------------------------------------------------------
+
+ABSURD = "1" * 4301  # one digit past what Python's int() will read from text
+
+
+@pytest.mark.parametrize("field", ["numerator", "denominator"])
+@pytest.mark.parametrize("typed", [ABSURD, "1" * 4299, "0" * 4301 + "1" * 8])
+def test_a_count_of_absurd_length_is_refused_next_to_its_box_and_kept(client, falls, manager, last_month, field, typed):
+    posted = month_data(last_month, numerator="5", denominator="930")
+    posted[field] = typed
+    client.force_login(manager)
+    response = client.post(measure_url(), posted)
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert not LocalValue.objects.exists()
+    name = "falls" if field == "numerator" else "occupied bed days"
+    assert f'id="id_{field}_error"' in page
+    assert f"The number of {name} must be 1,000,000 or fewer: check for an extra digit." in page
+    assert f'value="{typed}"' in page
+
+
+def test_leading_zeros_do_not_make_a_count_too_long(client, falls, manager, last_month):
+    client.force_login(manager)
+    response = client.post(measure_url(), month_data(last_month, numerator="0" * 4301 + "4", denominator="0812"))
+    assert response.status_code == 302
+    assert (LocalValue.objects.get().numerator, LocalValue.objects.get().denominator) == (4, 812)
+
+
+@pytest.mark.parametrize("column", ["numerator", "denominator"])
+def test_an_upload_line_with_an_absurdly_long_count_gets_a_line_error(client, falls, manager, column):
+    client.force_login(manager)
+    line = f"2023-11,{ABSURD},900" if column == "numerator" else f"2023-11,4,{ABSURD}"
+    response = upload(client, f"month,numerator,denominator\n2023-10,3,900\n{line}\n")
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert not LocalValue.objects.exists()
+    name = "falls" if column == "numerator" else "occupied bed days"
+    problem = f"The number of {name} must be 1,000,000 or fewer: check for an extra digit."
+    assert f'<td class="nhsuk-table__cell">3</td><td class="nhsuk-table__cell">{problem}</td>' in page
+
+
+@pytest.mark.parametrize("organisation", ["1" * 4301, "99999999999999999999", "²"])
+def test_an_absurd_organisation_number_is_not_found_not_a_crash(client, falls, moderator, organisation):
+    client.force_login(moderator)
+    response = client.get(reverse("localmeasures:measure", args=["falls"]) + f"?organisation={organisation}")
+    assert response.status_code == 404
+
+
+TOO_LONG_AGO = "is too long ago: enter months from January 2000 onwards. Check the year."
+
+
+@pytest.mark.parametrize(
+    ("month", "words"), [("1800-01", "January 1800"), ("1900-01", "January 1900"), ("1999-12", "December 1999")]
+)
+def test_the_form_refuses_a_month_before_2000_with_the_files_words(client, falls, manager, month, words):
+    client.force_login(manager)
+    response = client.post(measure_url(), {"month": month, "numerator": "4", "denominator": "812"})
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert 'id="id_month_error"' in page and f"{words} {TOO_LONG_AGO}" in page
+    assert not LocalValue.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("month", "words"), [("0001-01", "January 1"), ("1900-01", "January 1900"), ("1999-12", "December 1999")]
+)
+def test_a_file_refuses_a_month_before_2000_with_the_forms_words(client, falls, manager, month, words):
+    client.force_login(manager)
+    response = upload(client, f"month,numerator,denominator\n{month},4,812\n")
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert f'<td class="nhsuk-table__cell">2</td><td class="nhsuk-table__cell">{words} {TOO_LONG_AGO}</td>' in page
+    assert not LocalValue.objects.exists()
+
+
+def test_january_2000_is_accepted_by_the_form_and_the_file(client, falls, events, manager):
+    client.force_login(manager)
+    response = client.post(measure_url(), {"month": "2000-01", "numerator": "4", "denominator": "812"})
+    assert response.status_code == 302
+    assert upload(client, "month,count\n2000-01,3\n", slug="significant-events").status_code == 302
+    assert sorted(LocalValue.objects.values_list("measure__slug", "month", "numerator")) == [
+        ("falls", datetime.date(2000, 1, 1), 4),
+        ("significant-events", datetime.date(2000, 1, 1), 3),
+    ]
+
+
+@pytest.mark.parametrize("posted", [{"share": "maybe"}, {}, {"share": ""}, {"share": "YES"}])
+@pytest.mark.parametrize("shared", [True, False])
+def test_sharing_changes_only_for_one_of_the_two_buttons(client, care_home, falls, manager, posted, shared):
+    sharing = reverse("localmeasures:sharing", args=["falls"])
+    client.force_login(manager)
+    client.post(sharing, {"share": "yes" if shared else "no"})
+    before = LocalSharing.objects.values_list("shared", "changed_at").get()
+    response = client.post(sharing, posted)
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "Nothing was changed" in page
+    assert "Whether Hollins Green Care Home shares its falls figures is still as it was." in page
+    assert LocalSharing.objects.values_list("shared", "changed_at").get() == before
+
+
+def test_a_bad_sharing_choice_makes_no_record_when_there_was_none(client, falls, manager):
+    client.force_login(manager)
+    response = client.post(reverse("localmeasures:sharing", args=["falls"]), {"share": "maybe"})
+    assert response.status_code == 400
+    assert not LocalSharing.objects.exists()
