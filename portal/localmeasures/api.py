@@ -2,8 +2,8 @@
 
 Only ``disclosure.PublicFigure`` reaches this module, so the API shows what the
 pages show and nothing more: null stands for a count shown as "*" on the site
-(1 to 7, or a rate worked from one), and ``shown`` is false, with every figure
-null, when fewer than 5 organisations shared. The roll-ups of a whole page of
+(1 to 7, or a rate worked from one), and a month fewer than 5 organisations
+shared is not listed at all (``disclosure.disclose``). The roll-ups of a whole page of
 measures are fetched once per request (two queries), not once per measure.
 """
 
@@ -52,7 +52,6 @@ def _rollup(rollup):
             {
                 "month": f"{figure.month:%Y-%m}",
                 "organisations": figure.organisations,
-                "shown": figure.shown,
                 "numerator": figure.numerator,
                 "denominator": figure.denominator if measure.is_rate else None,
                 "rate": round(figure.rate, 1) if figure.rate is not None else None,

@@ -8,8 +8,11 @@ only ever see ``PublicFigure``. The rule follows NHS Digital's for local
 hospital statistics (shared/domain.md, "Small numbers"):
 
 1. A figure for a care setting and month is shown only when at least
-   ``MIN_ORGANISATIONS`` (5) organisations shared a value for it; otherwise
-   nothing is shown, not even the rounded counts.
+   ``MIN_ORGANISATIONS`` (5) organisations shared a value for it. Otherwise the
+   month is left out altogether: not its counts, not how many organisations
+   shared, not even that it exists. Listing it with its figures hidden would
+   still tell anyone that somebody shares and which months they entered, and
+   with one sharing organisation that is one organisation's private record.
 2. Each count (the numerator total, and for a rate the denominator total) is
    shown as 0 when it is 0, as "*" when it is 1 to 7, and otherwise rounded to
    the nearest 5 (halves cannot occur: counts are whole numbers).
@@ -27,15 +30,16 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Sum
 
-from .models import LocalMeasure, LocalValue
+from .models import EARLIEST_MONTH, LocalMeasure, LocalValue
 
 MIN_ORGANISATIONS = 5
 SMALLEST_SHOWN_COUNT = 8
 ROUND_TO = 5
 SUPPRESSED = "*"
-TOO_FEW_WORDS = f"Not shown: fewer than {MIN_ORGANISATIONS} organisations shared data"
+TOO_FEW_WORDS = f"Not shown: fewer than {MIN_ORGANISATIONS} organisations shared data for any month"
+FEW_ORGANISATIONS_WORDS = f"Fewer than {MIN_ORGANISATIONS}"
 RULE_IN_SHORT = (
-    f"Figures are shown only when at least {MIN_ORGANISATIONS} organisations shared data. Counts of 1 to 7 are "
+    f"A month is shown only when at least {MIN_ORGANISATIONS} organisations shared data for it. Counts of 1 to 7 are "
     f"shown as {SUPPRESSED} and other counts are rounded to the nearest {ROUND_TO}; a rate is worked out from the "
     f"rounded counts, and is {SUPPRESSED} when either count is."
 )
@@ -54,14 +58,14 @@ def rounded_count(total: int) -> int | None:
 class PublicFigure:
     """A roll-up for one care setting and month, after the rule: safe to show anyone.
 
-    ``shown`` is False when too few organisations contributed; then every figure is None.
-    Otherwise ``numerator`` and ``denominator`` are the published counts (None for "*")
-    and ``rate`` the rate worked from them (None for "*", or for a count measure).
+    Only months with at least MIN_ORGANISATIONS contributors become one, so
+    ``organisations`` is never below it. ``numerator`` and ``denominator`` are the
+    published counts (None for "*") and ``rate`` the rate worked from them (None for
+    "*", or for a count measure).
     """
 
     month: datetime.date
     organisations: int
-    shown: bool
     numerator: int | None = None
     denominator: int | None = None
     rate: float | None = None
@@ -84,12 +88,16 @@ def _count_text(count):
 
 
 def disclose(measure: LocalMeasure, *, month, organisations: int, numerator: int, denominator: int | None):
-    """The one gate: raw totals for a setting and month in, the figure that may be published out."""
+    """The one gate: raw totals for a setting and month in, the figure that may be published out.
+
+    None when fewer than MIN_ORGANISATIONS shared: then nothing of the month may be
+    published, not even that it exists, and callers leave it out.
+    """
     if organisations < MIN_ORGANISATIONS:
-        return PublicFigure(month=month, organisations=organisations, shown=False)
+        return None
     shown_numerator = rounded_count(numerator)
     if not measure.is_rate:
-        return PublicFigure(month=month, organisations=organisations, shown=True, numerator=shown_numerator)
+        return PublicFigure(month=month, organisations=organisations, numerator=shown_numerator)
     shown_denominator = rounded_count(denominator or 0)
     rate = None
     if shown_numerator is not None and shown_denominator:
@@ -97,7 +105,6 @@ def disclose(measure: LocalMeasure, *, month, organisations: int, numerator: int
     return PublicFigure(
         month=month,
         organisations=organisations,
-        shown=True,
         numerator=shown_numerator,
         denominator=shown_denominator,
         rate=rate,
@@ -106,7 +113,12 @@ def disclose(measure: LocalMeasure, *, month, organisations: int, numerator: int
 
 @dataclass
 class Rollup:
-    """One local measure's published figures for one care setting, month by month (oldest first)."""
+    """One local measure's published figures for one care setting, month by month (oldest first).
+
+    Only months that passed the rule are in ``figures``; no figures means no month had
+    enough organisations, which may be none sharing or up to four: the page says only
+    "fewer than 5".
+    """
 
     measure: LocalMeasure
     setting: object
@@ -132,7 +144,7 @@ def rollups(measures=None, *, programme_measures=None):
     local = {measure.pk: measure for measure in local}
     totals = (
         LocalValue.objects.shared()
-        .filter(measure__in=list(local))
+        .filter(measure__in=list(local), month__gte=EARLIEST_MONTH)
         .values("measure", "organisation__setting", "month")
         .annotate(organisations=Count("organisation", distinct=True), num=Sum("numerator"), den=Sum("denominator"))
         .order_by("measure", "organisation__setting", "month")
@@ -146,15 +158,15 @@ def rollups(measures=None, *, programme_measures=None):
             continue  # an organisation outside the measure's settings: not a like-for-like figure
         key = (measure.pk, setting.pk)
         rollup = found.setdefault(key, Rollup(measure, setting))
-        rollup.figures.append(
-            disclose(
-                measure,
-                month=row["month"],
-                organisations=row["organisations"],
-                numerator=row["num"] or 0,
-                denominator=row["den"],
-            )
+        figure = disclose(
+            measure,
+            month=row["month"],
+            organisations=row["organisations"],
+            numerator=row["num"] or 0,
+            denominator=row["den"],
         )
+        if figure is not None:
+            rollup.figures.append(figure)
     ordered = []
     for measure in sorted(local.values(), key=lambda m: m.name):
         for setting in sorted(measure.settings.all(), key=lambda s: (s.sort_order, s.name)):

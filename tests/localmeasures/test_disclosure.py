@@ -40,8 +40,8 @@ def test_nothing_is_shown_from_four_organisations_and_figures_are_shown_from_fiv
     four = disclose(_Count(), month=MONTH, organisations=4, numerator=40, denominator=None)
     five = disclose(_Count(), month=MONTH, organisations=5, numerator=40, denominator=None)
     assert MIN_ORGANISATIONS == 5
-    assert (four.shown, four.numerator, four.numerator_text) == (False, None, "*")
-    assert (five.shown, five.numerator_text) == (True, "40")
+    assert four is None  # nothing of the month may be published: not its figures, its count or that it exists
+    assert (five.organisations, five.numerator_text) == (5, "40")
 
 
 def test_a_rate_is_worked_from_the_rounded_counts():
@@ -64,7 +64,7 @@ def test_a_rate_with_no_events_is_zero():
 
 def test_the_rule_is_said_in_words():
     assert "1 to 7" in RULE_IN_SHORT and "nearest 5" in RULE_IN_SHORT
-    assert TOO_FEW_WORDS == "Not shown: fewer than 5 organisations shared data"
+    assert TOO_FEW_WORDS == "Not shown: fewer than 5 organisations shared data for any month"
 
 
 @pytest.mark.django_db
@@ -81,4 +81,4 @@ def test_rollups_sum_numerators_over_denominators_of_shared_values_only():
     assert (figure.organisations, figure.numerator, figure.denominator, figure.rate_text) == (5, 20, 5000, "4.0")
     share(homes[0], falls, shared=False)
     [rollup] = rollups([falls])
-    assert (rollup.latest.shown, rollup.latest.organisations) == (False, 4)
+    assert (rollup.figures, rollup.latest) == ([], None)

@@ -2,6 +2,7 @@
 reach them only through the disclosure rule."""
 
 import datetime
+import re
 
 import pytest
 from django.core.cache import cache
@@ -67,6 +68,17 @@ def fifth_shares(falls):
     return fifth
 
 
+def organisations_cells(page):
+    """What the roll-up table says in its Organisations column, row by row."""
+    return re.findall(r'aria-hidden="true">Organisations</span>([^<]*)</td>', page)
+
+
+def rollup_section(page):
+    """The roll-up as a person reads it, without the rest of the page (whose tokens change per request)."""
+    start = page.index('<section class="local-rollups"')
+    return page[start : page.index("</section>", start)]
+
+
 def leaks(text):
     return [raw for raw in RAW if raw in text]
 
@@ -76,9 +88,11 @@ def test_the_measure_page_shows_nothing_from_four_organisations_and_rounded_figu
 ):
     url = "/roadmap/measures/falls-in-care-homes/"
     page = client.get(url).content.decode()
-    assert "Not shown: fewer than 5 organisations shared data" in page
+    assert "Not shown: fewer than 5 organisations shared data for any month" in page
     assert "Counts of 1 to 7 are shown as *" in page
     assert leaks(page) == []
+    assert "March 2026" not in page
+    assert organisations_cells(page) == ["Fewer than 5"]
 
     fifth_shares(falls)
     page = client.get(url).content.decode()
@@ -98,9 +112,7 @@ def test_the_dashboard_shows_the_same_published_figures(client, roadmap, falls, 
 def test_the_api_gives_only_published_figures(client, falls, programme_measure, four_sharing_and_one_private):
     [item] = client.get("/api/v2/measures/").json()["items"]
     [rollup] = item["local_rollups"]
-    assert rollup["months"] == [
-        {"month": "2026-03", "organisations": 4, "shown": False, "numerator": None, "denominator": None, "rate": None}
-    ]
+    assert rollup["months"] == []  # four organisations: the month is not listed at all
     fifth_shares(falls)
     detail = client.get(f"/api/v2/measures/{programme_measure.pk}/").json()
     [month] = detail["local_rollups"][0]["months"]
@@ -114,7 +126,7 @@ def test_a_suppressed_numerator_is_null_in_the_api_and_a_star_on_the_page(client
         monthly_values(home, falls, [1], denominators=[BED_DAYS], start=MONTH)
         share(home, falls)
     [month] = client.get("/api/v2/measures/").json()["items"][0]["local_rollups"][0]["months"]
-    assert (month["shown"], month["numerator"], month["rate"]) == (True, None, None)
+    assert (month["organisations"], month["numerator"], month["rate"]) == (5, None, None)
     page = client.get("/roadmap/measures/falls-in-care-homes/").content.decode()
     assert "* per 1,000 occupied bed days (* falls over 100,015 occupied bed days)" in page
 
@@ -152,6 +164,7 @@ def test_the_page_cache_holds_only_published_figures_and_refreshes_when_a_home_s
     assert cached["X-Page-Cache"] == "hit"
     assert leaks(cached.content.decode()) == []
     assert "Not shown: fewer than 5" in cached.content.decode()
+    assert organisations_cells(cached.content.decode()) == ["Fewer than 5"]
 
     fifth_shares(falls)
     fresh = client.get(url)
@@ -187,3 +200,61 @@ def test_the_roadmap_pages_cost_the_same_however_many_organisations_share(client
         share(home, falls)
     LocalMeasureFactory(name="Significant events", settings=["general-practice"])
     assert [count_queries(client, url) for url in urls] == few
+
+
+def share_months(falls, months_by_home):
+    """Care homes sharing falls for the months given, one list of months per home."""
+    for months in months_by_home:
+        home = care_home()
+        for month in months:
+            monthly_values(home, falls, [1001], denominators=[BED_DAYS], start=month)
+        share(home, falls)
+
+
+def public_views(client):
+    measure_page = client.get("/roadmap/measures/falls-in-care-homes/").content.decode()
+    dashboard = client.get("/roadmap/dashboard/").content.decode()
+    [item] = client.get("/api/v2/measures/?fields=_,local_rollups").json()["items"]
+    return rollup_section(measure_page), rollup_section(dashboard), item["local_rollups"]
+
+
+def test_one_organisation_sharing_is_seen_by_nobody_in_public(client, roadmap, falls, programme_measure):
+    """With one home sharing, the public see exactly what they see with none: not its months, not that it shares."""
+    private = care_home()
+    monthly_values(private, falls, [PRIVATE_FALLS], denominators=[BED_DAYS], start=MONTH)
+    nobody = public_views(client)
+    share_months(falls, [[MONTH, datetime.date(2025, 11, 1)]])
+    one = public_views(client)
+    assert one == nobody
+    measure_page, dashboard, api = one
+    for text in (measure_page, dashboard):
+        assert "Not shown: fewer than 5 organisations shared data for any month" in text
+        assert organisations_cells(text) == ["Fewer than 5"]
+        assert "March 2026" not in text and "November 2025" not in text
+    assert api[0]["months"] == []
+    assert "2026-03" not in str(api) and "2025-11" not in str(api)
+
+
+def test_a_month_with_five_is_listed_and_a_later_month_with_four_is_not(client, roadmap, falls, programme_measure):
+    april = datetime.date(2026, 4, 1)
+    share_months(falls, [[MONTH, april]] * 4 + [[MONTH]])
+    measure_page, dashboard, api = public_views(client)
+    assert [(month["month"], month["organisations"]) for month in api[0]["months"]] == [("2026-03", 5)]
+    for text in (measure_page, dashboard):
+        assert "March 2026" in text and "April 2026" not in text
+        assert organisations_cells(text) == ["5"]
+    # A fifth home enters April: now April is listed too, with its five.
+    share_months(falls, [[april]])
+    measure_page, dashboard, api = public_views(client)
+    assert [(month["month"], month["organisations"]) for month in api[0]["months"]] == [
+        ("2026-03", 5),
+        ("2026-04", 5),
+    ]
+    assert "April 2026" in measure_page and organisations_cells(measure_page) == ["5"]
+
+
+def test_a_month_before_2000_already_stored_never_reaches_the_public(client, roadmap, falls, programme_measure):
+    share_months(falls, [[datetime.date(1900, 1, 1), MONTH]] * 5)
+    measure_page, dashboard, api = public_views(client)
+    assert [month["month"] for month in api[0]["months"]] == ["2026-03"]
+    assert "1900" not in measure_page and "1900" not in dashboard

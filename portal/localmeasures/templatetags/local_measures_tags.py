@@ -6,7 +6,7 @@ and every figure still comes from ``disclosure.rollups``, the rule applied.
 
 from django import template
 
-from ..disclosure import RULE_IN_SHORT, TOO_FEW_WORDS, rollups
+from ..disclosure import FEW_ORGANISATIONS_WORDS, RULE_IN_SHORT, TOO_FEW_WORDS, rollups
 
 register = template.Library()
 
@@ -19,6 +19,7 @@ def local_rollups(measure=None, heading_level=2):
         "rollups": found,
         "rule": RULE_IN_SHORT,
         "too_few": TOO_FEW_WORDS,
+        "few_organisations": FEW_ORGANISATIONS_WORDS,
         "for_one_measure": measure is not None,
         "heading_level": heading_level,
     }
