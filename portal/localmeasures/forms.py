@@ -104,9 +104,14 @@ class MonthForm(forms.Form):
         )
         if not self.offer_replace:
             del self.fields["replace"]
+        #: True when the posted figures are exactly those already saved for the month: a second
+        #: tap of the save button, or the browser sending the form again. Nothing is saved then.
+        self.already_saved = False
         if not self.is_bound:
-            # Last month unless a month to correct was asked for: the one a manager most often enters.
-            month = initial_month or parse_month(choices[0][0])
+            # A month to correct when asked for; otherwise the latest finished month with no figures
+            # yet (the one a manager enters next), or last month once every month offered is in.
+            offered = [parse_month(value) for value, _ in choices]
+            month = initial_month or next((m for m in offered if m not in existing), offered[0])
             self.initial["month"] = f"{month:%Y-%m}"
             if initial_month in existing:
                 value = existing[initial_month]
@@ -146,6 +151,9 @@ class MonthForm(forms.Form):
         month = cleaned.get("month")
         if month in self.existing and not cleaned.get("replace"):
             value = self.existing[month]
+            if self.has_same_figures(value):
+                self.already_saved = True
+                return cleaned
             figures = f"{value.numerator:,} {self.measure.numerator_name.lower()}"
             if self.measure.is_rate:
                 figures += f" and {value.denominator:,} {self.measure.denominator_name.lower()}"
@@ -156,6 +164,12 @@ class MonthForm(forms.Form):
                 "choose it from the list.",
             )
         return cleaned
+
+    def has_same_figures(self, value):
+        """Whether the cleaned figures are those ``value`` already holds."""
+        numerator = self.cleaned_data.get("numerator")
+        denominator = self.cleaned_data.get("denominator") if self.measure.is_rate else None
+        return numerator is not None and (value.numerator, value.denominator) == (numerator, denominator)
 
 
 def header_for(measure):

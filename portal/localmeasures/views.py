@@ -142,9 +142,18 @@ def measure_view(request, slug):
         form = MonthForm(request.POST, measure=measure, existing=existing, today=today)
         if form.is_valid():
             month = form.cleaned_data["month"]
+            if form.already_saved:
+                # The same figures again (a double tap): they are saved, so say so once and save nothing.
+                _say_once(request, f"Saved the figures for {month_year(month)}.")
+                return redirect(here)
             try:
                 _save_month(organisation, measure, form.cleaned_data, request.user, replace=month in existing)
             except IntegrityError:
+                saved = LocalValue.objects.filter(organisation=organisation, measure=measure, month=month).first()
+                if saved is not None and form.has_same_figures(saved):
+                    # Both taps arrived together and the other one saved these very figures.
+                    _say_once(request, f"Saved the figures for {month_year(month)}.")
+                    return redirect(here)
                 form.add_error("month", f"Someone else has just entered {month_year(month)}. Check it below.")
             else:
                 verb = "Changed" if month in existing else "Saved"
@@ -178,6 +187,15 @@ def measure_view(request, slug):
     }
     status = 400 if form.errors else 200
     return render(request, "localmeasures/measure.html", context, status=status)
+
+
+def _say_once(request, text):
+    """Add a success message unless the same one is already waiting to be shown."""
+    waiting = messages.get_messages(request)
+    already = any(message.message == text for message in waiting)
+    waiting.used = False  # looking must not mark the waiting messages as shown
+    if not already:
+        messages.success(request, text)
 
 
 def _is_own_member(user, organisation):

@@ -90,8 +90,6 @@ def test_a_measure_for_another_setting_is_not_found(client, care_home, manager):
 
 
 def test_the_form_says_only_counts_go_here_and_starts_at_last_month(client, care_home, falls, manager, last_month):
-    # Even when last month is in (the form then offers to correct it), not a gap years back.
-    LocalValueFactory(organisation=care_home, measure=falls, month=last_month)
     client.force_login(manager)
     page = client.get(measure_url()).content.decode()
     assert f'<option value="{last_month:%Y-%m}" selected>' in page
