@@ -177,15 +177,27 @@ def header_for(measure):
     return ["month", "numerator", "denominator"] if measure.is_rate else ["month", "count"]
 
 
+def own_header(measure):
+    """The header in the measure's own words, as a spreadsheet's column titles would have it. Also accepted."""
+    names = ["Month", measure.numerator_name]
+    return names + [measure.denominator_name] if measure.is_rate else names
+
+
 class UploadForm(forms.Form):
     file = forms.FileField(label="CSV file", error_messages={"required": "Choose a CSV file to upload."})
+    replace = forms.BooleanField(
+        label="Replace months already entered",
+        required=False,
+        help_text="Without this, a month already entered with different figures stops the upload and nothing is "
+        "saved. Months with the same figures are fine either way.",
+    )
 
     def __init__(self, *args, measure, **kwargs):
         super().__init__(*args, **kwargs)
         header = ",".join(header_for(measure))
+        own = ",".join(own_header(measure))
         example = "2026-03,4,812" if measure.is_rate else "2026-03,4"
         self.fields["file"].help_text = (
-            f"A UTF-8 CSV file, at most {filesizeformat(MAX_UPLOAD_BYTES)}, whose first line is {header} and whose "
-            f"other lines are like {example}: one line a month, counts only. Months already entered are replaced "
-            "with the file's figures; new months are added."
+            f"A UTF-8 CSV file, at most {filesizeformat(MAX_UPLOAD_BYTES)}, whose first line is {own} (or {header}) "
+            f"and whose other lines are like {example}: one line a month, counts only. New months are added."
         )

@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.db import IntegrityError, transaction
 from django.db.models import Max
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -25,8 +25,8 @@ from portal.roadmap.spc import month_year
 from portal.taxonomy.models import Organisation
 
 from .chart import change_idea_markers, local_chart
-from .csv_upload import parse_local_values, save_local_values
-from .forms import MonthForm, UploadForm, header_for, parse_month
+from .csv_upload import example_csv, months_by_line, parse_local_values, save_local_values
+from .forms import MonthForm, UploadForm, header_for, own_header, parse_month
 from .models import LocalMeasure, LocalSharing, LocalValue
 
 ERRORS_SHOWN = 200
@@ -230,15 +230,21 @@ def upload(request, slug):
         form = UploadForm(request.POST, request.FILES, measure=measure)
         if form.is_valid():
             file = form.cleaned_data["file"]
-            parsed = parse_local_values(file.read(MAX_UPLOAD_BYTES + 1), measure, today=timezone.localdate())
+            content = file.read(MAX_UPLOAD_BYTES + 1)
+            existing = {value.month: value for value in LocalValue.objects.of(organisation, measure)}
+            parsed = parse_local_values(
+                content,
+                measure,
+                today=timezone.localdate(),
+                existing=existing,
+                replace=form.cleaned_data["replace"],
+            )
             if parsed.ok:
                 added, replaced = save_local_values(organisation, measure, parsed.rows, request.user)
-                messages.success(
-                    request,
-                    f"Uploaded {file.name}: {added} month{'s' if added != 1 else ''} added and {replaced} replaced.",
-                )
+                messages.success(request, _uploaded_message(file.name, added, replaced))
                 return redirect(reverse("localmeasures:measure", args=[slug]) + suffix)
-            upload_errors = parsed.errors
+            months = months_by_line(content)
+            upload_errors = [(line, months.get(line, ""), problem) for line, problem in parsed.errors]
             form.add_error(
                 "file", "Nothing was saved: the file has the problems listed below. Fix them and upload it again."
             )
@@ -249,12 +255,36 @@ def upload(request, slug):
         "measure": measure,
         "form": form,
         "header": ",".join(header_for(measure)),
+        "own_header": ",".join(own_header(measure)),
+        "example_url": reverse("localmeasures:example", args=[slug]) + suffix,
         "upload_errors": upload_errors[:ERRORS_SHOWN],
         "more_errors": max(len(upload_errors) - ERRORS_SHOWN, 0),
         "measure_url": reverse("localmeasures:measure", args=[slug]) + suffix,
         "index_url": reverse("localmeasures:index") + suffix,
     }
     return render(request, "localmeasures/upload.html", context, status=400 if form.errors else 200)
+
+
+def _uploaded_message(name, added, replaced):
+    """Which months an upload added, and which it replaced with their old and new figures."""
+    parts = [f"Uploaded {name}."]
+    parts.append(f"Added: {', '.join(month_year(month) for month in added)}." if added else "No new months were added.")
+    if replaced:
+        parts.append(
+            "Replaced: " + "; ".join(f"{month_year(month)} ({old} → {new})" for month, old, new in replaced) + "."
+        )
+    return " ".join(parts)
+
+
+@_guarded
+@require_http_methods(["GET"])
+def example(request, slug):
+    """A made-up two-month file for the measure, with the header the upload accepts, to fill in or copy."""
+    organisation = _organisation(request)
+    measure = _measure_for(organisation, slug)
+    response = HttpResponse(example_csv(measure, timezone.localdate()), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{measure.slug}-example.csv"'
+    return response
 
 
 @_guarded

@@ -62,3 +62,108 @@ def test_after_saving_the_month_box_offers_the_latest_month_not_yet_entered(
     before = months_back(last_month, 1)
     assert f'<option value="{before:%Y-%m}" selected>' in page
     assert f'<option value="{last_month:%Y-%m}" selected>' not in page
+
+
+# 2. An upload asks before replacing months already entered ------------------------------
+
+
+def upload(client, text, slug="falls", **extra):
+    return client.post(
+        reverse("localmeasures:upload", args=[slug]), {"file": SimpleUploadedFile("data.csv", text.encode()), **extra}
+    )
+
+
+def test_an_upload_refuses_months_already_entered_with_other_figures_and_saves_nothing(
+    client, care_home, falls, manager, last_month
+):
+    LocalValueFactory(organisation=care_home, measure=falls, month=last_month, numerator=9, denominator=900)
+    client.force_login(manager)
+    before = months_back(last_month, 1)
+    text = f"month,numerator,denominator\n{before:%Y-%m},3,880\n{last_month:%Y-%m},2,900\n"
+    response = upload(client, text)
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert (
+        f'Line 3 ({last_month:%Y-%m})</td><td class="nhsuk-table__cell">{last_month:%B %Y} is already entered with '
+        "9 falls and 900 occupied bed days; this line has 2 falls and 900 occupied bed days." in page
+    )
+    assert "Replace months already entered" in page
+    assert list(LocalValue.objects.values_list("month", "numerator")) == [(last_month, 9)]
+
+
+def test_ticking_replace_lets_them_through_and_the_page_says_what_was_added_and_replaced(
+    client, care_home, falls, manager, last_month
+):
+    LocalValueFactory(organisation=care_home, measure=falls, month=last_month, numerator=9, denominator=900)
+    client.force_login(manager)
+    before = months_back(last_month, 1)
+    text = f"month,numerator,denominator\n{before:%Y-%m},3,880\n{last_month:%Y-%m},2,900\n"
+    response = upload(client, text, replace="on")
+    assert response.status_code == 302
+    assert list(LocalValue.objects.order_by("month").values_list("numerator", "changed")) == [(3, False), (2, True)]
+    page = client.get(measure_url()).content.decode()
+    assert (
+        f"Added: {before:%B %Y}. Replaced: {last_month:%B %Y} (9 falls and 900 occupied bed days → "
+        "2 falls and 900 occupied bed days)." in page
+    )
+
+
+def test_months_sent_again_with_the_same_figures_are_fine_and_left_alone(client, care_home, falls, manager, last_month):
+    LocalValueFactory(organisation=care_home, measure=falls, month=last_month, numerator=9, denominator=900)
+    client.force_login(manager)
+    before = months_back(last_month, 1)
+    response = upload(client, f"month,numerator,denominator\n{before:%Y-%m},3,880\n{last_month:%Y-%m},9,900\n")
+    assert response.status_code == 302
+    assert list(LocalValue.objects.order_by("month").values_list("numerator", "changed")) == [(3, False), (9, False)]
+    page = client.get(measure_url()).content.decode()
+    assert f"Added: {before:%B %Y}." in page and "Replaced:" not in page
+
+
+# 4. A header as a spreadsheet writes it, an example file, and months beside line numbers ---
+
+
+@pytest.mark.parametrize(
+    "header", ["Month,Falls,Occupied bed days", "MONTH,NUMERATOR,DENOMINATOR", " month , falls , occupied BED days"]
+)
+def test_the_header_may_use_the_measures_own_names_in_any_case(client, falls, manager, last_month, header):
+    client.force_login(manager)
+    response = upload(client, f"{header}\n{last_month:%Y-%m},2,840\n")
+    assert response.status_code == 302
+    assert LocalValue.objects.get().numerator == 2
+
+
+def test_a_count_measures_own_header_is_accepted(client, events, manager, last_month):
+    client.force_login(manager)
+    response = upload(client, f"Month,Significant events reported\n{last_month:%Y-%m},3\n", slug="significant-events")
+    assert response.status_code == 302
+    assert LocalValue.objects.get().numerator == 3
+
+
+def test_each_line_problem_quotes_the_lines_month_as_well_as_its_number(client, falls, manager, last_month):
+    client.force_login(manager)
+    response = upload(client, f"Month,Falls,Occupied bed days\n\n{last_month:%Y-%m},two,840\n")
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert f"Line 3 ({last_month:%Y-%m})" in page
+    assert "Enter the number of falls in figures" in page
+
+
+def test_the_upload_page_offers_an_example_file_with_the_measures_header_and_made_up_months(
+    client, care_home, falls, manager, outsider, last_month
+):
+    client.force_login(manager)
+    page = client.get(reverse("localmeasures:upload", args=["falls"])).content.decode()
+    example_url = reverse("localmeasures:example", args=["falls"])
+    assert f'<a href="{example_url}" download>Download an example file for falls</a>' in page
+    response = client.get(example_url)
+    assert response["Content-Type"].startswith("text/csv")
+    assert 'filename="falls-example.csv"' in response["Content-Disposition"]
+    lines = response.content.decode().splitlines()
+    before = months_back(last_month, 1)
+    assert lines == ["Month,Falls,Occupied bed days", f"{before:%Y-%m},3,868", f"{last_month:%Y-%m},2,840"]
+    # The example file uploads as it is.
+    assert upload(client, response.content.decode()).status_code == 302
+    assert LocalValue.objects.count() == 2
+    # Only those who may keep the home's records get it.
+    client.force_login(outsider)
+    assert client.get(example_url + f"?organisation={care_home.pk}").status_code == 403
