@@ -167,3 +167,29 @@ def test_the_upload_page_offers_an_example_file_with_the_measures_header_and_mad
     # Only those who may keep the home's records get it.
     client.force_login(outsider)
     assert client.get(example_url + f"?organisation={care_home.pk}").status_code == 403
+
+
+# 3. What sharing means, said before sharing as well as after ------------------------------
+
+
+SHARING_MEANS = [
+    "only city-wide totals for care homes, shown once at least 5 organisations share",
+    "with small counts hidden and the other counts rounded",
+    "Your own chart and your months are never public",
+    "Sharing covers the months already entered and every month you enter while you share",
+]
+
+
+def test_what_sharing_means_is_said_beside_the_share_button_and_again_beside_stop_sharing(
+    client, care_home, falls, manager
+):
+    client.force_login(manager)
+    page = client.get(measure_url()).content.decode()
+    assert "Share with the city-wide totals</button>" in page
+    for words in SHARING_MEANS:
+        assert words in page
+    client.post(reverse("localmeasures:sharing", args=["falls"]), {"share": "yes"})
+    page = client.get(measure_url()).content.decode()
+    assert "Stop sharing</button>" in page
+    for words in SHARING_MEANS:
+        assert words in page
