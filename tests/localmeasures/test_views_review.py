@@ -5,6 +5,8 @@ without asking, sharing explained only once it was done, a header written as in 
 a chart joining months across a gap, and the month box not moving on to the next month.
 """
 
+import re
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -193,3 +195,43 @@ def test_what_sharing_means_is_said_beside_the_share_button_and_again_beside_sto
     assert "Stop sharing</button>" in page
     for words in SHARING_MEANS:
         assert words in page
+
+
+# 5. Her chart: gaps said, rates written alike ------------------------------------------
+
+
+def test_months_missing_between_the_first_and_latest_are_named_under_the_chart(
+    client, care_home, falls, manager, last_month
+):
+    first = months_back(last_month, 3)
+    for month in (first, last_month):
+        LocalValueFactory(organisation=care_home, measure=falls, month=month, numerator=7, denominator=1000)
+    client.force_login(manager)
+    page = client.get(measure_url()).content.decode()
+    gap = [months_back(last_month, 2), months_back(last_month, 1)]
+    assert f"<strong>Months missing:</strong> {gap[0]:%B %Y}, {gap[1]:%B %Y}. The line joins" in page
+    assert f'month={gap[0]:%Y-%m}#enter-heading">Enter {gap[0]:%B %Y}</a>' in page
+
+
+def test_a_chart_with_no_gap_says_nothing_is_missing(client, care_home, falls, manager, last_month):
+    for back in range(3):
+        LocalValueFactory(organisation=care_home, measure=falls, month=months_back(last_month, back))
+    client.force_login(manager)
+    assert "Months missing" not in client.get(measure_url()).content.decode()
+
+
+def test_rates_have_one_decimal_place_in_the_table_and_the_summary(client, care_home, falls, manager, last_month):
+    figures = [(7, 1000), (69, 10000), (1001, 100000), (5, 1202)]  # 7.0, 6.9, 10.01, 4.1597 per 1,000
+    for back, (numerator, denominator) in zip(range(3, -1, -1), figures, strict=True):
+        LocalValueFactory(
+            organisation=care_home,
+            measure=falls,
+            month=months_back(last_month, back),
+            numerator=numerator,
+            denominator=denominator,
+        )
+    client.force_login(manager)
+    page = client.get(measure_url()).content.decode()
+    rates = re.findall(r'aria-hidden="true">Rate</span>([^<]*)</td>', page)
+    assert rates == ["4.2", "10.0", "6.9", "7.0"]
+    assert re.search(rf"The latest value, 4\.2 for {last_month:%B %Y}, is below the median \(\d+\.\d\)\.", page)
