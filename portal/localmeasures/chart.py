@@ -17,6 +17,10 @@ from portal.roadmap.services import build_chart, measure_summary, signal_referen
 
 from .models import months_back
 
+#: Rates (falls per 1,000 occupied bed days) are written with one decimal place everywhere
+#: on the organisation's page, table and summary alike: 6.9, 4.2, 10.0, median 7.1.
+RATE_DECIMALS = 1
+
 
 @dataclass(frozen=True)
 class _Point:
@@ -36,13 +40,16 @@ def local_chart(measure, values, markers=()):
         return None
     markers = list(markers)
     title = measure.name
+    decimals = RATE_DECIMALS if measure.is_rate else None
     return {
         "chart": chart,
         "svgs": [
             charts.chart_svg(chart, title=title, unit=measure.unit, annotations=markers, layout=layout)
             for layout in charts.LAYOUTS
         ],
-        "summary": measure_summary(chart),
+        "summary": measure_summary(chart, decimals=decimals),
+        "decimals": decimals,
+        "missing_months": missing_months([point.date for point in points]),
         "rows": signal_references(chart, charts.data_table_rows(chart)),
         "is_xmr": isinstance(chart, spc.XmRChart),
         "centre_name": "Median" if isinstance(chart, spc.RunChart) else "Mean",
@@ -52,6 +59,24 @@ def local_chart(measure, values, markers=()):
             n for n, (date, _) in enumerate(markers, start=1) if chart.points[0].date <= date <= chart.points[-1].date
         },
     }
+
+
+def missing_months(months):
+    """The months between the first and the last of ``months`` (in order) that have no figures.
+
+    The run and XmR rules read the charted months as consecutive points, as the roadmap's
+    charts do, so the line joins the months either side of a gap; the page says which
+    months are missing rather than let a reader take the joined line for those months.
+    """
+    if not months:
+        return []
+    present = set(months)
+    missing, month = [], months[0]
+    while month < months[-1]:
+        if month not in present:
+            missing.append(month)
+        month = months_back(month, -1)
+    return missing
 
 
 def change_idea_markers(organisation, first_month, last_month):

@@ -116,9 +116,14 @@ class MonthForm(forms.Form):
         )
         if not self.offer_replace:
             del self.fields["replace"]
+        #: True when the posted figures are exactly those already saved for the month: a second
+        #: tap of the save button, or the browser sending the form again. Nothing is saved then.
+        self.already_saved = False
         if not self.is_bound:
-            # Last month unless a month to correct was asked for: the one a manager most often enters.
-            month = initial_month or parse_month(choices[0][0])
+            # A month to correct when asked for; otherwise the latest finished month with no figures
+            # yet (the one a manager enters next), or last month once every month offered is in.
+            offered = [parse_month(value) for value, _ in choices]
+            month = initial_month or next((m for m in offered if m not in existing), offered[0])
             self.initial["month"] = f"{month:%Y-%m}"
             if initial_month in existing:
                 value = existing[initial_month]
@@ -158,6 +163,9 @@ class MonthForm(forms.Form):
         month = cleaned.get("month")
         if month in self.existing and not cleaned.get("replace"):
             value = self.existing[month]
+            if self.has_same_figures(value):
+                self.already_saved = True
+                return cleaned
             figures = f"{value.numerator:,} {self.measure.numerator_name.lower()}"
             if self.measure.is_rate:
                 figures += f" and {value.denominator:,} {self.measure.denominator_name.lower()}"
@@ -169,21 +177,39 @@ class MonthForm(forms.Form):
             )
         return cleaned
 
+    def has_same_figures(self, value):
+        """Whether the cleaned figures are those ``value`` already holds."""
+        numerator = self.cleaned_data.get("numerator")
+        denominator = self.cleaned_data.get("denominator") if self.measure.is_rate else None
+        return numerator is not None and (value.numerator, value.denominator) == (numerator, denominator)
+
 
 def header_for(measure):
     """The first line a CSV file of ``measure``'s months must have."""
     return ["month", "numerator", "denominator"] if measure.is_rate else ["month", "count"]
 
 
+def own_header(measure):
+    """The header in the measure's own words, as a spreadsheet's column titles would have it. Also accepted."""
+    names = ["Month", measure.numerator_name]
+    return names + [measure.denominator_name] if measure.is_rate else names
+
+
 class UploadForm(forms.Form):
     file = forms.FileField(label="CSV file", error_messages={"required": "Choose a CSV file to upload."})
+    replace = forms.BooleanField(
+        label="Replace months already entered",
+        required=False,
+        help_text="Without this, a month already entered with different figures stops the upload and nothing is "
+        "saved. Months with the same figures are fine either way.",
+    )
 
     def __init__(self, *args, measure, **kwargs):
         super().__init__(*args, **kwargs)
         header = ",".join(header_for(measure))
+        own = ",".join(own_header(measure))
         example = "2026-03,4,812" if measure.is_rate else "2026-03,4"
         self.fields["file"].help_text = (
-            f"A UTF-8 CSV file, at most {filesizeformat(MAX_UPLOAD_BYTES)}, whose first line is {header} and whose "
-            f"other lines are like {example}: one line a month, counts only. Months already entered are replaced "
-            "with the file's figures; new months are added."
+            f"A UTF-8 CSV file, at most {filesizeformat(MAX_UPLOAD_BYTES)}, whose first line is {own} (or {header}) "
+            f"and whose other lines are like {example}: one line a month, counts only. New months are added."
         )

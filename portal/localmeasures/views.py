@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.db import IntegrityError, transaction
 from django.db.models import Max
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -25,8 +25,8 @@ from portal.roadmap.spc import month_year
 from portal.taxonomy.models import Organisation
 
 from .chart import change_idea_markers, local_chart
-from .csv_upload import parse_local_values, save_local_values
-from .forms import MonthForm, UploadForm, header_for, parse_month
+from .csv_upload import example_csv, months_by_line, parse_local_values, save_local_values
+from .forms import MonthForm, UploadForm, header_for, own_header, parse_month
 from .models import LocalMeasure, LocalSharing, LocalValue
 
 ERRORS_SHOWN = 200
@@ -145,9 +145,18 @@ def measure_view(request, slug):
         form = MonthForm(request.POST, measure=measure, existing=existing, today=today)
         if form.is_valid():
             month = form.cleaned_data["month"]
+            if form.already_saved:
+                # The same figures again (a double tap): they are saved, so say so once and save nothing.
+                _say_once(request, f"Saved the figures for {month_year(month)}.")
+                return redirect(here)
             try:
                 _save_month(organisation, measure, form.cleaned_data, request.user, replace=month in existing)
             except IntegrityError:
+                saved = LocalValue.objects.filter(organisation=organisation, measure=measure, month=month).first()
+                if saved is not None and form.has_same_figures(saved):
+                    # Both taps arrived together and the other one saved these very figures.
+                    _say_once(request, f"Saved the figures for {month_year(month)}.")
+                    return redirect(here)
                 form.add_error("month", f"Someone else has just entered {month_year(month)}. Check it below.")
             else:
                 verb = "Changed" if month in existing else "Saved"
@@ -183,6 +192,15 @@ def measure_view(request, slug):
     return render(request, "localmeasures/measure.html", context, status=status)
 
 
+def _say_once(request, text):
+    """Add a success message unless the same one is already waiting to be shown."""
+    waiting = messages.get_messages(request)
+    already = any(message.message == text for message in waiting)
+    waiting.used = False  # looking must not mark the waiting messages as shown
+    if not already:
+        messages.success(request, text)
+
+
 def _is_own_member(user, organisation):
     own = organisation_of(user)
     return own is not None and own.pk == organisation.pk
@@ -215,15 +233,21 @@ def upload(request, slug):
         form = UploadForm(request.POST, request.FILES, measure=measure)
         if form.is_valid():
             file = form.cleaned_data["file"]
-            parsed = parse_local_values(file.read(MAX_UPLOAD_BYTES + 1), measure, today=timezone.localdate())
+            content = file.read(MAX_UPLOAD_BYTES + 1)
+            existing = {value.month: value for value in LocalValue.objects.of(organisation, measure)}
+            parsed = parse_local_values(
+                content,
+                measure,
+                today=timezone.localdate(),
+                existing=existing,
+                replace=form.cleaned_data["replace"],
+            )
             if parsed.ok:
                 added, replaced = save_local_values(organisation, measure, parsed.rows, request.user)
-                messages.success(
-                    request,
-                    f"Uploaded {file.name}: {added} month{'s' if added != 1 else ''} added and {replaced} replaced.",
-                )
+                messages.success(request, _uploaded_message(file.name, added, replaced))
                 return redirect(reverse("localmeasures:measure", args=[slug]) + suffix)
-            upload_errors = parsed.errors
+            months = months_by_line(content)
+            upload_errors = [(line, months.get(line, ""), problem) for line, problem in parsed.errors]
             form.add_error(
                 "file", "Nothing was saved: the file has the problems listed below. Fix them and upload it again."
             )
@@ -234,12 +258,36 @@ def upload(request, slug):
         "measure": measure,
         "form": form,
         "header": ",".join(header_for(measure)),
+        "own_header": ",".join(own_header(measure)),
+        "example_url": reverse("localmeasures:example", args=[slug]) + suffix,
         "upload_errors": upload_errors[:ERRORS_SHOWN],
         "more_errors": max(len(upload_errors) - ERRORS_SHOWN, 0),
         "measure_url": reverse("localmeasures:measure", args=[slug]) + suffix,
         "index_url": reverse("localmeasures:index") + suffix,
     }
     return render(request, "localmeasures/upload.html", context, status=400 if form.errors else 200)
+
+
+def _uploaded_message(name, added, replaced):
+    """Which months an upload added, and which it replaced with their old and new figures."""
+    parts = [f"Uploaded {name}."]
+    parts.append(f"Added: {', '.join(month_year(month) for month in added)}." if added else "No new months were added.")
+    if replaced:
+        parts.append(
+            "Replaced: " + "; ".join(f"{month_year(month)} ({old} → {new})" for month, old, new in replaced) + "."
+        )
+    return " ".join(parts)
+
+
+@_guarded
+@require_http_methods(["GET"])
+def example(request, slug):
+    """A made-up two-month file for the measure, with the header the upload accepts, to fill in or copy."""
+    organisation = _organisation(request)
+    measure = _measure_for(organisation, slug)
+    response = HttpResponse(example_csv(measure, timezone.localdate()), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{measure.slug}-example.csv"'
+    return response
 
 
 @_guarded

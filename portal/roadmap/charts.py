@@ -160,19 +160,20 @@ def chart_svg(
     return mark_safe(svg)  # noqa: S308
 
 
-def summary(chart: RunChart | XmRChart) -> str:
+def summary(chart: RunChart | XmRChart, decimals: int | None = None) -> str:
     """One or two plain sentences: the latest value against the centre line, then what is new.
 
     "What is new" is the signal (or signals) reaching furthest to the right: the latest news
-    a reader can act on, not the whole history, which the data table lists.
+    a reader can act on, not the whole history, which the data table lists. ``decimals``
+    writes both numbers with that many decimal places, to match a table that does.
     """
     latest = chart.points[-1]
     centre_name = "median" if isinstance(chart, RunChart) else "mean"
     centre = _centre(chart)
     where = "above" if latest.value > centre else "below" if latest.value < centre else "on"
     first = (
-        f"The latest value, {_number(latest.value)} for {month_year(latest.date)}, "
-        f"is {where} the {centre_name} ({_number(centre)})."
+        f"The latest value, {_number(latest.value, decimals)} for {month_year(latest.date)}, "
+        f"is {where} the {centre_name} ({_number(centre, decimals)})."
     )
     if not chart.signals:
         return f"{first} {NO_SIGNALS}"
@@ -558,17 +559,22 @@ def _n(value: float) -> str:
     return f"{value:.1f}".removesuffix(".0")
 
 
-def _number(value: float) -> str:
+def _number(value: float, decimals: int | None = None) -> str:
     """A value for people: thousands separated, no trailing zeros, two decimals (more below 1).
 
     Small rates such as 0.0012 keep three significant figures rather than showing as 0.
     Values no measure should hold (a thousand million million and more, or below a
     millionth) are written in scientific notation rather than as hundreds of digits.
+    With ``decimals``, every value has exactly that many decimal places (7.0, 4.2), so a
+    column of rates lines up and reads alike.
     """
     if not math.isfinite(value):
         return "not a number" if math.isnan(value) else "infinity" if value > 0 else "minus infinity"
     if abs(value) >= 1e15 or 0 < abs(value) < 1e-6:
         return f"{value:.3g}"
+    if decimals is not None:
+        text = f"{value:,.{decimals}f}"
+        return text.removeprefix("-") if float(text.replace(",", "")) == 0 else text
     decimals = 2 if abs(value) >= 1 or value == 0 else min(6, 2 - math.floor(math.log10(abs(value))))
     text = f"{value:,.{decimals}f}".rstrip("0").rstrip(".")
     return "0" if text == "-0" else text

@@ -156,9 +156,9 @@ def build_chart(measure, data_points, *, baseline_points=None):
     return spc.run_chart(points, higher_is_better=measure.higher_is_better, baseline_points=baseline)
 
 
-def measure_summary(chart, stale_words=""):
+def measure_summary(chart, stale_words="", decimals=None):
     """The plain-words summary over a measure's chart, led by any out-of-date warning."""
-    summary = charts.summary(chart)
+    summary = charts.summary(chart, decimals)
     return f"Out of date: {stale_words}. {summary}" if stale_words else summary
 
 

@@ -276,3 +276,11 @@ def test_small_rates_keep_their_significant_figures():
     assert "Median 0.0014" in texts(root)  # the key
     assert markers(root)[0].find(f"{SVG}title").text == "January 2024: 0.0012"
     assert {"0.0012", "0.0014", "0.0016"} <= set(texts(root))  # value ticks
+
+
+def test_summary_with_decimals_writes_both_numbers_with_that_many_places():
+    chart = run_chart(monthly([6.9, 4.16, 10.01, 7.09]), higher_is_better=False)
+
+    assert summary(chart).startswith("The latest value, 7.09 for ")
+    assert summary(chart, decimals=1).startswith("The latest value, 7.1 for ")
+    assert "is above the median (7.0)." in summary(chart, decimals=1)

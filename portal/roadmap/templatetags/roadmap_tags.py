@@ -13,16 +13,19 @@ SIGNAL_TAG_COLOURS = {"improvement": "blue", "concern": "orange", "neutral": "pu
 
 
 @register.filter
-def number(value):
+def number(value, decimals=None):
     """At most two decimal places, no trailing zeros, thousands separated: 1,234.5.
 
+    ``{{ value|number:1 }}`` writes exactly one decimal place instead (7.0, 4.2), as
+    ``charts.summary`` does when given the same ``decimals``.
     Values no measure should hold (see csv_import.MAX_MAGNITUDE) but a database might are
     written short, as the chart writes them (1e+308, infinity), so they cannot widen a page.
     """
     if value is None:
         return ""
-    if not math.isfinite(value) or abs(value) >= 1e15:
-        return charts._number(value)
+    decimals = None if decimals in (None, "") else int(decimals)
+    if decimals is not None or not math.isfinite(value) or abs(value) >= 1e15:
+        return charts._number(value, decimals)
     text = f"{value:,.2f}".rstrip("0").rstrip(".")
     return "0" if text == "-0" else text
 
