@@ -20,7 +20,7 @@ from portal.roadmap.models import ChangeIdea, ChangeIdeaEvidence, RoadmapPage
 from portal.taxonomy.models import Organisation, Setting
 
 from .charts import spread_chart_svgs
-from .models import ChangeIdeaStatus, spread_by_month
+from .models import SPREAD_MONTHS, ChangeIdeaStatus, spread_by_month
 
 Status = ChangeIdeaStatus.Status
 PUBLIC_STATUSES = [Status.TESTING, Status.ADOPTED]
@@ -91,6 +91,7 @@ def change_idea_detail(request, slug):
         "idea": idea,
         "groups": groups,
         "months": months,
+        "spread_months": SPREAD_MONTHS,
         "charts": spread_chart_svgs(months, f"Organisations testing and adopted {idea.title}"),
         "learning_notes": LearningNotePage.objects.visible_to(None)
         .filter(change_idea_statuses__change_idea=idea)

@@ -108,6 +108,21 @@ def test_bad_input_is_refused_with_a_clear_message(client, manager, idea, fields
     assert not ChangeIdeaStatus.objects.exists()
 
 
+@pytest.mark.parametrize("typed", ["0001-01-01", "1999-12-31"])
+def test_a_date_before_2000_is_refused_next_to_the_field_keeping_what_was_typed(client, manager, idea, typed):
+    # Year 1 was accepted, and drew a spread row for every month since then on the public page.
+    client.force_login(manager)
+    response = record(client, MINE, idea, took_effect_on=typed)
+    page = text(response)
+    assert response.status_code == 200
+    assert page.count("The date cannot be before 1 January 2000") == 2  # summary and beside the field
+    assert f'value="{typed}"' in page
+    assert not ChangeIdeaStatus.objects.exists()
+
+    assert record(client, MINE, idea, took_effect_on="2000-01-01").status_code == 302
+    assert ChangeIdeaStatus.objects.get().took_effect_on == datetime.date(2000, 1, 1)
+
+
 def test_abandoning_with_a_reason_is_kept_with_the_reason(client, manager, care_home, idea):
     client.force_login(manager)
     record(client, MINE, idea, status="abandoned", reason="Night staff had no time <b>at all</b>.")
