@@ -1,8 +1,8 @@
 """An Atom feed per change idea: organisations reaching a status, and learning linked to it.
 
 Public, so it carries only what the change idea's page shows: each
-organisation's current status (dated when it took effect; never its history,
-reasons or who recorded it) and live, public learning notes linked to the idea.
+organisation's current status, dated when it took effect (never reasons, who
+recorded it, or earlier rows), and live, public learning notes linked to the idea.
 """
 
 import datetime

@@ -1,9 +1,11 @@
 """The public pages of spread: organisations, and each change idea's own page.
 
 Only what is public reaches them: each organisation's *current* status for a
-change idea (never its history, reasons or who recorded it) and live, public
-learning. Anonymous visitors' copies may be cached (portal.core.pagecache);
-recording a status purges them (``portal.improvement.signals``).
+change idea with its date, monthly counts of organisations testing and adopted
+(docs/content-model.md says why these are public), and live, public learning;
+never reasons, who recorded a status, or the row-by-row history. Anonymous
+visitors' copies may be cached (portal.core.pagecache); recording a status
+purges them (``portal.improvement.signals``).
 """
 
 from collections import defaultdict

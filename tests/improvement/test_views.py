@@ -55,6 +55,10 @@ def test_a_member_records_a_status_and_sees_it_with_its_history(client, manager,
     page = text(client.get(MINE))
     assert "Kersal Brook Care Home" in page and "Record a status" in page
     assert "Nothing recorded yet" in page
+    # Monthly counts come from the history, so the page must not say the public sees only the latest status.
+    assert "The public sees only" not in page
+    assert "counts the organisations testing and adopted it at the end of each month" in page
+    assert "Reasons, who recorded what and the rest of your history stay private." in page
 
     response = record(
         client, MINE, idea, status="planning", took_effect_on=(TODAY - datetime.timedelta(days=40)).isoformat()
