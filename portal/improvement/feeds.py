@@ -1,8 +1,8 @@
 """An Atom feed per change idea: organisations reaching a status, and learning linked to it.
 
 Public, so it carries only what the change idea's page shows: each
-organisation's current status (dated when it took effect; never its history,
-reasons or who recorded it) and live, public learning notes linked to the idea.
+organisation's current status, dated when it took effect (never reasons, who
+recorded it, or earlier rows), and live, public learning notes linked to the idea.
 """
 
 import datetime
@@ -10,13 +10,19 @@ from dataclasses import dataclass
 
 from django.shortcuts import get_object_or_404
 from django.utils.feedgenerator import Atom1Feed
-from django.utils.html import escape
 
 from learning.models import LearningNotePage
-from portal.core.feeds import ITEMS_PER_FEED, PORTAL_NAME, PROGRAMME_TIME_ZONE, PUBLICATION_TIME, KnowledgeFeed
+from portal.core.feeds import (
+    ITEMS_PER_FEED,
+    PORTAL_NAME,
+    PROGRAMME_TIME_ZONE,
+    PUBLICATION_TIME,
+    KnowledgeFeed,
+    plain_text_as_html,
+)
 from portal.roadmap.models import ChangeIdea
 
-from .models import ChangeIdeaStatus
+from .models import EARLIEST_TOOK_EFFECT, ChangeIdeaStatus
 
 
 @dataclass
@@ -57,7 +63,7 @@ class ChangeIdeaFeed(KnowledgeFeed):
         entries = [
             Entry(
                 title=f"{row.organisation.name}: {row.get_status_display().lower()}",
-                description=escape(
+                description=plain_text_as_html(
                     f"{row.organisation.name} recorded '{obj.title}' as {row.get_status_display().lower()} "
                     f"from {row.took_effect_on:%-d %B %Y}."
                 ),
@@ -76,7 +82,7 @@ class ChangeIdeaFeed(KnowledgeFeed):
         entries += [
             Entry(
                 title=f"Learning: {note.title}",
-                description=escape(note.summary),
+                description=plain_text_as_html(note.summary),
                 link=note.get_url(self.request),
                 date=note.date,
                 guid=note.get_url(self.request),
@@ -98,7 +104,10 @@ class ChangeIdeaFeed(KnowledgeFeed):
         return item.guid
 
     def item_pubdate(self, item):
-        return datetime.datetime.combine(item.date, PUBLICATION_TIME, tzinfo=PROGRAMME_TIME_ZONE)
+        # A status stored before EARLIEST_TOOK_EFFECT was enforced (year 1, say) would be
+        # dated in local mean time, an offset Atom cannot express; date it from the bound.
+        date = max(item.date, EARLIEST_TOOK_EFFECT)
+        return datetime.datetime.combine(date, PUBLICATION_TIME, tzinfo=PROGRAMME_TIME_ZONE)
 
     def item_categories(self, item):
         return []

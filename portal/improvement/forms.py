@@ -28,7 +28,7 @@ class ChangeIdeaStatusForm(forms.ModelForm):
     )
     took_effect_on = forms.DateField(
         label="Since when",
-        help_text="The date this status began, today or earlier.",
+        help_text="The date this status began: today or earlier, and not before 1 January 2000.",
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={
             "required": "Enter the date this status began",

@@ -58,9 +58,25 @@ class ChangeIdeaStatusQuerySet(models.QuerySet):
         return counts
 
 
+#: The earliest date a status may take effect. Change ideas on this programme's
+#: driver diagram are recent practice, so an earlier date is a slip (a mistyped
+#: year); a fixed date is easy to say on the form and in docs/content-model.md.
+EARLIEST_TOOK_EFFECT = datetime.date(2000, 1, 1)
+
+#: How many months the "spread over time" chart and table show, ending with the
+#: current month: three years, enough to see testing turn into adoption, and a
+#: bound on the page's size whatever dates are stored.
+SPREAD_MONTHS = 36
+
+
 def not_in_the_future(value):
     if value > timezone.localdate():
         raise ValidationError("The date cannot be in the future. Give the date it took effect.")
+
+
+def not_before_earliest(value):
+    if value < EARLIEST_TOOK_EFFECT:
+        raise ValidationError(f"The date cannot be before {EARLIEST_TOOK_EFFECT:%-d %B %Y}. Check the year you typed.")
 
 
 class ChangeIdeaStatus(models.Model):
@@ -86,7 +102,8 @@ class ChangeIdeaStatus(models.Model):
     )
     status = models.CharField(max_length=10, choices=Status.choices, help_text="Where the organisation is with it.")
     took_effect_on = models.DateField(
-        validators=[not_in_the_future], help_text="The date this status began (today or earlier)."
+        validators=[not_before_earliest, not_in_the_future],
+        help_text="The date this status began: today or earlier, and not before 1 January 2000.",
     )
     reason = models.TextField(
         blank=True, max_length=2000, help_text="Why it was abandoned (needed when abandoned), or any other note."
@@ -129,27 +146,43 @@ def month_starts(first, last):
 def spread_by_month(change_idea, today=None):
     """``[(month, testing, adopted)]``: organisations testing and adopted at the end of each month.
 
-    One query for the idea's whole history; each organisation's status at a
-    month's end is its latest row that took effect by then.
+    At most the last ``SPREAD_MONTHS`` months, ending with ``today``'s, so a
+    stored date however early (rows from before ``EARLIEST_TOOK_EFFECT`` was
+    enforced) cannot make the page longer. One query for the idea's rows that
+    took effect by today; each organisation's status at a month's end follows
+    the rule for the current status: of its rows that took effect by then, the
+    one that took effect last, and of those the one recorded last.
     """
     today = today or timezone.localdate()
     rows = list(
         ChangeIdeaStatus.objects.for_change_idea(change_idea)
+        .filter(took_effect_on__lte=today)
         .order_by("took_effect_on", "recorded_at", "pk")
-        .values_list("organisation", "status", "took_effect_on")
+        .values_list("organisation", "status", "took_effect_on", "recorded_at", "pk")
     )
     if not rows:
         return []
+    this_month = today.replace(day=1)
+    earliest_shown = this_month
+    for _ in range(SPREAD_MONTHS - 1):
+        earliest_shown = (earliest_shown - datetime.timedelta(days=1)).replace(day=1)
+    first = max(rows[0][2].replace(day=1), earliest_shown)
+    latest_of = {}  # organisation: (took_effect_on, recorded_at, pk, status) of its current row so far
+
+    def take(row):
+        organisation, status, took_effect_on, recorded_at, pk = row
+        key = (took_effect_on, recorded_at, pk)
+        if organisation not in latest_of or key > latest_of[organisation][:3]:
+            latest_of[organisation] = (*key, status)
+
     result = []
-    status_of = {}
     position = 0
-    for month in month_starts(rows[0][2], today):
+    for month in month_starts(first, this_month):
         month_end = (month + datetime.timedelta(days=32)).replace(day=1) - datetime.timedelta(days=1)
         while position < len(rows) and rows[position][2] <= month_end:
-            organisation, status, _ = rows[position]
-            status_of[organisation] = status
+            take(rows[position])
             position += 1
-        statuses = list(status_of.values())
+        statuses = [latest[3] for latest in latest_of.values()]
         result.append(
             (
                 month,

@@ -1,9 +1,11 @@
 """The public pages of spread: organisations, and each change idea's own page.
 
 Only what is public reaches them: each organisation's *current* status for a
-change idea (never its history, reasons or who recorded it) and live, public
-learning. Anonymous visitors' copies may be cached (portal.core.pagecache);
-recording a status purges them (``portal.improvement.signals``).
+change idea with its date, monthly counts of organisations testing and adopted
+(docs/content-model.md says why these are public), and live, public learning;
+never reasons, who recorded a status, or the row-by-row history. Anonymous
+visitors' copies may be cached (portal.core.pagecache); recording a status
+purges them (``portal.improvement.signals``).
 """
 
 from collections import defaultdict
@@ -20,7 +22,7 @@ from portal.roadmap.models import ChangeIdea, ChangeIdeaEvidence, RoadmapPage
 from portal.taxonomy.models import Organisation, Setting
 
 from .charts import spread_chart_svgs
-from .models import ChangeIdeaStatus, spread_by_month
+from .models import SPREAD_MONTHS, ChangeIdeaStatus, spread_by_month
 
 Status = ChangeIdeaStatus.Status
 PUBLIC_STATUSES = [Status.TESTING, Status.ADOPTED]
@@ -91,6 +93,7 @@ def change_idea_detail(request, slug):
         "idea": idea,
         "groups": groups,
         "months": months,
+        "spread_months": SPREAD_MONTHS,
         "charts": spread_chart_svgs(months, f"Organisations testing and adopted {idea.title}"),
         "learning_notes": LearningNotePage.objects.visible_to(None)
         .filter(change_idea_statuses__change_idea=idea)

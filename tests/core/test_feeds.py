@@ -94,6 +94,22 @@ def test_knowledge_feed_lists_every_kind_of_page_newest_first(client, mixed, fmt
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
+def test_an_apostrophe_in_a_summary_is_escaped_once(client, learning_index, fmt):
+    LearningNotePageFactory(
+        parent=learning_index,
+        title="Kersal's night checks",
+        summary="Night staff's checks & a huddle.",
+        date="2024-07-01",
+    )
+    xml = client.get(f"/feeds/knowledge/{fmt}/").content.decode()
+    assert "&amp;#x27;" not in xml and "&#x27;" not in xml
+    assert "Night staff's checks &amp;amp; a huddle." in xml  # "&amp;" as HTML, escaped for XML
+    (entry,) = feedparser.parse(xml).entries
+    assert entry.title == "Kersal's night checks"
+    assert html.unescape(entry.summary) == "Night staff's checks & a huddle."
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
 def test_an_entry_reads_as_written_links_to_its_page_and_is_tagged(client, learning_index, fmt):
     LearningNotePageFactory(
         parent=learning_index,

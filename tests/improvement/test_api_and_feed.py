@@ -3,6 +3,7 @@
 import datetime
 import json
 
+import feedparser
 import pytest
 from django.utils import timezone
 
@@ -70,3 +71,30 @@ def test_the_feed_lists_current_statuses_and_live_linked_learning_only(client, l
     assert "planning" not in feed.lower().replace("planning, testing", "")
     assert "Unpublished rounds" not in feed and "Private reason" not in feed
     assert client.get("/feeds/change-ideas/nothing/atom/").status_code == 404
+
+
+def test_apostrophes_in_the_feed_are_escaped_once(client, learning_index):
+    idea = ChangeIdeaFactory(title="Residents' afternoon drinks")
+    home = OrganisationFactory(name="St Anne's Care Home")
+    status = ChangeIdeaStatusFactory(organisation=home, change_idea=idea, status="testing", took_effect_on=days_ago(20))
+    note = LearningNotePageFactory(
+        parent=learning_index, title="Anne's rounds", summary="Staff's idea <b>worked</b>.", organisation=home
+    )
+    status.learning_notes.add(note)
+
+    xml = client.get(f"/feeds/change-ideas/{idea.slug}/atom/").content.decode()
+    assert "&amp;#x27;" not in xml and "&#x27;" not in xml
+    assert "St Anne's Care Home recorded 'Residents' afternoon drinks' as testing" in xml
+    assert "Staff's idea &amp;lt;b&amp;gt;worked&amp;lt;/b&amp;gt;." in xml  # markup stays text
+    entries = {entry.title: entry for entry in feedparser.parse(xml).entries}
+    assert entries["Learning: Anne's rounds"].summary == "Staff's idea &lt;b&gt;worked&lt;/b&gt;."
+    assert entries["St Anne's Care Home: testing"].summary.startswith("St Anne's Care Home recorded")
+
+
+def test_a_status_stored_in_year_1_is_dated_validly_in_the_feed(client):
+    idea = ChangeIdeaFactory()
+    ChangeIdeaStatusFactory(change_idea=idea, status="testing", took_effect_on=datetime.date(1, 1, 1))
+
+    xml = client.get(f"/feeds/change-ideas/{idea.slug}/atom/").content.decode()
+    assert "0001-01-01" not in xml and "-00:01" not in xml
+    assert "<published>2000-01-01T09:00:00+00:00</published>" in xml

@@ -123,3 +123,64 @@ def test_spread_by_month_counts_each_organisation_once_at_its_status_then():
         (datetime.date(2026, 6, 1), 0, 1),
     ]
     assert spread_by_month(ChangeIdeaFactory(), today=today) == []
+
+
+def test_spread_by_month_applies_the_current_status_rule_at_each_months_end():
+    # The security review's sequence for one organisation, in the order it was recorded.
+    idea, home = ChangeIdeaFactory(), OrganisationFactory()
+    recorded = timezone.now() - datetime.timedelta(days=5)
+    for hour, (status, took_effect_on) in enumerate(
+        [
+            (Status.PLANNING, datetime.date(1, 1, 1)),
+            (Status.TESTING, datetime.date(1, 1, 1)),
+            (Status.PLANNING, datetime.date(2020, 1, 1)),
+            (Status.PLANNING, datetime.date(2026, 12, 1)),
+            (Status.ABANDONED, datetime.date(2026, 12, 1)),
+        ]
+    ):
+        ChangeIdeaStatusFactory.create(
+            organisation=home,
+            change_idea=idea,
+            status=status,
+            took_effect_on=took_effect_on,
+            recorded_at=recorded + datetime.timedelta(hours=hour),
+        )
+
+    # In June 2020 the spread reaches back to July 2017: testing (from year 1) until
+    # December 2019, planning from January 2020.
+    rows = spread_by_month(idea, today=datetime.date(2020, 6, 15))
+    assert rows[0] == (datetime.date(2017, 7, 1), 1, 0)
+    assert rows[29] == (datetime.date(2019, 12, 1), 1, 0)
+    assert rows[30:] == [(datetime.date(2020, month, 1), 0, 0) for month in range(1, 7)]
+
+    # In December 2026 nobody is testing or has adopted it in any month shown.
+    rows = spread_by_month(idea, today=datetime.date(2026, 12, 6))
+    assert all((testing, adopted) == (0, 0) for _, testing, adopted in rows)
+
+
+def test_spread_by_month_shows_at_most_the_last_36_months_however_early_a_stored_date(django_assert_num_queries):
+    idea, home = ChangeIdeaFactory(), OrganisationFactory()
+    # Stored before dates were bounded: the form now refuses it, the page must still be small.
+    ChangeIdeaStatusFactory(
+        organisation=home, change_idea=idea, status=Status.TESTING, took_effect_on=datetime.date(1, 1, 1)
+    )
+    ChangeIdeaStatusFactory(
+        organisation=home, change_idea=idea, status=Status.ADOPTED, took_effect_on=datetime.date(2025, 3, 4)
+    )
+
+    with django_assert_num_queries(1):
+        rows = spread_by_month(idea, today=datetime.date(2026, 12, 6))
+    assert len(rows) == 36
+    assert rows[0] == (datetime.date(2024, 1, 1), 1, 0)
+    assert rows[13] == (datetime.date(2025, 2, 1), 1, 0)
+    assert rows[14] == (datetime.date(2025, 3, 1), 0, 1)
+    assert rows[-1] == (datetime.date(2026, 12, 1), 0, 1)
+
+
+def test_a_date_before_2000_is_refused_by_the_model_too():
+    status = ChangeIdeaStatusFactory.build(
+        organisation=OrganisationFactory(), change_idea=ChangeIdeaFactory(), took_effect_on=datetime.date(1, 1, 1)
+    )
+    with pytest.raises(ValidationError) as error:
+        status.full_clean(exclude=["recorded_by"])
+    assert "cannot be before 1 January 2000" in str(error.value.message_dict["took_effect_on"])

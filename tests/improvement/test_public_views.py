@@ -2,6 +2,7 @@
 
 import datetime
 import html
+import re
 
 import pytest
 from django.core.cache import cache
@@ -123,6 +124,24 @@ def test_a_change_idea_page_groups_current_statuses_by_setting_with_spread_and_l
     assert "Organisations testing and adopted by month" in page  # the table alternative
     assert page.count("spc-chart--narrow") == 1
     assert client.get("/roadmap/change-ideas/nothing-here/").status_code == 404
+
+
+def test_a_status_stored_in_year_1_draws_only_the_last_36_months(client, idea):
+    # Such a row drew a table row for every month since year 1 (12 MB a page); the form now refuses
+    # it, and the page is bounded whatever is stored.
+    home = OrganisationFactory(name="Kersal Brook")
+    ChangeIdeaStatusFactory(
+        organisation=home, change_idea=idea, status="testing", took_effect_on=datetime.date(1, 1, 1)
+    )
+
+    page = text(client.get(f"/roadmap/change-ideas/{idea.slug}/"))
+    months = re.findall(r'<th class="nhsuk-table__header" scope="row">([^<]*)</th>', page)
+    first = TODAY.replace(day=1)
+    for _ in range(35):
+        first = (first - datetime.timedelta(days=1)).replace(day=1)
+    assert len(months) == 36
+    assert months[0] == f"{first:%B %Y}" and months[-1] == f"{TODAY:%B %Y}"
+    assert "for at most the last 36 months" in page
 
 
 def test_the_driver_diagram_shows_counts_linking_to_each_idea(client, home, idea):

@@ -55,6 +55,10 @@ def test_a_member_records_a_status_and_sees_it_with_its_history(client, manager,
     page = text(client.get(MINE))
     assert "Kersal Brook Care Home" in page and "Record a status" in page
     assert "Nothing recorded yet" in page
+    # Monthly counts come from the history, so the page must not say the public sees only the latest status.
+    assert "The public sees only" not in page
+    assert "counts the organisations testing and adopted it at the end of each month" in page
+    assert "Reasons, who recorded what and the rest of your history stay private." in page
 
     response = record(
         client, MINE, idea, status="planning", took_effect_on=(TODAY - datetime.timedelta(days=40)).isoformat()
@@ -106,6 +110,21 @@ def test_bad_input_is_refused_with_a_clear_message(client, manager, idea, fields
     assert response.status_code == 200
     assert message in text(response)
     assert not ChangeIdeaStatus.objects.exists()
+
+
+@pytest.mark.parametrize("typed", ["0001-01-01", "1999-12-31"])
+def test_a_date_before_2000_is_refused_next_to_the_field_keeping_what_was_typed(client, manager, idea, typed):
+    # Year 1 was accepted, and drew a spread row for every month since then on the public page.
+    client.force_login(manager)
+    response = record(client, MINE, idea, took_effect_on=typed)
+    page = text(response)
+    assert response.status_code == 200
+    assert page.count("The date cannot be before 1 January 2000") == 2  # summary and beside the field
+    assert f'value="{typed}"' in page
+    assert not ChangeIdeaStatus.objects.exists()
+
+    assert record(client, MINE, idea, took_effect_on="2000-01-01").status_code == 302
+    assert ChangeIdeaStatus.objects.get().took_effect_on == datetime.date(2000, 1, 1)
 
 
 def test_abandoning_with_a_reason_is_kept_with_the_reason(client, manager, care_home, idea):

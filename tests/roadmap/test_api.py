@@ -1,12 +1,16 @@
 """The read-only roadmap API as a partner's script would use it."""
 
 import datetime
+import re
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from learning.factories import LearningNotePageFactory
+from portal.api import api_router
 from portal.roadmap.factories import (
     ChangeIdeaFactory,
     DriverFactory,
@@ -375,3 +379,16 @@ def test_listings_cost_the_same_queries_for_3_items_as_for_30(client, note, upda
     assert max(few.values()) <= 10, few
     for url in BUDGETED:
         assert len(get(client, url)["items"]) == 30, url
+
+
+@pytest.mark.parametrize("name", ["workstreams", "milestones", "measures", "change-ideas"])
+def test_the_readme_names_exactly_the_filters_each_endpoint_takes(client, name):
+    # The README said every endpoint took ?status=, but change-ideas/ answered 400 to it.
+    readme = (Path(settings.BASE_DIR) / "README.md").read_text()
+    documented = re.search(rf"`{name}/` takes ((?:`\?\w+=`(?:, )?)+)", readme)
+    filters = list(api_router._endpoints[name].filters)
+    assert documented and re.findall(r"`\?(\w+)=`", documented.group(1)) == filters
+    for parameter in ("setting", "domain", "workstream", "status"):
+        response = client.get(f"/api/v2/{name}/?{parameter}=nothing-by-this-name")
+        assert response.status_code == 400
+        assert ("not an operation or a filter" in response.json()["message"]) == (parameter not in filters)
