@@ -369,7 +369,7 @@ def test_an_upload_line_with_an_absurdly_long_count_gets_a_line_error(client, fa
     assert not LocalValue.objects.exists()
     name = "falls" if column == "numerator" else "occupied bed days"
     problem = f"The number of {name} must be 1,000,000 or fewer: check for an extra digit."
-    assert f'<td class="nhsuk-table__cell">3</td><td class="nhsuk-table__cell">{problem}</td>' in page
+    assert f'<td class="nhsuk-table__cell">Line 3 (2023-11)</td><td class="nhsuk-table__cell">{problem}</td>' in page
 
 
 @pytest.mark.parametrize("organisation", ["1" * 4301, "99999999999999999999", "²"])
@@ -402,7 +402,8 @@ def test_a_file_refuses_a_month_before_2000_with_the_forms_words(client, falls, 
     response = upload(client, f"month,numerator,denominator\n{month},4,812\n")
     page = response.content.decode()
     assert response.status_code == 400
-    assert f'<td class="nhsuk-table__cell">2</td><td class="nhsuk-table__cell">{words} {TOO_LONG_AGO}</td>' in page
+    line = f'<td class="nhsuk-table__cell">Line 2 ({month})</td>'
+    assert line + f'<td class="nhsuk-table__cell">{words} {TOO_LONG_AGO}</td>' in page
     assert not LocalValue.objects.exists()
 
 

@@ -175,7 +175,7 @@ def test_the_upload_page_offers_an_example_file_with_the_measures_header_and_mad
 
 
 SHARING_MEANS = [
-    "only city-wide totals for care homes, shown once at least 5 organisations share",
+    "only city-wide totals for care homes, a month shown only once at least 5 organisations have shared it",
     "with small counts hidden and the other counts rounded",
     "Your own chart and your months are never public",
     "Sharing covers the months already entered and every month you enter while you share",
