@@ -8,6 +8,7 @@ told why, not shown a blank page.
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ObjectDoesNotExist
+from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -16,7 +17,7 @@ from django.views.decorators.cache import never_cache
 from portal.core.access import is_moderator, may_keep_records_for, organisation_of
 from portal.taxonomy.models import Organisation
 
-from .forms import ChangeIdeaStatusForm
+from .forms import ChangeIdeaStatusForm, day
 from .models import ChangeIdeaStatus
 
 
@@ -63,18 +64,38 @@ def organisation_records(request, slug):
     return _organisation_records(request, organisation)
 
 
+def _save(request, form, organisation):
+    """Save the form's record, unless it is already held, and say truthfully what it did to the current status."""
+    idea = form.cleaned_data["change_idea"]
+    status = ChangeIdeaStatus.Status(form.cleaned_data["status"]).label.lower()
+    since = day(form.cleaned_data["took_effect_on"])
+    if form.already_recorded:
+        messages.info(request, f"Already recorded: {organisation} {status} {idea} from {since}. Nothing new was saved.")
+        return
+    form.instance.recorded_by = request.user
+    form.save()
+    if form.goes_into_history:
+        current = form.current
+        messages.success(
+            request,
+            f"Added to the history: {organisation} {status} {idea} from {since}. The current status stays "
+            f"{current.get_status_display()} since {day(current.took_effect_on)}, because that took effect later.",
+        )
+    else:
+        messages.success(request, f"Recorded: {idea} is {status} at {organisation}.")
+
+
 def _organisation_records(request, organisation):
     if request.method == "POST":
         form = ChangeIdeaStatusForm(request.POST, organisation=organisation)
-        if form.is_valid():
-            form.instance.recorded_by = request.user
-            status = form.save()
-            messages.success(
-                request, f"Recorded: {status.change_idea} is {status.get_status_display().lower()} at {organisation}."
-            )
-            if organisation == organisation_of(request.user):
-                return redirect("improvement:mine")
-            return redirect("improvement:organisation", slug=organisation.slug)
+        with transaction.atomic():
+            # One record at a time per organisation, so a double tap's second request sees the first's row.
+            Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
+            if form.is_valid():
+                _save(request, form, organisation)
+                if organisation == organisation_of(request.user):
+                    return redirect("improvement:mine")
+                return redirect("improvement:organisation", slug=organisation.slug)
     else:
         form = ChangeIdeaStatusForm(organisation=organisation)
     history = (

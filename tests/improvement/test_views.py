@@ -238,3 +238,102 @@ def test_the_hub_links_to_the_organisations_local_measures(client, manager, care
     client.force_login(ModeratorFactory())
     page = text(client.get(f"{MINE}{care_home.slug}/"))
     assert f'<a href="/my-organisation/measures/?organisation={care_home.pk}">Local measures</a>' in page
+
+
+def banner(response):
+    page = text(response)
+    return page[page.index('<div class="nhsuk-notification-banner') :]
+
+
+def test_a_record_dated_before_the_current_status_is_confirmed_and_said_to_go_into_the_history(
+    client, manager, care_home, idea
+):
+    planning_since = TODAY - datetime.timedelta(days=30)
+    ChangeIdeaStatusFactory(organisation=care_home, change_idea=idea, status="planning", took_effect_on=planning_since)
+    earlier = TODAY - datetime.timedelta(days=60)
+    client.force_login(manager)
+
+    response = record(client, MINE, idea, status="adopted", took_effect_on=earlier.isoformat())
+    page = text(response)
+    assert response.status_code == 200
+    since = f"{planning_since.day} {planning_since:%B %Y}"
+    assert f"This date is before the current status, Planning since {since}" in page
+    assert f"To make Adopted the current status, give a date on or after {since}" in page
+    assert "Yes, add it to the history: Planning stays current" in page
+    assert ChangeIdeaStatus.objects.count() == 1
+
+    response = record(client, MINE, idea, status="adopted", took_effect_on=earlier.isoformat(), confirm="on")
+    assert response.status_code == 302
+    assert ChangeIdeaStatus.objects.count() == 2
+    shown = banner(client.get(MINE))
+    assert "Added to the history: Kersal Brook Care Home adopted Afternoon hydration rounds" in shown
+    assert f"The current status stays Planning since {since}, because that took effect later." in shown
+    assert "is adopted at" not in shown
+
+
+def test_a_double_tap_saves_one_record_and_says_it_is_already_recorded(client, manager, care_home, idea):
+    client.force_login(manager)
+    first = record(client, MINE, idea, status="planning")
+    second = record(client, MINE, idea, status="planning")
+    assert first.status_code == second.status_code == 302
+    assert ChangeIdeaStatus.objects.filter(organisation=care_home, change_idea=idea).count() == 1
+    shown = banner(client.get(MINE))
+    assert "Recorded: Afternoon hydration rounds is planning at Kersal Brook Care Home." in shown
+    assert "Already recorded: Kersal Brook Care Home planning Afternoon hydration rounds from" in shown
+    assert "Nothing new was saved." in shown
+
+
+def test_the_same_status_from_a_later_date_is_refused_next_to_the_status(client, manager, care_home, idea):
+    testing_since = TODAY - datetime.timedelta(days=10)
+    ChangeIdeaStatusFactory(organisation=care_home, change_idea=idea, status="testing", took_effect_on=testing_since)
+    client.force_login(manager)
+    response = record(client, MINE, idea, status="testing", reason="Second ward joined")
+    page = text(response)
+    assert response.status_code == 200
+    assert (
+        f"Kersal Brook Care Home has been testing with this idea since {testing_since.day} {testing_since:%B %Y}: "
+        "that is already recorded." in page
+    )
+    assert "Second ward joined" in page
+    assert ChangeIdeaStatus.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("was", "now", "question"),
+    [
+        ("adopted", "testing", "This idea is currently adopted here, since"),
+        ("abandoned", "planning", "This idea is currently abandoned here, since"),
+    ],
+)
+def test_moving_on_from_adopted_or_abandoned_asks_first(client, manager, care_home, idea, was, now, question):
+    ChangeIdeaStatusFactory(
+        organisation=care_home,
+        change_idea=idea,
+        status=was,
+        reason="Stopped",
+        took_effect_on=TODAY - datetime.timedelta(days=5),
+    )
+    client.force_login(manager)
+    response = record(client, MINE, idea, status=now)
+    page = text(response)
+    assert response.status_code == 200
+    again = "testing" if now == "testing" else "planning"
+    assert question in page and f"Tick the box to record that you are {again} it again." in page
+    assert (
+        '<label class="nhsuk-label nhsuk-checkboxes__label" for="id_confirm">'
+        f"Yes, record that we are {again} it again</label>" in page
+    )
+    assert ChangeIdeaStatus.objects.count() == 1
+
+    assert record(client, MINE, idea, status=now, confirm="on").status_code == 302
+    current = ChangeIdeaStatus.objects.current().get(organisation=care_home, change_idea=idea)
+    assert current.status == now
+
+
+def test_moving_forward_from_testing_needs_no_confirmation(client, manager, care_home, idea):
+    ChangeIdeaStatusFactory(
+        organisation=care_home, change_idea=idea, status="testing", took_effect_on=TODAY - datetime.timedelta(days=5)
+    )
+    client.force_login(manager)
+    assert record(client, MINE, idea, status="adopted").status_code == 302
+    assert ChangeIdeaStatus.objects.current().get().status == "adopted"
