@@ -93,7 +93,7 @@ def change_idea_detail(request, slug):
         "months": months,
         "charts": spread_chart_svgs(months, f"Organisations testing and adopted {idea.title}"),
         "learning_notes": LearningNotePage.objects.visible_to(None)
-        .filter(change_idea_statuses__change_idea=idea)
+        .filter(change_idea_statuses__change_idea=idea, change_idea_statuses__withdrawn_at__isnull=True)
         .distinct()
         .select_related("organisation")
         .newest_first(),

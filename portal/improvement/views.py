@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 
 from portal.core.access import is_moderator, may_keep_records_for, organisation_of
 from portal.taxonomy.models import Organisation
@@ -64,6 +65,38 @@ def organisation_records(request, slug):
     return _organisation_records(request, organisation)
 
 
+@never_cache
+@require_POST
+def withdraw(request, pk):
+    """Withdraw a record made by mistake: kept, marked withdrawn, and counted nowhere from now on.
+
+    The person who made it may, within ``ChangeIdeaStatus.WITHDRAW_WITHIN``, while they may still keep
+    the organisation's records; the programme team may at any time.
+    """
+    if not request.user.is_authenticated:
+        return redirect_to_login(reverse("improvement:mine"))
+    row = get_object_or_404(ChangeIdeaStatus.objects.select_related("organisation", "change_idea"), pk=pk)
+    organisation = row.organisation
+    if not may_keep_records_for(request.user, organisation):
+        return _refused(request, organisation)
+    if not row.may_be_withdrawn_by(request.user, team=is_moderator(request.user)):
+        messages.error(
+            request,
+            "You cannot withdraw that record: only the person who made it can, within a day of making it. "
+            "Ask the programme team if it is wrong.",
+        )
+    else:
+        row.withdraw(request.user)
+        messages.success(
+            request,
+            f"Withdrawn: the record that {organisation} {row.get_status_display().lower()} {row.change_idea} from "
+            f"{day(row.took_effect_on)}. It is kept, but no longer counted anywhere.",
+        )
+    if organisation == organisation_of(request.user):
+        return redirect("improvement:mine")
+    return redirect("improvement:organisation", slug=organisation.slug)
+
+
 def _save(request, form, organisation):
     """Save the form's record, unless it is already held, and say truthfully what it did to the current status."""
     idea = form.cleaned_data["change_idea"]
@@ -104,8 +137,10 @@ def _organisation_records(request, organisation):
         .prefetch_related("learning_notes")
         .newest_first()
     )
+    team = is_moderator(request.user)
     current = {}
     for row in history:
+        row.withdrawable = row.may_be_withdrawn_by(request.user, team=team)
         entry = current.setdefault(row.change_idea_id, {"idea": row.change_idea, "current": row, "history": []})
         entry["history"].append(row)
     return TemplateResponse(

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from learning.factories import LearningNotePageFactory
 from portal.improvement.factories import ChangeIdeaStatusFactory
-from portal.improvement.models import ChangeIdeaStatus
+from portal.improvement.models import ChangeIdeaStatus, spread_by_month
 from portal.members.factories import (
     MemberFactory,
     MemberProfileFactory,
@@ -337,3 +337,74 @@ def test_moving_forward_from_testing_needs_no_confirmation(client, manager, care
     client.force_login(manager)
     assert record(client, MINE, idea, status="adopted").status_code == 302
     assert ChangeIdeaStatus.objects.current().get().status == "adopted"
+
+
+def withdraw_url(row):
+    return f"/my-organisation/records/{row.pk}/withdraw/"
+
+
+def test_the_person_who_made_a_mistaken_record_withdraws_it_and_it_counts_nowhere(client, manager, care_home, idea):
+    ChangeIdeaStatusFactory(
+        organisation=care_home, change_idea=idea, status="testing", took_effect_on=TODAY - datetime.timedelta(days=30)
+    )
+    client.force_login(manager)
+    record(client, MINE, idea, status="abandoned", reason="Pressed the wrong status")
+    mistake = ChangeIdeaStatus.objects.get(status="abandoned")
+    assert "Withdraw this record" in text(client.get(MINE))
+
+    response = client.post(withdraw_url(mistake))
+    assert response.status_code == 302 and response["Location"] == MINE
+    mistake = ChangeIdeaStatus.all_records.get(pk=mistake.pk)
+    assert mistake.withdrawn_at is not None and mistake.withdrawn_by == manager
+    page = text(client.get(MINE))
+    assert "Withdrawn: the record that Kersal Brook Care Home abandoned Afternoon hydration rounds" in page
+    assert "It is kept, but no longer counted anywhere." in page
+    assert "Pressed the wrong status" not in page and "History (1 record)" in page
+
+    # Counted nowhere: current status, counts, spread, the public page, the feed and the API.
+    assert ChangeIdeaStatus.objects.current().get().status == "testing"
+    assert ChangeIdeaStatus.objects.counts()[idea.pk] == {"testing": 1}
+    assert spread_by_month(idea)[-1][1:] == (1, 0)
+    client.logout()
+    public = text(client.get(f"/roadmap/change-ideas/{idea.slug}/"))
+    assert "Testing: 1 organisation" in public and "Abandoned: 0 organisations" in public
+    feed = client.get(f"/feeds/change-ideas/{idea.slug}/atom/").content.decode()
+    assert "Kersal Brook Care Home: testing" in feed and "abandoned" not in feed
+    api = client.get("/api/v2/change-ideas/").json()["items"]
+    assert api[0]["spread"] == {"planning": 0, "testing": 1, "adopted": 0, "abandoned": 0}
+
+
+def test_a_record_cannot_be_withdrawn_by_another_member_or_after_a_day(client, manager, care_home, idea):
+    colleague = MemberFactory(organisation=care_home)
+    theirs = ChangeIdeaStatusFactory(organisation=care_home, change_idea=idea, recorded_by=colleague)
+    old = ChangeIdeaStatusFactory(
+        organisation=care_home,
+        change_idea=idea,
+        recorded_by=manager,
+        recorded_at=timezone.now() - datetime.timedelta(hours=25),
+        took_effect_on=TODAY - datetime.timedelta(days=40),
+    )
+    client.force_login(manager)
+    assert "Withdraw this record" not in text(client.get(MINE))
+    for row in (theirs, old):
+        client.post(withdraw_url(row))
+    assert "You cannot withdraw that record" in text(client.get(MINE))
+    assert ChangeIdeaStatus.objects.count() == 2
+
+    outsider = MemberFactory()
+    client.force_login(outsider)
+    assert client.post(withdraw_url(theirs)).status_code == 403
+    client.logout()
+    assert client.post(withdraw_url(theirs)).status_code == 302
+    assert client.get(withdraw_url(theirs)).status_code in (302, 405)
+    assert ChangeIdeaStatus.objects.count() == 2
+
+
+def test_the_programme_team_may_withdraw_any_record(client, care_home, idea):
+    row = ChangeIdeaStatusFactory(
+        organisation=care_home, change_idea=idea, recorded_at=timezone.now() - datetime.timedelta(days=90)
+    )
+    client.force_login(ModeratorFactory())
+    response = client.post(withdraw_url(row))
+    assert response["Location"] == f"/my-organisation/{care_home.slug}/"
+    assert not ChangeIdeaStatus.objects.exists() and ChangeIdeaStatus.all_records.count() == 1
