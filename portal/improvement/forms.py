@@ -103,11 +103,15 @@ class ChangeIdeaStatusForm(forms.ModelForm):
             new = ChangeIdeaStatus.Status(status).label
             if date < current.took_effect_on:
                 self.goes_into_history = True
+                instead = (
+                    f"To make {new} the current status, give a date on or after {day(current.took_effect_on)}. Or"
+                    if status != current.status
+                    else "The history will then show both dates. If that is what you mean,"
+                )
                 question = (
                     f"This date is before the current status, {since}, so this record will go into the history "
-                    f"and {current.get_status_display()} stays current. To make {new} the current status, give "
-                    f"a date on or after {day(current.took_effect_on)}. Or tick the box to add it to the "
-                    f"history.",
+                    f"and {current.get_status_display()} stays current. {instead} tick the box to add it to the "
+                    "history.",
                     f"Yes, add it to the history: {current.get_status_display()} stays current",
                 )
             elif status == current.status:

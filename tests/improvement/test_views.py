@@ -271,6 +271,19 @@ def test_a_record_dated_before_the_current_status_is_confirmed_and_said_to_go_in
     assert "is adopted at" not in shown
 
 
+def test_the_current_status_from_an_earlier_date_is_asked_without_suggesting_a_later_date(
+    client, manager, care_home, idea
+):
+    adopted_since = TODAY - datetime.timedelta(days=30)
+    ChangeIdeaStatusFactory(organisation=care_home, change_idea=idea, status="adopted", took_effect_on=adopted_since)
+    client.force_login(manager)
+    earlier = (TODAY - datetime.timedelta(days=90)).isoformat()
+    page = text(record(client, MINE, idea, status="adopted", took_effect_on=earlier))
+    assert "so this record will go into the history and Adopted stays current." in page
+    assert "The history will then show both dates. If that is what you mean, tick the box" in page
+    assert "To make Adopted the current status" not in page
+
+
 def test_a_double_tap_saves_one_record_and_says_it_is_already_recorded(client, manager, care_home, idea):
     client.force_login(manager)
     first = record(client, MINE, idea, status="planning")
