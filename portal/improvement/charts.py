@@ -1,12 +1,13 @@
 """The spread of a change idea over time, as an inline SVG line chart.
 
 Built from the roadmap's chart pieces (``portal.roadmap.charts``: layouts,
-escaped tags and text, the exact value axis, month ticks), so it looks and
-scales like the measure charts: served in a wide and a narrow layout, the page's
+escaped tags and text, month ticks), so it looks and scales like the measure
+charts: served in a wide and a narrow layout, the page's
 stylesheet showing the one that fits (css/roadmap.css, ``.roadmap-chart``). Two
 lines, organisations testing and organisations adopted at each month's end,
 told apart by line style and marker shape as well as colour; the page gives the
-same numbers in a table.
+same numbers in a table. The value axis counts organisations, so it starts at
+0, shows whole numbers only and is titled "Organisations".
 """
 
 import math
@@ -26,8 +27,9 @@ from portal.roadmap.charts import (
     _tag,
     _text,
     _text_width,
-    _value_axis,
 )
+
+AXIS_TITLE = "Organisations"
 
 SERIES = (
     # (label, index in the (month, testing, adopted) rows, colour, dashes, marker)
@@ -46,13 +48,14 @@ def spread_chart_svgs(rows, title):
 def _spread_svg(rows, title, layout):
     font = layout.font_size
     highest = max(max(testing, adopted) for _, testing, adopted in rows)
-    ticks, low, high = _value_axis([0, max(highest, 1)], layout.value_ticks)
-    ticks = [tick for tick in ticks if tick.denominator == 1]  # whole organisations only
-    labels = [str(int(tick)) for tick in ticks]
+    ticks = organisation_ticks(highest, layout.value_ticks)
+    low, high = ticks[0], ticks[-1]
+    labels = [str(tick) for tick in ticks]
     date_label_width = _text_width("Sep 2024", font)
     left = max(_text_width(max(labels, key=len), font) + 12, date_label_width / 2 + 4)
     right = layout.width - date_label_width / 2 - 4
-    top = font / 2 + 4
+    axis_title_y = font + 2
+    top = axis_title_y + font
     bottom = top + layout.plot_height
     count = len(rows)
 
@@ -62,7 +65,7 @@ def _spread_svg(rows, title, layout):
     def y(value):
         return bottom - float((value - low) / (high - low)) * (bottom - top)
 
-    parts = []
+    parts = [_text(4, axis_title_y, AXIS_TITLE, weight="bold")]
     for tick, label in zip(ticks, labels, strict=True):
         parts.append(
             _tag("line", {"x1": _n(left), "x2": _n(right), "y1": _n(y(tick)), "y2": _n(y(tick)), "stroke": GRID})
@@ -131,6 +134,21 @@ def _spread_svg(rows, title, layout):
     )
     # Safe by construction: attribute values go through escape() in _tag, text through escape().
     return mark_safe(svg)  # noqa: S308
+
+
+def organisation_ticks(highest, most):
+    """Whole-number ticks from 0 to at least ``highest`` (and at least 1), about ``most`` intervals.
+
+    The value axis counts organisations: it never goes below none, and shows no
+    fractions of one. Steps are 1, 2 or 5 times a power of ten.
+    """
+    highest = max(highest, 1)
+    power = 1
+    while True:
+        for step in (power, 2 * power, 5 * power):
+            if math.ceil(highest / step) <= most:
+                return list(range(0, math.ceil(highest / step) * step + 1, step))
+        power *= 10
 
 
 def _marker(cx, cy, shape, colour):

@@ -75,7 +75,7 @@ class ChangeIdeaFeed(KnowledgeFeed):
         ]
         notes = (
             LearningNotePage.objects.visible_to(None)
-            .filter(change_idea_statuses__change_idea=obj)
+            .filter(change_idea_statuses__change_idea=obj, change_idea_statuses__withdrawn_at__isnull=True)
             .distinct()
             .newest_first()[:ITEMS_PER_FEED]
         )

@@ -2,6 +2,7 @@
 
 from django import forms
 from django.utils import timezone
+from django.utils.dateformat import format as format_date
 
 from learning.models import LearningNotePage
 from portal.roadmap.models import ChangeIdea
@@ -55,6 +56,12 @@ class ChangeIdeaStatusForm(forms.ModelForm):
     def __init__(self, *args, organisation, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.organisation = organisation
+        self.organisation = organisation
+        self.current = None  # the idea's current status here before this record, once cleaned
+        self.already_recorded = False
+        self.goes_into_history = False
+        if self.is_bound and self.data.get("confirm"):
+            self.fields["confirm"] = self._confirm_field()
         notes = LearningNotePage.objects.live().filter(organisation=organisation).order_by("-date", "title")
         self.fields["learning_notes"].queryset = notes
         self.fields["learning_notes"].error_messages["invalid_choice"] = (
@@ -67,3 +74,81 @@ class ChangeIdeaStatusForm(forms.ModelForm):
 
     def clean_reason(self):
         return self.cleaned_data["reason"].strip()
+
+    def clean(self):
+        """Say what this record would do to the idea's current status before it is saved.
+
+        The current status is the record that took effect last (``ChangeIdeaStatusQuerySet.current``), so:
+
+        * a record the history already holds (same status, same date) saves nothing: ``already_recorded``
+          (a double tap on the button, or sending the form again);
+        * the same status as the current one from a later date would only move "since" later, hiding
+          when it really began: refused, next to the status;
+        * a record dated before the current status goes into the history and changes nothing shown:
+          asked to confirm, saying so;
+        * moving on from adopted or abandoned (testing it again, say) is asked to confirm.
+        """
+        cleaned = super().clean()
+        idea, status, date = cleaned.get("change_idea"), cleaned.get("status"), cleaned.get("took_effect_on")
+        confirmed = cleaned.pop("confirm", False)
+        if idea is None or not status or date is None:
+            self.fields.pop("confirm", None)
+            return cleaned
+        rows = ChangeIdeaStatus.objects.for_organisation(self.organisation).for_change_idea(idea)
+        self.current = current = rows.newest_first().first()
+        self.already_recorded = rows.filter(status=status, took_effect_on=date).exists()
+        question = None
+        if current is not None and not self.already_recorded:
+            since = f"{current.get_status_display()} since {day(current.took_effect_on)}"
+            new = ChangeIdeaStatus.Status(status).label
+            if date < current.took_effect_on:
+                self.goes_into_history = True
+                instead = (
+                    f"To make {new} the current status, give a date on or after {day(current.took_effect_on)}. Or"
+                    if status != current.status
+                    else "The history will then show both dates. If that is what you mean,"
+                )
+                question = (
+                    f"This date is before the current status, {since}, so this record will go into the history "
+                    f"and {current.get_status_display()} stays current. {instead} tick the box to add it to the "
+                    "history.",
+                    f"Yes, add it to the history: {current.get_status_display()} stays current",
+                )
+            elif status == current.status:
+                self.add_error(
+                    "status",
+                    f"{self.organisation} has been {current.get_status_display().lower()} with this idea since "
+                    f"{day(current.took_effect_on)}: that is already recorded. Choose another status if it "
+                    "has changed.",
+                )
+            elif current.status in (ChangeIdeaStatus.Status.ADOPTED, ChangeIdeaStatus.Status.ABANDONED):
+                doing = MOVE_PHRASES[status]
+                question = (
+                    f"This idea is currently {current.get_status_display().lower()} here, since "
+                    f"{day(current.took_effect_on)}. Tick the box to record that you {doing}.",
+                    f"Yes, record that we {doing}",
+                )
+        if question is None or confirmed:
+            self.fields.pop("confirm", None)
+        else:
+            message, label = question
+            self.fields["confirm"] = self._confirm_field(label)
+            self.add_error("confirm", message)
+        return cleaned
+
+    @staticmethod
+    def _confirm_field(label="Yes, record it"):
+        return forms.BooleanField(label=label, required=False)
+
+
+def day(date):
+    """A date as people write it: 6 October 2026."""
+    return format_date(date, "j F Y")
+
+
+MOVE_PHRASES = {
+    ChangeIdeaStatus.Status.PLANNING: "are planning it again",
+    ChangeIdeaStatus.Status.TESTING: "are testing it again",
+    ChangeIdeaStatus.Status.ADOPTED: "have adopted it",
+    ChangeIdeaStatus.Status.ABANDONED: "have abandoned it",
+}

@@ -5,6 +5,11 @@ row, so the history of an organisation's work on an idea is kept. The current
 status of an (organisation, change idea) is its latest row: the one that took
 effect last, and of those the one recorded last. Spread is counted from
 current statuses only.
+
+A record made by mistake is withdrawn, not deleted (``withdraw``): it stays in
+the database, marked with who withdrew it and when, and ``objects`` never
+returns it, so it counts nowhere (current status, counts, spread, feed, API,
+digests). ``all_records`` includes it.
 """
 
 import datetime
@@ -69,6 +74,13 @@ EARLIEST_TOOK_EFFECT = datetime.date(2000, 1, 1)
 SPREAD_MONTHS = 36
 
 
+class CountedStatusManager(models.Manager.from_queryset(ChangeIdeaStatusQuerySet)):
+    """Records that count: every one but those withdrawn as mistakes."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(withdrawn_at__isnull=True)
+
+
 def not_in_the_future(value):
     if value > timezone.localdate():
         raise ValidationError("The date cannot be in the future. Give the date it took effect.")
@@ -118,8 +130,18 @@ class ChangeIdeaStatus(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     recorded_at = models.DateTimeField(default=timezone.now)
+    withdrawn_at = models.DateTimeField(
+        null=True, blank=True, help_text="When it was withdrawn as a mistake; a withdrawn record counts nowhere."
+    )
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
-    objects = ChangeIdeaStatusQuerySet.as_manager()
+    objects = CountedStatusManager()
+    all_records = ChangeIdeaStatusQuerySet.as_manager()
+
+    # How long the person who made a record may withdraw it; the programme team may at any time.
+    WITHDRAW_WITHIN = datetime.timedelta(hours=24)
 
     class Meta:
         ordering = ["-took_effect_on", "-recorded_at", "-pk"]
@@ -129,6 +151,19 @@ class ChangeIdeaStatus(models.Model):
 
     def __str__(self):
         return f"{self.organisation}: {self.change_idea} ({self.get_status_display()} from {self.took_effect_on})"
+
+    def may_be_withdrawn_by(self, user, *, team=False):
+        """The person who made it, within ``WITHDRAW_WITHIN``; or the programme team (``team``)."""
+        if self.withdrawn_at is not None:
+            return False
+        if team:
+            return True
+        return self.recorded_by_id == user.pk and timezone.now() - self.recorded_at <= self.WITHDRAW_WITHIN
+
+    def withdraw(self, user):
+        self.withdrawn_at = timezone.now()
+        self.withdrawn_by = user
+        self.save(update_fields=["withdrawn_at", "withdrawn_by"])
 
     def clean(self):
         if self.status == self.Status.ABANDONED and not self.reason.strip():

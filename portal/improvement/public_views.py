@@ -96,7 +96,7 @@ def change_idea_detail(request, slug):
         "spread_months": SPREAD_MONTHS,
         "charts": spread_chart_svgs(months, f"Organisations testing and adopted {idea.title}"),
         "learning_notes": LearningNotePage.objects.visible_to(None)
-        .filter(change_idea_statuses__change_idea=idea)
+        .filter(change_idea_statuses__change_idea=idea, change_idea_statuses__withdrawn_at__isnull=True)
         .distinct()
         .select_related("organisation")
         .newest_first(),

@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from portal.core.access import is_member, is_programme_team
+from portal.core.access import is_member, is_moderator, is_programme_team, organisation_of
 
 from .forms import DeleteAccountForm, ProfileForm
 from .models import MemberProfile
@@ -38,7 +38,14 @@ def profile(request):
     return render(
         request,
         "members/profile.html",
-        {"profile": member_profile, "form": form, "member": request.user, "can_post": is_member(request.user)},
+        {
+            "profile": member_profile,
+            "form": form,
+            "member": request.user,
+            "can_post": is_member(request.user),
+            "records_organisation": organisation_of(request.user),
+            "keeps_all_records": is_moderator(request.user),
+        },
     )
 
 

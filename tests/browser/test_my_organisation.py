@@ -74,3 +74,18 @@ def test_a_member_records_a_status_for_a_change_idea_on_a_phone(phone, demo_serv
     check(phone, documents, "change idea page")
 
     assert_valid_html(documents)
+
+
+def test_a_member_finds_her_organisation_from_the_more_menu_on_a_phone(phone, demo_server):
+    phone.goto(demo_server + "/accounts/login/?next=/")
+    phone.fill("input[name=login]", "carehome@example.org")
+    phone.fill("input[name=password]", "demo-carehome-pass")
+    phone.locator("form").filter(has=phone.locator("input[name=password]")).locator("button[type=submit]").click()
+    phone.wait_for_url(demo_server + "/")
+    header = phone.locator("header.nhsuk-header").evaluate("element => element.getBoundingClientRect().height")
+    assert header <= 0.3 * 740, f"the signed-in header is {header:.0f} px of a 740 px screen"
+    assert_fits_width(phone, 360)
+    phone.locator(".nhsuk-header__menu-toggle").click()
+    phone.locator(".nhsuk-header__menu-list").get_by_role("link", name="Your organisation").click()
+    phone.wait_for_url(demo_server + "/my-organisation/")
+    assert phone.locator("h1").inner_text() == "Kersal Brook Care Home"

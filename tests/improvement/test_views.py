@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from learning.factories import LearningNotePageFactory
 from portal.improvement.factories import ChangeIdeaStatusFactory
-from portal.improvement.models import ChangeIdeaStatus
+from portal.improvement.models import ChangeIdeaStatus, spread_by_month
 from portal.members.factories import (
     MemberFactory,
     MemberProfileFactory,
@@ -257,3 +257,186 @@ def test_the_hub_links_to_the_organisations_local_measures(client, manager, care
     client.force_login(ModeratorFactory())
     page = text(client.get(f"{MINE}{care_home.slug}/"))
     assert f'<a href="/my-organisation/measures/?organisation={care_home.pk}">Local measures</a>' in page
+
+
+def banner(response):
+    page = text(response)
+    return page[page.index('<div class="nhsuk-notification-banner') :]
+
+
+def test_a_record_dated_before_the_current_status_is_confirmed_and_said_to_go_into_the_history(
+    client, manager, care_home, idea
+):
+    planning_since = TODAY - datetime.timedelta(days=30)
+    ChangeIdeaStatusFactory(organisation=care_home, change_idea=idea, status="planning", took_effect_on=planning_since)
+    earlier = TODAY - datetime.timedelta(days=60)
+    client.force_login(manager)
+
+    response = record(client, MINE, idea, status="adopted", took_effect_on=earlier.isoformat())
+    page = text(response)
+    assert response.status_code == 200
+    since = f"{planning_since.day} {planning_since:%B %Y}"
+    assert f"This date is before the current status, Planning since {since}" in page
+    assert f"To make Adopted the current status, give a date on or after {since}" in page
+    assert "Yes, add it to the history: Planning stays current" in page
+    assert ChangeIdeaStatus.objects.count() == 1
+
+    response = record(client, MINE, idea, status="adopted", took_effect_on=earlier.isoformat(), confirm="on")
+    assert response.status_code == 302
+    assert ChangeIdeaStatus.objects.count() == 2
+    shown = banner(client.get(MINE))
+    assert "Added to the history: Kersal Brook Care Home adopted Afternoon hydration rounds" in shown
+    assert f"The current status stays Planning since {since}, because that took effect later." in shown
+    assert "is adopted at" not in shown
+
+
+def test_the_current_status_from_an_earlier_date_is_asked_without_suggesting_a_later_date(
+    client, manager, care_home, idea
+):
+    adopted_since = TODAY - datetime.timedelta(days=30)
+    ChangeIdeaStatusFactory(organisation=care_home, change_idea=idea, status="adopted", took_effect_on=adopted_since)
+    client.force_login(manager)
+    earlier = (TODAY - datetime.timedelta(days=90)).isoformat()
+    page = text(record(client, MINE, idea, status="adopted", took_effect_on=earlier))
+    assert "so this record will go into the history and Adopted stays current." in page
+    assert "The history will then show both dates. If that is what you mean, tick the box" in page
+    assert "To make Adopted the current status" not in page
+
+
+def test_a_double_tap_saves_one_record_and_says_it_is_already_recorded(client, manager, care_home, idea):
+    client.force_login(manager)
+    first = record(client, MINE, idea, status="planning")
+    second = record(client, MINE, idea, status="planning")
+    assert first.status_code == second.status_code == 302
+    assert ChangeIdeaStatus.objects.filter(organisation=care_home, change_idea=idea).count() == 1
+    shown = banner(client.get(MINE))
+    assert "Recorded: Afternoon hydration rounds is planning at Kersal Brook Care Home." in shown
+    assert "Already recorded: Kersal Brook Care Home planning Afternoon hydration rounds from" in shown
+    assert "Nothing new was saved." in shown
+
+
+def test_the_same_status_from_a_later_date_is_refused_next_to_the_status(client, manager, care_home, idea):
+    testing_since = TODAY - datetime.timedelta(days=10)
+    ChangeIdeaStatusFactory(organisation=care_home, change_idea=idea, status="testing", took_effect_on=testing_since)
+    client.force_login(manager)
+    response = record(client, MINE, idea, status="testing", reason="Second ward joined")
+    page = text(response)
+    assert response.status_code == 200
+    assert (
+        f"Kersal Brook Care Home has been testing with this idea since {testing_since.day} {testing_since:%B %Y}: "
+        "that is already recorded." in page
+    )
+    assert "Second ward joined" in page
+    assert ChangeIdeaStatus.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("was", "now", "question"),
+    [
+        ("adopted", "testing", "This idea is currently adopted here, since"),
+        ("abandoned", "planning", "This idea is currently abandoned here, since"),
+    ],
+)
+def test_moving_on_from_adopted_or_abandoned_asks_first(client, manager, care_home, idea, was, now, question):
+    ChangeIdeaStatusFactory(
+        organisation=care_home,
+        change_idea=idea,
+        status=was,
+        reason="Stopped",
+        took_effect_on=TODAY - datetime.timedelta(days=5),
+    )
+    client.force_login(manager)
+    response = record(client, MINE, idea, status=now)
+    page = text(response)
+    assert response.status_code == 200
+    again = "testing" if now == "testing" else "planning"
+    assert question in page and f"Tick the box to record that you are {again} it again." in page
+    assert (
+        '<label class="nhsuk-label nhsuk-checkboxes__label" for="id_confirm">'
+        f"Yes, record that we are {again} it again</label>" in page
+    )
+    assert ChangeIdeaStatus.objects.count() == 1
+
+    assert record(client, MINE, idea, status=now, confirm="on").status_code == 302
+    current = ChangeIdeaStatus.objects.current().get(organisation=care_home, change_idea=idea)
+    assert current.status == now
+
+
+def test_moving_forward_from_testing_needs_no_confirmation(client, manager, care_home, idea):
+    ChangeIdeaStatusFactory(
+        organisation=care_home, change_idea=idea, status="testing", took_effect_on=TODAY - datetime.timedelta(days=5)
+    )
+    client.force_login(manager)
+    assert record(client, MINE, idea, status="adopted").status_code == 302
+    assert ChangeIdeaStatus.objects.current().get().status == "adopted"
+
+
+def withdraw_url(row):
+    return f"/my-organisation/records/{row.pk}/withdraw/"
+
+
+def test_the_person_who_made_a_mistaken_record_withdraws_it_and_it_counts_nowhere(client, manager, care_home, idea):
+    ChangeIdeaStatusFactory(
+        organisation=care_home, change_idea=idea, status="testing", took_effect_on=TODAY - datetime.timedelta(days=30)
+    )
+    client.force_login(manager)
+    record(client, MINE, idea, status="abandoned", reason="Pressed the wrong status")
+    mistake = ChangeIdeaStatus.objects.get(status="abandoned")
+    assert "Withdraw this record" in text(client.get(MINE))
+
+    response = client.post(withdraw_url(mistake))
+    assert response.status_code == 302 and response["Location"] == MINE
+    mistake = ChangeIdeaStatus.all_records.get(pk=mistake.pk)
+    assert mistake.withdrawn_at is not None and mistake.withdrawn_by == manager
+    page = text(client.get(MINE))
+    assert "Withdrawn: the record that Kersal Brook Care Home abandoned Afternoon hydration rounds" in page
+    assert "It is kept, but no longer counted anywhere." in page
+    assert "Pressed the wrong status" not in page and "History (1 record)" in page
+
+    # Counted nowhere: current status, counts, spread, the public page, the feed and the API.
+    assert ChangeIdeaStatus.objects.current().get().status == "testing"
+    assert ChangeIdeaStatus.objects.counts()[idea.pk] == {"testing": 1}
+    assert spread_by_month(idea)[-1][1:] == (1, 0)
+    client.logout()
+    public = text(client.get(f"/roadmap/change-ideas/{idea.slug}/"))
+    assert "Testing: 1 organisation" in public and "Abandoned: 0 organisations" in public
+    feed = client.get(f"/feeds/change-ideas/{idea.slug}/atom/").content.decode()
+    assert "Kersal Brook Care Home: testing" in feed and "abandoned" not in feed
+    api = client.get("/api/v2/change-ideas/").json()["items"]
+    assert api[0]["spread"] == {"planning": 0, "testing": 1, "adopted": 0, "abandoned": 0}
+
+
+def test_a_record_cannot_be_withdrawn_by_another_member_or_after_a_day(client, manager, care_home, idea):
+    colleague = MemberFactory(organisation=care_home)
+    theirs = ChangeIdeaStatusFactory(organisation=care_home, change_idea=idea, recorded_by=colleague)
+    old = ChangeIdeaStatusFactory(
+        organisation=care_home,
+        change_idea=idea,
+        recorded_by=manager,
+        recorded_at=timezone.now() - datetime.timedelta(hours=25),
+        took_effect_on=TODAY - datetime.timedelta(days=40),
+    )
+    client.force_login(manager)
+    assert "Withdraw this record" not in text(client.get(MINE))
+    for row in (theirs, old):
+        client.post(withdraw_url(row))
+    assert "You cannot withdraw that record" in text(client.get(MINE))
+    assert ChangeIdeaStatus.objects.count() == 2
+
+    outsider = MemberFactory()
+    client.force_login(outsider)
+    assert client.post(withdraw_url(theirs)).status_code == 403
+    client.logout()
+    assert client.post(withdraw_url(theirs)).status_code == 302
+    assert client.get(withdraw_url(theirs)).status_code in (302, 405)
+    assert ChangeIdeaStatus.objects.count() == 2
+
+
+def test_the_programme_team_may_withdraw_any_record(client, care_home, idea):
+    row = ChangeIdeaStatusFactory(
+        organisation=care_home, change_idea=idea, recorded_at=timezone.now() - datetime.timedelta(days=90)
+    )
+    client.force_login(ModeratorFactory())
+    response = client.post(withdraw_url(row))
+    assert response["Location"] == f"/my-organisation/{care_home.slug}/"
+    assert not ChangeIdeaStatus.objects.exists() and ChangeIdeaStatus.all_records.count() == 1

@@ -1,6 +1,7 @@
 """The account links in the site header, for visitors and for people signed in."""
 
 import html
+import re
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
@@ -10,7 +11,8 @@ from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 
 from portal.core.pagecache import bump_generation
-from portal.members.factories import MemberFactory
+from portal.members.factories import MemberFactory, ModeratorFactory, PendingMemberFactory
+from portal.taxonomy.factories import OrganisationFactory
 from tests.helpers import count_queries
 
 pytestmark = pytest.mark.django_db
@@ -72,3 +74,36 @@ def test_a_signed_in_page_costs_the_same_however_many_members_there_are(client, 
         MemberFactory()
     assert count_queries(client, "/") == first_of_few
     assert count_queries(client, "/") == few
+
+
+def nav_links(response):
+    return re.findall(r'<a class="nhsuk-header__navigation-link" href="([^"]*)"[^>]*>\s*([^<]*?)\s*<', header(response))
+
+
+def test_a_member_whose_organisation_is_confirmed_finds_it_in_the_navigation(client, home, navigation):
+    client.force_login(MemberFactory(organisation=OrganisationFactory(name="Kersal Brook Care Home")))
+    assert ("/my-organisation/", "Your organisation") in nav_links(client.get("/"))
+
+
+def test_the_programme_team_finds_every_organisation_s_records(client, home, navigation):
+    client.force_login(ModeratorFactory())
+    assert ("/my-organisation/", "Organisations' records") in nav_links(client.get("/"))
+
+
+@pytest.mark.parametrize("who", ["visitor", "pending", "unconfirmed"])
+def test_no_organisation_link_for_those_who_keep_no_records(client, home, navigation, who):
+    if who == "pending":
+        client.force_login(PendingMemberFactory())
+    elif who == "unconfirmed":
+        client.force_login(MemberFactory(confirmed=False))
+    page = header(client.get("/"))
+    assert "/my-organisation/" not in page and "Your organisation" not in page
+
+
+def test_the_organisation_link_never_reaches_a_visitor_through_the_page_cache(client, home, navigation):
+    member = MemberFactory()
+    client.force_login(member)
+    assert "Your organisation" in header(client.get("/"))
+    client.logout()
+    assert "Your organisation" not in header(client.get("/"))
+    assert "Your organisation" not in header(client.get("/"))  # and not once the visitor's page is cached

@@ -146,3 +146,26 @@ def test_approved_members_find_their_posts_from_the_profile_and_pending_members_
     client.force_login(PendingMemberFactory())
     page = text(client.get(PROFILE))
     assert "My contributions" not in page
+
+
+def test_a_member_whose_organisation_is_confirmed_is_linked_to_its_change_ideas_and_measures(client):
+    client.force_login(MemberFactory(organisation__name="Kersal Brook Care Home"))
+    page = text(client.get(PROFILE))
+    assert "Your organisation's improvement work" in page
+    assert "Record where Kersal Brook Care Home is with each change idea" in page
+    assert '<a href="/my-organisation/">Change ideas: record your status</a>' in page
+    assert '<a href="/my-organisation/measures/">Local measures: your monthly figures</a>' in page
+
+
+def test_the_programme_team_is_linked_to_every_organisation_s_records(client):
+    client.force_login(ModeratorFactory())
+    page = text(client.get(PROFILE))
+    assert "keep these records for any organisation" in page
+    assert '<a href="/my-organisation/">Change ideas: record your status</a>' in page
+
+
+@pytest.mark.parametrize("factory", [PendingMemberFactory, lambda: MemberFactory(confirmed=False)])
+def test_no_records_links_for_a_member_without_a_confirmed_organisation(client, factory):
+    client.force_login(factory())
+    page = text(client.get(PROFILE))
+    assert "improvement work" not in page and "/my-organisation/" not in page

@@ -5,6 +5,7 @@ from django.utils.safestring import mark_safe
 from wagtail.models import Site
 from wagtailnhsukfrontend.settings.models import HeaderSettings
 
+from portal.core.access import is_moderator, organisation_of
 from portal.core.frontend import FRONTEND_SUPPORTED_SCRIPT
 
 register = template.Library()
@@ -62,6 +63,9 @@ def portal_header(context):
                 "active": url != "/" and request.path.startswith(url),
             }
         )
+    organisation_link = _organisation_link(request)
+    if organisation_link is not None:
+        links.append(organisation_link)
     return {
         "service_name": header.service_name,
         "service_href": root_url,
@@ -83,6 +87,28 @@ def portal_header(context):
         "primary_links": links,
         "account": _account_links(request),
     }
+
+
+def _organisation_link(request):
+    """A way in to /my-organisation/ (change ideas and local measures) for those who may keep records.
+
+    An approved member whose organisation is confirmed, and the programme team
+    (who choose an organisation there). Last in the navigation, so on a phone
+    it sits in the "More" menu rather than adding a row to the header. Only
+    signed-in people see it, and their pages are never cached
+    (``portal.core.pagecache``).
+    """
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return None
+    if organisation_of(user) is not None:
+        label = "Your organisation"
+    elif is_moderator(user):
+        label = "Organisations' records"
+    else:
+        return None
+    url = reverse("improvement:mine")
+    return {"label": label, "url": url, "current": request.path == url, "active": request.path.startswith(url)}
 
 
 def _account_links(request):
