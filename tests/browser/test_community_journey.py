@@ -84,6 +84,7 @@ def test_a_manager_joins_posts_is_moderated_and_is_found(browser, demo_server, d
     review = link_in(told, r"/admin/members/\S+", demo_server)
     admin_sign_in(moderator, demo_server, *MODERATOR)
     moderator.goto(review)
+    moderator.get_by_label("I phoned the organisation and they confirmed it").check()
     moderator.get_by_role("button", name="Approve", exact=True).click()
     moderator.wait_for_load_state()
     assert "approved" in newest_email_to(demo_emails, email, containing="approved").lower()

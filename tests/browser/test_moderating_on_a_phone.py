@@ -37,6 +37,7 @@ def test_a_moderator_on_a_phone_approves_a_member_and_hides_a_reported_comment(
     # He asked to join Brookfield House Care Home, which the portal does not list yet: add it as a care home.
     assert phone.get_by_label("Add a new organisation").input_value() == "Brookfield House Care Home"
     phone.get_by_label("Care setting of the new organisation").select_option(label="Care homes")
+    phone.get_by_label("I phoned the organisation and they confirmed it").check()
     phone.get_by_role("button", name="Approve", exact=True).click()
     phone.wait_for_load_state()
     assert "ready" in newest_email_to(demo_emails, "newstarter@example.org", containing="ready").lower()
