@@ -100,6 +100,18 @@ def organisation_of(user):
     return profile.organisation
 
 
+def keeps_records(user):
+    """Does ``user`` keep an organisation's records (``organisation_of`` is not None)?
+
+    The same answer without loading the organisation: one query for the
+    profile, for a header link on every signed-in page.
+    """
+    if not user.is_authenticated or not user.is_active:
+        return False
+    profile = getattr(user, "member_profile", None)
+    return bool(profile is not None and profile.is_approved and profile.organisation_confirmed)
+
+
 def may_keep_records_for(user, organisation):
     """May ``user`` write ``organisation``'s improvement records (change ideas, local measures)?
 

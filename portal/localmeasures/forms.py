@@ -119,11 +119,19 @@ class MonthForm(forms.Form):
         #: True when the posted figures are exactly those already saved for the month: a second
         #: tap of the save button, or the browser sending the form again. Nothing is saved then.
         self.already_saved = False
+        self.up_to_date = False
         if not self.is_bound:
             # A month to correct when asked for; otherwise the latest finished month with no figures
-            # yet (the one a manager enters next), or last month once every month offered is in.
+            # yet and newer than every month entered (the one a manager enters next), or last month
+            # when they are up to date. Older gaps are not offered here, where they would read as the
+            # next thing to do: the chart names them, with a link to enter each.
             offered = [parse_month(value) for value, _ in choices]
-            month = initial_month or next((m for m in offered if m not in existing), offered[0])
+            latest = max(existing, default=None)
+            newer = (m for m in offered if m not in existing and (latest is None or m > latest))
+            month = initial_month or next(newer, offered[0])
+            #: Every finished month up to last month is in: the page says so rather than offering a gap.
+            self.up_to_date = not initial_month and latest is not None and latest >= offered[0]
+            self.latest_entered = latest
             self.initial["month"] = f"{month:%Y-%m}"
             if initial_month in existing:
                 value = existing[initial_month]

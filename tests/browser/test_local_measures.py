@@ -40,10 +40,10 @@ def test_a_care_home_manager_enters_a_month_on_a_phone(phone, demo_server, tmp_p
     check(phone, documents, "measure page")
 
     # Text where a count goes: refused next to the box, and what was typed stays.
-    # The demo holds last month, so the box starts at the newest month still empty; choose last month.
+    # The demo holds every month up to last month: the box offers last month and says she is up to date.
     last_month = phone.locator("#id_month option").first.inner_text()
-    assert phone.locator("#id_month").input_value() != phone.locator("#id_month option").first.get_attribute("value")
-    phone.locator("#id_month").select_option(index=0)
+    assert phone.locator("#id_month").input_value() == phone.locator("#id_month option").first.get_attribute("value")
+    assert f"You are up to date: the figures for {last_month} are in." in phone.locator("main").inner_text()
     phone.locator("#id_numerator").fill("three")
     phone.locator("#id_denominator").fill("0")
     phone.get_by_role("button", name="Save the month").click()

@@ -134,4 +134,6 @@ def test_the_query_count_is_the_same_for_1_and_50_comments(client, note, member,
 
     assert "Comments (50)" in html
     assert with_one == with_fifty
-    assert with_fifty <= 30
+    assert (
+        with_fifty <= 31
+    )  # a member also costs one query for the profile behind the header's "Your organisation" link

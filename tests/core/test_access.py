@@ -1,7 +1,7 @@
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
-from portal.core.access import is_member, is_moderator, may_keep_records_for, organisation_of
+from portal.core.access import is_member, is_moderator, keeps_records, may_keep_records_for, organisation_of
 from portal.members.factories import PASSWORD, MemberFactory, ModeratorFactory, PendingMemberFactory, UserFactory
 from portal.taxonomy.factories import OrganisationFactory
 
@@ -99,3 +99,19 @@ def test_members_approved_before_confirmation_was_recorded_are_confirmed_by_thei
     assert earlier.organisation_confirmed_how == MemberProfile.ConfirmedHow.BEFORE_RECORDING
     assert organisation_of(earlier.user) == earlier.organisation
     assert not waiting.organisation_confirmed_at
+
+
+def test_keeps_records_answers_as_organisation_of_does_without_loading_the_organisation(
+    django_assert_max_num_queries,
+):
+    member, pending, gone = MemberFactory(), PendingMemberFactory(), MemberFactory()
+    gone.is_active = False
+    unconfirmed = MemberFactory(confirmed=False)
+    for user in (member, pending, gone, unconfirmed, AnonymousUser(), UserFactory()):
+        fresh = user if isinstance(user, AnonymousUser) else type(user).objects.get(pk=user.pk)
+        if user is gone:
+            fresh.is_active = False
+        with django_assert_max_num_queries(1):
+            answer = keeps_records(fresh)
+        assert answer == (organisation_of(fresh) is not None)
+    assert keeps_records(member) and not keeps_records(unconfirmed)

@@ -55,15 +55,26 @@ def test_different_figures_for_a_month_already_entered_are_still_refused(client,
 # 6. The month box moves on to the next empty month ------------------------------------
 
 
-def test_after_saving_the_month_box_offers_the_latest_month_not_yet_entered(
+def test_after_saving_the_month_box_offers_the_next_month_not_yet_entered(
     client, care_home, falls, manager, last_month
 ):
+    """Two months back is in; once it is saved the box moves on to last month, the next one to enter."""
     client.force_login(manager)
-    client.post(measure_url(), month_data(last_month))
+    client.post(measure_url(), month_data(months_back(last_month, 1)))
     page = client.get(measure_url()).content.decode()
-    before = months_back(last_month, 1)
-    assert f'<option value="{before:%Y-%m}" selected>' in page
-    assert f'<option value="{last_month:%Y-%m}" selected>' not in page
+    assert f'<option value="{last_month:%Y-%m}" selected>' in page
+    assert "You are up to date" not in page
+
+
+def test_a_home_that_is_up_to_date_is_offered_last_month_not_an_old_gap(client, care_home, falls, manager, last_month):
+    """Months from 3 to 1 back are in, an older one is missing: the box offers last month, not the old gap."""
+    for back in (1, 2, 3):
+        LocalValueFactory(organisation=care_home, measure=falls, month=months_back(last_month, back - 1))
+    client.force_login(manager)
+    page = client.get(measure_url()).content.decode()
+    assert f'<option value="{last_month:%Y-%m}" selected>' in page
+    assert f'<option value="{months_back(last_month, 3):%Y-%m}" selected>' not in page
+    assert f"You are up to date: the figures for {last_month:%B %Y} are in." in page
 
 
 # 2. An upload asks before replacing months already entered ------------------------------

@@ -5,7 +5,7 @@ from django.utils.safestring import mark_safe
 from wagtail.models import Site
 from wagtailnhsukfrontend.settings.models import HeaderSettings
 
-from portal.core.access import is_moderator, organisation_of
+from portal.core.access import is_moderator, keeps_records
 from portal.core.frontend import FRONTEND_SUPPORTED_SCRIPT
 
 register = template.Library()
@@ -101,7 +101,7 @@ def _organisation_link(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return None
-    if organisation_of(user) is not None:
+    if keeps_records(user):
         label = "Your organisation"
     elif is_moderator(user):
         label = "Organisations' records"
