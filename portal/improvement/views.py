@@ -131,9 +131,10 @@ def _organisation_records(request, organisation):
                 return redirect("improvement:organisation", slug=organisation.slug)
     else:
         form = ChangeIdeaStatusForm(organisation=organisation)
+    # Every record, withdrawn ones too: the history keeps them (marked, and counted nowhere).
     history = (
-        ChangeIdeaStatus.objects.for_organisation(organisation)
-        .select_related("change_idea", "recorded_by")
+        ChangeIdeaStatus.all_records.for_organisation(organisation)
+        .select_related("change_idea", "recorded_by", "withdrawn_by")
         .prefetch_related("learning_notes")
         .newest_first()
     )
@@ -141,7 +142,9 @@ def _organisation_records(request, organisation):
     current = {}
     for row in history:
         row.withdrawable = row.may_be_withdrawn_by(request.user, team=team)
-        entry = current.setdefault(row.change_idea_id, {"idea": row.change_idea, "current": row, "history": []})
+        entry = current.setdefault(row.change_idea_id, {"idea": row.change_idea, "current": None, "history": []})
+        if entry["current"] is None and row.withdrawn_at is None:
+            entry["current"] = row
         entry["history"].append(row)
     return TemplateResponse(
         request,

@@ -391,7 +391,10 @@ def test_the_person_who_made_a_mistaken_record_withdraws_it_and_it_counts_nowher
     page = text(client.get(MINE))
     assert "Withdrawn: the record that Kersal Brook Care Home abandoned Afternoon hydration rounds" in page
     assert "It is kept, but no longer counted anywhere." in page
-    assert "Pressed the wrong status" not in page and "History (1 record)" in page
+    # The history keeps it, marked as withdrawn; the card's status is the record still counted.
+    assert "History (2 records)" in page and "Pressed the wrong status" in page
+    assert "<strong>Withdrawn</strong> on " in page and "kept here, counted nowhere." in page
+    assert '<strong class="nhsuk-tag">Testing</strong>' in page
 
     # Counted nowhere: current status, counts, spread, the public page, the feed and the API.
     assert ChangeIdeaStatus.objects.current().get().status == "testing"
@@ -440,3 +443,14 @@ def test_the_programme_team_may_withdraw_any_record(client, care_home, idea):
     response = client.post(withdraw_url(row))
     assert response["Location"] == f"/my-organisation/{care_home.slug}/"
     assert not ChangeIdeaStatus.objects.exists() and ChangeIdeaStatus.all_records.count() == 1
+
+
+def test_an_idea_whose_only_record_was_withdrawn_stays_in_the_history_with_no_status(client, manager, care_home, idea):
+    client.force_login(manager)
+    record(client, MINE, idea, status="planning")
+    only = ChangeIdeaStatus.objects.get()
+    client.post(withdraw_url(only))
+    page = text(client.get(MINE))
+    assert idea.title in page and "No status: every record was withdrawn." in page
+    assert "History (1 record)" in page and "kept here, counted nowhere." in page
+    assert ChangeIdeaStatus.objects.counts() == {}
