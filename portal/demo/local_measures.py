@@ -38,7 +38,7 @@ def load_local_measures(content, organisations, counts, progress):
 
     last = months_back(timezone.localdate().replace(day=1), 1)
     series = content["series"]
-    bar = progress("local data", len(series))
+    bar = progress("Local data", len(series))
     for row in series:
         organisation, measure = organisations[row["organisation"]], measures[row["measure"]]
         existing = set(

@@ -22,7 +22,7 @@ def demo(db):
 
 
 def test_the_demo_has_a_shown_roll_up_a_suppressed_one_and_a_shift_after_a_change(demo):
-    assert "local data" in demo  # progress
+    assert "Local data  " in demo  # the progress bar, labelled like the others
     by_slug = {rollup.measure.slug: rollup for rollup in rollups()}
     falls, events = by_slug["falls"], by_slug["significant-events-reported"]
     assert falls.latest.organisations == 5
