@@ -44,16 +44,34 @@ def run_axe(page, context=None) -> dict:
 
     ``context`` is an axe context (CSS selector or ``{"include": ..., "exclude": ...}``);
     ``None`` means the whole document.
+
+    A click that follows a link returns before the next page has loaded; axe run in
+    that gap finds no document, or loses its context when the new page replaces the
+    old. So wait for the page to load, and if a navigation still pulls the document
+    away mid-run, wait again and run on the page that arrived.
     """
-    page.evaluate(_axe_script())
+    from playwright.sync_api import Error as PlaywrightError
+
     options = {
         "runOnly": {"type": "tag", "values": AXE_TAGS},
         "resultTypes": ["violations"],
     }
-    return page.evaluate(
-        "([context, options]) => axe.run(context ?? document, options)",
-        [context, options],
-    )
+    for attempt in range(3):
+        page.wait_for_load_state("load")
+        try:
+            page.evaluate(_axe_script())
+            return page.evaluate(
+                "([context, options]) => axe.run(context ?? document, options)",
+                [context, options],
+            )
+        except PlaywrightError as exc:
+            if attempt == 2 or not any(sign in str(exc) for sign in _NAVIGATED):
+                raise
+    raise AssertionError("unreachable")
+
+
+# What Chromium says when a navigation replaces the document under a script.
+_NAVIGATED = ("Execution context was destroyed", "reading 'documentElement'", "axe is not defined")
 
 
 def _clip(text: str, limit: int = _MAX_SNIPPET) -> str:

@@ -12,6 +12,7 @@ import subprocess
 import sys
 
 import pytest
+from playwright.sync_api import expect
 
 from .conftest import PROJECT_ROOT, _pg_urls
 from .support import assert_fits_width, assert_no_axe_violations, assert_valid_html, fetch
@@ -87,7 +88,7 @@ def test_a_member_comments_on_a_phone_and_reports_a_comment(phone, demo_server):
     check_page(phone, documents)
     phone.get_by_label("What is wrong with this comment? (optional)").fill("Testing the report form.")
     phone.get_by_role("button", name="Report this comment").click()
-    assert "Thank you, the programme team will look at this comment" in phone.locator("main").inner_text()
+    expect(phone.locator("main")).to_contain_text("Thank you, the programme team will look at this comment")
     check_page(phone, documents, "the report confirmation")
 
     assert_valid_html(documents)
@@ -169,7 +170,7 @@ def test_the_unsubscribe_pages_pass_the_checks_on_a_phone(phone, demo_server, un
     check_page(phone, documents)
 
     phone.get_by_role("button", name="Stop my email digests").click()
-    assert "You will not get digests any more." in phone.locator("main").inner_text()
+    expect(phone.locator("main")).to_contain_text("You will not get digests any more.")
     check_page(phone, documents, "the unsubscribe confirmation")
 
     broken = demo_server + unsubscribe_path[:-6] + "xxxxx/"

@@ -221,6 +221,7 @@ def test_a_facilitator_runs_a_round_on_a_phone_from_opening_it_to_the_printed_su
 
     # The debrief: a mistake in the action keeps the level and notes typed above it.
     page.get_by_role("link", name="Run the debrief").click()
+    page.wait_for_url(re.compile(r"/debrief/$"))
     check(page, documents, "debrief agenda")
     page.get_by_role("link", name="1. Overall commitment to quality").click()
     page.get_by_label("Bureaucratic", exact=True).check()

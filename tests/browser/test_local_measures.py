@@ -6,6 +6,7 @@ public measure page shows the roll-up, never her home's own months.
 """
 
 import pytest
+from playwright.sync_api import expect
 
 from .support import assert_fits_width, assert_no_axe_violations, assert_valid_html, fetch
 
@@ -34,7 +35,7 @@ def test_a_care_home_manager_enters_a_month_on_a_phone(phone, demo_server, tmp_p
     check(phone, documents, "list of measures")
 
     phone.get_by_role("link", name="Falls").click()
-    assert phone.locator("h1").inner_text() == "Falls"
+    expect(phone.locator("h1")).to_have_text("Falls")
     assert "Never enter anything about a patient" in phone.locator(".nhsuk-warning-callout").inner_text()
     assert phone.locator("svg.spc-chart--narrow").is_visible()
     check(phone, documents, "measure page")
@@ -74,7 +75,7 @@ def test_a_care_home_manager_enters_a_month_on_a_phone(phone, demo_server, tmp_p
     check(phone, documents, "after saving")
 
     phone.get_by_role("link", name="Upload several months from a CSV file").click()
-    assert phone.locator("h1").inner_text() == "Upload several months"
+    expect(phone.locator("h1")).to_have_text("Upload several months")
     bad = tmp_path / "falls.csv"
     bad.write_text("month,numerator,denominator\n2020-01,-1,900\n")
     phone.set_input_files("#id_file", str(bad))

@@ -8,6 +8,7 @@ axe-core, at 360 px wide, and by the Nu HTML Checker.
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from .support import (
     assert_valid_html,
@@ -29,7 +30,7 @@ def test_a_member_posts_a_learning_note_with_a_photo_from_a_phone(phone, demo_se
     check_on_a_phone(phone, documents, "landing page")
 
     phone.get_by_role("link", name="Report a peer visit").click()
-    assert phone.locator("h1").inner_text() == "Report a peer visit"
+    expect(phone.locator("h1")).to_have_text("Report a peer visit")
     check_on_a_phone(phone, documents, "peer-visit form")
 
     phone.goto(demo_server + "/share/learning-note/")

@@ -8,6 +8,7 @@ import re
 from urllib.parse import urljoin
 
 import pytest
+from playwright.sync_api import expect
 
 from .support import assert_fits_width, assert_no_axe_violations, assert_valid_html, fetch
 
@@ -93,7 +94,7 @@ def test_reader_goes_from_home_to_a_filtered_listing_to_a_page(page, demo_server
     first = page.locator(".nhsuk-card__link").first
     title = first.inner_text()
     first.click()
-    assert page.locator("h1").inner_text() == title
+    expect(page.locator("h1")).to_have_text(title)
     assert page.get_by_role("heading", name="What we learned").is_visible()
     assert page.locator(".portal-tagging").get_by_role("link", name=re.compile("Care homes")).is_visible()
     assert_no_axe_violations(page)

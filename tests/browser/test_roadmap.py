@@ -158,13 +158,14 @@ def test_on_a_phone_milestones_come_a_page_at_a_time_grouped_by_workstream(phone
     phone.get_by_text("Filter the milestones").click()
     phone.get_by_label("Status").select_option("on-track")
     phone.get_by_role("button", name="Apply filters").click()
-    count = phone.locator(".portal-count").inner_text()
     # Focus lands on the new count, on the screen, and the title says what is shown.
     expect(phone.locator("#milestone-count")).to_be_focused()
+    count = phone.locator(".portal-count").inner_text()
     assert_on_screen(phone, "#milestone-count")
     assert phone.title().startswith(f"{count.split(',')[0]} (Status: On track) – Milestones")
     if "page 1 of" in count:
         phone.locator(".nhsuk-pagination__next a").click()
+        phone.wait_for_url(re.compile(r"page=2"))
         assert "status=on-track" in phone.url and "page=2" in phone.url, "the filter is kept from page to page"
         assert phone.locator(".portal-term--active").inner_text().startswith("Status: On track")
 
@@ -264,11 +265,11 @@ def test_a_reader_goes_from_the_dashboard_to_a_measure_and_changes_its_baseline(
     link = phone.locator(".roadmap-dashboard__measure a").first
     name = link.inner_text()
     link.click()
-    assert phone.locator("h1").inner_text() == name
+    expect(phone.locator("h1")).to_have_text(name)
     assert phone.locator("figure.roadmap-chart svg[role=img]:visible").count() == 1
     phone.get_by_label("Number of points in the baseline").fill("six")
     phone.get_by_role("button", name="Recalculate").click()
-    assert phone.title().startswith("Error: ")
+    expect(phone).to_have_title(re.compile(r"^Error: "))
     phone.wait_for_function("document.activeElement.classList.contains('nhsuk-error-summary')")
     assert "Enter a whole number from 2 to" in phone.locator(".nhsuk-error-summary").inner_text()
     assert "Enter a whole number from 2 to" in phone.locator(".nhsuk-error-message").inner_text()
@@ -276,7 +277,7 @@ def test_a_reader_goes_from_the_dashboard_to_a_measure_and_changes_its_baseline(
     assert_no_axe_violations(phone)
     phone.get_by_label("Number of points in the baseline").fill("6")
     phone.get_by_role("button", name="Recalculate").click()
-    assert "from the first 6 of" in phone.locator("figcaption").inner_text()
+    expect(phone.locator("figcaption")).to_contain_text("from the first 6 of")
     # Focus lands on the chart's heading, on the screen, not 2,000 px above the control at the top.
     expect(phone.locator("#chart-heading")).to_be_focused()
     assert_on_screen(phone, "#chart-heading")
