@@ -297,8 +297,37 @@ def shell(env, code, root=ROOT):
 class Site:
     """Something to measure: a base URL, its pages by type, and headers to send (a session cookie)."""
 
-    def __init__(self, label, base, paths, headers=(), process=None):
+    def __init__(self, label, base, paths, headers=(), process=None, server_pid=None):
         self.label, self.base, self.paths, self.headers, self.process = label, base, paths, list(headers), process
+        self.server_pid = server_pid  # the server's master process, whose workers' CPU time is counted
+
+
+def _cpu_seconds(pid):
+    """User and system CPU time of ``pid`` and its children (gunicorn's master and its workers).
+
+    Read from /proc on Linux; ``None`` where there is no /proc or no process (a site given by URL).
+    CPU time per request is steadier than requests per second on a shared machine: another job
+    slows the server down but does not make it do more work.
+    """
+    if pid is None or not Path("/proc").is_dir():
+        return None
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        # After the command name: state, ppid, ... utime is field 14 and stime 15 of stat(5).
+        if int(entry.name) == pid:
+            # The master's own time, and that of workers it has reaped (gunicorn replaces a worker
+            # after max_requests; its time then moves to the master's cutime and cstime).
+            total += sum(int(value) for value in fields[11:15])
+        elif int(fields[1]) == pid:
+            total += int(fields[11]) + int(fields[12])
+    return total / ticks
 
 
 def portal_sites(label, root, work, workers):
@@ -314,8 +343,8 @@ def portal_sites(label, root, work, workers):
     base = f"http://127.0.0.1:{app.port}"
     member_paths = {**paths, **MEMBER_ONLY_PATHS}
     return [
-        Site(label, base, paths, process=app),
-        Site(f"{label}, signed in", base, member_paths, headers=[f"Cookie: {cookie}"]),
+        Site(label, base, paths, process=app, server_pid=app.process.pid),
+        Site(f"{label}, signed in", base, member_paths, headers=[f"Cookie: {cookie}"], server_pid=app.process.pid),
     ]
 
 
@@ -347,7 +376,7 @@ def bakerydemo_site(where, workers):
         stderr=open(RESULTS_DIR / "bakerydemo-gunicorn.log", "a"),  # noqa: SIM115
     )
     wait_for_port(port, process, timeout=180)
-    return Site("bakerydemo", f"http://127.0.0.1:{port}", BAKERYDEMO_PATHS, process=process)
+    return Site("bakerydemo", f"http://127.0.0.1:{port}", BAKERYDEMO_PATHS, process=process, server_pid=process.pid)
 
 
 class _NoRedirects(urllib.request.HTTPRedirectHandler):
@@ -371,6 +400,7 @@ def wrk_site(site, page, args):
             status = error.code
     if status != 200:
         sys.exit(f"{site.label} {page}: status {status} for {url}")
+    cpu_before = _cpu_seconds(site.server_pid)
     out = subprocess.run(
         ["wrk", f"-t{args.threads}", f"-c{args.connections}", f"-d{args.duration}s", "--timeout", "30s", "--latency"]
         + ["-H", f"Host: {HOST}", *extra, url],
@@ -378,11 +408,16 @@ def wrk_site(site, page, args):
         capture_output=True,
         text=True,
     ).stdout
+    cpu_after = _cpu_seconds(site.server_pid)
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     non_2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
     if non_2xx:
         sys.exit(f"{site.label} {page}: {non_2xx.group(1)} responses were not 2xx or 3xx ({url})")
-    return rps
+    requests = int(re.search(r"(\d+) requests in", out).group(1))
+    cpu_ms = None
+    if cpu_before is not None and cpu_after is not None and requests:
+        cpu_ms = (cpu_after - cpu_before) * 1000 / requests
+    return rps, cpu_ms
 
 
 def median(values):
@@ -434,6 +469,34 @@ def uncached_table(report):
     return "\n".join(lines)
 
 
+def cpu_table(report):
+    """CPU milliseconds per request per page type and site, and how many times bakerydemo's the portal's is.
+
+    "x bakerydemo" is bakerydemo's CPU per request over the portal's, so 2.00x means the portal
+    does half the work for its page: the same sense as the req/s ratios above.
+    """
+    cpu = report.get("cpu_ms_per_request") or {}
+    labels = [label for label in cpu if cpu[label]]
+    if not labels:
+        return "(not measured: no /proc, or every site was given by URL)"
+    portal = labels[0]
+    head = ["page type", *(f"{label} ms" for label in labels)]
+    others = [label for label in labels[1:] if not label.endswith("signed in")]
+    head += [f"x {label}" for label in others]
+    lines = ["| " + " | ".join(head) + " |", "|---|" + "---:|" * (len(head) - 1)]
+    pages = list(dict.fromkeys(page for label in labels for page in cpu[label]))
+    for page in pages:
+        cells = [page]
+        for label in labels:
+            value = cpu[label].get(page)
+            cells.append(f"{value:.1f}" if value else "")
+        for label in others:
+            mine, theirs = cpu[portal].get(page), cpu[label].get(page)
+            cells.append(f"{theirs / mine:.2f}x" if mine and theirs else "")
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
 def uncached(args):
     """Interleaved rounds of wrk against each site's pages, uncached; medians per page and site."""
     if not shutil.which("wrk"):
@@ -450,16 +513,23 @@ def uncached(args):
         if args.bakerydemo:
             log("Starting bakerydemo...")
             sites.append(bakerydemo_site(args.bakerydemo, args.workers))
+        if args.pages:
+            for site in sites:
+                site.paths = {page: path for page, path in site.paths.items() if page in args.pages}
         runs = {site.label: {} for site in sites}
+        cpu = {site.label: {} for site in sites}
         for number in range(1, args.rounds + 1):
             log(f"Round {number} of {args.rounds}")
             pages = list(dict.fromkeys(page for site in sites for page in site.paths))
             for page in pages:
                 for site in sites:
                     if page in site.paths:
-                        rps = wrk_site(site, page, args)
+                        rps, cpu_ms = wrk_site(site, page, args)
                         runs[site.label].setdefault(page, []).append(rps)
-                        log(f"  {site.label:28} {page:20} {rps:8.1f} req/s")
+                        if cpu_ms is not None:
+                            cpu[site.label].setdefault(page, []).append(cpu_ms)
+                        shown = f"{cpu_ms:6.1f} ms CPU/request" if cpu_ms is not None else ""
+                        log(f"  {site.label:28} {page:20} {rps:8.1f} req/s  {shown}")
     finally:
         for site in sites:
             if site.process is not None:
@@ -478,12 +548,15 @@ def uncached(args):
         "rounds": args.rounds,
         "runs": runs,
         "medians": {label: {page: median(values) for page, values in pages.items()} for label, pages in runs.items()},
+        "cpu_ms_per_request": {label: {page: median(v) for page, v in pages.items()} for label, pages in cpu.items()},
         "paths": {site.label: site.paths for site in sites},
     }
     if args.bakerydemo:
         report["bakerydemo_pages"] = BAKERYDEMO_PATHS
     print(f"\nUncached, {args.workers} sync workers, wrk {report['wrk']}, median of {args.rounds} interleaved rounds\n")
     print(uncached_table(report))
+    print("\nCPU time per request (ms; the server's processes, median of the rounds; lower is better):\n")
+    print(cpu_table(report))
     print(f"\nLoad average after: {report['load_average_after']}")
     destination = args.json or RESULTS_DIR / "throughput-uncached.json"
     destination.write_text(json.dumps(report, indent=2))
@@ -501,6 +574,9 @@ def main():
     parser.add_argument("--uncached", action="store_true", help="only the uncached server, every page type")
     parser.add_argument("--against", help="with --uncached: another portal checkout to measure beside this one")
     parser.add_argument("--bakerydemo", help="with --uncached: an installed bakerydemo checkout, or its URL")
+    parser.add_argument(
+        "--pages", nargs="+", metavar="PAGE", help='with --uncached: only these page types, e.g. roadmap "case study"'
+    )
     parser.add_argument("--rounds", type=int, default=2, help="with --uncached: interleaved rounds (default 2)")
     parser.add_argument("--workers", type=int, default=2, help="with --uncached: gunicorn sync workers (default 2)")
     args = parser.parse_args()
