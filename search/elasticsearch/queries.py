@@ -16,7 +16,7 @@ from functools import lru_cache
 
 from elasticsearch.dsl import Q, Search
 
-from search.vocabulary import SYNONYMS, parse
+from search.vocabulary import SYNONYMS, Concept, parse, with_compounds
 
 from .documents import index_alias, synonym_rules
 
@@ -142,7 +142,14 @@ def text_query(text):
     if not text:
         return Q("match_all")
     text, ranked = fit_clause_limit(text)
-    every_word = Q("match", all_text={"query": text, "operator": "and", "auto_generate_synonyms_phrase_query": False})
+    concepts = with_known_compounds(parse(text))
+    if any(isinstance(concept, CompoundConcept) for concept in concepts):
+        # "bedrails" or "bed rails": each concept on its own, a compound in any of its forms.
+        every_word = Q("bool", must=[word_clause(concept) for concept in concepts])
+    else:
+        every_word = Q(
+            "match", all_text={"query": text, "operator": "and", "auto_generate_synonyms_phrase_query": False}
+        )
     if not ranked:
         return Q("bool", must=[every_word])
     return Q(
@@ -275,8 +282,47 @@ def search_request(query, *, index=None, members=False):
     return search
 
 
+class CompoundConcept(Concept):
+    """A compound word or its spaced form ("bedrails", "bed rails"), found as any of its ``alternatives``."""
+
+
+# Which words may be compounds: a long one, or two side by side (as the database engine decides).
+COMPOUND_MIN_LENGTH = 6
+
+
+def with_known_compounds(concepts):
+    """``concepts`` with compound words and their spaced forms finding each other.
+
+    The rule is the database engine's (``vocabulary.with_compounds``): a word
+    that splits into two words some indexed page has is also looked for as
+    that phrase, and two words side by side whose join some page has are
+    looked for as either. The known words come from the spelling dictionary,
+    built from the database whichever engine answers. Elasticsearch's analyser
+    cannot do this: its decompounders need a word list, and would split
+    "handover" as readily as "bedrails". Concepts that changed come back as
+    ``CompoundConcept``; a search without a candidate never reads the dictionary.
+    """
+    words = [concept.text for concept in concepts if not concept.exact and " " not in concept.text]
+    if len(words) < 2 and not any(len(word) >= COMPOUND_MIN_LENGTH for word in words):
+        return concepts
+    from search.engines import spelling  # the dictionary's cache and database query; not needed to build most requests
+
+    before = set(concepts)
+    return [
+        concept if concept in before else CompoundConcept(concept.text, concept.alternatives, concept.exact)
+        for concept in with_compounds(concepts, spelling.get_dictionary().is_known)
+    ]
+
+
 def word_clause(concept):
-    """One word (with its synonyms, as the analyser expands them) or a quoted phrase, anywhere in the page."""
+    """One word (with its synonyms, as the analyser expands them) or a quoted phrase, anywhere in the page.
+
+    A compound is any one of its written forms, each as a phrase ("bed rails"
+    is those two words side by side, not anywhere in the page).
+    """
+    if isinstance(concept, CompoundConcept):
+        forms = list(dict.fromkeys(" ".join(words) for words in concept.alternatives))
+        return Q("bool", should=[Q("match_phrase", all_text=form) for form in forms], minimum_should_match=1)
     if concept.exact:
         return Q("match_phrase", all_text=concept.text)
     return Q("match", all_text={"query": concept.text, "operator": "and", "auto_generate_synonyms_phrase_query": False})
@@ -285,7 +331,7 @@ def word_clause(concept):
 def query_words(text):
     """The words (and known phrases: "care home") of a search, as the database engine splits them."""
     text, _ranked = fit_clause_limit((text or "").strip())
-    return parse(text)
+    return with_known_compounds(parse(text))
 
 
 def some_words_query(concepts):

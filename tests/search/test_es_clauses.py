@@ -15,6 +15,9 @@ from search.forms import MAX_QUERY_LENGTH, clean_text
 from search.results import Query
 from search.vocabulary import SYNONYMS
 
+# Building a request reads the spelling dictionary (from the database) when a word may be a compound.
+pytestmark = pytest.mark.django_db
+
 
 def leaves(node):
     """Leaf queries in a query body, words expanded as the search analyser would at most."""

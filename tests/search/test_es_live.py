@@ -193,3 +193,15 @@ def test_publishing_sends_through_the_outbox_and_a_missed_change_is_replayed(
     call_command("search_outbox", "--replay")
     assert not IndexOutbox.objects.pending().exists()
     assert not cluster.exists(index=settings.ELASTICSEARCH_INDEX, id=note.pk)
+
+
+def test_compound_words_and_their_spaced_forms_find_each_other(cluster, learning_index):
+    """As on the database engine (test_no_dead_ends.py): the rule reads the words pages have."""
+    LearningNotePageFactory(parent=learning_index, title="Checking bedrails daily", summary="One page.")
+    LearningNotePageFactory(parent=learning_index, title="Why bed rails matter", summary="Another page.")
+    LearningNotePageFactory(parent=learning_index, title="Something else", summary="Nothing to do with it.")
+    call_command("search_rebuild")
+    engine = ElasticsearchEngine()
+    expected = ["Checking bedrails daily", "Why bed rails matter"]
+    assert sorted(titles(engine.search(Query(text="bedrails")))) == expected
+    assert sorted(titles(engine.search(Query(text="bed rails")))) == expected

@@ -21,6 +21,9 @@ from search.elasticsearch.client import is_outage, safe_url
 from search.elasticsearch.engine import ElasticsearchEngine, results_from_response, snippet, trusted_fragment
 from search.results import FacetValue, Query, Term
 
+# Building a request reads the spelling dictionary (from the database) when a word may be a compound.
+pytestmark = pytest.mark.django_db
+
 TEXT_QUERY = {
     "bool": {
         "must": [

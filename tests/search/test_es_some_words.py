@@ -11,6 +11,9 @@ from search.elasticsearch import queries
 from search.results import Query
 from tests.search.test_es_queries import MEMBERS_ONLY, RecordedEngine, recorded_response, tags  # noqa: F401
 
+# Building a request reads the spelling dictionary (from the database) when a word may be a compound.
+pytestmark = pytest.mark.django_db
+
 
 def word(text):
     return {
