@@ -10,7 +10,9 @@ from dataclasses import dataclass, field
 from django import forms
 from django.conf import settings as django_settings
 from django.core.paginator import Paginator
+from django.db import connections
 from django.http import QueryDict
+from django.utils.functional import cached_property
 from taggit.models import Tag
 
 from portal.core.memo import remember
@@ -69,6 +71,61 @@ class Listing:
         return self.page_obj.object_list
 
 
+class ListingPaginator(Paginator):
+    """Django's paginator, with the count kept until content changes and newest-first pages read from the newest down.
+
+    Both of its statements otherwise read every matching page, so they grew
+    with the site (docs/performance.md, "Listings as content grows"):
+
+    * **The count** (``COUNT(*)``) is kept under the content generation
+      (``portal.core.memo.remember``) when ``remember_as`` names the listing,
+      its filters and its audience; any publish, unpublish, move, privacy or
+      taxonomy change makes the next view count afresh.
+    * **A page of a newest-first listing**, on SQLite
+      (``KnowledgePageQuerySet.newest_slice``), is found by walking the knowledge pages' date index from the newest and
+      stopping once the page is full, when that walk is expected to be short:
+      when matching pages are common enough that the page's last item lies
+      within as many index entries as there are matches. Otherwise (a narrow
+      filter: few matches, each found through its own index) the usual query
+      reads the matches and sorts them, which costs less.
+
+    Either way the pages shown, their order and the count are those of the
+    plain queryset.
+    """
+
+    def __init__(self, object_list, per_page, *, remember_as=None, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.remember_as = remember_as
+
+    @cached_property
+    def count(self):
+        if self.remember_as is None:
+            return Paginator.count.func(self)
+        return remember(f"listing-count:{self.remember_as}", lambda: Paginator.count.func(self))
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        return self._get_page(self._slice(bottom, top), number, self)
+
+    def _slice(self, bottom, top):
+        queryset = self.object_list
+        walkable = hasattr(queryset, "newest_slice") and queryset.is_newest_first()
+        if self.remember_as is None or not walkable or connections[queryset.db].vendor != "sqlite":
+            # PostgreSQL's planner, with its statistics, already walks the date
+            # index when that is cheaper and reads a narrow filter's matches when not.
+            return queryset[bottom:top]
+        # The walk reads about top * indexed / count index entries to fill the page;
+        # the plain query reads about count matches (or every page) and sorts them.
+        indexed = remember("knowledge-pages-indexed", queryset.newest_index_size)
+        if top * indexed <= self.count * self.count:
+            return queryset.newest_slice(bottom, top)
+        return queryset[bottom:top]
+
+
 def tags_in_use(tag_through_model, pages, remember_as=None):
     """Topic tags used by at least one of ``pages`` (those the reader may see), by name.
 
@@ -91,8 +148,14 @@ def url_without(params: QueryDict, *names):
     return f"?{remaining.urlencode()}" if remaining else "?"
 
 
-def build_listing(request, queryset, *, tags=None, fields=("setting", "domain", "tag"), per_page=None):
-    """Filter ``queryset`` (a ``KnowledgePageQuerySet``) by the request and paginate it."""
+def build_listing(
+    request, queryset, *, tags=None, fields=("setting", "domain", "tag"), per_page=None, remember_as=None
+):
+    """Filter ``queryset`` (a ``KnowledgePageQuerySet``) by the request and paginate it.
+
+    ``remember_as`` names the listing and its audience (``portal.core.access.audience``):
+    with it the count is kept until content changes (``ListingPaginator``).
+    """
     form = ListingFilterForm(request.GET, tags=tags, fields=fields)
     filters = form.cleaned_filters()
     if "setting" in filters:
@@ -102,7 +165,10 @@ def build_listing(request, queryset, *, tags=None, fields=("setting", "domain", 
     if "tag" in filters:
         queryset = queryset.tagged(filters["tag"])
 
-    paginator = Paginator(queryset, per_page or django_settings.PORTAL_PAGE_SIZE)
+    if remember_as is not None:
+        chosen = ",".join(f"{name}={value.pk}" for name, value in sorted(filters.items()))
+        remember_as = f"{remember_as}:{chosen}"
+    paginator = ListingPaginator(queryset, per_page or django_settings.PORTAL_PAGE_SIZE, remember_as=remember_as)
     page_obj = paginator.get_page(request.GET.get("page"))
     active = [
         ActiveFilter(label=str(value), name=name, remove_url=url_without(request.GET, name, "page"))
