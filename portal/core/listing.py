@@ -71,26 +71,32 @@ class Listing:
         return self.page_obj.object_list
 
 
+# A listing with at most this many matching pages keeps their ids, in order, until
+# content changes; each of its pages is then read by primary key.
+KEEP_IDS_UP_TO = 500
+
+
 class ListingPaginator(Paginator):
-    """Django's paginator, with the count kept until content changes and newest-first pages read from the newest down.
+    """Django's paginator, with what each page needs kept until content changes or read from the newest down.
 
     Both of its statements otherwise read every matching page, so they grew
-    with the site (docs/performance.md, "Listings as content grows"):
+    with the site (docs/performance.md, "Listings as content grows"). With
+    ``remember_as`` (naming the listing, its filters and its audience) it
+    keeps, under the content generation (``portal.core.memo.remember``, so
+    any publish, unpublish, move, privacy or taxonomy change makes the next
+    view look afresh):
 
-    * **The count** (``COUNT(*)``) is kept under the content generation
-      (``portal.core.memo.remember``) when ``remember_as`` names the listing,
-      its filters and its audience; any publish, unpublish, move, privacy or
-      taxonomy change makes the next view count afresh.
-    * **A page of a newest-first listing**, on SQLite
-      (``KnowledgePageQuerySet.newest_slice``), is found by walking the knowledge pages' date index from the newest and
-      stopping once the page is full, when that walk is expected to be short:
-      when matching pages are common enough that the page's last item lies
-      within as many index entries as there are matches. Otherwise (a narrow
-      filter: few matches, each found through its own index) the usual query
-      reads the matches and sorts them, which costs less.
+    * for a listing of up to ``KEEP_IDS_UP_TO`` pages, the ids of all its
+      pages in order: the count is how many there are, and a page is those
+      twelve ids read by primary key;
+    * for a longer one, its count (``COUNT(*)``); a page of it is found, on
+      SQLite, by walking the knowledge pages' date index from the newest
+      down (``KnowledgePageQuerySet.newest_slice``) when that walk is short
+      (the page's last item expected within as many index entries as there
+      are matches), as PostgreSQL's planner already does by itself.
 
     Either way the pages shown, their order and the count are those of the
-    plain queryset.
+    plain queryset. Without ``remember_as`` it is Django's paginator.
     """
 
     def __init__(self, object_list, per_page, *, remember_as=None, **kwargs):
@@ -98,10 +104,23 @@ class ListingPaginator(Paginator):
         self.remember_as = remember_as
 
     @cached_property
-    def count(self):
+    def _kept(self):
+        """``(count, ids)``: ``ids`` are every matching page's, in order, or None for a long listing."""
+        queryset = self.object_list
+
+        def find():
+            ids = list(queryset.values_list("pk", flat=True)[: KEEP_IDS_UP_TO + 1])
+            if len(ids) <= KEEP_IDS_UP_TO:
+                return len(ids), ids
+            return queryset.count(), None
+
         if self.remember_as is None:
-            return Paginator.count.func(self)
-        return remember(f"listing-count:{self.remember_as}", lambda: Paginator.count.func(self))
+            return Paginator.count.func(self), None
+        return remember(f"listing:{self.remember_as}", find)
+
+    @cached_property
+    def count(self):
+        return self._kept[0]
 
     def page(self, number):
         number = self.validate_number(number)
@@ -113,15 +132,16 @@ class ListingPaginator(Paginator):
 
     def _slice(self, bottom, top):
         queryset = self.object_list
+        count, ids = self._kept
+        if ids is not None:
+            return queryset.filter(pk__in=ids[bottom:top])
         walkable = hasattr(queryset, "newest_slice") and queryset.is_newest_first()
         if self.remember_as is None or not walkable or connections[queryset.db].vendor != "sqlite":
-            # PostgreSQL's planner, with its statistics, already walks the date
-            # index when that is cheaper and reads a narrow filter's matches when not.
             return queryset[bottom:top]
         # The walk reads about top * indexed / count index entries to fill the page;
-        # the plain query reads about count matches (or every page) and sorts them.
+        # the plain query reads every match (or every page) and sorts them.
         indexed = remember("knowledge-pages-indexed", queryset.newest_index_size)
-        if top * indexed <= self.count * self.count:
+        if top * indexed <= count * count:
             return queryset.newest_slice(bottom, top)
         return queryset[bottom:top]
 

@@ -1,10 +1,11 @@
-"""Listings as content grows: the count kept until content changes, the page read from the newest down.
+"""Listings as content grows: what a listing needs kept until content changes, pages read from the newest down.
 
-``ListingPaginator`` keeps each listing's count under the content generation
-and, on SQLite, finds a newest-first page by walking the date index. Each test
-here would fail if the kept count outlived a change or reached the wrong
-audience or filter, or if the walk returned other pages or another order than
-slicing the plain queryset.
+``ListingPaginator`` keeps, under the content generation, a short listing's
+ids in order, or a long listing's count (finding its pages, on SQLite, by
+walking the date index). Each test runs both ways (``KEEP_IDS_UP_TO`` at 500
+and at 0) and would fail if what was kept outlived a change or reached the
+wrong audience or filter, or if a page held other pages, or in another order,
+than slicing the plain queryset.
 """
 
 import datetime
@@ -16,6 +17,7 @@ from django.test.utils import CaptureQueriesContext
 from casestudies.factories import CaseStudyPageFactory
 from learning.factories import LearningNotePageFactory
 from learning.models import LearningNotePage
+from portal.core import listing as listing_module
 from portal.core.factories import restrict_to_members
 from portal.core.models import KnowledgePage
 from portal.members.factories import MemberFactory
@@ -28,6 +30,12 @@ def note(parent, title, date, **fields):
     fields.setdefault("settings", ["care-homes"])
     fields.setdefault("safety_domains", ["past-harm"])
     return LearningNotePageFactory(parent=parent, title=title, date=date, **fields)
+
+
+@pytest.fixture(autouse=True, params=[500, 0], ids=["ids kept", "count kept"])
+def keep_ids_up_to(request, monkeypatch):
+    monkeypatch.setattr(listing_module, "KEEP_IDS_UP_TO", request.param)
+    return request.param
 
 
 @pytest.fixture
@@ -116,14 +124,17 @@ def test_a_second_view_does_not_count_the_listing_again(client, learning_index, 
     assert "5 items, page 1 of 3" in count_line(client.get(learning_index.url))
 
 
-def test_the_page_is_read_from_the_date_index_not_by_sorting_every_page(client, learning_index, five_notes):
+def test_the_page_is_read_by_id_or_from_the_date_index_not_by_sorting_every_page(
+    client, learning_index, five_notes, keep_ids_up_to
+):
     client.get(learning_index.url)
     page_query = [sql for sql in statements(client, learning_index.url) if '"learning_learningnotepage"' in sql][0]
     with connection.cursor() as cursor:
         cursor.execute("EXPLAIN QUERY PLAN " + page_query)
         plan = " / ".join(row[-1] for row in cursor.fetchall())
-    assert "core_knowledgepage_newest" in plan
     assert "SCAN wagtailcore_page" not in plan
+    if keep_ids_up_to == 0:
+        assert "core_knowledgepage_newest" in plan
 
 
 def test_newest_slice_returns_what_slicing_returns_for_every_page(learning_index, case_study_index):
