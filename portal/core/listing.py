@@ -109,10 +109,11 @@ class ListingPaginator(Paginator):
         queryset = self.object_list
 
         def find():
-            ids = list(queryset.values_list("pk", flat=True)[: KEEP_IDS_UP_TO + 1])
-            if len(ids) <= KEEP_IDS_UP_TO:
-                return len(ids), ids
-            return queryset.count(), None
+            count = queryset.count()
+            if count > KEEP_IDS_UP_TO:
+                return count, None
+            ids = list(queryset.values_list("pk", flat=True))
+            return len(ids), ids
 
         if self.remember_as is None:
             return Paginator.count.func(self), None
