@@ -20,7 +20,7 @@ from learning.models import LearningNotePage
 from portal.core import listing as listing_module
 from portal.core.factories import restrict_to_members
 from portal.core.models import KnowledgePage
-from portal.members.factories import MemberFactory
+from portal.members.factories import MemberFactory, PendingMemberFactory
 from tests.helpers import card_titles
 
 pytestmark = pytest.mark.django_db
@@ -100,10 +100,13 @@ def test_members_and_the_public_each_see_their_own_count(client, learning_index,
     public = client.get("/settings/care-homes/")
     assert "4 items, page 1 of 2" in count_line(public)
     assert card_titles(public) == ["Note 4", "Note 3"]
+    client.force_login(PendingMemberFactory())  # not yet approved: sees what the public sees
+    assert "4 items, page 1 of 2" in count_line(client.get("/settings/care-homes/"))
     client.force_login(MemberFactory())
     members = client.get("/settings/care-homes/")
     assert "5 items, page 1 of 3" in count_line(members)
     assert card_titles(members) == ["Note 5", "Note 4"]
+    assert ">Members only</strong>" in members.content.decode()
     assert "5 items" in count_line(client.get(learning_index.url))
     client.logout()
     assert "4 items" in count_line(client.get(learning_index.url))
