@@ -10,7 +10,9 @@ from dataclasses import dataclass, field
 from django import forms
 from django.conf import settings as django_settings
 from django.core.paginator import Paginator
+from django.db import connections
 from django.http import QueryDict
+from django.utils.functional import cached_property
 from taggit.models import Tag
 
 from portal.core.memo import remember
@@ -69,6 +71,82 @@ class Listing:
         return self.page_obj.object_list
 
 
+# A listing with at most this many matching pages keeps their ids, in order, until
+# content changes; each of its pages is then read by primary key.
+KEEP_IDS_UP_TO = 500
+
+
+class ListingPaginator(Paginator):
+    """Django's paginator, with what each page needs kept until content changes or read from the newest down.
+
+    Both of its statements otherwise read every matching page, so they grew
+    with the site (docs/performance.md, "Listings as content grows"). With
+    ``remember_as`` (naming the listing, its filters and its audience) it
+    keeps, under the content generation (``portal.core.memo.remember``, so
+    any publish, unpublish, move, privacy or taxonomy change makes the next
+    view look afresh):
+
+    * for a listing of up to ``KEEP_IDS_UP_TO`` pages, the ids of all its
+      pages in order: the count is how many there are, and a page is those
+      twelve ids read by primary key;
+    * for a longer one, its count (``COUNT(*)``); a page of it is found, on
+      SQLite, by walking the knowledge pages' date index from the newest
+      down (``KnowledgePageQuerySet.newest_slice``) when that walk is short
+      (the page's last item expected within as many index entries as there
+      are matches), as PostgreSQL's planner already does by itself.
+
+    Either way the pages shown, their order and the count are those of the
+    plain queryset. Without ``remember_as`` it is Django's paginator.
+    """
+
+    def __init__(self, object_list, per_page, *, remember_as=None, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.remember_as = remember_as
+
+    @cached_property
+    def _kept(self):
+        """``(count, ids)``: ``ids`` are every matching page's, in order, or None for a long listing."""
+        queryset = self.object_list
+
+        def find():
+            count = queryset.count()
+            if count > KEEP_IDS_UP_TO:
+                return count, None
+            ids = list(queryset.values_list("pk", flat=True))
+            return len(ids), ids
+
+        if self.remember_as is None:
+            return Paginator.count.func(self), None
+        return remember(f"listing:{self.remember_as}", find)
+
+    @cached_property
+    def count(self):
+        return self._kept[0]
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        return self._get_page(self._slice(bottom, top), number, self)
+
+    def _slice(self, bottom, top):
+        queryset = self.object_list
+        count, ids = self._kept
+        if ids is not None:
+            return queryset.filter(pk__in=ids[bottom:top])
+        walkable = hasattr(queryset, "newest_slice") and queryset.is_newest_first()
+        if self.remember_as is None or not walkable or connections[queryset.db].vendor != "sqlite":
+            return queryset[bottom:top]
+        # The walk reads about top * indexed / count index entries to fill the page;
+        # the plain query reads every match (or every page) and sorts them.
+        indexed = remember("knowledge-pages-indexed", queryset.newest_index_size)
+        if top * indexed <= count * count:
+            return queryset.newest_slice(bottom, top)
+        return queryset[bottom:top]
+
+
 def tags_in_use(tag_through_model, pages, remember_as=None):
     """Topic tags used by at least one of ``pages`` (those the reader may see), by name.
 
@@ -91,8 +169,14 @@ def url_without(params: QueryDict, *names):
     return f"?{remaining.urlencode()}" if remaining else "?"
 
 
-def build_listing(request, queryset, *, tags=None, fields=("setting", "domain", "tag"), per_page=None):
-    """Filter ``queryset`` (a ``KnowledgePageQuerySet``) by the request and paginate it."""
+def build_listing(
+    request, queryset, *, tags=None, fields=("setting", "domain", "tag"), per_page=None, remember_as=None
+):
+    """Filter ``queryset`` (a ``KnowledgePageQuerySet``) by the request and paginate it.
+
+    ``remember_as`` names the listing and its audience (``portal.core.access.audience``):
+    with it the count is kept until content changes (``ListingPaginator``).
+    """
     form = ListingFilterForm(request.GET, tags=tags, fields=fields)
     filters = form.cleaned_filters()
     if "setting" in filters:
@@ -102,7 +186,10 @@ def build_listing(request, queryset, *, tags=None, fields=("setting", "domain", 
     if "tag" in filters:
         queryset = queryset.tagged(filters["tag"])
 
-    paginator = Paginator(queryset, per_page or django_settings.PORTAL_PAGE_SIZE)
+    if remember_as is not None:
+        chosen = ",".join(f"{name}={value.pk}" for name, value in sorted(filters.items()))
+        remember_as = f"{remember_as}:{chosen}"
+    paginator = ListingPaginator(queryset, per_page or django_settings.PORTAL_PAGE_SIZE, remember_as=remember_as)
     page_obj = paginator.get_page(request.GET.get("page"))
     active = [
         ActiveFilter(label=str(value), name=name, remove_url=url_without(request.GET, name, "page"))

@@ -138,6 +138,35 @@ class KnowledgePageQuerySet(PageQuerySet):
     def newest_first(self):
         return self.order_by("-date", "-pk")
 
+    def is_newest_first(self):
+        return tuple(self.query.order_by) == ("-date", "-pk")
+
+    def newest_slice(self, start, stop):
+        """``self.newest_first()[start:stop]``, found by walking the date index from the newest page down.
+
+        Asked for a page of twelve, SQLite reads every page under the listing
+        and sorts them all, even ordered by the date index's own columns (its
+        planner, without statistics, starts from ``wagtailcore_page``). Here
+        the twelve ids are chosen in a subquery over ``core_knowledgepage``
+        alone, ordered by ``core_knowledgepage_newest``, each entry kept if
+        this queryset (every filter, visibility included) has that page; the
+        walk stops at ``stop``. The outer query then reads those pages by
+        primary key, so it returns exactly what slicing would. Quick when
+        matches are common; a narrow filter is better served by slicing
+        (``portal.core.listing.ListingPaginator`` chooses).
+        """
+        matching = self.order_by().filter(pk=OuterRef("page_ptr_id"))
+        ids = (
+            KnowledgePage.objects.order_by("-date", "-page_ptr_id")
+            .filter(Exists(matching))
+            .values("page_ptr_id")[start:stop]
+        )
+        return self.filter(pk__in=ids).newest_first()
+
+    def newest_index_size(self):
+        """How many entries the date index holds: every knowledge page, live or not."""
+        return KnowledgePage.objects.order_by().count()
+
     def for_listing(self, user=None):
         """What ``user`` may see, with everything a card shows, in a constant number of queries.
 
@@ -300,6 +329,7 @@ class KnowledgeIndexPage(Page):
                 model.objects.child_of(self).visible_to(request.user),
                 remember_as=f"{self.pk}:{audience(request.user)}",
             ),
+            remember_as=f"index:{self.pk}:{audience(request.user)}",
         )
         context["item_noun_plural"] = model._meta.verbose_name_plural
         return context

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from taggit.models import Tag
 
+from portal.core.access import audience
 from portal.core.listing import build_listing
 from portal.core.models import KnowledgePage
 from portal.taxonomy.models import SafetyDomain, Setting
@@ -16,7 +17,10 @@ from portal.taxonomy.models import SafetyDomain, Setting
 def setting_detail(request, slug):
     setting = get_object_or_404(Setting, slug=slug)
     listing = build_listing(
-        request, KnowledgePage.objects.for_listing(request.user).in_setting(setting), fields=("domain",)
+        request,
+        KnowledgePage.objects.for_listing(request.user).in_setting(setting),
+        fields=("domain",),
+        remember_as=f"setting:{setting.pk}:{audience(request.user)}",
     )
     return TemplateResponse(
         request, "taxonomy/setting_detail.html", {"term": setting, "listing": listing, "kind": "setting"}
@@ -26,7 +30,10 @@ def setting_detail(request, slug):
 def domain_detail(request, slug):
     domain = get_object_or_404(SafetyDomain, slug=slug)
     listing = build_listing(
-        request, KnowledgePage.objects.for_listing(request.user).in_domain(domain), fields=("setting",)
+        request,
+        KnowledgePage.objects.for_listing(request.user).in_domain(domain),
+        fields=("setting",),
+        remember_as=f"domain:{domain.pk}:{audience(request.user)}",
     )
     return TemplateResponse(
         request, "taxonomy/domain_detail.html", {"term": domain, "listing": listing, "kind": "domain"}
@@ -51,5 +58,7 @@ def topic_detail(request, slug):
     pages = KnowledgePage.objects.for_listing(request.user).about_topic(topic)
     if not pages.exists():
         raise Http404("No learning the reader may see has this topic.")
-    listing = build_listing(request, pages, fields=("setting", "domain"))
+    listing = build_listing(
+        request, pages, fields=("setting", "domain"), remember_as=f"topic:{topic.pk}:{audience(request.user)}"
+    )
     return TemplateResponse(request, "taxonomy/topic_detail.html", {"term": topic, "listing": listing, "kind": "topic"})

@@ -6,6 +6,7 @@ from wagtail.models import PageViewRestriction
 from casestudies.factories import CaseStudyPageFactory
 from learning.factories import LearningNotePageFactory, PeerVisitReportPageFactory
 from portal.core.factories import restrict_to_members
+from portal.core.pagecache import bump_generation
 from portal.members.factories import MemberFactory
 from portal.updates.factories import UpdatePageFactory
 from tests.helpers import card_titles, count_queries
@@ -88,10 +89,15 @@ def test_a_topic_page_costs_the_same_number_of_queries_for_few_and_many_pages(
         PeerVisitReportPageFactory.create_batch(each, parent=peer_visit_index, tags=["falls"])
         UpdatePageFactory.create_batch(each, parent=update_index, tags=["falls"])
 
+    def count():
+        """Queries for the first view after a change (the count found afresh), then for the next (kept)."""
+        bump_generation()
+        return count_queries(client, "/topics/falls/"), count_queries(client, "/topics/falls/")
+
     add(3)
     client.get("/topics/falls/")
-    few = count_queries(client, "/topics/falls/")
+    few = count()
     add(30)
-    many = count_queries(client, "/topics/falls/")
+    many = count()
     assert few == many
-    assert many <= 20
+    assert many[0] <= 20

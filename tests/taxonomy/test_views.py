@@ -2,6 +2,7 @@ import pytest
 
 from casestudies.factories import CaseStudyPageFactory
 from learning.factories import LearningNotePageFactory, PeerVisitReportPageFactory
+from portal.core.pagecache import bump_generation
 from portal.updates.factories import UpdatePageFactory
 from tests.helpers import card_titles, count_queries
 
@@ -72,7 +73,9 @@ def test_browse_query_count_is_constant_from_10_to_200_pages_of_mixed_types(
         UpdatePageFactory.create_batch(each, parent=update_index, settings=["care-homes", "whole-system"])
 
     def count(url):
-        return count_queries(client, url)
+        """Queries for the first view after a change (counts found afresh), then for the next (counts kept)."""
+        bump_generation()
+        return count_queries(client, url), count_queries(client, url)
 
     add(3)  # 12 pages: a full first page of cards
     client.get("/settings/care-homes/")
@@ -80,4 +83,4 @@ def test_browse_query_count_is_constant_from_10_to_200_pages_of_mixed_types(
     add(47)  # 200 pages
     at_200 = (count("/settings/care-homes/"), count("/domains/past-harm/"), count("/"))
     assert at_12 == at_200
-    assert max(at_200) <= 20
+    assert max(first for first, _ in at_200) <= 20
