@@ -15,8 +15,9 @@ BM25, or PostgreSQL full text with ``ts_rank``). Around it this engine:
   the backend's order within each group, so both databases rank alike. The
   ranking is an ``ORDER BY`` (``_ranked``), so only one page of results is
   ever read from the database;
-* counts every facet in one aggregate query over the matching pages
-  (``_facet_counts``), however many match;
+* finds the matching pages once per search and, in the same statement, counts
+  every facet over them and picks the ids of the page of results shown
+  (``_counts_and_page``), however many match;
 * corrects spelling with ``search.engines.spelling``: when nothing matches it
   searches for the corrected words, and with one or two results it offers
   them as "Did you mean ...?" (the steps are ``search.facets.search_corrected``,
@@ -33,8 +34,10 @@ Elasticsearch index). Pages behind any other restriction are never found.
 
 from __future__ import annotations
 
+import operator
 import re
 from dataclasses import dataclass, field, replace
+from functools import reduce
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
@@ -57,6 +60,14 @@ from search.vocabulary import parse, search_terms, tokenize, variants, with_comp
 RELATED_WEIGHTS = {"tag": 2, "setting": 1, "domain": 1}
 RELATED_CANDIDATES = 200  # newest pages sharing a tag, and as many sharing a setting or domain, that are ranked
 CARD_FIELDS = ("id", "title", "summary", "date", "content_type_id", "url_path", "path")
+# Sent in the same round trip as the search's statement, and for it alone (SET LOCAL ends with the
+# statement's own transaction when Django autocommits). PostgreSQL's cost estimates for the per-page
+# index lookups of the facet counts are pessimistic enough to make it compile the query first (JIT):
+# 0.15 to 1.6 s at 100,000 pages, for a query that then runs in a few hundred ms. And with the
+# default random_page_cost (4, for spinning disks) a search of many synonyms ("medication") read
+# every index entry rather than the GIN index: 420 ms against 120 ms. Searched pages are read from
+# memory or SSD, for which 1.1 is the usual figure.
+_BEFORE_SEARCH = {"postgresql": "SET LOCAL jit = off; SET LOCAL random_page_cost = 1.1; "}
 
 
 def knowledge_types():
@@ -173,11 +184,16 @@ def _terms_of(ids, kinds=("setting", "domain", "tag")):
 
 
 def _any_tag(**lookups):
-    """Whether a page has a topic tag matching ``lookups`` (each page type keeps its tags in its own table)."""
-    condition = Q()
-    for through in tag_through_models():
-        condition |= Exists(through.objects.filter(content_object_id=OuterRef("pk"), **lookups))
-    return condition
+    """Whether a page has a topic tag matching ``lookups`` (each page type keeps its tags in its own table).
+
+    Uncorrelated ``IN`` subqueries, which each database answers once per
+    search (PostgreSQL as hashed subplans): as correlated ``EXISTS`` they ran
+    once for every matching page, and ranking 1,730 pages spent 100 ms on them.
+    """
+    return reduce(
+        operator.or_,
+        (Q(pk__in=through.objects.filter(**lookups).values("content_object_id")) for through in tag_through_models()),
+    )
 
 
 def _chosen(selected):
@@ -238,91 +254,132 @@ def _compiled(queryset):
     return queryset.query.get_compiler(connection=connection).as_sql()
 
 
-def _facet_terms(matched):
-    """(page, facet, key, label) for every facet value of the pages ``matched`` selects: one UNION ALL query.
+def _fails(selected):
+    """{facet: an expression that is 1 for a page failing that facet's chosen filter, else 0}, for chosen facets.
 
-    Settings and domains by slug, topic tags by slug with their names, types
-    as the service's keys and years as text, for the pages in the ``matched``
-    common table expression (``_facet_counts``).
+    Each is one uncorrelated ``IN`` subquery, which both databases answer once
+    for the whole search (PostgreSQL as a hashed subplan), not once per page.
+    A facet whose chosen values are none the database knows fails every page.
     """
     from portal.core.models import KnowledgePage
 
-    in_matched = RawSQL("SELECT page_id FROM matched", ())  # noqa: S611 - a fixed name, no values
-    text = CharField()
+    chosen = _chosen(selected)
+    setting_through = KnowledgePage.settings.through.objects
+    domain_through = KnowledgePage.safety_domains.through.objects
+    conditions = {
+        "setting": lambda values: Q(pk__in=setting_through.filter(setting__slug__in=values).values("knowledgepage_id")),
+        "domain": lambda values: Q(
+            pk__in=domain_through.filter(safetydomain__slug__in=values).values("knowledgepage_id")
+        ),
+        "type": lambda values: Q(content_type_id__in=values),
+        "tag": lambda values: _any_tag(tag__slug__in=values),
+        "year": lambda values: Q(date__year__in=values),
+    }
+    fails = {}
+    for facet, values in chosen.items():
+        passes = conditions[facet](values) if values else Q(pk__in=[])
+        fails[facet] = Case(When(passes, then=Value(0)), default=Value(1), output_field=IntegerField())
+    return fails
 
-    def rows(queryset, page_field, facet, key, label=None):
-        return (
-            queryset.filter(**{f"{page_field}__in": in_matched})
-            .order_by()
-            .annotate(facet=Value(facet, output_field=text), key=key, label=label or Value("", output_field=text))
-            .values_list(page_field, "facet", "key", "label")
+
+def _facet_counts_sql(searched=True):
+    """SQL giving (facet, key, label, count) for every facet value of the ``matched`` pages.
+
+    Each value is counted over the matching pages that pass every *other*
+    chosen filter (``fails_<facet>`` columns of ``matched``, from
+    ``_counts_and_page``). Settings, domains and topic tags are counted by id
+    in their own table, each grouped on its own, and only then named: the
+    planner knows how few values each has, so it groups in a small hash table
+    rather than sorting every row. Type and year are columns of ``matched``.
+    ``searched`` says the pages were found by a search, and so are usually a
+    small share of the site; without it (a search with only filters) every
+    visible page is counted. Only table and column names come from the models.
+    """
+    quote = connection.ops.quote_name
+    others = {facet: " + ".join(f"m.fails_{each}" for each in FACETS if each != facet) for facet in FACETS}
+    counted = {facet: f"SUM(CASE WHEN {others[facet]} = 0 THEN 1 ELSE 0 END)" for facet in FACETS}
+    parts = []
+    for model, page_column, term_column, kind in _term_sources():
+        term_model = model._meta.get_field(term_column.removesuffix("_id")).related_model
+        label = f"x.{quote('name')}" if kind == "tag" else "''"
+        table, page, term = quote(model._meta.db_table), quote(page_column), quote(term_column)
+        if searched and connection.vendor == "postgresql":
+            # Each matching page's rows through the index: hashing the whole table instead
+            # (what the planner picks for a join) costs as much as the site is large. When
+            # every page is counted, hashing is the cheaper: 0.4 s against 1.3 s for the 16,722
+            # pages in care homes at 100,000 pages.
+            # OFFSET 0 keeps the planner from turning the lateral subquery back into a join.
+            rows = f"JOIN LATERAL (SELECT {term} AS term_id FROM {table} WHERE {page} = m.page_id OFFSET 0) t ON TRUE"  # noqa: S608 - names from the models
+        else:
+            rows = f"JOIN (SELECT {page} AS page_id, {term} AS term_id FROM {table}) t ON t.page_id = m.page_id"  # noqa: S608 - names from the models
+        parts.append(
+            f"SELECT '{kind}' AS facet, x.{quote('slug')} AS key, {label} AS label, c.n AS n FROM "  # noqa: S608 - names from the models
+            f"(SELECT t.term_id, {counted[kind]} AS n FROM matched m {rows} GROUP BY t.term_id) c "
+            f"JOIN {quote(term_model._meta.db_table)} x ON x.{quote('id')} = c.term_id"
         )
+    parts.extend(
+        f"SELECT '{facet}' AS facet, m.{facet}_key AS key, '' AS label, {counted[facet]} AS n "  # noqa: S608 - our facet names
+        f"FROM matched m GROUP BY m.{facet}_key"
+        for facet in ("type", "year")
+    )
+    return " UNION ALL ".join(parts)
 
+
+def _counts_and_page(matched, order, selected, start, per_page, searched=True):
+    """``({facet: {key: count}}, {tag slug: name}, total, [ids of the pages shown]`` in one query.
+
+    The matching pages are found once (a common table expression carrying
+    each page's type, year and whether it passes each chosen filter), then
+    counted: each facet's values over the matching pages that pass every
+    *other* chosen filter, ``total`` over those passing them all. The same
+    statement ranks the pages passing every filter (``order``, the backend's
+    search with its ranking) and gives the ids of the ``per_page`` from
+    ``start``, so the match is made once per search, not once for the counts
+    and again for the page. Nothing is counted in Python but the sum of a
+    topic's counts from each page type's tag table. Tag names come for every
+    tag on a matching page, so a chosen topic is named without another query.
+    """
+    fails = _fails(selected)
+    zero = Value(0, output_field=IntegerField())
     type_key = Case(
         *[When(content_type_id=pk, then=Value(key)) for pk, key in _type_keys().items()],
         default=Value(""),
-        output_field=text,
+        output_field=CharField(),
     )
-    pages = KnowledgePage.objects.all()
-    parts = [
-        rows(KnowledgePage.settings.through.objects, "knowledgepage_id", "setting", F("setting__slug")),
-        rows(KnowledgePage.safety_domains.through.objects, "knowledgepage_id", "domain", F("safetydomain__slug")),
-        *(
-            rows(through.objects, "content_object_id", "tag", F("tag__slug"), F("tag__name"))
-            for through in tag_through_models()
-        ),
-        rows(pages, "page_ptr_id", "type", type_key),
-        rows(pages, "page_ptr_id", "year", Cast(ExtractYear("date"), output_field=text)),
-    ]
-    return parts[0].union(*parts[1:], all=True)
-
-
-def _facet_counts(matched, selected):
-    """``({facet: {key: count}}, {tag slug: name}, total)`` for the pages ``matched`` selects, in one query.
-
-    Each facet's values are counted over the matching pages that pass every
-    *other* chosen filter; ``total`` counts those that pass them all. The
-    matching pages are found once (a common table expression), their facet
-    values listed once, and each page's filters checked once, whatever the
-    number of pages: nothing is counted in Python. Tag names come for every
-    tag on a matching page, so a chosen topic is named without another query.
-    """
-    matched_sql, matched_params = _compiled(matched.order_by().values("pk"))
-    terms_sql, terms_params = _compiled(_facet_terms(matched))
-    fails, fails_params = [], []
-    for facet in FACETS:
-        values = sorted(selected.get(facet, ()))
-        if values:
-            chosen = ", ".join(["%s"] * len(values))
-            fails.append(f"1 - MAX(CASE WHEN facet = %s AND key IN ({chosen}) THEN 1 ELSE 0 END)")
-            fails_params += [facet, *values]
-        else:
-            fails.append("0")
-    every = " + ".join(f"p.fails_{facet}" for facet in FACETS)
-    own = " ".join(f"WHEN '{facet}' THEN p.fails_{facet}" for facet in FACETS)
+    columns = {
+        "type_key": type_key,
+        "year_key": Cast(ExtractYear("date"), output_field=CharField()),
+        **{f"fails_{facet}": fails.get(facet, zero) for facet in FACETS},
+    }
+    matched_sql, matched_params = _compiled(matched.order_by().annotate(**columns).values_list("pk", *columns))
+    every = " + ".join(f"fails_{facet}" for facet in FACETS)
+    passing = RawSQL(f"SELECT page_id FROM matched WHERE {every} = 0", ())  # noqa: S608, S611 - our own column names
+    shown_sql, shown_params = _compiled(order.filter(pk__in=passing).values("pk")[start : start + per_page])
     sql = (
-        f"WITH matched(page_id) AS ({matched_sql}), "  # noqa: S608 - SQL from the ORM and our facet names; values are parameters
-        f"terms(page_id, facet, key, label) AS ({terms_sql}), "
-        f"passes(page_id, {', '.join(f'fails_{facet}' for facet in FACETS)}) AS "
-        f"(SELECT page_id, {', '.join(fails)} FROM terms GROUP BY page_id) "
-        f"SELECT t.facet, t.key, t.label, "
-        f"SUM(CASE WHEN {every} - (CASE t.facet {own} ELSE 0 END) = 0 THEN 1 ELSE 0 END) "
-        "FROM terms t JOIN passes p ON p.page_id = t.page_id GROUP BY t.facet, t.key, t.label "
-        f"UNION ALL SELECT '', '', '', COUNT(*) FROM passes p WHERE {every} = 0"
+        f"WITH matched(page_id, {', '.join(columns)}) AS ({matched_sql}) "  # noqa: S608 - SQL from the ORM and our facet names; values are parameters
+        f"SELECT facet, key, label, n, 0 FROM ({_facet_counts_sql(searched)}) AS counts "
+        f"UNION ALL SELECT '', '', '', COUNT(*), 0 FROM matched WHERE {every} = 0 "
+        # Both databases number the rows of an ordered, limited subquery in its order.
+        f"UNION ALL SELECT 'shown', '', '', shown.pk, ROW_NUMBER() OVER () FROM ({shown_sql}) AS shown"
     )
     counts = {facet: {} for facet in FACETS}
-    tag_names, total = {}, 0
+    tag_names, total, shown = {}, 0, []
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*matched_params, *terms_params, *fails_params])
-        for facet, key, label, count in cursor.fetchall():
-            if not facet:
+        cursor.execute(_BEFORE_SEARCH.get(connection.vendor, "") + sql, [*matched_params, *shown_params])
+        while cursor.description is None:  # past the setting, to the rows
+            cursor.nextset()
+        for facet, key, label, count, position in cursor.fetchall():
+            count = int(count)  # PostgreSQL sums to a decimal
+            if facet == "shown":
+                shown.append((position, count))
+            elif not facet:
                 total = count
-                continue
-            if facet == "tag":
-                tag_names[key] = label
-            if count:
-                counts[facet][key] = count
-    return counts, tag_names, total
+            else:
+                if facet == "tag":  # each page type's tags are counted in their own table
+                    tag_names[key] = label
+                if count:
+                    counts[facet][key] = counts[facet].get(key, 0) + count
+    return counts, tag_names, total, [pk for _position, pk in sorted(shown)]
 
 
 def _term_sources():
@@ -450,11 +507,12 @@ class DatabaseEngine:
         return some
 
     def _search(self, query, concepts, some_words=False):
-        """``Results`` and the records of the hits shown. Five queries, however many pages match.
+        """``Results`` and the records of the hits shown. Six queries, however many pages match.
 
-        The restrictions, the vocabularies, the facet counts with the total
-        (``_facet_counts``), one page of hits in order (``_ranked``), and the
-        shown pages' terms; then ``_hits`` reads their indexed text for snippets.
+        The restrictions, the vocabularies, the facet counts with the total and
+        the ids of one page of hits in order (``_counts_and_page``), those
+        pages, and their terms; then ``_hits`` reads their indexed text for
+        snippets. Asking for a page past the last costs one more.
         """
         from portal.core.models import is_members_only_path, restricted_paths
 
@@ -472,23 +530,30 @@ class DatabaseEngine:
             matched = order = None  # only punctuation, emoji or stop words: nothing to look for
         else:
             matched = order = pages.order_by("-date", "-pk")
+        per_page = max(1, query.per_page)
+        page_number = max(1, query.page)
+        if query.sort == "newest" and order is not None:
+            order = order.order_by("-date", "-pk")
         if matched is None:
-            counts, tag_names, total = {}, {}, 0
+            counts, tag_names, total, shown_ids = {}, {}, 0, []
         else:
-            counts, tag_names, total = _facet_counts(matched, selected)
+            start = (page_number - 1) * per_page
+            counts, tag_names, total, shown_ids = _counts_and_page(
+                matched, order, selected, start, per_page, searched=bool(concepts)
+            )
         missing = selected["tag"] - set(tag_names)
         if missing:  # a chosen topic no matching page has: name it all the same
             tag_names.update(Tag.objects.filter(slug__in=missing).values_list("slug", "name"))
 
-        per_page = max(1, query.per_page)
         num_pages = max(1, -(-total // per_page))
-        page_number = min(max(1, query.page), num_pages)
-        shown = []
-        if total:
-            if query.sort == "newest":
-                order = order.order_by("-date", "-pk")
+        if page_number > num_pages:  # past the last page: show the last one (one more query, only then)
+            page_number = num_pages
             start = (page_number - 1) * per_page
-            shown = list(_filtered(order, selected)[start : start + per_page])
+            shown_ids = total and list(
+                _filtered(order, selected).values_list("pk", flat=True)[start : start + per_page]
+            )
+        by_pk = pages.in_bulk(shown_ids) if shown_ids else {}
+        shown = [by_pk[pk] for pk in shown_ids if pk in by_pk]
         records = self._records(shown)
         for record in records:
             record.members_only = is_members_only_path(record.page.path, restrictions)

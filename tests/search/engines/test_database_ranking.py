@@ -8,6 +8,7 @@ import pytest
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import Model
+from django.test.utils import CaptureQueriesContext
 
 from casestudies.factories import CaseStudyPageFactory
 from learning.factories import LearningNotePageFactory
@@ -200,3 +201,16 @@ def test_postgresql_matches_through_the_gin_index_over_title_and_body(kestrel_pa
 
     assert searched in sql  # the expression Wagtail's backend matches ...
     assert "search_indexentry_title_body_gin" in plan  # ... is the one the index covers
+
+
+def test_the_matching_pages_are_found_once_for_the_counts_and_the_page_shown(kestrel_pages):
+    """Facet counts, the total and the page of results come from one statement, so the match is made once."""
+    with CaptureQueriesContext(connection) as captured:
+        results = service.query("kestrel", {"setting": ["care-homes"]})
+    matches = "@@" if connection.vendor == "postgresql" else " MATCH "
+    searching = [query["sql"] for query in captured.captured_queries if matches in query["sql"]]
+
+    assert results.total == 2
+    assert [hit.title for hit in results.hits] == ["Kestrel checks on the ward", "Night rounds"]
+    assert ("care-homes", 2, True) in counts(results, "setting")
+    assert len(searching) == 1
