@@ -267,3 +267,12 @@ def test_an_edit_of_an_organisation_or_change_idea_purges_their_public_pages(
         "/organisations/",
     } <= paths
     assert f"/organisations/{elsewhere.slug}/" not in paths
+
+
+def test_the_kept_driver_diagram_counts_follow_a_new_status_and_its_withdrawal_at_once(client, home, idea):
+    roadmap = RoadmapPageFactory(parent=home)
+    assert "Testing in 0 organisations, adopted in 0" in text(client.get(roadmap.url))
+    status = ChangeIdeaStatusFactory(change_idea=idea, status="testing")
+    assert "Testing in 1 organisation, adopted in 0" in text(client.get(roadmap.url))
+    status.withdraw(MemberFactory())
+    assert "Testing in 0 organisations, adopted in 0" in text(client.get(roadmap.url))
