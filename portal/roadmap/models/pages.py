@@ -10,6 +10,7 @@ diagram, the timeline's quarter, charts and signals, the dashboard), each in a
 fixed number of queries (tests/roadmap/test_pages.py holds the budgets).
 """
 
+import functools
 import itertools
 
 from django.conf import settings as django_settings
@@ -253,7 +254,16 @@ class RoadmapPage(RoutablePageMixin, Page):
         return remember(name, compute)
 
     def sub_url(self, request, name, *args):
-        return self.get_url(request) + self.reverse_subpage(name, args=args)
+        """The address of one of this page's routes.
+
+        Each view asks for several (the contents list, the breadcrumb, the links
+        between views): the page's own address is found once per request, and a
+        route's path once per process (routes are fixed in the code).
+        """
+        found = request.__dict__.setdefault("_roadmap_page_urls", {})
+        if self.pk not in found:
+            found[self.pk] = self.get_url(request)
+        return found[self.pk] + _route_path(type(self), name, args)
 
     def measure_url_prefix(self, request):
         """/roadmap/measures/: a measure's address is this plus its slug and a slash."""
@@ -272,12 +282,25 @@ class RoadmapPage(RoutablePageMixin, Page):
         ]
 
     def breadcrumb_trail(self, request, *extra):
-        """(title, url) from the home page to this page, then ``extra``: the trail of a sub-route."""
+        """(title, url) from the home page to this page, then ``extra``: the trail of a sub-route.
+
+        Kept until content changes: a new title is published and a page moved
+        through Wagtail, and both replace the content generation.
+        """
         site = Site.find_for_request(request)
-        ancestors = self.get_ancestors(inclusive=True)
-        if site is not None:
-            ancestors = ancestors.descendant_of(site.root_page, inclusive=True)
-        return [(page.title, page.get_url(request)) for page in ancestors] + list(extra)
+
+        def trail():
+            ancestors = self.get_ancestors(inclusive=True)
+            if site is not None:
+                ancestors = ancestors.descendant_of(site.root_page, inclusive=True)
+            return [(page.title, page.get_url(request)) for page in ancestors]
+
+        return self.kept(request, f"roadmap:breadcrumb:{getattr(site, 'pk', None)}:{self.pk}", trail) + list(extra)
+
+
+@functools.lru_cache(maxsize=64)
+def _route_path(page_class, name, args):
+    return page_class.get_resolver().reverse(name, *args)
 
 
 def measure_facts(measure):
