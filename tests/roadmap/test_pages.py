@@ -916,3 +916,14 @@ def test_the_kept_breadcrumb_follows_a_new_title_at_once(client, roadmap, falls)
     roadmap.title = "The safer care roadmap"
     roadmap.save_revision().publish()
     assert breadcrumb(soup(client.get("/roadmap/measures/falls-in-care-homes/")))[1] == "The safer care roadmap"
+
+
+def test_a_kept_measure_page_follows_an_edit_of_the_measure_at_once(client, roadmap, falls):
+    url = "/roadmap/measures/falls-in-care-homes/"
+    assert "Falls recorded by care homes" in text_of(soup(client.get(url)).select_one(".nhsuk-lede-text"))
+    falls.definition = "Falls recorded by care homes and their visiting teams."
+    falls.baseline_points = 6
+    falls.save()
+    page = soup(client.get(url))
+    assert text_of(page.select_one(".nhsuk-lede-text")) == "Falls recorded by care homes and their visiting teams."
+    assert "from the first 6 of 24 points" in text_of(page.select_one("figcaption"))

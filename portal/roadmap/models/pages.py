@@ -88,7 +88,12 @@ class RoadmapPage(RoutablePageMixin, Page):
         )
         return self.render(
             request,
-            context_overrides={"driver_diagram": diagram, "sections": self.sections(request, "roadmap")},
+            context_overrides={
+                "driver_diagram": diagram,
+                # The trail to this page, not including it (the other views' trails end with it).
+                "breadcrumb_trail": self.breadcrumb_trail(request)[:-1],
+                "sections": self.sections(request, "roadmap"),
+            },
         )
 
     def driver_diagram_html(self, request, milestones_url):
@@ -198,34 +203,36 @@ class RoadmapPage(RoutablePageMixin, Page):
 
     @path("measures/<slug:slug>/", name="measure")
     def measure(self, request, slug):
-        measure = (
-            Measure.objects.select_related("safety_domain", "workstream")
-            .prefetch_related("settings")
-            .filter(slug=slug)
-            .first()
+        milestones_url = self.sub_url(request, "milestones")
+        parts = self.kept(
+            request,
+            f"roadmap:measure:{milestones_url}:{slug}",
+            lambda: self.measure_parts(slug, milestones_url),
         )
-        if measure is None:
+        if parts is None:
             raise Http404("No measure with that name.")
-        facts = self.kept(request, f"roadmap:measure-facts:{measure.pk}", lambda: measure_facts(measure))
-        points = facts["points"]
-        form = BaselineForm(request.GET if "baseline" in request.GET else None, point_count=len(points))
+        measure, point_count = parts["measure"], parts["point_count"]
+        form = BaselineForm(request.GET if "baseline" in request.GET else None, point_count=point_count)
         baseline = form.chosen_baseline() or measure.baseline_points or None
         context = {
             "measure": measure,
+            "details_html": parts["details"],
             "form": form,
-            "point_count": len(points),
-            "annotations": facts["annotations"],
-            "uncharted_count": facts["uncharted_count"],
+            "point_count": point_count,
+            "uncharted_count": parts["uncharted_count"],
             "breadcrumb_trail": self.breadcrumb_trail(request, ("Measures", self.sub_url(request, "measures"))),
             "sections": self.sections(request, None),
         }
-        if points:
-            drawn = self.kept(
-                request,
-                f"roadmap:measure-chart:{measure.pk}:{baseline or 0}",
-                lambda: measure_chart_html(measure, facts, baseline),
-            )
-            latest_date = points[-1].date
+        if point_count:
+            if baseline == (measure.baseline_points or None):
+                drawn = parts["chart"]
+            else:
+                drawn = self.kept(
+                    request,
+                    f"roadmap:measure-chart:{measure.pk}:{baseline}",
+                    lambda: measure_chart_html(measure, measure_facts(measure), baseline),
+                )
+            latest_date = parts["latest_date"]
             stale = measure.is_stale(latest_date, timezone.localdate())
             stale_words = out_of_date_words(measure, latest_date) if stale else ""
             context |= {
@@ -237,6 +244,31 @@ class RoadmapPage(RoutablePageMixin, Page):
                 "is_xmr": drawn["is_xmr"],
             }
         return self.render(request, template="roadmap/measure.html", context_overrides=context)
+
+    def measure_parts(self, slug, milestones_url):
+        """What a measure's page shows the same to every reader, or None if there is no such measure.
+
+        The measure, its definition and facts as HTML, and its chart and figures on its
+        usual baseline; the view adds the baseline form, the out-of-date warning (which
+        depends on today's date) and a chart on any other baseline.
+        """
+        measure = Measure.objects.select_related("safety_domain", "workstream").filter(slug=slug).first()
+        if measure is None:
+            return None
+        facts = measure_facts(measure)
+        points = facts["points"]
+        details = render_to_string(
+            "roadmap/includes/measure_details.html",
+            {"measure": measure, "roadmap_urls": {"milestones": milestones_url}},
+        )
+        return {
+            "measure": measure,
+            "details": details,
+            "point_count": len(points),
+            "uncharted_count": facts["uncharted_count"],
+            "latest_date": points[-1].date if points else None,
+            "chart": measure_chart_html(measure, facts, measure.baseline_points or None) if points else None,
+        }
 
     # Helpers for the templates ----------------------------------------------
 
