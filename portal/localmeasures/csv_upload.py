@@ -12,6 +12,7 @@ import io
 from django.db import transaction
 from django.utils import timezone
 
+from portal.core.purge import content_changed
 from portal.roadmap.csv_import import ParsedData, parse_csv, quoted
 from portal.roadmap.spc import month_year
 
@@ -157,4 +158,7 @@ def save_local_values(organisation, measure, rows, user):
             )
     LocalValue.objects.bulk_update(to_replace, ["numerator", "denominator", "entered_by", "entered_at", "changed"])
     LocalValue.objects.bulk_create(to_add)
+    # Bulk writes send no save signals: say that content changed, so the page cache and
+    # the kept roll-ups (``local_rollups``) show shared figures as they now are.
+    content_changed()
     return [value.month for value in to_add], replaced

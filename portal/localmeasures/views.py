@@ -20,6 +20,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from portal.core.access import is_moderator, may_keep_records_for, organisation_of
+from portal.core.purge import content_changed
 from portal.roadmap.csv_import import MAX_UPLOAD_BYTES
 from portal.roadmap.spc import month_year
 from portal.taxonomy.models import Organisation
@@ -218,6 +219,7 @@ def _save_month(organisation, measure, data, user, *, replace):
         LocalValue.objects.filter(organisation=organisation, measure=measure, month=data["month"]).update(
             changed=True, **fields
         )
+        content_changed()  # update() sends no save signal; the public roll-ups may show this month
     else:
         LocalValue.objects.create(organisation=organisation, measure=measure, month=data["month"], **fields)
 

@@ -158,7 +158,11 @@ def build_chart(measure, data_points, *, baseline_points=None):
 
 def measure_summary(chart, stale_words="", decimals=None):
     """The plain-words summary over a measure's chart, led by any out-of-date warning."""
-    summary = charts.summary(chart, decimals)
+    return with_stale_words(charts.summary(chart, decimals), stale_words)
+
+
+def with_stale_words(summary, stale_words=""):
+    """A chart's summary led by its out-of-date warning, if it has one."""
     return f"Out of date: {stale_words}. {summary}" if stale_words else summary
 
 

@@ -20,6 +20,8 @@ from wagtail.log_actions import log
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.snippets.views.snippets import EditView
 
+from portal.core.purge import content_changed
+
 from .csv_import import MAX_UPLOAD_BYTES, parse_data_points
 from .forms import DataPointUploadForm
 from .models import DataPoint, Measure
@@ -114,6 +116,9 @@ def save_data_points(measure, rows):
             to_add.append(DataPoint(measure=measure, date=date, value=value))
     DataPoint.objects.bulk_update(to_replace, ["value"])
     DataPoint.objects.bulk_create(to_add)
+    # Bulk writes send no save signals: say that content changed, so the page
+    # cache and the measure's kept chart (RoadmapPage.measure) show the new values.
+    content_changed()
     return len(to_add), len(to_replace)
 
 

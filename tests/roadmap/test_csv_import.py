@@ -9,7 +9,7 @@ from django.urls import reverse
 from wagtail.models import ModelLogEntry
 
 from portal.roadmap.csv_import import MAX_UPLOAD_BYTES, parse_data_points
-from portal.roadmap.factories import MeasureFactory
+from portal.roadmap.factories import MeasureFactory, RoadmapPageFactory
 from portal.roadmap.views import upload_url
 
 D = datetime.date
@@ -318,3 +318,15 @@ def test_the_upload_page_links_back_to_the_measure_and_the_measures_list(client,
     # Wagtail folds the header's breadcrumbs away behind a button: the links are in the page itself.
     assert f'<a href="{measure_url}">Back to ‘{measure.name}’</a>' in page
     assert f'<a href="{reverse("wagtailsnippets_roadmap_measure:list")}">All measures</a>' in page
+
+
+def test_an_upload_shows_on_the_measure_page_at_once(client, home, superuser, measure):
+    roadmap = RoadmapPageFactory(parent=home)
+    url = f"{roadmap.url}measures/{measure.slug}/"
+    assert "February 2024" in client.get(url).content.decode()
+    assert "April 2024" not in client.get(url).content.decode()  # viewed twice: the chart is kept
+    client.force_login(superuser)
+    client.post(upload_url(measure), {"file": csv_file("date,value\n2024-03-01,3\n2024-04-01,4\n")})
+    client.logout()
+    page = client.get(url).content.decode()
+    assert "April 2024" in page and "of 4 points" in page
