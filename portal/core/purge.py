@@ -14,7 +14,9 @@ query) calls nothing here.
 Apps above core that build public pages from a content model's rows (the
 improvement app's organisation and change idea pages) add those pages with
 ``register_paths`` from their ``AppConfig.ready``: a change to such a row
-purges them too, in the same purge, and core never imports those apps.
+purges them too, in the same purge, and core never imports those apps. Pages
+that summarise content from many models (the roadmap's dashboard and measure
+pages) are added with ``register_related_paths`` and purged on every change.
 """
 
 import logging
@@ -66,6 +68,20 @@ def register_paths(name, model, provider):
     _path_providers.setdefault(model._meta.concrete_model._meta.label_lower, {})[name] = provider
 
 
+# {name: provider}: ``provider()`` gives pages that summarise content, purged on every change like the listings.
+_related_providers = {}
+
+
+def register_related_paths(name, provider):
+    """Purge ``provider()``'s paths on every content change, as the home page and listings are.
+
+    For pages an app builds from content without a model row of their own to
+    hang them on (the roadmap's dashboard and measure pages draw on data points,
+    uploads and shared local figures). ``name`` makes registering twice replace.
+    """
+    _related_providers[name] = provider
+
+
 def paths_for(instance):
     """The paths registered apps build from ``instance``: none for most models."""
     paths = []
@@ -111,6 +127,11 @@ def related_paths():
         except NoReverseMatch:
             continue
     paths.add("/sitemap.xml")
+    for name, provider in _related_providers.items():
+        try:
+            paths.update(provider())
+        except Exception:  # noqa: BLE001 - a change must never fail for want of a purge path
+            logger.warning("Could not work out the paths %s summarises", name, exc_info=True)
     return sorted(paths)
 
 

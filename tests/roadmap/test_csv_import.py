@@ -330,3 +330,21 @@ def test_an_upload_shows_on_the_measure_page_at_once(client, home, superuser, me
     client.logout()
     page = client.get(url).content.decode()
     assert "April 2024" in page and "of 4 points" in page
+
+
+def test_an_upload_purges_the_measure_page_and_dashboard_from_the_proxy(
+    client, home, superuser, measure, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    """The upload writes in bulk, without a row's save signal; the proxy in front must drop its copies too."""
+    from portal.core import purge
+
+    settings.WAGTAILFRONTENDCACHE = {"nginx": {"BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend"}}
+    purged = []
+    monkeypatch.setattr(purge, "purge_urls_from_cache", lambda urls: purged.extend(urls))
+    roadmap = RoadmapPageFactory(parent=home)
+    client.force_login(superuser)
+    purged.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(upload_url(measure), {"file": csv_file("date,value\n2024-03-01,3\n2024-04-01,4\n")})
+    for path in (f"measures/{measure.slug}/", "dashboard/", "milestones/"):
+        assert any(url.endswith(roadmap.url + path) for url in purged), path
