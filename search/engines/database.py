@@ -549,8 +549,8 @@ class DatabaseEngine:
         if page_number > num_pages:  # past the last page: show the last one (one more query, only then)
             page_number = num_pages
             start = (page_number - 1) * per_page
-            shown_ids = total and list(
-                _filtered(order, selected).values_list("pk", flat=True)[start : start + per_page]
+            shown_ids = (
+                list(_filtered(order, selected).values_list("pk", flat=True)[start : start + per_page]) if total else []
             )
         by_pk = pages.in_bulk(shown_ids) if shown_ids else {}
         shown = [by_pk[pk] for pk in shown_ids if pk in by_pk]

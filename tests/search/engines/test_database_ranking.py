@@ -214,3 +214,10 @@ def test_the_matching_pages_are_found_once_for_the_counts_and_the_page_shown(kes
     assert [hit.title for hit in results.hits] == ["Kestrel checks on the ward", "Night rounds"]
     assert ("care-homes", 2, True) in counts(results, "setting")
     assert len(searching) == 1
+
+
+def test_a_later_page_of_a_search_that_finds_nothing_shows_no_results(kestrel_pages):
+    """A link to page 2 kept from an earlier search, now matching nothing, gives the first (empty) page."""
+    results = service.query("zzqxword", page=2)
+
+    assert (results.total, results.hits, results.query.page) == (0, [], 1)
