@@ -14,7 +14,8 @@ BM25, or PostgreSQL full text with ``ts_rank``). Around it this engine:
   then the summary ahead of pages that only mention them in passing, keeping
   the backend's order within each group, so both databases rank alike. The
   ranking is an ``ORDER BY`` (``_ranked``), so only one page of results is
-  ever read from the database;
+  ever read from the database, and the backend's own score is worked out only
+  for the groups that page falls in (``_counts_and_page``);
 * finds the matching pages once per search and, in the same statement, counts
   every facet over them and picks the ids of the page of results shown
   (``_counts_and_page``), however many match;
