@@ -311,8 +311,16 @@ def _facet_counts_sql(searched=True):
     ``searched`` says the pages were found by a search, and so are usually a
     small share of the site; without it (a search with only filters) every
     visible page is counted. Only table and column names come from the models.
+
+    Each page type keeps its topic tags in its own table, so a tag table is
+    looked in only for the matching pages of its type (and any of a type not
+    listed, which no page is): looking every matching page up in all four
+    tables cost 40 ms of 100 for the 10,028 matches of "pressure ulcers" at
+    100,000 pages. Not when every page is counted: there each tag table is
+    hashed whole, and the test made that slower (430 against 380 ms).
     """
     quote = connection.ops.quote_name
+    type_keys = _type_keys()
     others = {facet: " + ".join(f"m.fails_{each}" for each in FACETS if each != facet) for facet in FACETS}
     counted = {facet: f"SUM(CASE WHEN {others[facet]} = 0 THEN 1 ELSE 0 END)" for facet in FACETS}
     parts = []
@@ -320,6 +328,10 @@ def _facet_counts_sql(searched=True):
         term_model = model._meta.get_field(term_column.removesuffix("_id")).related_model
         label = f"x.{quote('name')}" if kind == "tag" else "''"
         table, page, term = quote(model._meta.db_table), quote(page_column), quote(term_column)
+        of_type = ""
+        if kind == "tag" and searched:
+            page_type = ContentType.objects.get_for_model(model._meta.get_field("content_object").related_model)
+            of_type = f"WHERE m.type_key IN ('{type_keys[page_type.pk]}', '')"  # our own type keys
         if searched and connection.vendor == "postgresql":
             # Each matching page's rows through the index: hashing the whole table instead
             # (what the planner picks for a join) costs as much as the site is large. When
@@ -331,7 +343,7 @@ def _facet_counts_sql(searched=True):
             rows = f"JOIN (SELECT {page} AS page_id, {term} AS term_id FROM {table}) t ON t.page_id = m.page_id"  # noqa: S608 - names from the models
         parts.append(
             f"SELECT '{kind}' AS facet, x.{quote('slug')} AS key, {label} AS label, c.n AS n FROM "  # noqa: S608 - names from the models
-            f"(SELECT t.term_id, {counted[kind]} AS n FROM matched m {rows} GROUP BY t.term_id) c "
+            f"(SELECT t.term_id, {counted[kind]} AS n FROM matched m {rows} {of_type} GROUP BY t.term_id) c "
             f"JOIN {quote(term_model._meta.db_table)} x ON x.{quote('id')} = c.term_id"
         )
     parts.extend(

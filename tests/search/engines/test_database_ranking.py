@@ -252,6 +252,17 @@ def test_every_page_of_results_is_its_slice_of_the_whole_ranking(kestrel_groups)
             assert shown == whole[(page - 1) * per_page : page * per_page], (per_page, page)
 
 
+def _explained(text):
+    """PostgreSQL's JSON plan, run, of the statement a search for ``text`` makes."""
+    with CaptureQueriesContext(connection) as captured:
+        results = service.query(text)
+    statement = next(query["sql"] for query in captured.captured_queries if "@@" in query["sql"])
+    statement = statement.rsplit("random_page_cost = 1.1; ", 1)[-1]
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (ANALYZE, VERBOSE, FORMAT JSON) {statement}")  # noqa: S608 - the captured statement
+        return results, cursor.fetchone()[0][0]["Plan"]
+
+
 def _ranked_rows(plan):
     """The most rows any step of a JSON plan worked out the backend's ranking (``ts_rank``) for."""
     rows = plan["Actual Rows"] * plan["Actual Loops"] if "ts_rank" in " ".join(plan.get("Output", [])) else 0
@@ -261,13 +272,26 @@ def _ranked_rows(plan):
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="reads PostgreSQL's plan of the statement")
 def test_the_backends_ranking_is_worked_out_only_for_the_group_shown(kestrel_groups):
     """The first ten are the eight title matches and two summary ones: the six body-only pages are not ranked."""
-    with CaptureQueriesContext(connection) as captured:
-        results = service.query("kestrel")
-    statement = next(query["sql"] for query in captured.captured_queries if "@@" in query["sql"])
-    statement = statement.rsplit("random_page_cost = 1.1; ", 1)[-1]
-    with connection.cursor() as cursor:
-        cursor.execute(f"EXPLAIN (ANALYZE, VERBOSE, FORMAT JSON) {statement}")  # noqa: S608 - the captured statement
-        plan = cursor.fetchone()[0]
+    results, plan = _explained("kestrel")
 
     assert results.total == 19
-    assert _ranked_rows(plan[0]["Plan"]) == 13
+    assert _ranked_rows(plan) == 13
+
+
+def _lookups(plan, table):
+    """How many times a JSON plan looked rows up in ``table``."""
+    own = plan["Actual Loops"] if plan.get("Relation Name") == table else 0
+    return own + sum(_lookups(child, table) for child in plan.get("Plans", []))
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="reads PostgreSQL's plan of the statement")
+def test_each_tag_table_is_read_only_for_matching_pages_of_its_type(kestrel_groups, case_study_index):
+    """Counting topics looks each of the 19 learning notes up in their tag table, and the case study in its own."""
+    CaseStudyPageFactory(parent=case_study_index, title="Kestrel boxes", tags=["nests"])
+    results, plan = _explained("kestrel")
+
+    assert results.total == 20
+    assert ("nests", 1, False) in counts(results, "tag")
+    assert _lookups(plan, "casestudies_casestudypagetag") == 1
+    assert _lookups(plan, "learning_learningnotepagetag") == 19
+    assert _lookups(plan, "updates_updatepagetag") == 0
