@@ -38,7 +38,7 @@ from __future__ import annotations
 import operator
 import re
 from dataclasses import dataclass, field, replace
-from functools import reduce
+from functools import partial, reduce
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
@@ -452,7 +452,7 @@ def _counts_and_page(matched, order, selected, start, per_page, searched=True, g
         f"WITH {', '.join(cte for cte, _params in ctes)} "  # noqa: S608 - SQL from the ORM and our facet names; values are parameters
         f"SELECT facet, key, label, n, 0 FROM ({_facet_counts_sql(searched)}) AS counts "
         f"UNION ALL SELECT '', '', '', COUNT(*), 0 FROM matched WHERE {every} = 0 "
-        f"UNION ALL SELECT 'shown', '', '', shown.*  FROM ({shown_sql}) AS shown"
+        f"UNION ALL SELECT 'shown', '', '', shown.* FROM ({shown_sql}) AS shown"
     )
     params = [param for _cte, cte_params in ctes for param in cte_params] + list(shown_params)
     counts = {facet: {} for facet in FACETS}
@@ -630,7 +630,7 @@ class DatabaseEngine:
         if query.sort == "newest" and order is not None:
             order = order.order_by("-date", "-pk")
         elif concepts:
-            grouping = lambda pages: _grouped(pages, concepts, having)  # noqa: E731 - read by _counts_and_page
+            grouping = partial(_grouped, concepts=concepts, having=having)
         if matched is None:
             counts, tag_names, total, shown_ids = {}, {}, 0, []
         else:
