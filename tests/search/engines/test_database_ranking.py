@@ -214,3 +214,84 @@ def test_the_matching_pages_are_found_once_for_the_counts_and_the_page_shown(kes
     assert [hit.title for hit in results.hits] == ["Kestrel checks on the ward", "Night rounds"]
     assert ("care-homes", 2, True) in counts(results, "setting")
     assert len(searching) == 1
+
+
+def test_a_later_page_of_a_search_that_finds_nothing_shows_no_results(kestrel_pages):
+    """A link to page 2 kept from an earlier search, now matching nothing, gives the first (empty) page."""
+    results = service.query("zzqxword", page=2)
+
+    assert (results.total, results.hits, results.query.page) == (0, [], 1)
+
+
+@pytest.fixture
+def kestrel_groups(learning_index):
+    """Kestrel pages in three ranking groups: eight in the title, five in the summary, six only in the body."""
+    for number in range(8):
+        LearningNotePageFactory(parent=learning_index, title=f"Kestrel report {number}", summary="Routine rounds.")
+    for number in range(5):
+        LearningNotePageFactory(
+            parent=learning_index, title=f"Rounds {number}", summary=f"A kestrel was seen {number + 1} times."
+        )
+    for number in range(6):
+        LearningNotePageFactory(
+            parent=learning_index,
+            title=f"Walks {number}",
+            summary="Routine rounds.",
+            what_happened="kestrel " * (number + 1),
+        )
+
+
+def test_every_page_of_results_is_its_slice_of_the_whole_ranking(kestrel_groups):
+    """Pages of any size, within one group or across two, follow the one ranking."""
+    whole = [hit.page_id for hit in service.query("kestrel", per_page=19).hits]
+
+    assert len(whole) == 19
+    for per_page in (1, 3, 4, 7, 10):
+        for page in range(1, -(-19 // per_page) + 1):
+            shown = [hit.page_id for hit in service.query("kestrel", per_page=per_page, page=page).hits]
+            assert shown == whole[(page - 1) * per_page : page * per_page], (per_page, page)
+
+
+def _explained(text):
+    """PostgreSQL's JSON plan, run, of the statement a search for ``text`` makes."""
+    with CaptureQueriesContext(connection) as captured:
+        results = service.query(text)
+    statement = next(query["sql"] for query in captured.captured_queries if "@@" in query["sql"])
+    statement = statement.rsplit("random_page_cost = 1.1; ", 1)[-1]
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (ANALYZE, VERBOSE, FORMAT JSON) {statement}")  # noqa: S608 - the captured statement
+        return results, cursor.fetchone()[0][0]["Plan"]
+
+
+def _ranked_rows(plan):
+    """The most rows any step of a JSON plan worked out the backend's ranking (``ts_rank``) for."""
+    rows = plan["Actual Rows"] * plan["Actual Loops"] if "ts_rank" in " ".join(plan.get("Output", [])) else 0
+    return max([rows, *(_ranked_rows(child) for child in plan.get("Plans", []))])
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="reads PostgreSQL's plan of the statement")
+def test_the_backends_ranking_is_worked_out_only_for_the_group_shown(kestrel_groups):
+    """The first ten are the eight title matches and two summary ones: the six body-only pages are not ranked."""
+    results, plan = _explained("kestrel")
+
+    assert results.total == 19
+    assert _ranked_rows(plan) == 13
+
+
+def _lookups(plan, table):
+    """How many times a JSON plan looked rows up in ``table``."""
+    own = plan["Actual Loops"] if plan.get("Relation Name") == table else 0
+    return own + sum(_lookups(child, table) for child in plan.get("Plans", []))
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="reads PostgreSQL's plan of the statement")
+def test_each_tag_table_is_read_only_for_matching_pages_of_its_type(kestrel_groups, case_study_index):
+    """Counting topics looks each of the 19 learning notes up in their tag table, and the case study in its own."""
+    CaseStudyPageFactory(parent=case_study_index, title="Kestrel boxes", tags=["nests"])
+    results, plan = _explained("kestrel")
+
+    assert results.total == 20
+    assert ("nests", 1, False) in counts(results, "tag")
+    assert _lookups(plan, "casestudies_casestudypagetag") == 1
+    assert _lookups(plan, "learning_learningnotepagetag") == 19
+    assert _lookups(plan, "updates_updatepagetag") == 0
