@@ -184,3 +184,34 @@ def test_production_keeps_its_database_connection_from_one_request_to_the_next(t
         timeout=60,
     )
     assert '"same": false' in closed.stdout, closed.stderr
+
+
+def test_production_without_redis_keeps_the_content_generation_where_every_worker_reads_it(tmp_path):
+    """Each worker keeps pages' parts in its own memory; the token that makes them stale must be shared,
+    or a change made through one worker would leave the others showing the old parts for minutes."""
+    code = (
+        "import django, json; from django.conf import settings as s; django.setup(); "
+        "c = s.CACHES[s.PORTAL_GENERATION_CACHE_ALIAS]; "
+        "print(json.dumps({'backend': c['BACKEND'], 'location': c.get('LOCATION', '')}))"
+    )
+    env = {**outside_test_environment(), "DJANGO_SETTINGS_MODULE": "portal.settings.production", **production_env()}
+    files = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={**env, "PORTAL_GENERATION_DIR": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert files.returncode == 0, files.stderr
+    assert f'"backend": "django.core.cache.backends.filebased.FileBasedCache", "location": "{tmp_path}"' in files.stdout
+    redis = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={**env, "REDIS_URL": "redis://127.0.0.1:6379/0"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert redis.returncode == 0, redis.stderr
+    assert '"backend": "portal.core.cache_backends.FaultTolerantRedisCache"' in redis.stdout

@@ -21,10 +21,11 @@ def remember(name, compute, seconds=REMEMBER_SECONDS):
     only when content does. The key includes the content generation, so any
     publish, unpublish, move or taxonomy change makes the next call compute
     afresh. ``name`` must say everything the answer depends on (the audience,
-    the listing). Where each worker process has a local-memory cache, another
-    worker's copy can lag a change by up to ``seconds``; with Redis
-    (``REDIS_URL``) every worker sees the same generation. If the cache cannot
-    be reached, the answer is computed every time.
+    the listing). Every worker sees the same generation: in Redis
+    (``REDIS_URL``), or without it in files shared on the machine
+    (``PORTAL_GENERATION_CACHE_ALIAS``), so a change made through one worker
+    reaches the others' kept answers at once. If the cache cannot be reached,
+    the answer is computed every time.
     """
     try:
         key = f"remember:{name}:{pagecache.current_generation()}"

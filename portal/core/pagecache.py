@@ -62,9 +62,16 @@ def _cache():
     return caches[settings.PORTAL_PAGE_CACHE_ALIAS]
 
 
+def _generation_cache():
+    """Where the token lives: the page cache's cache, or, in production without Redis, a cache
+    every worker on the machine shares (``PORTAL_GENERATION_CACHE_ALIAS``), so a change made
+    through one worker makes every worker's kept answers stale at once."""
+    return caches[settings.PORTAL_GENERATION_CACHE_ALIAS]
+
+
 def current_generation():
     """The token that every cache key includes; a new one if the cache has none."""
-    cache = _cache()
+    cache = _generation_cache()
     generation = cache.get(GENERATION_KEY)
     if generation is None:
         cache.add(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
@@ -74,7 +81,7 @@ def current_generation():
 
 def bump_generation():
     """Make every page cached so far unreachable: content has changed."""
-    _cache().set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+    _generation_cache().set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
 
 
 def cache_key(request, generation):

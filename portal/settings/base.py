@@ -422,6 +422,10 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 # deploy/nginx/portal.conf) in front does the same job without it. Env: PORTAL_PAGE_CACHE.
 PORTAL_PAGE_CACHE = env_bool("PORTAL_PAGE_CACHE", False)
 PORTAL_PAGE_CACHE_ALIAS = "default"
+# The cache holding the content generation, the token every kept page and answer
+# is stored under (portal/core/pagecache.py). Production without Redis points it
+# at files every worker on the machine shares.
+PORTAL_GENERATION_CACHE_ALIAS = "default"
 # Seconds a page is kept. Env: PORTAL_PAGE_CACHE_SECONDS.
 PORTAL_PAGE_CACHE_SECONDS = int(os.environ.get("PORTAL_PAGE_CACHE_SECONDS", "600"))
 # Filtered and later pages of listings: a proxy cannot purge every variant.

@@ -7,6 +7,7 @@ each switched on by its environment variable: the task worker's queue, Redis
 """
 
 import ipaddress
+import tempfile
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -74,6 +75,22 @@ if REDIS_URL:
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
+else:
+    # Each worker then keeps pages and answers in its own memory, under the content
+    # generation. The generation itself goes in files every worker on this machine
+    # reads, so a change made through one worker makes every worker's kept answers
+    # stale at once (several app servers need Redis). Env: PORTAL_GENERATION_DIR.
+    CACHES = {
+        **CACHES,  # noqa: F405
+        "generation": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": os.environ.get(  # noqa: F405
+                "PORTAL_GENERATION_DIR",
+                os.path.join(tempfile.gettempdir(), "portal-content-generation"),  # noqa: F405
+            ),
+        },
+    }
+    PORTAL_GENERATION_CACHE_ALIAS = "generation"
 # The app's page cache is on when every worker shares the cache (Redis): with
 # per-process memory, a purge in one worker would leave the others serving the
 # old page. PORTAL_PAGE_CACHE=1 or 0 decides explicitly.

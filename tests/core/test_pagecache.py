@@ -193,3 +193,22 @@ def test_related_paths_name_the_pages_that_list_content(home, learning_index, fa
     assert "/sitemap.xml" in paths
     assert falls_note.url not in paths
     assert Site.objects.count() == 1
+
+
+def test_a_change_made_through_another_worker_makes_this_workers_kept_answers_stale(settings, tmp_path):
+    """Two file caches on one folder are two workers' views of it: neither holds anything in memory."""
+    from django.core.cache.backends.filebased import FileBasedCache
+
+    from portal.core import memo, pagecache
+
+    settings.CACHES = {
+        **settings.CACHES,
+        "generation": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": str(tmp_path)},
+    }
+    settings.PORTAL_GENERATION_CACHE_ALIAS = "generation"
+    assert memo.remember("notes in care homes", lambda: 3) == 3
+    assert memo.remember("notes in care homes", lambda: 4) == 3  # kept
+
+    other_worker = FileBasedCache(str(tmp_path), {})
+    other_worker.set(pagecache.GENERATION_KEY, "a publish in the other worker", timeout=None)
+    assert memo.remember("notes in care homes", lambda: 4) == 4
