@@ -1,12 +1,16 @@
 from django import template
 from django.middleware.csrf import get_token
+from django.template.loader import get_template
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 from wagtail.models import Site
 from wagtailnhsukfrontend.settings.models import HeaderSettings
+from wagtailnhsukfrontend.settings.templatetags.nhsukfrontendsettings_tags import footer as footer_context
 
+from portal.core import cards
 from portal.core.access import is_moderator, keeps_records
 from portal.core.frontend import FRONTEND_SUPPORTED_SCRIPT
+from portal.core.memo import remember
 
 register = template.Library()
 
@@ -37,48 +41,69 @@ def elided_pages(page_obj):
     return page_obj.paginator.get_elided_page_range(page_obj.number, on_each_side=1, on_ends=1)
 
 
+def _header_settings(request):
+    """The header's settings and navigation links for the request's site, kept until content changes.
+
+    The same for every reader; navigation links and header settings are
+    content (``portal.core.purge``), so editing them, or publishing, moving or
+    unpublishing a linked page, replaces the content generation and the next
+    request reads them afresh.
+    """
+    site = Site.find_for_request(request)
+
+    def read():
+        header = HeaderSettings.for_site(site)
+        root_url = site.root_page.relative_url(site)
+        links = [
+            (link.label, link.page.relative_url(site))
+            for link in header.navigation_links.select_related("page")
+            if link.page is not None
+        ]
+        return {
+            "service_name": header.service_name,
+            "service_href": root_url,
+            "service_long_name": header.service_long_name,
+            "transactional": header.transactional,
+            "organisation_name": header.organisation_name,
+            "organisation_split_name": header.organisation_split_name,
+            "organisation_descriptor": header.organisation_descriptor,
+            "organisation_white": header.organisation_white,
+            "logo_href": root_url,
+            "logo_aria": header.logo_aria,
+            "logo_custom": header.logo_custom,
+            "show_search": header.show_search,
+            "links": links,
+        }
+
+    return remember(f"header:{site.pk if site else None}", read)
+
+
 @register.inclusion_tag("wagtailnhsukfrontend/header.html", takes_context=True)
 def portal_header(context):
-    """The NHS.UK header from wagtail-nhsuk-frontend, fed in a fixed number of queries.
+    """The NHS.UK header from wagtail-nhsuk-frontend, with no queries of its own most of the time.
 
     The package's own ``header`` tag loads each navigation link's page with a
     query of its own and labels its search box 'Search the NHS website'; this
-    builds the same context for the package's template with the links' pages
-    fetched in one query and the search box labelled for this portal.
+    builds the same context for the package's template from settings kept
+    until content changes (``_header_settings``), marks the current link for
+    this request, and labels the search box for this portal.
     """
     request = context["request"]
-    header = HeaderSettings.for_request(request)
-    site = Site.find_for_request(request)
-    root_url = site.root_page.relative_url(site)
-    links = []
-    for link in header.navigation_links.select_related("page"):
-        if link.page is None:
-            continue
-        url = link.page.relative_url(site)
-        links.append(
-            {
-                "label": link.label,
-                "url": url,
-                "current": url == request.path,
-                "active": url != "/" and request.path.startswith(url),
-            }
-        )
+    header = dict(_header_settings(request))
+    links = [
+        {
+            "label": label,
+            "url": url,
+            "current": url == request.path,
+            "active": url != "/" and request.path.startswith(url),
+        }
+        for label, url in header.pop("links")
+    ]
     organisation_link = _organisation_link(request)
     if organisation_link is not None:
         links.append(organisation_link)
     return {
-        "service_name": header.service_name,
-        "service_href": root_url,
-        "service_long_name": header.service_long_name,
-        "transactional": header.transactional,
-        "organisation_name": header.organisation_name,
-        "organisation_split_name": header.organisation_split_name,
-        "organisation_descriptor": header.organisation_descriptor,
-        "organisation_white": header.organisation_white,
-        "logo_href": root_url,
-        "logo_aria": header.logo_aria,
-        "logo_custom": header.logo_custom,
-        "show_search": header.show_search,
+        **header,
         "search_action": reverse("search"),
         "search_field_name": "q",
         "search_visually_hidden_label": "Search the Safety Learning Portal",
@@ -87,6 +112,50 @@ def portal_header(context):
         "primary_links": links,
         "account": _account_links(request),
     }
+
+
+@register.simple_tag(takes_context=True)
+def portal_footer(context):
+    """The NHS.UK footer (``wagtailnhsukfrontend/footer.html``), drawn once per content generation.
+
+    It is the same for every reader and request, and everything in it (the
+    footer links, the portal settings, the pages a column links to) is
+    content whose change replaces the generation (``portal.core.purge``).
+    """
+    request = context["request"]
+    site = Site.find_for_request(request)
+
+    def draw():
+        footer = footer_context({"request": request})
+        return get_template("wagtailnhsukfrontend/footer.html").render(footer)
+
+    return mark_safe(remember(f"footer-html:{site.pk if site else None}", draw))  # noqa: S308 - a rendered template
+
+
+@register.simple_tag(takes_context=True)
+def portal_breadcrumb(context):
+    """wagtail-nhsuk-frontend's breadcrumb for ``page``, drawn once per page and content generation.
+
+    The package's tag finds the page's site and its ancestors with queries of
+    their own on every request. The trail is the same for every reader (the
+    ancestors' titles and addresses), and publishing, moving or unpublishing
+    any page replaces the generation. A preview draws it afresh: the page
+    being previewed may not be saved, or may be about to move.
+    """
+    request = context["request"]
+    page = context["page"]
+    site = Site.find_for_request(request)
+
+    def draw():
+        root = site.root_page if site else page.get_site().root_page
+        ancestors = page.get_ancestors(inclusive=False).descendant_of(root, inclusive=True).order_by("depth")
+        return get_template("wagtailnhsukfrontend/breadcrumb.html").render(
+            {"breadcrumb_pages": list(ancestors), "request": request}
+        )
+
+    if page.pk is None or getattr(request, "is_preview", False):
+        return mark_safe(draw())  # noqa: S308 - a rendered template
+    return mark_safe(remember(f"breadcrumb-html:{site.pk if site else None}:{page.pk}", draw))  # noqa: S308
 
 
 def _organisation_link(request):
@@ -130,3 +199,21 @@ def _account_links(request):
         "login_url": reverse("account_login"),
         "signup_url": reverse("account_signup"),
     }
+
+
+@register.simple_tag(takes_context=True)
+def card(context, item, heading_level=2):
+    """A knowledge page as a card (``portal.core.cards.card``)."""
+    return cards.card(context, item, heading_level)
+
+
+@register.simple_tag
+def term_links(settings, domains):
+    """Care settings and safety domains as links to their pages (``portal.core.cards.term_links``)."""
+    return cards.term_links(settings, domains)
+
+
+@register.simple_tag
+def search_hit(hit):
+    """One search result (``portal.core.cards.search_hit``)."""
+    return cards.search_hit(hit)

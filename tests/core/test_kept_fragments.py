@@ -1,0 +1,113 @@
+"""The header's settings, the footer and the breadcrumb are kept until content changes, and follow every change.
+
+They are kept under the content generation (``portal.core.memo.remember``), so
+each test first views a page (keeping them), then changes something as an
+editor would, then views again: the change must show at once.
+"""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from wagtail.models import Site
+from wagtailnhsukfrontend.settings.models import FooterLinks, FooterSettings, NavigationLink
+
+from casestudies.factories import CaseStudyPageFactory
+from portal.core.models import PortalSettings
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def case_study(navigation, case_study_index):
+    return CaseStudyPageFactory(parent=case_study_index, title="Fewer falls at night")
+
+
+def _html(client, url):
+    response = client.get(url)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def _footer(html):
+    return html[html.index('<footer class="nhsuk-footer"') :]
+
+
+def _breadcrumb(html):
+    start = html.index('<nav class="nhsuk-breadcrumb"')
+    return html[start : html.index("</nav>", start)]
+
+
+def test_the_footer_follows_a_change_to_the_portal_settings(client, case_study):
+    site = Site.objects.get(is_default_site=True)
+    assert "Run by the Kersal partnership" not in _footer(_html(client, case_study.url))
+
+    portal_settings = PortalSettings.for_site(site)
+    portal_settings.footer_note = "Run by the Kersal partnership"
+    portal_settings.contact_email = "team@example.org"
+    portal_settings.save()
+
+    footer = _footer(_html(client, case_study.url))
+    assert "Run by the Kersal partnership" in footer
+    assert '<a href="mailto:team@example.org">team@example.org</a>' in footer
+
+
+def test_the_footer_follows_a_new_footer_link(client, case_study):
+    site = Site.objects.get(is_default_site=True)
+    assert "Accessibility statement" not in _footer(_html(client, "/"))
+
+    footer = FooterSettings.for_site(site)
+    footer.footer_links.add(FooterLinks(link_label="Accessibility statement", link_url="/accessibility/"))
+    footer.save()  # as the settings form saves the footer with its links
+
+    assert '<a class="nhsuk-footer__list-item-link" href="/accessibility/">Accessibility statement</a>' in _footer(
+        _html(client, "/")
+    )
+
+
+def test_the_header_follows_a_new_navigation_link_and_still_marks_the_page_being_read(
+    client, case_study, case_study_index, learning_index, navigation
+):
+    for index in (case_study_index, learning_index):
+        navigation.navigation_links.add(NavigationLink(label=index.title, page=index))
+    navigation.save()  # as the settings form saves the header with its links
+    html = _html(client, learning_index.url)
+    assert f'href="{learning_index.url}" aria-current="page"' in html
+    assert f'href="{case_study.get_parent().url}" aria-current' not in html
+
+    navigation.navigation_links.add(NavigationLink(label="Roadmap and measures", page=case_study))
+    navigation.save()
+
+    html = _html(client, case_study.url)
+    assert f'href="{case_study.url}" aria-current="page">' in html
+    assert "Roadmap and measures" in html
+    # The case studies link is marked as the section being read, on this page only.
+    assert f'href="{case_study.get_parent().url}" aria-current="true"' in html
+    assert f'href="{learning_index.url}" aria-current' not in html
+
+
+def test_the_breadcrumb_follows_a_published_title_and_a_move(client, case_study, case_study_index, learning_index):
+    assert f">{case_study_index.title}</a>" in _breadcrumb(_html(client, case_study.url))
+    old_title = case_study_index.title
+
+    case_study_index.title = "Stories from care homes"
+    case_study_index.save_revision().publish()
+    crumbs = _breadcrumb(_html(client, case_study.url))
+    assert ">Stories from care homes</a>" in crumbs
+    assert f">{old_title}</a>" not in crumbs
+
+    case_study.move(learning_index, pos="last-child")
+    case_study.refresh_from_db()
+    crumbs = _breadcrumb(_html(client, case_study.url))
+    assert f'href="{learning_index.url}">{learning_index.title}</a>' in crumbs
+    assert "Stories from care homes" not in crumbs
+
+
+def test_a_second_view_reads_no_header_footer_or_breadcrumb_settings(client, case_study):
+    _html(client, case_study.url)
+    with CaptureQueriesContext(connection) as queries:
+        _html(client, case_study.url)
+    tables = " ".join(query["sql"] for query in queries.captured_queries)
+    assert "wagtailnhsukfrontendsettings" not in tables
+    assert "core_portalsettings" not in tables
+    # The only site lookup is Wagtail's routing; the breadcrumb and footer find none of their own.
+    assert tables.count('FROM "wagtailcore_site"') <= 1
