@@ -111,9 +111,11 @@ def test_listing_query_count_stays_the_same_from_10_to_200_notes(client, learnin
     LearningNotePageFactory.create_batch(190, parent=learning_index, tags=["falls", "handover"])
     first_at_200 = count_queries(client, url)
     at_200 = count_queries(client, url)
-    assert first_at_10 == first_at_200 == at_10 + 1
+    assert first_at_10 == first_at_200
+    # After a change the topics in use, the header's settings, the footer and the breadcrumb are read afresh.
+    assert first_at_10 <= at_10 + 9
     assert at_10 == at_200
-    assert at_200 <= 26  # about half is the header, footer and site lookups, the same on every page
+    assert at_200 <= 15  # the routing, the page, the listing and its filters; the header and footer are kept
 
 
 def test_a_filtered_listing_says_so_before_the_filter_form(client, notes):
