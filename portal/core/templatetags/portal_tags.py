@@ -47,11 +47,13 @@ def _header_settings(request):
     The same for every reader; navigation links and header settings are
     content (``portal.core.purge``), so editing them, or publishing, moving or
     unpublishing a linked page, replaces the content generation and the next
-    request reads them afresh.
+    request reads them afresh. Kept by the host the request names, which
+    decides its site, so that a view that is not a Wagtail page (search, a
+    care setting's page) need not look the site up.
     """
-    site = Site.find_for_request(request)
 
     def read():
+        site = Site.find_for_request(request)
         header = HeaderSettings.for_site(site)
         root_url = site.root_page.relative_url(site)
         links = [
@@ -75,7 +77,7 @@ def _header_settings(request):
             "links": links,
         }
 
-    return remember(f"header:{site.pk if site else None}", read)
+    return remember(f"header:{request.get_host()}", read)
 
 
 @register.inclusion_tag("wagtailnhsukfrontend/header.html", takes_context=True)
@@ -123,13 +125,13 @@ def portal_footer(context):
     content whose change replaces the generation (``portal.core.purge``).
     """
     request = context["request"]
-    site = Site.find_for_request(request)
 
     def draw():
         footer = footer_context({"request": request})
         return get_template("wagtailnhsukfrontend/footer.html").render(footer)
 
-    return mark_safe(remember(f"footer-html:{site.pk if site else None}", draw))  # noqa: S308 - a rendered template
+    # Kept by host, as the header's settings are: the host decides the site.
+    return mark_safe(remember(f"footer-html:{request.get_host()}", draw))  # noqa: S308 - a rendered template
 
 
 @register.simple_tag(takes_context=True)
