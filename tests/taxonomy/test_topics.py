@@ -92,6 +92,7 @@ def test_a_topic_page_costs_the_same_number_of_queries_for_few_and_many_pages(
     client.get("/topics/falls/")
     few = count_queries(client, "/topics/falls/")
     add(30)
+    client.get("/topics/falls/")  # publishing replaced the generation: the header and footer are read again
     many = count_queries(client, "/topics/falls/")
     assert few == many
-    assert many <= 20
+    assert many <= 10
