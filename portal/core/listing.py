@@ -63,6 +63,9 @@ class Listing:
     form: ListingFilterForm
     page_obj: object
     active_filters: list = field(default_factory=list)
+    # Names what the filter form's choices depend on (the listing, and the audience when it offers
+    # topics), so its HTML can be kept until content changes; None draws it afresh every time.
+    form_key: str | None = None
 
     @property
     def items(self):
@@ -91,8 +94,12 @@ def url_without(params: QueryDict, *names):
     return f"?{remaining.urlencode()}" if remaining else "?"
 
 
-def build_listing(request, queryset, *, tags=None, fields=("setting", "domain", "tag"), per_page=None):
-    """Filter ``queryset`` (a ``KnowledgePageQuerySet``) by the request and paginate it."""
+def build_listing(request, queryset, *, tags=None, fields=("setting", "domain", "tag"), per_page=None, form_key=None):
+    """Filter ``queryset`` (a ``KnowledgePageQuerySet``) by the request and paginate it.
+
+    ``form_key`` names everything the filter form's choices depend on besides
+    the terms themselves (see ``Listing.form_key``).
+    """
     form = ListingFilterForm(request.GET, tags=tags, fields=fields)
     filters = form.cleaned_filters()
     if "setting" in filters:
@@ -108,4 +115,4 @@ def build_listing(request, queryset, *, tags=None, fields=("setting", "domain", 
         ActiveFilter(label=str(value), name=name, remove_url=url_without(request.GET, name, "page"))
         for name, value in filters.items()
     ]
-    return Listing(form=form, page_obj=page_obj, active_filters=active)
+    return Listing(form=form, page_obj=page_obj, active_filters=active, form_key=form_key)

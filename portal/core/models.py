@@ -300,6 +300,7 @@ class KnowledgeIndexPage(Page):
                 model.objects.child_of(self).visible_to(request.user),
                 remember_as=f"{self.pk}:{audience(request.user)}",
             ),
+            form_key=f"index:{self.pk}:{audience(request.user)}",
         )
         context["item_noun_plural"] = model._meta.verbose_name_plural
         return context

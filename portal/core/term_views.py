@@ -16,7 +16,10 @@ from portal.taxonomy.models import SafetyDomain, Setting
 def setting_detail(request, slug):
     setting = get_object_or_404(Setting, slug=slug)
     listing = build_listing(
-        request, KnowledgePage.objects.for_listing(request.user).in_setting(setting), fields=("domain",)
+        request,
+        KnowledgePage.objects.for_listing(request.user).in_setting(setting),
+        fields=("domain",),
+        form_key="setting-page",
     )
     return TemplateResponse(
         request, "taxonomy/setting_detail.html", {"term": setting, "listing": listing, "kind": "setting"}
@@ -26,7 +29,10 @@ def setting_detail(request, slug):
 def domain_detail(request, slug):
     domain = get_object_or_404(SafetyDomain, slug=slug)
     listing = build_listing(
-        request, KnowledgePage.objects.for_listing(request.user).in_domain(domain), fields=("setting",)
+        request,
+        KnowledgePage.objects.for_listing(request.user).in_domain(domain),
+        fields=("setting",),
+        form_key="domain-page",
     )
     return TemplateResponse(
         request, "taxonomy/domain_detail.html", {"term": domain, "listing": listing, "kind": "domain"}

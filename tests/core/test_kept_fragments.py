@@ -5,14 +5,21 @@ each test first views a page (keeping them), then changes something as an
 editor would, then views again: the change must show at once.
 """
 
+import re
+
 import pytest
+from django.core.cache import cache
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from wagtail.models import Site
 from wagtailnhsukfrontend.settings.models import FooterLinks, FooterSettings, NavigationLink
 
 from casestudies.factories import CaseStudyPageFactory
+from learning.factories import LearningNotePageFactory
+from portal.core.factories import restrict_to_members
 from portal.core.models import PortalSettings
+from portal.taxonomy.models import Setting
 
 pytestmark = pytest.mark.django_db
 
@@ -26,6 +33,10 @@ def _html(client, url):
     response = client.get(url)
     assert response.status_code == 200
     return response.content.decode()
+
+
+def locmem_keys():
+    return list(cache._cache)  # the test settings' local-memory cache
 
 
 def _footer(html):
@@ -111,3 +122,49 @@ def test_a_second_view_reads_no_header_footer_or_breadcrumb_settings(client, cas
     assert "core_portalsettings" not in tables
     # The only site lookup is Wagtail's routing; the breadcrumb and footer find none of their own.
     assert tables.count('FROM "wagtailcore_site"') <= 1
+
+
+def _topics_offered(html):
+    return re.findall(r'<option value="([^"]*)"', html.split('name="tag"')[1].split("</select>")[0])
+
+
+def _member():
+    from portal.members.factories import MemberFactory
+
+    return MemberFactory()
+
+
+def test_the_filter_form_follows_new_topics_and_keeps_members_and_the_public_apart(client, learning_index):
+    LearningNotePageFactory(parent=learning_index, title="Night checks", tags=["falls"])
+    hidden = LearningNotePageFactory(parent=learning_index, title="Staffing huddles", tags=["staffing"])
+    restrict_to_members(hidden)
+    assert _topics_offered(_html(client, learning_index.url)) == ["", "falls"]
+
+    member = Client()
+    member.force_login(_member())
+    assert _topics_offered(_html(member, learning_index.url)) == ["", "falls", "staffing"]
+    # Each audience keeps its own: the public's second view still hides the member-only topic.
+    assert _topics_offered(_html(client, learning_index.url)) == ["", "falls"]
+
+    LearningNotePageFactory(parent=learning_index, title="Drinks round", tags=["hydration"])
+    assert _topics_offered(_html(client, learning_index.url)) == ["", "falls", "hydration"]
+
+
+def test_the_filter_form_shows_the_chosen_filter_and_a_renamed_setting(client, learning_index):
+    LearningNotePageFactory(parent=learning_index, settings=["care-homes"], tags=["falls"])
+    html = _html(client, learning_index.url + "?setting=care-homes")
+    assert '<option value="care-homes" selected>' in html
+    assert '<option value="care-homes">' in _html(client, learning_index.url)
+
+    Setting.objects.filter(slug="care-homes").update(name="Care homes and nursing homes")
+    Setting.objects.get(slug="care-homes").save()  # as the taxonomy editor saves it
+    assert "Care homes and nursing homes</option>" in _html(client, learning_index.url)
+
+
+def test_a_filter_value_that_names_nothing_is_drawn_afresh_and_never_kept(client, learning_index):
+    LearningNotePageFactory(parent=learning_index, tags=["falls"])
+    for text in ("no-such-place", "<b>typed</b>"):
+        html = _html(client, learning_index.url + f"?setting={text}")
+        assert "There is no care setting with that name. Showing all care settings instead." in html
+    assert not [key for key in locmem_keys() if "filter-form" in key and ("no-such-place" in key or "typed" in key)]
+    assert "There is no care setting" not in _html(client, learning_index.url)

@@ -249,3 +249,29 @@ def _may_use_admin(user):
         .filter(Q(user=user) | Q(group__user=user))
         .exists()
     )
+
+
+@register.simple_tag
+def filter_form(listing):
+    """A listing's filter form (``forms/form_as_div.html``), kept until content changes when it can be.
+
+    Its choices are care settings, safety domains and the topics the reader
+    may see on that listing (``Listing.form_key`` names the listing and the
+    audience), all content whose change replaces the generation. It is kept
+    once per combination of chosen filters, and only when every value chosen
+    names a real term: a value that names nothing is reported next to its
+    filter and drawn afresh, so no text a reader typed is kept. The form is a
+    GET form: no CSRF token.
+    """
+    form = listing.form
+
+    def draw():
+        return get_template("forms/form_as_div.html").render({"form": form})
+
+    if listing.form_key is None or form.errors:
+        return mark_safe(draw())  # noqa: S308 - a rendered template
+    chosen = "&".join(
+        f"{name}={form.cleaned_data.get(name).slug}" for name in form.fields if form.cleaned_data.get(name)
+    )
+    empty = "&".join(f"{name}:{form[name].value()!r}" for name in form.fields if not form.cleaned_data.get(name))
+    return mark_safe(remember(f"filter-form:{listing.form_key}:{chosen}:{empty}", draw))  # noqa: S308
