@@ -168,3 +168,36 @@ def test_a_filter_value_that_names_nothing_is_drawn_afresh_and_never_kept(client
         assert "There is no care setting with that name. Showing all care settings instead." in html
     assert not [key for key in locmem_keys() if "filter-form" in key and ("no-such-place" in key or "typed" in key)]
     assert "There is no care setting" not in _html(client, learning_index.url)
+
+
+def _tagging(html):
+    start = html.index('<section class="portal-tagging"')
+    return html[start : html.index("</section>", start)]
+
+
+def test_the_tagging_follows_a_publish_and_a_renamed_topic_and_a_preview_shows_the_draft(client, learning_index):
+    from taggit.models import Tag
+
+    note = LearningNotePageFactory(parent=learning_index, tags=["falls"], settings=["care-homes"])
+    tagging = _tagging(_html(client, note.url))
+    assert 'href="/topics/falls/">falls</a>' in tagging
+    assert "Care setting: </span>Care homes" in tagging
+
+    note.tags.add("hydration")
+    note.settings.set(Setting.objects.filter(slug="general-practice"))
+    note.save_revision().publish()
+    tagging = _tagging(_html(client, note.url))
+    assert 'href="/topics/hydration/">hydration</a>' in tagging
+    assert "General practice" in tagging
+    assert "Care homes" not in tagging
+
+    topic = Tag.objects.get(slug="hydration")
+    topic.name = "drinks and hydration"
+    topic.save()
+    assert ">drinks and hydration</a>" in _tagging(_html(client, note.url))
+
+    draft = note.get_latest_revision_as_object()
+    draft.tags.add("night checks")
+    preview = draft.make_preview_request()
+    assert "night checks" in _tagging(preview.content.decode())
+    assert "night checks" not in _tagging(_html(client, note.url))

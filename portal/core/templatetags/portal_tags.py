@@ -275,3 +275,23 @@ def filter_form(listing):
     )
     empty = "&".join(f"{name}:{form[name].value()!r}" for name in form.fields if not form.cleaned_data.get(name))
     return mark_safe(remember(f"filter-form:{listing.form_key}:{chosen}:{empty}", draw))  # noqa: S308
+
+
+@register.simple_tag(takes_context=True)
+def kept_tagging(context, page):
+    """A knowledge page's "Tagged with" section (``includes/tagging.html``), kept until content changes.
+
+    The same for every reader, and made only of content: the page's care
+    settings, safety domains and topics change only when it is published
+    (which replaces the content generation), and renaming a term or a topic
+    replaces it too (``portal.core.purge``). A preview draws it afresh: the
+    draft may be tagged differently from the live page.
+    """
+    request = context.get("request")
+
+    def draw():
+        return get_template("includes/tagging.html").render({"page": page})
+
+    if page.pk is None or request is None or getattr(request, "is_preview", False):
+        return mark_safe(draw())  # noqa: S308 - a rendered template
+    return mark_safe(remember(f"tagging-html:{page.pk}", draw))  # noqa: S308
