@@ -201,3 +201,32 @@ def test_the_tagging_follows_a_publish_and_a_renamed_topic_and_a_preview_shows_t
     preview = draft.make_preview_request()
     assert "night checks" in _tagging(preview.content.decode())
     assert "night checks" not in _tagging(_html(client, note.url))
+
+
+def test_the_listings_cards_follow_a_publish_and_keep_the_members_only_label_to_members(client, learning_index):
+    note = LearningNotePageFactory(parent=learning_index, title="Night checks", summary="Fewer falls.")
+    hidden = LearningNotePageFactory(parent=learning_index, title="Staffing huddles")
+    restrict_to_members(hidden)
+    html = _html(client, learning_index.url)
+    assert ">Night checks</a>" in html
+    assert "Staffing huddles" not in html
+
+    member = Client()
+    member.force_login(_member())
+    html = _html(member, learning_index.url)
+    assert ">Staffing huddles</a>" in html
+    assert html.count("Members only</strong>") == 1
+    assert "Members only</strong>" not in _html(client, learning_index.url)
+
+    note.title = "Night checks on every floor"
+    note.save_revision().publish()
+    html = _html(client, learning_index.url)
+    assert ">Night checks on every floor</a>" in html
+    assert ">Night checks</a>" not in html
+
+
+def test_a_listing_with_nothing_to_show_says_so(client, learning_index):
+    LearningNotePageFactory(parent=learning_index, settings=["care-homes"])
+    html = _html(client, learning_index.url + "?setting=general-practice")
+    assert "Nothing matches these filters yet. Try removing one." in html
+    assert "nhsuk-card__link" not in html

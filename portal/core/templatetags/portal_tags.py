@@ -212,6 +212,29 @@ def card(context, item, heading_level=2):
     return cards.card(context, item, heading_level)
 
 
+@register.simple_tag(takes_context=True)
+def kept_cards(context, items, heading_level=2):
+    """A listing's cards, kept until content changes, once per set of pages shown and audience.
+
+    A card shows only its page's published fields and its care settings and
+    safety domains, which change when the page is published or a term is
+    renamed (both replace the content generation), and whether the page is
+    for members only, which the key says. The pages shown are still found
+    afresh for every request: only their HTML is kept. Kept by host, as
+    each card's link is relative to the request's site.
+    """
+    items = list(items)
+    if not items:
+        return ""
+    request = context["request"]
+    shown = ",".join(f"{item.pk}{'m' if getattr(item, 'members_only', False) else ''}" for item in items)
+
+    def draw():
+        return "".join(f"\n      {cards.card(context, item, heading_level)}\n    " for item in items)
+
+    return mark_safe(remember(f"cards-html:{request.get_host()}:{heading_level}:{shown}", draw))  # noqa: S308
+
+
 @register.simple_tag
 def term_links(settings, domains):
     """Care settings and safety domains as links to their pages (``portal.core.cards.term_links``)."""
