@@ -65,6 +65,9 @@ class Listing:
     form: ListingFilterForm
     page_obj: object
     active_filters: list = field(default_factory=list)
+    # Names what the filter form's choices depend on (the listing, and the audience when it offers
+    # topics), so its HTML can be kept until content changes; None draws it afresh every time.
+    form_key: str | None = None
 
     @property
     def items(self):
@@ -170,12 +173,21 @@ def url_without(params: QueryDict, *names):
 
 
 def build_listing(
-    request, queryset, *, tags=None, fields=("setting", "domain", "tag"), per_page=None, remember_as=None
+    request,
+    queryset,
+    *,
+    tags=None,
+    fields=("setting", "domain", "tag"),
+    per_page=None,
+    remember_as=None,
+    form_key=None,
 ):
     """Filter ``queryset`` (a ``KnowledgePageQuerySet``) by the request and paginate it.
 
     ``remember_as`` names the listing and its audience (``portal.core.access.audience``):
     with it the count is kept until content changes (``ListingPaginator``).
+    ``form_key`` names everything the filter form's choices depend on besides
+    the terms themselves (see ``Listing.form_key``).
     """
     form = ListingFilterForm(request.GET, tags=tags, fields=fields)
     filters = form.cleaned_filters()
@@ -195,4 +207,4 @@ def build_listing(
         ActiveFilter(label=str(value), name=name, remove_url=url_without(request.GET, name, "page"))
         for name, value in filters.items()
     ]
-    return Listing(form=form, page_obj=page_obj, active_filters=active)
+    return Listing(form=form, page_obj=page_obj, active_filters=active, form_key=form_key)

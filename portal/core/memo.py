@@ -18,7 +18,10 @@ def remember(name, compute, seconds=REMEMBER_SECONDS):
     """``compute()``, kept in the cache until content next changes (or ``seconds`` pass).
 
     For answers that read every page (counts, the topics in use) and change
-    only when content does. The key includes the content generation, so any
+    only when content does, and for pieces of a page that are the same for
+    every reader and made only of content (the footer, a breadcrumb): never
+    anything personal, a CSRF token or anything from the request's query.
+    The key includes the content generation, so any
     publish, unpublish, move or taxonomy change makes the next call compute
     afresh. ``name`` must say everything the answer depends on (the audience,
     the listing). Every worker sees the same generation: in Redis

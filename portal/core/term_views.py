@@ -21,6 +21,7 @@ def setting_detail(request, slug):
         KnowledgePage.objects.for_listing(request.user).in_setting(setting),
         fields=("domain",),
         remember_as=f"setting:{setting.pk}:{audience(request.user)}",
+        form_key="setting-page",
     )
     return TemplateResponse(
         request, "taxonomy/setting_detail.html", {"term": setting, "listing": listing, "kind": "setting"}
@@ -34,6 +35,7 @@ def domain_detail(request, slug):
         KnowledgePage.objects.for_listing(request.user).in_domain(domain),
         fields=("setting",),
         remember_as=f"domain:{domain.pk}:{audience(request.user)}",
+        form_key="domain-page",
     )
     return TemplateResponse(
         request, "taxonomy/domain_detail.html", {"term": domain, "listing": listing, "kind": "domain"}

@@ -4,10 +4,12 @@ import re
 
 import pytest
 from django.core.exceptions import ObjectDoesNotExist
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from portal.comments.factories import CommentFactory
 from portal.core.pagecache import bump_generation
-from portal.members.factories import MemberFactory, UserFactory
+from portal.members.factories import MemberFactory, ModeratorFactory, UserFactory
 from tests.helpers import count_queries
 
 pytestmark = pytest.mark.django_db
@@ -137,3 +139,32 @@ def test_the_query_count_is_the_same_for_1_and_50_comments(client, note, member,
     assert (
         with_fifty <= 31
     )  # a member also costs one query for the profile behind the header's "Your organisation" link
+
+
+def test_a_page_without_comments_reads_none_until_one_is_posted_hidden_or_restored(client, note, member):
+    assert "No comments yet." in client.get(note.url).content.decode()
+    with CaptureQueriesContext(connection) as queries:
+        client.get(note.url)
+    assert not [query for query in queries.captured_queries if 'FROM "comments_comment"' in query["sql"]]
+
+    comment = CommentFactory(page=note, author=member, body="We tried this on the dementia unit too.")
+    html = client.get(note.url).content.decode()
+    assert "Comments (1)" in html
+    assert "We tried this on the dementia unit too." in html
+
+    comment.hide(by=ModeratorFactory())
+    html = client.get(note.url).content.decode()
+    assert "No comments yet." in html
+    assert "dementia unit" not in html
+
+    comment.restore()
+    assert "We tried this on the dementia unit too." in client.get(note.url).content.decode()
+
+
+def test_a_renamed_author_shows_at_once_on_a_page_with_comments(client, note, member):
+    """Names are not kept with the yes or no: a change of name is not a content change."""
+    CommentFactory(page=note, author=member, body="Useful.")
+    assert "Tomasz Nowak, Larchfield Care Home" in client.get(note.url).content.decode()
+    member.first_name = "Tom"
+    member.save()
+    assert "Tom Nowak, Larchfield Care Home" in client.get(note.url).content.decode()

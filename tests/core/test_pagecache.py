@@ -206,9 +206,9 @@ def test_a_change_made_through_another_worker_makes_this_workers_kept_answers_st
         "generation": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": str(tmp_path)},
     }
     settings.PORTAL_GENERATION_CACHE_ALIAS = "generation"
-    assert memo.remember("notes in care homes", lambda: 3) == 3
-    assert memo.remember("notes in care homes", lambda: 4) == 3  # kept
+    assert memo.remember("notes-in-care-homes", lambda: 3) == 3
+    assert memo.remember("notes-in-care-homes", lambda: 4) == 3  # kept
 
     other_worker = FileBasedCache(str(tmp_path), {})
-    other_worker.set(pagecache.GENERATION_KEY, "a publish in the other worker", timeout=None)
-    assert memo.remember("notes in care homes", lambda: 4) == 4
+    other_worker.set(pagecache.GENERATION_KEY, "a-publish-in-the-other-worker", timeout=None)
+    assert memo.remember("notes-in-care-homes", lambda: 4) == 4

@@ -231,8 +231,8 @@ def test_the_driver_diagram_counts_spread_in_one_query_however_many_ideas(client
     assert page.count("Testing in 0 organisations, adopted in 0") == ideas - 1
     spread_queries = [q["sql"] for q in queries.captured_queries if "improvement_changeideastatus" in q["sql"]]
     assert len(spread_queries) == 1
-    # The first view after a change (nothing kept): two fewer than when the base template drew the
-    # roadmap's breadcrumb with wagtail-nhsuk-frontend's tag, which found the site and ancestors itself.
+    # The first view after a change (nothing kept): fewer than when the base template drew the roadmap's
+    # breadcrumb with wagtail-nhsuk-frontend's tag and the footer looked the site up again.
     assert len(queries) == 22
 
 

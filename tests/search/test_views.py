@@ -87,10 +87,11 @@ def test_search_query_count_is_the_same_for_one_result_and_a_full_page(client, l
     LearningNotePageFactory.create_batch(
         30, parent=learning_index, what_we_tried="handover checklist", settings=["care-homes", "whole-system"]
     )
+    client.get("/search/?q=handover")  # publishing replaced the generation: the header and footer are read again
     full_page = count_queries(client, "/search/?q=handover")
     assert one == full_page
-    # Page chrome (site, header, footer, portal settings) 7, search 6, counting the search 2.
-    assert full_page <= 16
+    # Search 6, counting the search 2; the header and footer are kept until content changes.
+    assert full_page <= 9
 
 
 def test_a_search_naming_a_topic_costs_the_same_for_few_and_many_results(client, learning_index, navigation):
@@ -114,6 +115,7 @@ def test_filtered_search_query_count_does_not_grow_with_the_results(client, lear
     client.get(url)
     few = count_queries(client, url)
     LearningNotePageFactory.create_batch(40, parent=learning_index, what_we_tried="handover", tags=["staffing"])
+    client.get(url)  # publishing replaced the generation: the header and footer are read again
     assert count_queries(client, url) == few
 
 

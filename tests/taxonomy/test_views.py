@@ -78,9 +78,13 @@ def test_browse_query_count_is_constant_from_10_to_200_pages_of_mixed_types(
         return count_queries(client, url), count_queries(client, url)
 
     add(3)  # 12 pages: a full first page of cards
-    client.get("/settings/care-homes/")
+    for url in ("/settings/care-homes/", "/domains/past-harm/", "/"):
+        client.get(url)  # warm the answers kept until content changes
     at_12 = (count("/settings/care-homes/"), count("/domains/past-harm/"), count("/"))
     add(47)  # 200 pages
+    for url in ("/settings/care-homes/", "/domains/past-harm/", "/"):
+        client.get(url)  # publishing replaced the generation: the header and footer are read again
     at_200 = (count("/settings/care-homes/"), count("/domains/past-harm/"), count("/"))
     assert at_12 == at_200
     assert max(first for first, _ in at_200) <= 20
+    assert max(kept for _, kept in at_200) <= 14

@@ -12,8 +12,22 @@ from portal.comments.forms import CommentForm
 from portal.comments.models import Comment, takes_comments
 from portal.comments.views import waiting_for_approval
 from portal.core.access import is_member
+from portal.core.memo import remember
 
 register = template.Library()
+
+
+def _has_visible_comments(page):
+    """Whether any comment on ``page`` is shown, kept until content changes.
+
+    Most pages have none, and reading the comments with their authors' names,
+    organisations and roles is the costliest query on a knowledge page. Only
+    this yes or no is kept, never the comments: every comment posted, hidden,
+    restored or deleted replaces the content generation (comments are content,
+    ``portal.core.purge``), and the authors' names and roles, which change
+    without it, are read afresh whenever there are comments to show.
+    """
+    return remember(f"has-comments:{page.pk}", lambda: Comment.objects.visible().on_page(page).exists())
 
 
 @register.simple_tag(takes_context=True)
@@ -23,7 +37,7 @@ def page_comments(context, page):
         return ""
     user = request.user
     member = is_member(user)
-    comments = list(Comment.objects.visible().on_page(page).for_display())
+    comments = list(Comment.objects.visible().on_page(page).for_display()) if _has_visible_comments(page) else []
     return render_to_string(
         "comments/page_comments.html",
         {
