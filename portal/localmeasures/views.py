@@ -216,9 +216,11 @@ def _save_month(organisation, measure, data, user, *, replace):
         "entered_at": timezone.now(),
     }
     if replace:
-        LocalValue.objects.filter(organisation=organisation, measure=measure, month=data["month"]).update(
-            changed=True, **fields
-        )
+        month = LocalValue.objects.filter(organisation=organisation, measure=measure, month=data["month"])
+        if month.filter(numerator=fields["numerator"], denominator=fields["denominator"]).exists():
+            # The same figures again: nothing to record, and nothing for every kept page to be drawn afresh for.
+            return
+        month.update(changed=True, **fields)
         content_changed()  # update() sends no save signal; the public roll-ups may show this month
     else:
         LocalValue.objects.create(organisation=organisation, measure=measure, month=data["month"], **fields)

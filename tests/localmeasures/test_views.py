@@ -441,3 +441,24 @@ def test_a_bad_sharing_choice_makes_no_record_when_there_was_none(client, falls,
     response = client.post(reverse("localmeasures:sharing", args=["falls"]), {"share": "maybe"})
     assert response.status_code == 400
     assert not LocalSharing.objects.exists()
+
+
+def test_correcting_a_month_to_the_same_figures_changes_nothing_and_keeps_the_site_as_drawn(
+    client, care_home, falls, manager, last_month
+):
+    """Saving the same figures again is not a change: no "Changed by", and every kept page stays kept."""
+    from portal.core import pagecache
+
+    original = LocalValueFactory(organisation=care_home, measure=falls, month=last_month, numerator=4, denominator=812)
+    client.force_login(manager)
+    generation = pagecache.current_generation()
+    response = client.post(measure_url(), month_data(last_month, numerator="4", denominator="812", replace="on"))
+    assert response.status_code == 302
+    value = LocalValue.objects.get()
+    assert (value.numerator, value.changed, value.entered_by) == (4, False, original.entered_by)
+    assert pagecache.current_generation() == generation
+    assert "Changed by" not in client.get(measure_url()).content.decode()
+
+    client.post(measure_url(), month_data(last_month, numerator="5", denominator="812", replace="on"))
+    assert LocalValue.objects.get().numerator == 5
+    assert pagecache.current_generation() != generation
