@@ -5,6 +5,7 @@ Both search through ``search.service`` and read its answers as the types of
 """
 
 import json
+import math
 from dataclasses import dataclass
 
 from django.core.paginator import Paginator
@@ -12,6 +13,7 @@ from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.utils.cache import patch_cache_control
 
+from portal.core.public_api import SiteSearchThrottle
 from portal.taxonomy.models import SafetyDomain, Setting
 from search import service
 from search.forms import FACET_NOUNS, SearchForm, clean_text
@@ -94,6 +96,12 @@ def search(request):
     if text:
         params["q"] = text
     context = {"query": text, "form": form, "results": None, "filter_errors": form.filter_errors}
+    if (text or filters) and not (throttle := SiteSearchThrottle()).allow_request(request, None):
+        wait = max(1, math.ceil(throttle.wait() or 1))
+        context.update(throttled=wait, browse_settings=Setting.objects.all(), browse_domains=SafetyDomain.objects.all())
+        response = TemplateResponse(request, "search/search.html", context, status=429)
+        response["Retry-After"] = str(wait)
+        return response
     if text or filters:
         results = service.query(
             text, filters, form.sort_order, form.page_number, user=request.user, autocorrect=not form.exact_words

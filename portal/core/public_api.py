@@ -43,6 +43,20 @@ class SearchRateThrottle(ClientRateThrottle):
         return super().allow_request(request, view)
 
 
+class SiteSearchThrottle(ClientRateThrottle):
+    """``PORTAL_SITE_SEARCH_RATE`` searches per client on the site's own search page.
+
+    A long search full of synonyms and compound words costs ten times an ordinary
+    one; a client sending a few a second kept every worker busy for every reader.
+    Counted in the cache, so per process unless Redis is shared (docs/scaling.md).
+    """
+
+    scope = "site_search"
+
+    def get_rate(self):
+        return settings.PORTAL_SITE_SEARCH_RATE
+
+
 # The site's own search box keeps 200 characters (search.forms.MAX_QUERY_LENGTH); the API refuses more.
 MAX_SEARCH_CHARACTERS = 200
 MAX_SEARCH_WORDS = 20

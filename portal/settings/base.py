@@ -564,6 +564,8 @@ PORTAL_API_RATE = os.environ.get("API_RATE_LIMIT", "120/minute")
 # Searches through the API (?search=) cost more, so each client may make
 # fewer. Env: API_SEARCH_RATE_LIMIT.
 PORTAL_API_SEARCH_RATE = os.environ.get("API_SEARCH_RATE_LIMIT", "20/minute")
+# Searches per client on the site's search page (each filter ticked is one). Env: SITE_SEARCH_RATE_LIMIT.
+PORTAL_SITE_SEARCH_RATE = os.environ.get("SITE_SEARCH_RATE_LIMIT", "40/minute")
 # At most this many items per request (?limit=).
 WAGTAILAPI_LIMIT_MAX = 100
 

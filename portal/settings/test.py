@@ -19,3 +19,6 @@ STORAGES = {
 }
 
 WHITENOISE_AUTOREFRESH = True
+
+# Many tests search from the one test client address; tests/search/test_views.py tests the limit itself.
+PORTAL_SITE_SEARCH_RATE = "100000/minute"

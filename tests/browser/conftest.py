@@ -186,6 +186,8 @@ def demo_server(tmp_path_factory, pytestconfig):
         PRIVATE_MEDIA_ROOT=str(tmp / "private-media"),
         EMAIL_FILE_PATH=str(emails),
         PYTHONUNBUFFERED="1",
+        # Every browser test searches this one server from one address; the limit's own test is in tests/search.
+        SITE_SEARCH_RATE_LIMIT="100000/minute",
     )
 
     pytestconfig.stash[DEMO_ENV] = (env, tmp)

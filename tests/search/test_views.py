@@ -433,3 +433,23 @@ def test_the_two_search_forms_on_the_search_page_have_different_names(client, db
     html = client.get("/search/?q=falls").content.decode()
     assert '<search class="nhsuk-header__search" aria-label="Site search">' in html
     assert 'role="search" aria-label="Search learning"' in html
+
+
+def test_a_client_searching_faster_than_a_person_is_asked_to_wait_and_keeps_its_words(client, learning_index, settings):
+    """Each search costs the server work; one client sending many a second slowed every reader."""
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.PORTAL_SITE_SEARCH_RATE = "3/minute"
+    LearningNotePageFactory(parent=learning_index, title="Falls at night", summary="Night checks.")
+    for _ in range(3):
+        assert client.get("/search/?q=falls").status_code == 200
+    response = client.get("/search/?q=bed+rails+falls")
+    assert response.status_code == 429
+    page = response.content.decode()
+    assert "Too many searches in a short time" in page
+    assert 'value="bed rails falls"' in page
+    assert int(response["Retry-After"]) >= 1
+    assert client.get("/search/").status_code == 200  # the empty form is not a search
+    other = client.get("/search/?q=falls", REMOTE_ADDR="192.0.2.7")
+    assert other.status_code == 200 and "Falls at night" in other.content.decode()
