@@ -10,6 +10,7 @@ import io
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
@@ -158,6 +159,7 @@ class DemoLoader:
 
     def run(self):
         site = Site.objects.get(is_default_site=True)
+        self.site_address(site)
         home = self.home(site)
         indexes = self.indexes(home)
         organisations = self.organisations()
@@ -523,6 +525,15 @@ class DemoLoader:
             index.insert_or_update_object(page)
             progress.step()
 
+    def site_address(self, site):
+        """The site's address is the portal's public one (``PORTAL_BASE_URL``), so the sitemap and the
+        API's links name it, not Wagtail's placeholder ``http://localhost``."""
+        address = urlsplit(django_settings.PORTAL_BASE_URL)
+        port = address.port or (443 if address.scheme == "https" else 80)
+        if (site.hostname, site.port) != (address.hostname, port):
+            site.hostname, site.port = address.hostname, port
+            site.save()
+
     def navigation(self, site, indexes):
         header = HeaderSettings.for_site(site)
         header.service_name = self.content["site"]["site"]["portal_name"]
@@ -550,7 +561,9 @@ class DemoLoader:
             ("Safety domains", "/domains/"),
             ("Accessibility statement", "/accessibility/"),
         ]:
-            footer.footer_links.create(link_label=label, link_url=url)
+            # Whole addresses: the design system's footer link is a URL field, which the admin's
+            # form refuses a path for, so a footer saved with paths could not be saved again.
+            footer.footer_links.create(link_label=label, link_url=django_settings.PORTAL_BASE_URL + url)
         footer.save()
 
         portal_settings = PortalSettings.for_site(site)

@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db.models import Count
 from wagtail.images import get_image_model
+from wagtail.models import Site
 from wagtail.search.models import IndexEntry
 
 from casestudies.models import CaseStudyPage
@@ -196,3 +197,22 @@ def test_loading_again_indexes_every_knowledge_page_with_its_topic_tags(demo):
     assert "staffing" in [tag.name for tag in page.tags.all()]
     assert "staffing" not in f"{page.title} {page.summary}".lower()
     assert page.pk in {found.pk for found in KnowledgePage.objects.live().search("staffing")}
+
+
+def test_the_demo_footer_can_be_saved_again_in_the_admin_and_the_site_has_the_portals_address(demo, settings):
+    """A reviewer pressed Save on the demo's footer settings, changing nothing, and every link was refused
+    ("Enter a valid URL"): the design system's footer link is a URL field, and the demo had stored paths."""
+    from django.core.exceptions import ValidationError
+    from wagtailnhsukfrontend.settings.models import FooterSettings
+
+    site = Site.objects.get(is_default_site=True)
+    links = list(FooterSettings.for_site(site).footer_links.all())
+    assert len(links) == 6
+    refused = []
+    for link in links:
+        try:
+            link.full_clean()
+        except ValidationError as error:
+            refused.append((link.link_url, error.messages))
+    assert refused == []
+    assert site.root_url == settings.PORTAL_BASE_URL
