@@ -431,8 +431,11 @@ PORTAL_PAGE_CACHE_SECONDS = int(os.environ.get("PORTAL_PAGE_CACHE_SECONDS", "600
 # Filtered and later pages of listings: a proxy cannot purge every variant.
 # Env: PORTAL_PAGE_CACHE_QUERY_SECONDS.
 PORTAL_PAGE_CACHE_QUERY_SECONDS = int(os.environ.get("PORTAL_PAGE_CACHE_QUERY_SECONDS", "60"))
-# Browsers cannot be purged, so they keep a page for a minute only.
-PORTAL_PAGE_CACHE_BROWSER_SECONDS = 60
+# Browsers cannot be purged, so they keep no page: each visit asks again (answered
+# from nginx or the page cache). With a minute, a reviewer's phone still listed a
+# page for 60 seconds after it was made members-only. Back and forward still work
+# from the browser's memory.
+PORTAL_PAGE_CACHE_BROWSER_SECONDS = 0
 # Never cached: private, per-person or search pages.
 PORTAL_PAGE_CACHE_EXCLUDED_PATHS = [
     *PORTAL_ADMIN_PATH_PREFIXES,
