@@ -89,7 +89,7 @@ def withdraw(request, pk):
         row.withdraw(request.user)
         messages.success(
             request,
-            f"Withdrawn: the record that {organisation} {row.get_status_display().lower()} {row.change_idea} from "
+            f"Withdrawn: {organisation}'s record “{row.get_status_display()}: {row.change_idea}” from "
             f"{day(row.took_effect_on)}. It is kept, but no longer counted anywhere.",
         )
     if organisation == organisation_of(request.user):

@@ -389,7 +389,7 @@ def test_the_person_who_made_a_mistaken_record_withdraws_it_and_it_counts_nowher
     mistake = ChangeIdeaStatus.all_records.get(pk=mistake.pk)
     assert mistake.withdrawn_at is not None and mistake.withdrawn_by == manager
     page = text(client.get(MINE))
-    assert "Withdrawn: the record that Kersal Brook Care Home abandoned Afternoon hydration rounds" in page
+    assert "Withdrawn: Kersal Brook Care Home's record “Abandoned: Afternoon hydration rounds” from" in page
     assert "It is kept, but no longer counted anywhere." in page
     # The history keeps it, marked as withdrawn; the card's status is the record still counted.
     assert "History (2 records)" in page and "Pressed the wrong status" in page
