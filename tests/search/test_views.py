@@ -448,6 +448,7 @@ def test_a_client_searching_faster_than_a_person_is_asked_to_wait_and_keeps_its_
     assert response.status_code == 429
     page = response.content.decode()
     assert "Too many searches in a short time" in page
+    assert "<title>Too many searches: wait a minute" in page
     assert 'value="bed rails falls"' in page
     assert int(response["Retry-After"]) >= 1
     assert client.get("/search/").status_code == 200  # the empty form is not a search
