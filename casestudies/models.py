@@ -70,6 +70,7 @@ class CaseStudyPage(KnowledgePage):
 
     parent_page_types = ["casestudies.CaseStudyIndexPage"]
     subpage_types = []
+    serve_select_related = ("hero_image", "organisation")
 
     content_panels = KnowledgePage.content_panels + [
         *KnowledgePage.summary_panels(),

@@ -43,6 +43,7 @@ class LearningNotePage(KnowledgePage):
 
     parent_page_types = ["learning.LearningIndexPage"]
     subpage_types = []
+    serve_select_related = ("organisation",)
 
     content_panels = KnowledgePage.content_panels + [
         *KnowledgePage.summary_panels(),

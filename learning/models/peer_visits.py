@@ -49,6 +49,7 @@ class PeerVisitReportPage(KnowledgePage):
 
     parent_page_types = ["learning.PeerVisitIndexPage"]
     subpage_types = []
+    serve_select_related = ("host_organisation",)
 
     content_panels = KnowledgePage.content_panels + [
         *KnowledgePage.summary_panels(date_heading="Visit date"),

@@ -5,6 +5,7 @@ take ``?setting=<slug>&domain=<slug>&tag=<slug>&page=N``. A value that names
 nothing is reported next to its filter and ignored, never a server error.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django import forms
@@ -79,6 +80,34 @@ class Listing:
 KEEP_IDS_UP_TO = 500
 
 
+class KeptItems(Sequence):
+    """A page of a listing whose ids are kept: the pages are read only when something asks for them.
+
+    ``kept_keys`` are ``(pk, members_only)`` for each page shown, in order, as the
+    listing's queryset found them in this content generation; they say how
+    many pages there are and which cards to show, so a listing whose cards are
+    kept (``{% kept_cards %}``) reads no page at all. Reading one reads them
+    all, with what the queryset prefetches.
+    """
+
+    def __init__(self, queryset, keys):
+        self.queryset = queryset
+        self.kept_keys = keys
+
+    @cached_property
+    def _pages(self):
+        return list(self.queryset)
+
+    def __len__(self):
+        return len(self.kept_keys)
+
+    def __getitem__(self, index):
+        return self._pages[index]
+
+    def __iter__(self):
+        return iter(self._pages)
+
+
 class ListingPaginator(Paginator):
     """Django's paginator, with what each page needs kept until content changes or read from the newest down.
 
@@ -108,15 +137,18 @@ class ListingPaginator(Paginator):
 
     @cached_property
     def _kept(self):
-        """``(count, ids)``: ``ids`` are every matching page's, in order, or None for a long listing."""
+        """``(count, keys)``: each matching page's ``(pk, members_only)`` in order, or None for a long listing."""
         queryset = self.object_list
 
         def find():
             count = queryset.count()
             if count > KEEP_IDS_UP_TO:
                 return count, None
-            ids = list(queryset.values_list("pk", flat=True))
-            return len(ids), ids
+            if "members_only" in queryset.query.annotations:
+                keys = list(queryset.values_list("pk", "members_only"))
+            else:
+                keys = [(pk, False) for pk in queryset.values_list("pk", flat=True)]
+            return len(keys), keys
 
         if self.remember_as is None:
             return Paginator.count.func(self), None
@@ -136,9 +168,10 @@ class ListingPaginator(Paginator):
 
     def _slice(self, bottom, top):
         queryset = self.object_list
-        count, ids = self._kept
-        if ids is not None:
-            return queryset.filter(pk__in=ids[bottom:top])
+        count, keys = self._kept
+        if keys is not None:
+            shown = keys[bottom:top]
+            return KeptItems(queryset.filter(pk__in=[pk for pk, _ in shown]), shown)
         walkable = hasattr(queryset, "newest_slice") and queryset.is_newest_first()
         if self.remember_as is None or not walkable or connections[queryset.db].vendor != "sqlite":
             return queryset[bottom:top]

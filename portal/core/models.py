@@ -207,6 +207,10 @@ class KnowledgePage(Page):
 
     is_creatable = False
 
+    # What a page's template shows from other tables, read with the page when it is
+    # served (portal.core.routing) rather than with a query each.
+    serve_select_related = ()
+
     @staticmethod
     def summary_panels(date_heading=""):
         """The summary and date panels every knowledge page's content panels open with.
@@ -317,24 +321,6 @@ class KnowledgeIndexPage(Page):
     def get_template(self, request, *args, **kwargs):
         # Wagtail sets a per-class default template; every listing looks alike.
         return "core/knowledge_index_page.html"
-
-    def route(self, request, path_components):
-        """Find a child knowledge page in one query rather than two.
-
-        Wagtail's ``Page.route`` reads the child as a plain page, then again
-        as its own type; the children of a listing are its ``child_model``,
-        so it is read as that at once. Anything else (another type of child,
-        no such page, a page further down) is left to Wagtail, which also
-        answers a page that is not live with a 404.
-        """
-        if len(path_components) == 1 and self.child_model is not None:
-            try:
-                child = self.child_model.objects.child_of(self).get(slug=path_components[0])
-            except self.child_model.DoesNotExist:
-                return super().route(request, path_components)
-            child._cached_parent_obj = self
-            return child.route(request, [])
-        return super().route(request, path_components)
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

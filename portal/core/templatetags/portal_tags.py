@@ -219,15 +219,20 @@ def kept_cards(context, items, heading_level=2):
     A card shows only its page's published fields and its care settings and
     safety domains, which change when the page is published or a term is
     renamed (both replace the content generation), and whether the page is
-    for members only, which the key says. The pages shown are still found
-    afresh for every request: only their HTML is kept. Kept by host, as
-    each card's link is relative to the request's site.
+    for members only, which the key says. Only their HTML is kept: which
+    pages are shown is found afresh for every request, or, for a listing whose
+    ids are kept (``portal.core.listing.KeptItems``), read from those, so that
+    kept cards cost no query. Kept by host, as each card's link is relative to
+    the request's site.
     """
-    items = list(items)
-    if not items:
+    keys = getattr(items, "kept_keys", None)  # a listing's kept page (portal.core.listing.KeptItems): no query
+    if keys is None:
+        items = list(items)
+        keys = [(item.pk, getattr(item, "members_only", False)) for item in items]
+    if not keys:
         return ""
     request = context["request"]
-    shown = ",".join(f"{item.pk}{'m' if getattr(item, 'members_only', False) else ''}" for item in items)
+    shown = ",".join(f"{pk}{'m' if members_only else ''}" for pk, members_only in keys)
 
     def draw():
         return "".join(f"\n      {cards.card(context, item, heading_level)}\n    " for item in items)

@@ -1,0 +1,140 @@
+"""Finding the page a public URL names, in one query for the whole path rather than two a step.
+
+Wagtail's ``Page.route_for_request`` walks the path one segment at a time:
+each page is read as a plain page and then again as its own type, and the
+privacy check then reads the page's ancestors and their view restrictions;
+seven queries for a case study two steps below the home page. ``serve`` here
+reads every page on the path (and those above the site's root page) in one
+query, each marked with whether a view restriction is set on it, and then the
+page that is served as its own type, so a public page costs two queries to
+find and none to check.
+
+It keeps every behaviour of Wagtail's serve view, because Wagtail still does
+everything but the walk: ``wagtail.views.serve`` is called with the route
+already found (Wagtail keeps it on the request), and runs the page's
+``before_serve_page`` and ``on_serve_page`` hooks, privacy included, and its
+``serve``. The walk itself is Wagtail's:
+
+* each step finds the child with the next slug under the page reached so far;
+  no such child is a 404, which ``wagtail.contrib.redirects`` then answers
+  when a redirect matches;
+* a page whose type has its own ``route`` (``RoutablePageMixin``, the
+  roadmap's measures) is read as its own type and routes the rest of the path
+  itself, exactly as Wagtail would call it;
+* the page reached is read as its own type and asked to ``route`` the empty
+  rest of the path, so a draft or unpublished page is a 404 and a routable
+  page's index route still answers;
+* the privacy check is Wagtail's, and only skips its two queries when the
+  query here found no view restriction on the page or any ancestor; a page
+  that is, or sits under, an alias is checked by Wagtail in full.
+
+Anything the walk cannot answer the same way (translations switched on, no
+site for the request, two siblings sharing a slug) is left to Wagtail's own
+routing.
+"""
+
+from django.conf import settings
+from django.db.models import Exists, OuterRef, Q
+from django.http import Http404
+from django.urls import re_path
+from wagtail import urls as wagtail_urls
+from wagtail import views as wagtail_views
+from wagtail.models import Page, PageViewRestriction, Site
+
+
+def _routes_as_wagtail_does(page):
+    """Whether ``page``'s type finds its children as ``Page.route`` does, so the walk may step past it."""
+    model = page.specific_class
+    return model is not None and model.route is Page.route
+
+
+def _as_specific(page, parent):
+    """``page`` as its own type: one query, with whatever its type reads alongside it (``serve_select_related``)."""
+    model = page.specific_class
+    if model is None or isinstance(page, model):
+        specific = page
+    else:
+        queryset = model._default_manager.all()
+        related = getattr(model, "serve_select_related", ())
+        if related:
+            queryset = queryset.select_related(*related)
+        specific = queryset.get(pk=page.pk)
+    if parent is not None:
+        # As Wagtail's walk does: asking for the parent costs no query.
+        specific._cached_parent_obj = parent
+    return specific
+
+
+def _pages_on_path(root, components):
+    """Every page above ``root``, ``root`` itself, and each page under it that a step could reach, by depth."""
+    above = [root.path[: Page.steplen * depth] for depth in range(1, root.depth + 1)]
+    steps = Q()
+    for number, slug in enumerate(components, start=1):
+        steps |= Q(depth=root.depth + number, slug=slug)
+    condition = Q(path__in=above)
+    if components:
+        condition |= Q(path__startswith=root.path) & steps
+    restricted = Exists(PageViewRestriction.objects.filter(page_id=OuterRef("pk")))
+    by_depth = {}
+    for page in Page.objects.filter(condition).annotate(has_view_restriction=restricted):
+        by_depth.setdefault(page.depth, []).append(page)
+    return by_depth
+
+
+class _LeaveToWagtail(Exception):
+    """The walk cannot be sure to answer as Wagtail would; Wagtail routes this request itself."""
+
+
+def _route(request, site, components):
+    by_depth = _pages_on_path(site.root_page, components)
+    trail = [page for depth in range(1, site.root_page.depth + 1) for page in by_depth.get(depth, [])]
+    if len(trail) != site.root_page.depth:
+        raise _LeaveToWagtail
+    page, parent = trail[-1], None
+    remaining = list(components)
+    while remaining and _routes_as_wagtail_does(page):
+        children = [
+            child
+            for child in by_depth.get(page.depth + 1, [])
+            if child.slug == remaining[0] and child.path.startswith(page.path)
+        ]
+        if len(children) > 1:
+            raise _LeaveToWagtail
+        if not children:
+            raise Http404
+        parent, page = page, children[0]
+        trail.append(page)
+        remaining.pop(0)
+    specific = _as_specific(page, parent)
+    result = specific.route(request, remaining)
+    if (
+        result is not None
+        and result.page is specific
+        and not any(step.has_view_restriction or step.alias_of_id for step in trail)
+    ):
+        # Nothing on the path is restricted (Wagtail's check would read the
+        # ancestors and their restrictions to find none); an empty queryset
+        # answers it without a query.
+        specific.get_view_restrictions = PageViewRestriction.objects.none
+    return result
+
+
+def serve(request, path):
+    """Wagtail's serve view, with the page found by ``_route`` (see the module's docstring)."""
+    if not getattr(settings, "WAGTAIL_I18N_ENABLED", False) and not hasattr(request, "_wagtail_route_for_request"):
+        site = Site.find_for_request(request)
+        if site is not None:
+            components = [component for component in path.split("/") if component]
+            try:
+                request._wagtail_route_for_request = _route(request, site, components)
+            except Http404:
+                request._wagtail_route_for_request = None
+            except _LeaveToWagtail:
+                pass
+    return wagtail_views.serve(request, path)
+
+
+# Wagtail's own URLs (the password and sign-in forms for private pages), with
+# its serve view replaced by the one above under the same name and pattern.
+urlpatterns = [pattern for pattern in wagtail_urls.urlpatterns if getattr(pattern, "name", None) != "wagtail_serve"]
+urlpatterns.append(re_path(wagtail_urls.serve_pattern, serve, name="wagtail_serve"))
