@@ -1,13 +1,15 @@
 """Finding the page a public URL names, in one query for the whole path rather than two a step.
 
-Wagtail's ``Page.route_for_request`` walks the path one segment at a time:
-each page is read as a plain page and then again as its own type, and the
-privacy check then reads the page's ancestors and their view restrictions;
-seven queries for a case study two steps below the home page. ``serve`` here
-reads every page on the path (and those above the site's root page) in one
-query, each marked with whether a view restriction is set on it, and then the
-page that is served as its own type, so a public page costs two queries to
-find and none to check.
+Wagtail's ``Page.route_for_request`` looks the site up, then walks the path
+one segment at a time: each page is read as a plain page and then again as
+its own type, and the privacy check then reads the page's ancestors and their
+view restrictions; eight queries for a case study two steps below the home
+page. ``serve`` here takes the site from those kept until content changes
+(``site_for_request``), reads every page on the path (and those above the
+site's root page) in one query, each marked with whether a view restriction
+is set on it, and then the page that is served as its own type, with what its
+template shows from other tables (``serve_select_related``): a public page
+costs two queries to find and none to check.
 
 It keeps every behaviour of Wagtail's serve view, because Wagtail still does
 everything but the walk: ``wagtail.views.serve`` is called with the route
@@ -36,10 +38,13 @@ routing.
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
+from django.http.request import split_domain_port
 from django.urls import re_path
 from wagtail import urls as wagtail_urls
 from wagtail import views as wagtail_views
 from wagtail.models import Page, PageViewRestriction, Site
+
+from .memo import remember
 
 
 def _routes_as_wagtail_does(page):
@@ -119,10 +124,27 @@ def _route(request, site, components):
     return result
 
 
+def site_for_request(request):
+    """``Site.find_for_request``, with the answer for each host and port kept until content changes.
+
+    Wagtail asks the database on every request, in a query that weighs each
+    site against the host; the answer changes only when a site is added,
+    changed or removed, or its root page is published, moved or unpublished,
+    and each of those replaces the content generation (``portal.core.purge``).
+    Wagtail keeps the site on the request, so everything else this request
+    asks of ``Site.find_for_request`` gets the same one without a query.
+    """
+    if not hasattr(request, "_wagtail_site"):
+        hostname = split_domain_port(request.get_host())[0]
+        port = request.get_port()
+        request._wagtail_site = remember(f"site:{hostname}:{port}", lambda: Site._find_for_request(request))
+    return request._wagtail_site
+
+
 def serve(request, path):
     """Wagtail's serve view, with the page found by ``_route`` (see the module's docstring)."""
     if not getattr(settings, "WAGTAIL_I18N_ENABLED", False) and not hasattr(request, "_wagtail_route_for_request"):
-        site = Site.find_for_request(request)
+        site = site_for_request(request)
         if site is not None:
             components = [component for component in path.split("/") if component]
             try:
