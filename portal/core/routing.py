@@ -100,6 +100,10 @@ def _pages_on_path(root, components):
     return by_depth
 
 
+def _no_view_restrictions():
+    return PageViewRestriction.objects.none()
+
+
 class _LeaveToWagtail(Exception):
     """The walk cannot be sure to answer as Wagtail would; Wagtail routes this request itself."""
 
@@ -134,7 +138,7 @@ def _route(request, site, components):
         # Nothing on the path is restricted (Wagtail's check would read the
         # ancestors and their restrictions to find none); an empty queryset
         # answers it without a query.
-        specific.get_view_restrictions = PageViewRestriction.objects.none
+        specific.get_view_restrictions = _no_view_restrictions
     return result
 
 
