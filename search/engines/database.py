@@ -42,15 +42,17 @@ from functools import partial, reduce
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
-from django.db.models import Case, CharField, Count, Exists, F, IntegerField, OuterRef, Q, Value, When
-from django.db.models.expressions import RawSQL
+from django.db.models import Case, CharField, Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.db.models.expressions import Col, RawSQL
 from django.db.models.functions import Cast, ExtractYear
+from django.db.models.lookups import Exact
 from django.utils.html import escape
 from taggit.models import Tag
 from wagtail.search.models import IndexEntry
 from wagtail.search.query import And, Or, Phrase, PlainText
 
 from portal.core.knowledge_types import KNOWLEDGE_PAGE_TYPES, tag_through_models
+from portal.core.memo import remember
 from search import highlight
 from search.engines import spelling
 from search.facets import FEW_HITS, facet_values, search_corrected
@@ -122,7 +124,15 @@ class _Record:
 
 
 def _vocabularies():
-    """[(slug, name)] of every care setting and safety domain, each in its own order (one small query)."""
+    """[(slug, name)] of every care setting and safety domain, each in its own order.
+
+    One small query, kept until content or the taxonomy next changes
+    (``portal.core.memo.remember``): every search labels its facets with it.
+    """
+    return remember("search:vocabularies", _read_vocabularies)
+
+
+def _read_vocabularies():
     from portal.taxonomy.models import SafetyDomain, Setting
 
     fields = ("sort_order", "name", "slug")
@@ -144,44 +154,32 @@ def _vocabularies():
 
 
 def _terms_of(ids, kinds=("setting", "domain", "tag")):
-    """(page id, kind, slug, name, sort order) for the settings, domains and topic tags of pages, in one query."""
-    from portal.core.models import KnowledgePage
+    """(page id, kind, slug, name, sort order) for the settings, domains and topic tags of pages, in one query.
 
-    def rows(queryset, page_field, kind, term, order):
-        return (
-            queryset.filter(**{f"{page_field}__in": ids})
-            .order_by()
-            .annotate(kind=Value(kind, output_field=CharField()), order=order)
-            .values_list(page_field, "kind", f"{term}__slug", f"{term}__name", "order")
-        )
-
-    parts = []
-    if "setting" in kinds:
+    Written in SQL, as ``_shared_weights`` is: for the ten cards of a page of
+    results, Django took longer to build the union of six querysets than the
+    database took to answer it. Only table and column names come from the
+    models; every value is a parameter.
+    """
+    if not ids:
+        return []
+    quote = connection.ops.quote_name
+    marks = ", ".join(["%s"] * len(ids))
+    parts, params = [], []
+    for model, page_column, term_column, kind in _term_sources():
+        if kind not in kinds:
+            continue
+        term_model = model._meta.get_field(term_column.removesuffix("_id")).related_model
+        order = f"x.{quote('sort_order')}" if kind != "tag" else "0"
         parts.append(
-            rows(
-                KnowledgePage.settings.through.objects,
-                "knowledgepage_id",
-                "setting",
-                "setting",
-                F("setting__sort_order"),
-            )
+            f"SELECT t.{quote(page_column)}, '{kind}', x.{quote('slug')}, x.{quote('name')}, {order} "  # noqa: S608 - names from the models
+            f"FROM {quote(model._meta.db_table)} t JOIN {quote(term_model._meta.db_table)} x "
+            f"ON x.{quote('id')} = t.{quote(term_column)} WHERE t.{quote(page_column)} IN ({marks})"
         )
-    if "domain" in kinds:
-        parts.append(
-            rows(
-                KnowledgePage.safety_domains.through.objects,
-                "knowledgepage_id",
-                "domain",
-                "safetydomain",
-                F("safetydomain__sort_order"),
-            )
-        )
-    if "tag" in kinds:
-        no_order = Value(0, output_field=IntegerField())
-        parts.extend(
-            rows(through.objects, "content_object_id", "tag", "tag", no_order) for through in tag_through_models()
-        )
-    return parts[0].union(*parts[1:], all=True)
+        params += ids
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(parts), params)
+        return cursor.fetchall()
 
 
 def _any_tag(**lookups):
@@ -430,8 +428,13 @@ def _counts_and_page(matched, order, selected, start, per_page, searched=True, g
             "SELECT page_id FROM grouped WHERE rank_group BETWEEN (SELECT lo FROM bounds) AND (SELECT hi FROM bounds)",
             (),
         )
-        ranked, keys = _order_columns(matched.filter(pk__in=needed).annotate(page_id=F("pk")))
-        ranked_sql, ranked_params = _compiled(ranked.order_by().values("page_id", *(column for column, _ in keys)))
+        scored = _scored_once(matched)
+        if scored is None:
+            ranked, keys = _order_columns(matched.filter(pk__in=needed).annotate(page_id=F("pk")))
+            ranked_sql, ranked_params = _compiled(ranked.order_by().values("page_id", *(column for column, _ in keys)))
+        else:
+            ctes.append(scored)
+            ranked_sql, ranked_params, keys = _SCORED_RANKED, [], [("_o0", False), ("_o1", True)]
         ctes += [
             (f"grouped(page_id, rank_group) AS ({grouped_sql})", grouped_params),
             (
@@ -473,6 +476,51 @@ def _counts_and_page(matched, order, selected, start, per_page, searched=True, g
                 if count:
                     counts[facet][key] = counts[facet].get(key, 0) + count
     return counts, tag_names, total, [pk for _position, pk in sorted(shown)]
+
+
+# The pages of the groups needed (``_counts_and_page``), in the backend's order (score, then newest
+# id first, as Wagtail's SQLite backend orders), reading each page's score from ``scores``.
+_SCORED_RANKED = (
+    "SELECT g.page_id AS page_id, s.score AS _o0, g.page_id AS _o1 FROM grouped g "
+    "LEFT JOIN scores s ON s.page_id = g.page_id "
+    "WHERE g.rank_group BETWEEN (SELECT lo FROM bounds) AND (SELECT hi FROM bounds)"
+)
+
+
+def _scored_once(matched):
+    """On SQLite, a ``scores(page_id, score)`` common table expression giving every match its backend score once.
+
+    Wagtail's SQLite backend scores a page with a correlated subquery that
+    runs the full-text match again for each page it scores: for the dozen
+    pages of a search for "falls", four fifths of the statement's time. Here
+    the same score (the same expression, from the backend's own subquery
+    without its correlation) is worked out in one pass over the matches,
+    kept (``MATERIALIZED``) and joined. None where the search is not
+    SQLite's, or not ordered as that backend orders (then the backend's
+    ordering is used as it is).
+    """
+    score = matched.query.annotations.get("_score")
+    if connection.vendor != "sqlite" or tuple(matched.query.order_by) != ("_score", "-pk"):
+        return None
+    if not isinstance(score, Subquery):
+        return None
+    inner = score.query.clone()
+    outer = [
+        child
+        for child in inner.where.children
+        if isinstance(child, Exact) and isinstance(child.rhs, Col) and child.rhs.alias not in inner.alias_map
+    ]
+    if len(outer) != 1:  # not the one correlation to the page expected
+        return None
+    inner.where.children.remove(outer[0])
+    inner.clear_limits()
+    inner.set_values(["index_entry__object_id", "score"])
+    sql, params = inner.get_compiler(connection=connection).as_sql()
+    return (
+        "scores(page_id, score) AS MATERIALIZED (SELECT CAST(entries.index_entry__object_id AS INTEGER), "  # noqa: S608 - SQL from the ORM
+        f"entries.score FROM ({sql}) AS entries)",
+        list(params),
+    )
 
 
 def _term_sources():
@@ -551,8 +599,11 @@ def concepts_of(text):
 class DatabaseEngine:
     def search(self, query: Query) -> Results:
         """Every word; else its spelling corrected; else pages with some of the words (``search_corrected``)."""
+        from portal.core.models import restricted_paths
+
         concepts = {}
         shown = {}  # text: the records of the results shown for it
+        restrictions = restricted_paths()  # read once for every step of this search
 
         def concepts_for(text):
             if text not in concepts:
@@ -560,7 +611,7 @@ class DatabaseEngine:
             return concepts[text]
 
         def run(query):
-            results, records = self._search(query, concepts_for(query.text))
+            results, records = self._search(query, concepts_for(query.text), restrictions=restrictions)
             shown[query.text] = records
             return results
 
@@ -576,7 +627,9 @@ class DatabaseEngine:
             # that happens to appear deep in a body text.
             records = shown[query.text]
             if len(records) < results.total:  # a page of one result: read the other too
-                _results, records = self._search(replace(query, page=1, per_page=FEW_HITS), concepts_for(query.text))
+                _results, records = self._search(
+                    replace(query, page=1, per_page=FEW_HITS), concepts_for(query.text), restrictions=restrictions
+                )
             words = set()
             for record in records:
                 words.update(tokenize(" ".join([record.page.title, record.page.summary, *record.tags.values()])))
@@ -585,41 +638,45 @@ class DatabaseEngine:
             return " ".join(corrected) if corrected else None
 
         def some_words(query, results):
-            return self._some_words(query, concepts_for(query.text), results)
+            return self._some_words(query, concepts_for(query.text), results, restrictions)
 
         return search_corrected(query, run, correction, some_words)
 
-    def _some_words(self, query, concepts, results):
+    def _some_words(self, query, concepts, results, restrictions=None):
         """Pages with some of the words, most words first, when none has them all (and there are two or more)."""
         if len(concepts) < 2:
             return results
-        some, _records = self._search(query, concepts, some_words=True)
+        some, _records = self._search(query, concepts, some_words=True, restrictions=restrictions)
         if not some.total:
             return results
         some.suggestion = results.suggestion
         return some
 
-    def _search(self, query, concepts, some_words=False):
+    def _search(self, query, concepts, some_words=False, restrictions=None):
         """``Results`` and the records of the hits shown. Six queries, however many pages match.
 
         The restrictions, the vocabularies, the facet counts with the total and
         the ids of one page of hits in order (``_counts_and_page``), those
         pages, and their terms; then ``_hits`` reads their indexed text for
-        snippets. Asking for a page past the last costs one more.
+        snippets. Asking for a page past the last costs one more. ``restrictions``
+        (``restricted_paths()``) may be given by a search of several steps,
+        which reads them once.
         """
         from portal.core.models import is_members_only_path, restricted_paths
 
-        restrictions = restricted_paths()
+        restrictions = restricted_paths() if restrictions is None else restrictions
         pages = visible_pages(query.user, restrictions).only(*CARD_FIELDS)
         vocabularies = _vocabularies()
         selected = {facet: set(query.filters.get(facet, ())) for facet in FACETS}
         unmatched, having = (), ()
         if concepts and some_words:
             matched, having, unmatched = self._match_some(pages, concepts)
+            if len(unmatched) == len(concepts):  # no page has any of the words: nothing to count or rank
+                matched = None
         elif concepts:
             matched = pages.search(backend_query(concepts)).get_queryset()
         if concepts:
-            order = _ranked(matched, concepts, having)
+            order = None  # ranked in ``_counts_and_page`` by ``grouping``; ``_ranked`` only past the last page
         elif query.text.strip():
             matched = order = None  # only punctuation, emoji or stop words: nothing to look for
         else:
@@ -627,8 +684,8 @@ class DatabaseEngine:
         per_page = max(1, query.per_page)
         page_number = max(1, query.page)
         grouping = None
-        if query.sort == "newest" and order is not None:
-            order = order.order_by("-date", "-pk")
+        if query.sort == "newest" and matched is not None:
+            order = matched.order_by("-date", "-pk")
         elif concepts:
             grouping = partial(_grouped, concepts=concepts, having=having)
         if matched is None:
@@ -646,9 +703,10 @@ class DatabaseEngine:
         if page_number > num_pages:  # past the last page: show the last one (one more query, only then)
             page_number = num_pages
             start = (page_number - 1) * per_page
-            shown_ids = (
-                list(_filtered(order, selected).values_list("pk", flat=True)[start : start + per_page]) if total else []
-            )
+            shown_ids = []
+            if total:
+                order = _ranked(matched, concepts, having) if order is None else order
+                shown_ids = list(_filtered(order, selected).values_list("pk", flat=True)[start : start + per_page])
         by_pk = pages.in_bulk(shown_ids) if shown_ids else {}
         shown = [by_pk[pk] for pk in shown_ids if pk in by_pk]
         records = self._records(shown)
