@@ -13,6 +13,8 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.utils.cache import patch_cache_control
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from portal.core.public_api import SiteSearchThrottle
 from portal.taxonomy.models import SafetyDomain, Setting
@@ -71,6 +73,31 @@ class FacetGroup:
     @property
     def has_selection(self):
         return any(link.value.selected for link in self.links)
+
+    @property
+    def links_html(self):
+        """The list items of ``search/facets.html``, drawn here: a page has some forty of them.
+
+        Every value is escaped by ``format_html``, as the template escaped it.
+        """
+        return mark_safe("".join(f"\n        {_facet_item(link)}\n        " for link in self.links))  # noqa: S308
+
+
+def _facet_item(link):
+    value = link.value
+    return format_html(
+        '<li><a class="portal-facet__link{}" href="{}">{}{} <span class="portal-facet__count">({}'
+        '<span class="nhsuk-u-visually-hidden"> {}</span>)</span></a></li>',
+        " portal-facet__link--selected" if value.selected else "",
+        link.url,
+        mark_safe(_REMOVE_FILTER if value.selected else ""),  # noqa: S308 - a constant
+        value.label,
+        value.count,
+        "result" if value.count == 1 else "results",
+    )
+
+
+_REMOVE_FILTER = '<span class="nhsuk-u-visually-hidden">Remove filter: </span><span aria-hidden="true">✓ </span>'
 
 
 @dataclass
