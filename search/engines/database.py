@@ -48,6 +48,7 @@ from django.db.models.functions import Cast, ExtractYear
 from django.db.models.lookups import Exact
 from django.utils.html import escape
 from taggit.models import Tag
+from wagtail.models import Page
 from wagtail.search.models import IndexEntry
 from wagtail.search.query import And, Or, Phrase, PlainText
 
@@ -421,9 +422,7 @@ def _counts_and_page(matched, order, selected, start, per_page, searched=True, g
         # Numbered by the values the subquery ordered by: SQL keeps no order out of a subquery.
         shown_sql = f"SELECT shown.page_id, {_numbered(keys, 'shown.')} FROM ({shown_sql}) AS shown"  # noqa: S608 - our column names
     else:
-        grouped_sql, grouped_params = _compiled(
-            grouping(matched.model._base_manager.filter(pk__in=passing)).order_by().values_list("pk", "rank_group")
-        )
+        grouped_sql, grouped_params = _grouped_statement(grouping, matched, passing)
         needed = RawSQL(
             "SELECT page_id FROM grouped WHERE rank_group BETWEEN (SELECT lo FROM bounds) AND (SELECT hi FROM bounds)",
             (),
@@ -476,6 +475,55 @@ def _counts_and_page(matched, order, selected, start, per_page, searched=True, g
                 if count:
                     counts[facet][key] = counts[facet].get(key, 0) + count
     return counts, tag_names, total, [pk for _position, pk in sorted(shown)]
+
+
+def _grouped_statement(grouping, matched, passing):
+    """The SQL and parameters of ``grouped(page_id, rank_group)``: the passing pages with ``grouping``'s number.
+
+    On SQLite, when ``grouping`` is ``_grouped``, the same SQL as the ORM
+    gives for it is written out (``_grouped_sql``): building those Case and
+    When expressions and compiling them cost more than the database's whole
+    answer for a search of the demo site. Elsewhere, through the ORM.
+    """
+    if connection.vendor == "sqlite" and isinstance(grouping, partial) and grouping.func is _grouped:
+        return _grouped_sql(passing, **grouping.keywords)
+    return _compiled(
+        grouping(matched.model._base_manager.filter(pk__in=passing)).order_by().values_list("pk", "rank_group")
+    )
+
+
+def _grouped_sql(passing, concepts, having=()):
+    """``_grouped``'s rank group of each page in ``passing`` (a RawSQL of page ids), as SQL: the same scores."""
+    from portal.core.models import KnowledgePage
+
+    quote = connection.ops.quote_name
+    matches = connection.operators["iregex"] % "%s"
+    page = f"k.{quote(KnowledgePage._meta.pk.column)}"
+    title = f"p.{quote(KnowledgePage._meta.get_field('title').column)}"
+    summary = f"k.{quote(KnowledgePage._meta.get_field('summary').column)}"
+    tag_table = quote(Tag._meta.db_table)
+    terms, params = [], []
+    for concept in concepts:
+        pattern = _concept_pattern(concept)
+        in_tags = " OR ".join(
+            f"{page} IN (SELECT t.{quote('content_object_id')} FROM {quote(through._meta.db_table)} t "  # noqa: S608 - names from the models
+            f"JOIN {tag_table} x ON x.{quote('id')} = t.{quote('tag_id')} WHERE x.{quote('name')} {matches})"
+            for through in tag_through_models()
+        )
+        terms.append(
+            f"CASE WHEN {title} {matches} THEN 3 WHEN ({in_tags}) THEN 2 WHEN {summary} {matches} THEN 1 ELSE 0 END"
+        )
+        params += [pattern] * (len(tag_through_models()) + 2)
+    for ids in having:
+        ids_sql, ids_params = _compiled(ids)
+        terms.append(f"CASE WHEN {page} IN ({ids_sql}) THEN {3 * len(concepts) + 1} ELSE 0 END")
+        params += list(ids_params)
+    passing_sql, passing_params = passing.sql, list(passing.params)
+    sql = (
+        f"SELECT {page}, ({' + '.join(['0', *terms])}) FROM {quote(KnowledgePage._meta.db_table)} k "  # noqa: S608 - names from the models
+        f"JOIN {quote(Page._meta.db_table)} p ON p.{quote('id')} = {page} WHERE {page} IN ({passing_sql})"
+    )
+    return sql, params + passing_params
 
 
 # The pages of the groups needed (``_counts_and_page``), in the backend's order (score, then newest
@@ -653,14 +701,14 @@ class DatabaseEngine:
         return some
 
     def _search(self, query, concepts, some_words=False, restrictions=None):
-        """``Results`` and the records of the hits shown. Six queries, however many pages match.
+        """``Results`` and the records of the hits shown. At most six queries, however many pages match.
 
-        The restrictions, the vocabularies, the facet counts with the total and
-        the ids of one page of hits in order (``_counts_and_page``), those
-        pages, and their terms; then ``_hits`` reads their indexed text for
-        snippets. Asking for a page past the last costs one more. ``restrictions``
-        (``restricted_paths()``) may be given by a search of several steps,
-        which reads them once.
+        The restrictions (unless given: a search of several steps reads
+        ``restricted_paths()`` once), the vocabularies (kept until content next
+        changes), the facet counts with the total and the ids of one page of
+        hits in order (``_counts_and_page``), those pages, and their terms;
+        then ``_hits`` reads their indexed text for snippets. Asking for a page
+        past the last costs one more.
         """
         from portal.core.models import is_members_only_path, restricted_paths
 
@@ -707,7 +755,8 @@ class DatabaseEngine:
             if total:
                 order = _ranked(matched, concepts, having) if order is None else order
                 shown_ids = list(_filtered(order, selected).values_list("pk", flat=True)[start : start + per_page])
-        by_pk = pages.in_bulk(shown_ids) if shown_ids else {}
+        # The ids come from ``matched``, which holds only pages the reader may find: no need to filter again.
+        by_pk = pages.model._base_manager.only(*CARD_FIELDS).in_bulk(shown_ids) if shown_ids else {}
         shown = [by_pk[pk] for pk in shown_ids if pk in by_pk]
         records = self._records(shown)
         for record in records:
@@ -761,16 +810,23 @@ class DatabaseEngine:
 
     @staticmethod
     def _hits(records, terms, vocabularies):
-        """Cards for one page of results; snippets from the summary or the indexed text (one query)."""
+        """Cards for one page of results; snippets from the summary or the indexed text (one query, in SQL)."""
         if not records:
             return []
         texts = {}
         if terms:
-            entries = IndexEntry.objects.filter(
-                object_id__in=[str(record.page.pk) for record in records],
-                content_type_id__in=list(_type_keys()),
-            ).values_list("object_id", spelling.index_text_field())
-            texts = {int(object_id): text for object_id, text in entries}
+            quote = connection.ops.quote_name
+            ids = [str(record.page.pk) for record in records]
+            types = list(_type_keys())
+            column = IndexEntry._meta.get_field(spelling.index_text_field()).column
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"SELECT {quote('object_id')}, {quote(column)} FROM {quote(IndexEntry._meta.db_table)} "  # noqa: S608 - names from the model, values are parameters
+                    f"WHERE {quote('object_id')} IN ({', '.join(['%s'] * len(ids))}) "
+                    f"AND {quote('content_type_id')} IN ({', '.join(['%s'] * len(types))})",
+                    [*ids, *types],
+                )
+                texts = {int(object_id): text for object_id, text in cursor.fetchall()}
         return [
             _hit(record, _snippet(record.page.summary, texts.get(record.page.pk, ""), terms), vocabularies)
             for record in records
