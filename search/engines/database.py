@@ -42,7 +42,7 @@ from functools import partial, reduce
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
-from django.db.models import Case, CharField, Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.db.models import Case, CharField, Exists, F, IntegerField, OuterRef, Q, Subquery, Value, When
 from django.db.models.expressions import Col, RawSQL
 from django.db.models.functions import Cast, ExtractYear
 from django.db.models.lookups import Exact
@@ -718,9 +718,7 @@ class DatabaseEngine:
         selected = {facet: set(query.filters.get(facet, ())) for facet in FACETS}
         unmatched, having = (), ()
         if concepts and some_words:
-            matched, having, unmatched = self._match_some(pages, concepts)
-            if len(unmatched) == len(concepts):  # no page has any of the words: nothing to count or rank
-                matched = None
+            matched, having, unmatched = self._match_some(pages, concepts)  # None when no page has any word
         elif concepts:
             matched = pages.search(backend_query(concepts)).get_queryset()
         if concepts:
@@ -781,14 +779,23 @@ class DatabaseEngine:
         entry (``search.signals`` indexes it again once they are saved), so
         "sepsis", "GP" or "past harm" find pages tagged with them. Which
         concepts each page has is a subquery per concept (a query has at most
-        ``vocabulary.MAX_TOKENS``), counted in one query.
+        ``vocabulary.MAX_TOKENS``); whether any page has each is asked in one
+        query, before the search for any concept is built, and when no page
+        has any (a search that found nothing at all) that search is never
+        built: ``matched`` is None.
         """
-        matched = pages.search(Or([backend_query([concept]) for concept in concepts])).get_queryset()
         having = [pages.search(backend_query([concept])).get_queryset().order_by().values("pk") for concept in concepts]
-        found = matched.order_by().aggregate(
-            **{f"concept_{i}": Count("pk", filter=Q(pk__in=ids)) for i, ids in enumerate(having)}
-        )
-        unmatched = tuple(concept.text for i, concept in enumerate(concepts) if not found[f"concept_{i}"])
+        tests = [_compiled(ids) for ids in having]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT " + ", ".join(f"CASE WHEN EXISTS ({sql}) THEN 1 ELSE 0 END" for sql, _params in tests),  # noqa: S608 - SQL from the ORM
+                [param for _sql, params in tests for param in params],
+            )
+            found = cursor.fetchone()
+        unmatched = tuple(concept.text for concept, has in zip(concepts, found, strict=True) if not has)
+        if len(unmatched) == len(concepts):
+            return None, having, unmatched
+        matched = pages.search(Or([backend_query([concept]) for concept in concepts])).get_queryset()
         return matched, having, unmatched
 
     @staticmethod
