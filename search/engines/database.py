@@ -15,7 +15,9 @@ BM25, or PostgreSQL full text with ``ts_rank``). Around it this engine:
   the backend's order within each group, so both databases rank alike. The
   ranking is an ``ORDER BY`` (``_ranked``), so only one page of results is
   ever read from the database, and the backend's own score is worked out only
-  for the groups that page falls in (``_counts_and_page``);
+  for the groups that page falls in (``_counts_and_page``; on SQLite, whose
+  backend scores in a subquery per page, once for every match, in one pass:
+  ``_scored_once``);
 * finds the matching pages once per search and, in the same statement, counts
   every facet over them and picks the ids of the page of results shown
   (``_counts_and_page``), however many match;
