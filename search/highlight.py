@@ -9,6 +9,7 @@ searched word can never be marked inside an escaped entity such as ``&amp;``.
 """
 
 import re
+from functools import lru_cache
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -20,6 +21,12 @@ ELLIPSIS = "…"
 
 def _pattern(terms):
     """Whole words or phrases (words separated by any spaces), longest first, ignoring case."""
+    return _pattern_of(tuple(terms or ()))
+
+
+@lru_cache(maxsize=256)
+def _pattern_of(terms):
+    """``_pattern`` for a tuple of terms: a page of results asks for the same one some thirty times."""
     phrases = sorted({term.strip() for term in terms if term and term.strip()}, key=len, reverse=True)
     if not phrases:
         return None

@@ -9,8 +9,11 @@ escaped by ``format_html`` as the template's autoescaping did;
 ``tests/core/test_cards.py`` compares them with the templates they replace.
 """
 
+from functools import lru_cache
+
+from django.conf import settings
 from django.template.defaultfilters import date as date_filter
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from wagtail.templatetags.wagtailcore_tags import pageurl
@@ -84,6 +87,20 @@ def card(context, item, heading_level=2):
     )
 
 
+def _url_context():
+    return get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF
+
+
+@lru_cache(maxsize=512)
+def _term_url(name, slug, prefix, urlconf):
+    """``reverse(name, args=[slug])``, which depends only on the URLconf and the script prefix (the key).
+
+    A page of search results reverses some thirty term links, at a good part
+    of each card's cost.
+    """
+    return reverse(name, args=[slug], urlconf=urlconf)
+
+
 def search_hit(hit):
     """What ``search/hit.html`` drew: one search result, with its snippet's marked words."""
     heading = format_html(
@@ -97,8 +114,8 @@ def search_hit(hit):
             _links(
                 hit.settings,
                 hit.domains,
-                lambda term: reverse("taxonomy:setting", args=[term.slug]),
-                lambda term: reverse("taxonomy:domain", args=[term.slug]),
+                lambda term: _term_url("taxonomy:setting", term.slug, *_url_context()),
+                lambda term: _term_url("taxonomy:domain", term.slug, *_url_context()),
                 "    ",
             )
             + "    "

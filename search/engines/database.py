@@ -15,7 +15,9 @@ BM25, or PostgreSQL full text with ``ts_rank``). Around it this engine:
   the backend's order within each group, so both databases rank alike. The
   ranking is an ``ORDER BY`` (``_ranked``), so only one page of results is
   ever read from the database, and the backend's own score is worked out only
-  for the groups that page falls in (``_counts_and_page``);
+  for the groups that page falls in (``_counts_and_page``; on SQLite, whose
+  backend scores in a subquery per page, once for every match, in one pass:
+  ``_scored_once``);
 * finds the matching pages once per search and, in the same statement, counts
   every facet over them and picks the ids of the page of results shown
   (``_counts_and_page``), however many match;
@@ -42,15 +44,18 @@ from functools import partial, reduce
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
-from django.db.models import Case, CharField, Count, Exists, F, IntegerField, OuterRef, Q, Value, When
-from django.db.models.expressions import RawSQL
+from django.db.models import Case, CharField, Exists, F, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.db.models.expressions import Col, RawSQL
 from django.db.models.functions import Cast, ExtractYear
+from django.db.models.lookups import Exact
 from django.utils.html import escape
 from taggit.models import Tag
+from wagtail.models import Page
 from wagtail.search.models import IndexEntry
 from wagtail.search.query import And, Or, Phrase, PlainText
 
 from portal.core.knowledge_types import KNOWLEDGE_PAGE_TYPES, tag_through_models
+from portal.core.memo import remember
 from search import highlight
 from search.engines import spelling
 from search.facets import FEW_HITS, facet_values, search_corrected
@@ -122,7 +127,15 @@ class _Record:
 
 
 def _vocabularies():
-    """[(slug, name)] of every care setting and safety domain, each in its own order (one small query)."""
+    """[(slug, name)] of every care setting and safety domain, each in its own order.
+
+    One small query, kept until content or the taxonomy next changes
+    (``portal.core.memo.remember``): every search labels its facets with it.
+    """
+    return remember("search:vocabularies", _read_vocabularies)
+
+
+def _read_vocabularies():
     from portal.taxonomy.models import SafetyDomain, Setting
 
     fields = ("sort_order", "name", "slug")
@@ -144,44 +157,32 @@ def _vocabularies():
 
 
 def _terms_of(ids, kinds=("setting", "domain", "tag")):
-    """(page id, kind, slug, name, sort order) for the settings, domains and topic tags of pages, in one query."""
-    from portal.core.models import KnowledgePage
+    """(page id, kind, slug, name, sort order) for the settings, domains and topic tags of pages, in one query.
 
-    def rows(queryset, page_field, kind, term, order):
-        return (
-            queryset.filter(**{f"{page_field}__in": ids})
-            .order_by()
-            .annotate(kind=Value(kind, output_field=CharField()), order=order)
-            .values_list(page_field, "kind", f"{term}__slug", f"{term}__name", "order")
-        )
-
-    parts = []
-    if "setting" in kinds:
+    Written in SQL, as ``_shared_weights`` is: for the ten cards of a page of
+    results, Django took longer to build the union of six querysets than the
+    database took to answer it. Only table and column names come from the
+    models; every value is a parameter.
+    """
+    if not ids:
+        return []
+    quote = connection.ops.quote_name
+    marks = ", ".join(["%s"] * len(ids))
+    parts, params = [], []
+    for model, page_column, term_column, kind in _term_sources():
+        if kind not in kinds:
+            continue
+        term_model = model._meta.get_field(term_column.removesuffix("_id")).related_model
+        order = f"x.{quote('sort_order')}" if kind != "tag" else "0"
         parts.append(
-            rows(
-                KnowledgePage.settings.through.objects,
-                "knowledgepage_id",
-                "setting",
-                "setting",
-                F("setting__sort_order"),
-            )
+            f"SELECT t.{quote(page_column)}, '{kind}', x.{quote('slug')}, x.{quote('name')}, {order} "  # noqa: S608 - names from the models
+            f"FROM {quote(model._meta.db_table)} t JOIN {quote(term_model._meta.db_table)} x "
+            f"ON x.{quote('id')} = t.{quote(term_column)} WHERE t.{quote(page_column)} IN ({marks})"
         )
-    if "domain" in kinds:
-        parts.append(
-            rows(
-                KnowledgePage.safety_domains.through.objects,
-                "knowledgepage_id",
-                "domain",
-                "safetydomain",
-                F("safetydomain__sort_order"),
-            )
-        )
-    if "tag" in kinds:
-        no_order = Value(0, output_field=IntegerField())
-        parts.extend(
-            rows(through.objects, "content_object_id", "tag", "tag", no_order) for through in tag_through_models()
-        )
-    return parts[0].union(*parts[1:], all=True)
+        params += ids
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(parts), params)
+        return cursor.fetchall()
 
 
 def _any_tag(**lookups):
@@ -423,15 +424,18 @@ def _counts_and_page(matched, order, selected, start, per_page, searched=True, g
         # Numbered by the values the subquery ordered by: SQL keeps no order out of a subquery.
         shown_sql = f"SELECT shown.page_id, {_numbered(keys, 'shown.')} FROM ({shown_sql}) AS shown"  # noqa: S608 - our column names
     else:
-        grouped_sql, grouped_params = _compiled(
-            grouping(matched.model._base_manager.filter(pk__in=passing)).order_by().values_list("pk", "rank_group")
-        )
+        grouped_sql, grouped_params = _grouped_statement(grouping, matched, passing)
         needed = RawSQL(
             "SELECT page_id FROM grouped WHERE rank_group BETWEEN (SELECT lo FROM bounds) AND (SELECT hi FROM bounds)",
             (),
         )
-        ranked, keys = _order_columns(matched.filter(pk__in=needed).annotate(page_id=F("pk")))
-        ranked_sql, ranked_params = _compiled(ranked.order_by().values("page_id", *(column for column, _ in keys)))
+        scored = _scored_once(matched)
+        if scored is None:
+            ranked, keys = _order_columns(matched.filter(pk__in=needed).annotate(page_id=F("pk")))
+            ranked_sql, ranked_params = _compiled(ranked.order_by().values("page_id", *(column for column, _ in keys)))
+        else:
+            ctes.append(scored)
+            ranked_sql, ranked_params, keys = _SCORED_RANKED, [], [("_o0", False), ("_o1", True)]
         ctes += [
             (f"grouped(page_id, rank_group) AS ({grouped_sql})", grouped_params),
             (
@@ -473,6 +477,100 @@ def _counts_and_page(matched, order, selected, start, per_page, searched=True, g
                 if count:
                     counts[facet][key] = counts[facet].get(key, 0) + count
     return counts, tag_names, total, [pk for _position, pk in sorted(shown)]
+
+
+def _grouped_statement(grouping, matched, passing):
+    """The SQL and parameters of ``grouped(page_id, rank_group)``: the passing pages with ``grouping``'s number.
+
+    On SQLite, when ``grouping`` is ``_grouped``, the same SQL as the ORM
+    gives for it is written out (``_grouped_sql``): building those Case and
+    When expressions and compiling them cost more than the database's whole
+    answer for a search of the demo site. Elsewhere, through the ORM.
+    """
+    if connection.vendor == "sqlite" and isinstance(grouping, partial) and grouping.func is _grouped:
+        return _grouped_sql(passing, **grouping.keywords)
+    return _compiled(
+        grouping(matched.model._base_manager.filter(pk__in=passing)).order_by().values_list("pk", "rank_group")
+    )
+
+
+def _grouped_sql(passing, concepts, having=()):
+    """``_grouped``'s rank group of each page in ``passing`` (a RawSQL of page ids), as SQL: the same scores."""
+    from portal.core.models import KnowledgePage
+
+    quote = connection.ops.quote_name
+    matches = connection.operators["iregex"] % "%s"
+    page = f"k.{quote(KnowledgePage._meta.pk.column)}"
+    title = f"p.{quote(KnowledgePage._meta.get_field('title').column)}"
+    summary = f"k.{quote(KnowledgePage._meta.get_field('summary').column)}"
+    tag_table = quote(Tag._meta.db_table)
+    terms, params = [], []
+    for concept in concepts:
+        pattern = _concept_pattern(concept)
+        in_tags = " OR ".join(
+            f"{page} IN (SELECT t.{quote('content_object_id')} FROM {quote(through._meta.db_table)} t "  # noqa: S608 - names from the models
+            f"JOIN {tag_table} x ON x.{quote('id')} = t.{quote('tag_id')} WHERE x.{quote('name')} {matches})"
+            for through in tag_through_models()
+        )
+        terms.append(
+            f"CASE WHEN {title} {matches} THEN 3 WHEN ({in_tags}) THEN 2 WHEN {summary} {matches} THEN 1 ELSE 0 END"
+        )
+        params += [pattern] * (len(tag_through_models()) + 2)
+    for ids in having:
+        ids_sql, ids_params = _compiled(ids)
+        terms.append(f"CASE WHEN {page} IN ({ids_sql}) THEN {3 * len(concepts) + 1} ELSE 0 END")
+        params += list(ids_params)
+    passing_sql, passing_params = passing.sql, list(passing.params)
+    sql = (
+        f"SELECT {page}, ({' + '.join(['0', *terms])}) FROM {quote(KnowledgePage._meta.db_table)} k "  # noqa: S608 - names from the models
+        f"JOIN {quote(Page._meta.db_table)} p ON p.{quote('id')} = {page} WHERE {page} IN ({passing_sql})"
+    )
+    return sql, params + passing_params
+
+
+# The pages of the groups needed (``_counts_and_page``), in the backend's order (score, then newest
+# id first, as Wagtail's SQLite backend orders), reading each page's score from ``scores``.
+_SCORED_RANKED = (
+    "SELECT g.page_id AS page_id, s.score AS _o0, g.page_id AS _o1 FROM grouped g "
+    "LEFT JOIN scores s ON s.page_id = g.page_id "
+    "WHERE g.rank_group BETWEEN (SELECT lo FROM bounds) AND (SELECT hi FROM bounds)"
+)
+
+
+def _scored_once(matched):
+    """On SQLite, a ``scores(page_id, score)`` common table expression giving every match its backend score once.
+
+    Wagtail's SQLite backend scores a page with a correlated subquery that
+    runs the full-text match again for each page it scores: for the dozen
+    pages of a search for "falls", four fifths of the statement's time. Here
+    the same score (the same expression, from the backend's own subquery
+    without its correlation) is worked out in one pass over the matches,
+    kept (``MATERIALIZED``) and joined. None where the search is not
+    SQLite's, or not ordered as that backend orders (then the backend's
+    ordering is used as it is).
+    """
+    score = matched.query.annotations.get("_score")
+    if connection.vendor != "sqlite" or tuple(matched.query.order_by) != ("_score", "-pk"):
+        return None
+    if not isinstance(score, Subquery):
+        return None
+    inner = score.query.clone()
+    outer = [
+        child
+        for child in inner.where.children
+        if isinstance(child, Exact) and isinstance(child.rhs, Col) and child.rhs.alias not in inner.alias_map
+    ]
+    if len(outer) != 1:  # not the one correlation to the page expected
+        return None
+    inner.where.children.remove(outer[0])
+    inner.clear_limits()
+    inner.set_values(["index_entry__object_id", "score"])
+    sql, params = inner.get_compiler(connection=connection).as_sql()
+    return (
+        "scores(page_id, score) AS MATERIALIZED (SELECT CAST(entries.index_entry__object_id AS INTEGER), "  # noqa: S608 - SQL from the ORM
+        f"entries.score FROM ({sql}) AS entries)",
+        list(params),
+    )
 
 
 def _term_sources():
@@ -551,8 +649,11 @@ def concepts_of(text):
 class DatabaseEngine:
     def search(self, query: Query) -> Results:
         """Every word; else its spelling corrected; else pages with some of the words (``search_corrected``)."""
+        from portal.core.models import restricted_paths
+
         concepts = {}
         shown = {}  # text: the records of the results shown for it
+        restrictions = restricted_paths()  # read once for every step of this search
 
         def concepts_for(text):
             if text not in concepts:
@@ -560,7 +661,7 @@ class DatabaseEngine:
             return concepts[text]
 
         def run(query):
-            results, records = self._search(query, concepts_for(query.text))
+            results, records = self._search(query, concepts_for(query.text), restrictions=restrictions)
             shown[query.text] = records
             return results
 
@@ -576,7 +677,9 @@ class DatabaseEngine:
             # that happens to appear deep in a body text.
             records = shown[query.text]
             if len(records) < results.total:  # a page of one result: read the other too
-                _results, records = self._search(replace(query, page=1, per_page=FEW_HITS), concepts_for(query.text))
+                _results, records = self._search(
+                    replace(query, page=1, per_page=FEW_HITS), concepts_for(query.text), restrictions=restrictions
+                )
             words = set()
             for record in records:
                 words.update(tokenize(" ".join([record.page.title, record.page.summary, *record.tags.values()])))
@@ -585,41 +688,43 @@ class DatabaseEngine:
             return " ".join(corrected) if corrected else None
 
         def some_words(query, results):
-            return self._some_words(query, concepts_for(query.text), results)
+            return self._some_words(query, concepts_for(query.text), results, restrictions)
 
         return search_corrected(query, run, correction, some_words)
 
-    def _some_words(self, query, concepts, results):
+    def _some_words(self, query, concepts, results, restrictions=None):
         """Pages with some of the words, most words first, when none has them all (and there are two or more)."""
         if len(concepts) < 2:
             return results
-        some, _records = self._search(query, concepts, some_words=True)
+        some, _records = self._search(query, concepts, some_words=True, restrictions=restrictions)
         if not some.total:
             return results
         some.suggestion = results.suggestion
         return some
 
-    def _search(self, query, concepts, some_words=False):
-        """``Results`` and the records of the hits shown. Six queries, however many pages match.
+    def _search(self, query, concepts, some_words=False, restrictions=None):
+        """``Results`` and the records of the hits shown. At most six queries, however many pages match.
 
-        The restrictions, the vocabularies, the facet counts with the total and
-        the ids of one page of hits in order (``_counts_and_page``), those
-        pages, and their terms; then ``_hits`` reads their indexed text for
-        snippets. Asking for a page past the last costs one more.
+        The restrictions (unless given: a search of several steps reads
+        ``restricted_paths()`` once), the vocabularies (kept until content next
+        changes), the facet counts with the total and the ids of one page of
+        hits in order (``_counts_and_page``), those pages, and their terms;
+        then ``_hits`` reads their indexed text for snippets. Asking for a page
+        past the last costs one more.
         """
         from portal.core.models import is_members_only_path, restricted_paths
 
-        restrictions = restricted_paths()
+        restrictions = restricted_paths() if restrictions is None else restrictions
         pages = visible_pages(query.user, restrictions).only(*CARD_FIELDS)
         vocabularies = _vocabularies()
         selected = {facet: set(query.filters.get(facet, ())) for facet in FACETS}
         unmatched, having = (), ()
         if concepts and some_words:
-            matched, having, unmatched = self._match_some(pages, concepts)
+            matched, having, unmatched = self._match_some(pages, concepts)  # None when no page has any word
         elif concepts:
             matched = pages.search(backend_query(concepts)).get_queryset()
         if concepts:
-            order = _ranked(matched, concepts, having)
+            order = None  # ranked in ``_counts_and_page`` by ``grouping``; ``_ranked`` only past the last page
         elif query.text.strip():
             matched = order = None  # only punctuation, emoji or stop words: nothing to look for
         else:
@@ -627,8 +732,8 @@ class DatabaseEngine:
         per_page = max(1, query.per_page)
         page_number = max(1, query.page)
         grouping = None
-        if query.sort == "newest" and order is not None:
-            order = order.order_by("-date", "-pk")
+        if query.sort == "newest" and matched is not None:
+            order = matched.order_by("-date", "-pk")
         elif concepts:
             grouping = partial(_grouped, concepts=concepts, having=having)
         if matched is None:
@@ -646,10 +751,12 @@ class DatabaseEngine:
         if page_number > num_pages:  # past the last page: show the last one (one more query, only then)
             page_number = num_pages
             start = (page_number - 1) * per_page
-            shown_ids = (
-                list(_filtered(order, selected).values_list("pk", flat=True)[start : start + per_page]) if total else []
-            )
-        by_pk = pages.in_bulk(shown_ids) if shown_ids else {}
+            shown_ids = []
+            if total:
+                order = _ranked(matched, concepts, having) if order is None else order
+                shown_ids = list(_filtered(order, selected).values_list("pk", flat=True)[start : start + per_page])
+        # The ids come from ``matched``, which holds only pages the reader may find: no need to filter again.
+        by_pk = pages.model._base_manager.only(*CARD_FIELDS).in_bulk(shown_ids) if shown_ids else {}
         shown = [by_pk[pk] for pk in shown_ids if pk in by_pk]
         records = self._records(shown)
         for record in records:
@@ -674,14 +781,23 @@ class DatabaseEngine:
         entry (``search.signals`` indexes it again once they are saved), so
         "sepsis", "GP" or "past harm" find pages tagged with them. Which
         concepts each page has is a subquery per concept (a query has at most
-        ``vocabulary.MAX_TOKENS``), counted in one query.
+        ``vocabulary.MAX_TOKENS``); whether any page has each is asked in one
+        query, before the search for any concept is built, and when no page
+        has any (a search that found nothing at all) that search is never
+        built: ``matched`` is None.
         """
-        matched = pages.search(Or([backend_query([concept]) for concept in concepts])).get_queryset()
         having = [pages.search(backend_query([concept])).get_queryset().order_by().values("pk") for concept in concepts]
-        found = matched.order_by().aggregate(
-            **{f"concept_{i}": Count("pk", filter=Q(pk__in=ids)) for i, ids in enumerate(having)}
-        )
-        unmatched = tuple(concept.text for i, concept in enumerate(concepts) if not found[f"concept_{i}"])
+        tests = [_compiled(ids) for ids in having]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT " + ", ".join(f"CASE WHEN EXISTS ({sql}) THEN 1 ELSE 0 END" for sql, _params in tests),  # noqa: S608 - SQL from the ORM
+                [param for _sql, params in tests for param in params],
+            )
+            found = cursor.fetchone()
+        unmatched = tuple(concept.text for concept, has in zip(concepts, found, strict=True) if not has)
+        if len(unmatched) == len(concepts):
+            return None, having, unmatched
+        matched = pages.search(Or([backend_query([concept]) for concept in concepts])).get_queryset()
         return matched, having, unmatched
 
     @staticmethod
@@ -703,16 +819,23 @@ class DatabaseEngine:
 
     @staticmethod
     def _hits(records, terms, vocabularies):
-        """Cards for one page of results; snippets from the summary or the indexed text (one query)."""
+        """Cards for one page of results; snippets from the summary or the indexed text (one query, in SQL)."""
         if not records:
             return []
         texts = {}
         if terms:
-            entries = IndexEntry.objects.filter(
-                object_id__in=[str(record.page.pk) for record in records],
-                content_type_id__in=list(_type_keys()),
-            ).values_list("object_id", spelling.index_text_field())
-            texts = {int(object_id): text for object_id, text in entries}
+            quote = connection.ops.quote_name
+            ids = [str(record.page.pk) for record in records]
+            types = list(_type_keys())
+            column = IndexEntry._meta.get_field(spelling.index_text_field()).column
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"SELECT {quote('object_id')}, {quote(column)} FROM {quote(IndexEntry._meta.db_table)} "  # noqa: S608 - names from the model, values are parameters
+                    f"WHERE {quote('object_id')} IN ({', '.join(['%s'] * len(ids))}) "
+                    f"AND {quote('content_type_id')} IN ({', '.join(['%s'] * len(types))})",
+                    [*ids, *types],
+                )
+                texts = {int(object_id): text for object_id, text in cursor.fetchall()}
         return [
             _hit(record, _snippet(record.page.summary, texts.get(record.page.pk, ""), terms), vocabularies)
             for record in records

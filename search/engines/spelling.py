@@ -11,9 +11,11 @@ The dictionary has two parts, both built from live, public knowledge pages
   word that is known is never "corrected", even if it appears only deep in
   one page's body.
 
-Building it takes five small queries; it is kept in Django's cache for ten
-minutes, so a search costs no extra queries for it most of the time, and a
-page published now has its words suggested within ten minutes.
+Building it takes five small queries; it is kept in Django's cache until
+content next changes (the content generation, ``portal.core.pagecache``) or
+for ten minutes at most, and each process keeps the last one it read
+(``get_dictionary``), so a search costs no extra queries for it most of the
+time, and a page published now has its words suggested by the next search.
 
 A query word is corrected to the candidate with the fewest edits (insertions,
 deletions, substitutions, swaps of neighbours) among those of trigram
@@ -24,8 +26,10 @@ Python, so both databases suggest the same words.
 """
 
 import re
+import time
 from collections import Counter
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.apps import apps as django_apps
 from django.contrib.contenttypes.models import ContentType
@@ -33,6 +37,7 @@ from django.core.cache import cache
 from django.db import DatabaseError, connection, transaction
 from wagtail.search.models import IndexEntry
 
+from portal.core import pagecache
 from portal.core.knowledge_types import tag_through_models
 from portal.core.models import KnowledgePage
 from portal.taxonomy.models import SafetyDomain, Setting
@@ -42,6 +47,7 @@ SIMILARITY_THRESHOLD = 0.3
 CACHE_KEY = "search:term-dictionary"
 CACHE_SECONDS = 10 * 60
 LETTERS = re.compile(r"[^\W\d_]{3,}")
+_kept = {}  # "dictionary": (content generation, kept until, TermDictionary), this process's last
 
 
 def words_in(text):
@@ -81,6 +87,24 @@ class TermDictionary:
 
     def is_known(self, word):
         return any(form in self.known for form in variants(word))
+
+    @cached_property
+    def trigram_index(self):
+        """{trigram: [(candidate, its number of trigrams)]}: the candidates sharing each trigram.
+
+        Worked out once per process and dictionary, so that a correction
+        looks only at candidates sharing a trigram with the word (none other
+        can reach the threshold), rather than at every candidate.
+        """
+        index = {}
+        for candidate in self.candidates:
+            grams = trigrams(candidate)
+            for gram in grams:
+                index.setdefault(gram, []).append((candidate, len(grams)))
+        return index
+
+    def __getstate__(self):  # the index is rebuilt where it is used, not stored in the shared cache
+        return {"candidates": self.candidates, "known": self.known}
 
 
 def index_text_field():
@@ -124,21 +148,52 @@ def build_dictionary():
 
 
 def get_dictionary():
-    dictionary = cache.get(CACHE_KEY)
+    """The dictionary for the content as it is now.
+
+    Kept in Django's cache (shared by the workers when it is Redis) under the
+    content generation (``portal.core.pagecache``), so a publish, unpublish,
+    move or taxonomy change has the next search build it afresh, and for at
+    most ``CACHE_SECONDS`` in any case. Each process also keeps the one it
+    last read, with its trigram index: reading it from the cache unpickled
+    every known word on every search.
+    """
+    generation = pagecache.current_generation()
+    kept = _kept.get("dictionary")
+    if kept is not None and kept[0] == generation and kept[1] > time.monotonic():
+        return kept[2]
+    key = f"{CACHE_KEY}:{generation}"
+    dictionary = cache.get(key)
     if dictionary is None:
         dictionary = build_dictionary()
-        cache.set(CACHE_KEY, dictionary, CACHE_SECONDS)
+        cache.set(key, dictionary, CACHE_SECONDS)
+    _kept["dictionary"] = (generation, time.monotonic() + CACHE_SECONDS, dictionary)
     return dictionary
 
 
-def _similar_in_python(words, candidates):
+def _similar_in_python(words, candidates, index=None):
+    """(word, candidate, similarity) at or above the threshold, among candidates within three letters' length.
+
+    With ``index`` (``TermDictionary.trigram_index`` of ``candidates``) only
+    the candidates sharing a trigram with a word are scored; the scores are
+    the same ``similarity``, counted from the shared trigrams.
+    """
     found = []
     for word in words:
-        for candidate in candidates:
-            if abs(len(candidate) - len(word)) <= 3:
-                score = similarity(word, candidate)
-                if score >= SIMILARITY_THRESHOLD:
-                    found.append((word, candidate, score))
+        grams = trigrams(word)
+        if index is None:
+            scored = ((candidate, similarity(word, candidate)) for candidate in candidates)
+        else:
+            shared, sizes = Counter(), {}
+            for gram in grams:
+                for candidate, size in index.get(gram, ()):
+                    shared[candidate] += 1
+                    sizes[candidate] = size
+            scored = (
+                (candidate, count / (len(grams) + sizes[candidate] - count)) for candidate, count in shared.items()
+            )
+        for candidate, score in scored:
+            if abs(len(candidate) - len(word)) <= 3 and score >= SIMILARITY_THRESHOLD:
+                found.append((word, candidate, score))
     return found
 
 
@@ -152,14 +207,14 @@ def _similar_in_postgres(words, candidates):
         return [(word, candidate, float(score)) for word, candidate, score in cursor.fetchall()]
 
 
-def similar_words(words, candidates):
+def similar_words(words, candidates, index=None):
     """(word, candidate, similarity) for every pair at or above the threshold."""
     if connection.vendor == "postgresql":
         try:
             return _similar_in_postgres(words, candidates)
         except DatabaseError:  # pg_trgm missing: same answer, computed here
             pass
-    return _similar_in_python(words, candidates)
+    return _similar_in_python(words, candidates, index)
 
 
 def _could_be_misspelt(word):
@@ -183,7 +238,8 @@ def correct(tokens, suspects=None):
     if not unknown:
         return None
     best = {}
-    for word, candidate, score in similar_words(unknown, dictionary.candidates):
+    index = dictionary.trigram_index if connection.vendor != "postgresql" else None
+    for word, candidate, score in similar_words(unknown, dictionary.candidates, index):
         distance = edit_distance(word, candidate)
         if distance > (1 if len(word) <= 5 else 2):
             continue

@@ -56,3 +56,19 @@ def test_renaming_a_tag_queues_every_page_using_it_for_elasticsearch(
         tag.name = "Ceiling lifts"
         tag.save()
     assert sorted(IndexOutbox.objects.values_list("page_id", flat=True)) == sorted([tagged[0].pk, tagged[1].pk])
+
+
+def test_a_renamed_setting_labels_the_next_searchs_facet_and_cards(learning_index):
+    """The names of care settings are kept between searches, until the taxonomy next changes."""
+    LearningNotePageFactory(parent=learning_index, title="Out of hours", settings=["community-pharmacy"])
+
+    def labels():
+        results = DatabaseEngine().search(Query(text="hours"))
+        return [value.label for value in results.facets["setting"]], [term.name for term in results.hits[0].settings]
+
+    assert labels() == (["Community pharmacy"], ["Community pharmacy"])  # read, and kept
+    setting = Setting.objects.get(slug="community-pharmacy")
+    setting.name = "Chemists"
+    setting.save()
+
+    assert labels() == (["Chemists"], ["Chemists"])

@@ -216,6 +216,27 @@ def test_the_matching_pages_are_found_once_for_the_counts_and_the_page_shown(kes
     assert len(searching) == 1
 
 
+def test_a_search_whose_words_no_page_has_counts_and_ranks_only_once(kestrel_pages):
+    """No page has either word: the some-words search is asked whether any page has one, and goes no further."""
+    with CaptureQueriesContext(connection) as captured:
+        results = service.query("zzqxword yyqxword")
+    counting = [query["sql"] for query in captured.captured_queries if "WITH matched" in query["sql"]]
+
+    assert (results.total, results.hits, results.some_words) == (0, [], False)
+    assert len(counting) == 1  # the search for every word; none for pages with some of them
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's backend scores in a correlated subquery")
+def test_sqlite_runs_the_full_text_match_twice_however_many_pages_are_ranked(kestrel_groups):
+    """Once to find the matches and once to score them all, not once more for every page ranked."""
+    with CaptureQueriesContext(connection) as captured:
+        results = service.query("kestrel", per_page=19)
+    statement = next(query["sql"] for query in captured.captured_queries if "WITH matched" in query["sql"])
+
+    assert len(results.hits) == 19
+    assert statement.count(" MATCH ") == 2
+
+
 def test_a_later_page_of_a_search_that_finds_nothing_shows_no_results(kestrel_pages):
     """A link to page 2 kept from an earlier search, now matching nothing, gives the first (empty) page."""
     results = service.query("zzqxword", page=2)
