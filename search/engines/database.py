@@ -53,6 +53,7 @@ from taggit.models import Tag
 from wagtail.models import Page
 from wagtail.search.models import IndexEntry
 from wagtail.search.query import And, Or, Phrase, PlainText
+from wagtail.search.utils import get_descendants_content_types_pks
 
 from portal.core.knowledge_types import KNOWLEDGE_PAGE_TYPES, tag_through_models
 from portal.core.memo import remember
@@ -108,10 +109,18 @@ def _concept_pattern(concept):
     """A regular expression for any of the concept's phrasings as whole words, for ``__iregex``.
 
     The same pattern means the same on both databases: PostgreSQL's ``~*``
-    and the Python ``re`` function Django gives SQLite.
+    and the Python ``re`` function Django gives SQLite. On PostgreSQL the
+    whole-word test is written with its own word boundaries, ``\\m`` and
+    ``\\M``, which test the same thing here (every phrasing begins and ends
+    with a letter or digit) at about half the cost of the lookarounds: 66 ms
+    against 30 ms over 3,333 titles and summaries for "pressure ulcers"
+    (14 phrasings).
     """
     phrases = sorted((r"\s+".join(re.escape(word) for word in words) for words in concept.alternatives), key=len)
-    return r"(?<!\w)(?:" + "|".join(reversed(phrases)) + r")(?!\w)"
+    alternatives = "|".join(reversed(phrases))
+    if connection.vendor == "postgresql":
+        return r"\m(?:" + alternatives + r")\M"
+    return r"(?<!\w)(?:" + alternatives + r")(?!\w)"
 
 
 @dataclass
@@ -573,6 +582,59 @@ def _scored_once(matched):
     )
 
 
+def _some_page_has(pages, searches):
+    """[whether any of ``pages`` matches each backend search], in one query of ``EXISTS`` tests.
+
+    Each test stops at its first page. On PostgreSQL each search's index
+    entries are found first (a ``MATERIALIZED`` common table expression, read
+    through the GIN index) and only then joined to the pages, until one is
+    found that the reader may see: as a plain ``EXISTS`` of the backend's
+    search, PostgreSQL planned for one row and walked every page looking for a
+    word no page has (2.3 s at 100,000 pages), and as that search in a common
+    table expression it joined every match to the pages first (130 against
+    55 ms for "medication" and "xylophone" at 100,000 pages). The entries are
+    matched exactly as the backend matches them (its own ``tsquery``, the same
+    ``title || body`` expression, the same content types).
+    """
+    ctes, tests = [], []
+    for number, search in enumerate(searches):
+        if connection.vendor == "postgresql":
+            entries_sql, entries_params = _compiled(_matching_entries(search))
+            ctes.append((f"e{number} AS MATERIALIZED ({entries_sql})", entries_params))
+            # The entries are of knowledge pages only, whose ids are integers.
+            in_entries = RawSQL(f"SELECT object_id::integer FROM e{number}", ())  # noqa: S608, S611 - our own name
+            tests.append(_compiled(pages.filter(pk__in=in_entries).order_by().values("pk")))
+        else:
+            search_sql, search_params = _compiled(search.get_queryset().order_by().values("pk"))
+            ctes.append((f"s{number} AS ({search_sql})", search_params))
+            tests.append((f"SELECT 1 FROM s{number}", ()))  # noqa: S608 - our own name
+    sql = (
+        f"{_BEFORE_SEARCH.get(connection.vendor, '')}WITH {', '.join(cte for cte, _params in ctes)} "  # noqa: S608 - SQL from the ORM
+        f"SELECT {', '.join(f'EXISTS({test})' for test, _params in tests)}"
+    )
+    params = [param for _cte, cte_params in ctes for param in cte_params]
+    params += [param for _test, test_params in tests for param in test_params]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        while cursor.description is None:  # past the settings, to the row
+            cursor.nextset()
+        return [bool(value) for value in cursor.fetchone()]
+
+
+def _matching_entries(search):
+    """The ``object_id`` of the index entries of knowledge pages that the backend ``search`` matches (PostgreSQL)."""
+    from portal.core.models import KnowledgePage
+
+    compiler = search.query_compiler
+    tsquery = compiler.build_tsquery(compiler.query, config=compiler.get_config(search.backend))
+    return (
+        IndexEntry.objects.annotate(_vector_=F("title")._combine(F("body"), "||", False))
+        .filter(content_type_id__in=get_descendants_content_types_pks(KnowledgePage), _vector_=tsquery)
+        .order_by()
+        .values("object_id")
+    )
+
+
 def _term_sources():
     """(through model, page column, term column, kind) for settings, domains and each page type's tags."""
     from portal.core.models import KnowledgePage
@@ -781,24 +843,29 @@ class DatabaseEngine:
         entry (``search.signals`` indexes it again once they are saved), so
         "sepsis", "GP" or "past harm" find pages tagged with them. Which
         concepts each page has is a subquery per concept (a query has at most
-        ``vocabulary.MAX_TOKENS``); whether any page has each is asked in one
-        query, before the search for any concept is built, and when no page
-        has any (a search that found nothing at all) that search is never
-        built: ``matched`` is None.
+        ``vocabulary.MAX_TOKENS``).
+
+        Which concepts some page has is one query of ``EXISTS`` tests
+        (``_some_page_has``), asked before the search for any concept is
+        built: counting every match of every concept took 0.3 to 0.7 s at
+        100,000 pages on PostgreSQL. When no page has any (a search that found
+        nothing at all) no search is built: ``matched`` is None. Otherwise
+        only the concepts found are searched for, since the others match no
+        page. With one found, every matching page has it, so how many
+        concepts a page has adds the same to every page's rank and is left
+        out: the search is then as cheap as one for that word alone.
         """
-        having = [pages.search(backend_query([concept])).get_queryset().order_by().values("pk") for concept in concepts]
-        tests = [_compiled(ids) for ids in having]
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT " + ", ".join(f"CASE WHEN EXISTS ({sql}) THEN 1 ELSE 0 END" for sql, _params in tests),  # noqa: S608 - SQL from the ORM
-                [param for _sql, params in tests for param in params],
-            )
-            found = cursor.fetchone()
-        unmatched = tuple(concept.text for concept, has in zip(concepts, found, strict=True) if not has)
-        if len(unmatched) == len(concepts):
-            return None, having, unmatched
-        matched = pages.search(Or([backend_query([concept]) for concept in concepts])).get_queryset()
-        return matched, having, unmatched
+        searches = [pages.search(backend_query([concept])) for concept in concepts]
+        exists = _some_page_has(pages, searches)
+        unmatched = tuple(concept.text for concept, has in zip(concepts, exists, strict=True) if not has)
+        found = [concept for concept, has in zip(concepts, exists, strict=True) if has]
+        if not found:
+            return None, (), unmatched
+        matched = pages.search(Or([backend_query([concept]) for concept in found])).get_queryset()
+        having = [
+            search.get_queryset().order_by().values("pk") for search, has in zip(searches, exists, strict=True) if has
+        ]
+        return matched, having if len(having) > 1 else (), unmatched
 
     @staticmethod
     def _records(pages):
