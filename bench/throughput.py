@@ -275,9 +275,10 @@ print('PATH measure', roadmap + 'measures/' + Measure.objects.order_by('pk').fir
 
 MEMBER_CODE = """
 from django.conf import settings
+from importlib import import_module
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
-from django.contrib.sessions.backends.db import SessionStore
 from portal.members.factories import MemberFactory
+SessionStore = import_module(settings.SESSION_ENGINE).SessionStore
 user = get_user_model().objects.filter(email='throughput@example.org').first()
 if user is None:
     user = MemberFactory(user__username='throughput-member', user__email='throughput@example.org')

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import prefetch_related_objects
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -15,19 +16,20 @@ from django.views.decorators.http import require_http_methods
 from portal.core.access import is_member, is_moderator, is_programme_team, organisation_of
 
 from .forms import DeleteAccountForm, ProfileForm
-from .models import MemberProfile
 from .my_data import delete_member_account, export_member_data
 
 
 @login_required
 def profile(request):
-    """Always the signed-in person's own profile: there is no address for anyone else's."""
-    member_profile = (
-        MemberProfile.objects.select_related("organisation", "user")
-        .prefetch_related("followed_settings", "followed_domains")
-        .filter(user=request.user)
-        .first()
-    )
+    """Always the signed-in person's own profile: there is no address for anyone else's.
+
+    The profile came with the signed-in user (``portal.members.backends``);
+    its organisation and what it follows are read once, and the organisation
+    link below reuses them.
+    """
+    member_profile = getattr(request.user, "member_profile", None)
+    if member_profile is not None:
+        prefetch_related_objects([member_profile], "organisation", "followed_settings", "followed_domains")
     form = None
     if member_profile is not None:
         form = ProfileForm(request.POST or None, instance=member_profile)

@@ -461,11 +461,18 @@ WAGTAILFRONTENDCACHE = {}
 # --- 14. Accounts, sign-in and two-factor (portal/members, docs/security.md) -----------
 
 # Django's backend for the Wagtail admin's own sign-in; allauth's for the
-# public site's, by email address.
+# public site's, by email address. Each as the portal's subclass, which loads a
+# signed-in request's user with their groups, admin access and member profile
+# in one query (portal/members/backends.py); sessions signed in under the
+# packages' own names are read as these (portal/members/sessions.py).
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    "portal.members.backends.ModelBackend",
+    "portal.members.backends.AuthenticationBackend",
 ]
+# Sessions in the database as Django's "db" engine keeps them (server-side, so
+# signing out or deleting a session ends it at once), read with SQL the ORM
+# writes once per process rather than on every request (portal/members/sessions.py).
+SESSION_ENGINE = "portal.members.sessions"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

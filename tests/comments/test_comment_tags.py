@@ -120,6 +120,27 @@ def test_the_comment_form_shows_only_for_members(client, note, member):
     assert f'action="/comments/{note.pk}/add/"' in html
 
 
+def test_each_member_gets_the_same_blank_form_with_a_csrf_token_of_their_own(note, member):
+    """The blank form's fields are drawn once and kept; its CSRF token is drawn for each page, and works."""
+    from django.test import Client
+
+    forms = []
+    for person in (member, MemberFactory(), member):
+        client = Client(enforce_csrf_checks=True)
+        client.force_login(person)
+        html = client.get(note.url).content.decode()
+        form = html[html.index(f'<form method="post" action="/comments/{note.pk}/add/"') :]
+        form = form[: form.index("</form>")]
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1)
+        forms.append(form.replace(token, ""))
+        response = client.post(
+            f"/comments/{note.pk}/add/", {"body": "We tried this too.", "csrfmiddlewaretoken": token}
+        )
+        assert response.status_code == 302, response.status_code
+    assert '<textarea name="body"' in forms[0]
+    assert forms[0] == forms[1] == forms[2]
+
+
 @pytest.mark.parametrize("signed_in", [False, True], ids=["anonymous", "member"])
 def test_the_query_count_is_the_same_for_1_and_50_comments(client, note, member, signed_in):
     if signed_in:

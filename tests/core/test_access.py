@@ -1,7 +1,18 @@
-import pytest
-from django.contrib.auth.models import AnonymousUser
+import pickle
 
-from portal.core.access import is_member, is_moderator, keeps_records, may_keep_records_for, organisation_of
+import pytest
+from django.contrib.auth.models import AnonymousUser, Group
+
+from portal.core.access import (
+    MEMBERS_GROUP,
+    is_member,
+    is_moderator,
+    keeps_records,
+    load_user,
+    may_keep_records_for,
+    may_use_admin,
+    organisation_of,
+)
 from portal.members.factories import PASSWORD, MemberFactory, ModeratorFactory, PendingMemberFactory, UserFactory
 from portal.taxonomy.factories import OrganisationFactory
 
@@ -115,3 +126,35 @@ def test_keeps_records_answers_as_organisation_of_does_without_loading_the_organ
             answer = keeps_records(fresh)
         assert answer == (organisation_of(fresh) is not None)
     assert keeps_records(member) and not keeps_records(unconfirmed)
+
+
+def test_a_signed_in_user_comes_with_everything_a_page_asks_about_them(django_assert_num_queries):
+    member, moderator = MemberFactory(), ModeratorFactory()
+    with django_assert_num_queries(1):
+        loaded = load_user(str(member.pk))
+    with django_assert_num_queries(0):
+        assert is_member(loaded) and not is_moderator(loaded) and not may_use_admin(loaded)
+        assert keeps_records(loaded)
+        assert loaded.member_profile.role == member.member_profile.role
+    with django_assert_num_queries(1):
+        staff = load_user(moderator.pk)
+    with django_assert_num_queries(0):
+        assert is_member(staff) and may_use_admin(staff) and staff.get_username() == moderator.get_username()
+        assert getattr(staff, "member_profile", None) is None
+    assert load_user("999999") is None and load_user("not a number") is None
+
+
+def test_a_user_loaded_any_other_way_costs_one_query_for_all_of_it(django_assert_num_queries):
+    made = MemberFactory()
+    member = type(made).objects.get(pk=made.pk)
+    with django_assert_num_queries(1):
+        assert is_member(member) and keeps_records(member) and not may_use_admin(member)
+
+
+def test_a_pickled_user_leaves_their_standing_behind(django_assert_num_queries):
+    """A photo's uploader goes into the cache with its renditions: read back, it must not carry old answers."""
+    member = load_user(MemberFactory().pk)
+    assert is_member(member)
+    member.groups.remove(Group.objects.get(name=MEMBERS_GROUP))
+    copy = pickle.loads(pickle.dumps(member))  # noqa: S301 - our own object
+    assert not is_member(copy)

@@ -5,7 +5,7 @@ from django.contrib.auth.models import Group
 from wagtail.models import PageViewRestriction
 
 from learning.factories import LearningNotePageFactory
-from portal.core.access import MEMBERS_GROUP, MODERATORS_GROUP
+from portal.core.access import MEMBERS_GROUP, MODERATORS_GROUP, standing
 from portal.core.factories import restrict_to_members
 from portal.core.models import KnowledgePage, is_members_only_path, restricted_paths
 from portal.members.factories import MemberFactory, ModeratorFactory, PendingMemberFactory, UserFactory
@@ -82,7 +82,49 @@ def test_restricted_paths_are_read_in_one_query_and_say_which_are_for_members(pa
     assert not is_members_only_path(pages["open"].path, restrictions)
 
 
-def test_visibility_is_checked_inside_the_listing_query(pages, django_assert_num_queries):
+def test_the_restrictions_are_read_once_until_content_changes(pages, django_assert_num_queries):
     member = MemberFactory()
-    with django_assert_num_queries(2):  # the reader's groups (once per request), then the pages
+    standing(member)  # the reader's groups, read with them once per request
+    with django_assert_num_queries(2):  # the restrictions, then the pages
         assert len(list(KnowledgePage.objects.visible_to(member))) == 2
+    for reader, visible in ((member, 2), (None, 1)):
+        with django_assert_num_queries(1):  # the pages alone
+            assert len(list(KnowledgePage.objects.visible_to(reader))) == visible
+
+
+@pytest.mark.parametrize("make_user", [lambda: None, MemberFactory])
+def test_with_no_restrictions_a_listing_asks_nothing_about_them(learning_index, make_user):
+    LearningNotePageFactory(parent=learning_index, title="Open")
+    user = make_user()
+    visible = KnowledgePage.objects.visible_to(user)
+    assert "pageviewrestriction" not in str(visible.query)
+    assert {page.title: page.members_only for page in visible} == {"Open": False}
+
+
+@pytest.mark.parametrize(
+    ("change", "seen_by_public", "seen_by_members"),
+    [
+        ("restrict the open page to members", [], {"Members": True, "Open": True}),
+        ("lift the member-only restriction", ["Members", "Open"], {"Members": False, "Open": False}),
+        ("let only moderators see the member-only page", ["Open"], {"Open": False}),
+        ("move the open page under the member-only one", [], {"Members": True, "Open": True}),
+    ],
+)
+def test_the_kept_restrictions_follow_every_change_at_once(learning_index, change, seen_by_public, seen_by_members):
+    """Restrictions are kept until content changes: each change shows in the very next listing."""
+    open_note = LearningNotePageFactory(parent=learning_index, title="Open")
+    members_note = LearningNotePageFactory(parent=learning_index, title="Members")
+    restriction = restrict_to_members(members_note)
+    member = MemberFactory()
+    assert titles(KnowledgePage.objects.visible_to(None)) == ["Open"]  # kept from here on
+    assert titles(KnowledgePage.objects.visible_to(member)) == ["Members", "Open"]
+    if change == "restrict the open page to members":
+        restrict_to_members(open_note)
+    elif change == "lift the member-only restriction":
+        restriction.delete()
+    elif change == "let only moderators see the member-only page":
+        restriction.groups.set([Group.objects.get(name=MODERATORS_GROUP)])
+    else:
+        open_note.move(members_note, pos="last-child")
+    assert titles(KnowledgePage.objects.visible_to(None)) == seen_by_public
+    assert {page.title: page.members_only for page in KnowledgePage.objects.visible_to(member)} == seen_by_members

@@ -83,3 +83,45 @@ def test_a_select_is_drawn_exactly_as_djangos_templates_draw_it(data):
     drawn = nhsuk_widget(plain["food"])
     assert drawn == nhsuk_widget(templated["food"])
     assert "&amp; &lt;pear&gt;" in drawn and 'data-x="a&quot;b"' in drawn and "hidden" not in drawn
+
+
+def _every_input(base):
+    """A form with one field of each widget drawn in Python, each widget ``base`` of its kind or a subclass."""
+
+    def widget(kind, **attrs):
+        drawn = kind if base else type(f"Templated{kind.__name__}", (kind,), {})
+        return drawn(attrs={"data-x": 'a"b', "hidden": False, "autofocus": True, **attrs})
+
+    class Everything(forms.Form):
+        title = forms.CharField(label="Title", help_text="Short", widget=widget(forms.TextInput), max_length=10)
+        email = forms.EmailField(label="Email", widget=widget(forms.EmailInput), required=False)
+        website = forms.URLField(label="Website", widget=widget(forms.URLInput), required=False, assume_scheme="https")
+        count = forms.IntegerField(label="How many", widget=widget(forms.NumberInput), min_value=1)
+        secret = forms.CharField(label="Password", widget=widget(forms.PasswordInput))
+        when = forms.DateField(label="When", widget=widget(forms.DateInput, type="date"), required=False)
+        body = forms.CharField(label="Body", widget=widget(forms.Textarea, rows=5))
+
+    return Everything
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        None,
+        {"title": 'Tea & "cake" <b>', "email": "x@example.org", "count": "3", "secret": "s", "body": "a\n<b>&c"},
+        {"title": "far too long a title", "email": "not an address", "count": "zero", "when": "someday", "body": ""},
+    ],
+    ids=["unbound", "valid", "invalid"],
+)
+def test_inputs_and_textareas_are_drawn_exactly_as_djangos_templates_draw_them(data):
+    from portal.core.templatetags.nhsuk_forms import nhsuk_widget
+
+    initial = {"title": "Kept <title>", "when": "2026-12-06", "count": 2}
+    plain, templated = _every_input(True)(data, initial=initial), _every_input(False)(data, initial=initial)
+    if data:
+        plain.is_valid(), templated.is_valid()
+    for name in plain.fields:
+        assert nhsuk_widget(plain[name]) == nhsuk_widget(templated[name]), name
+    if data and data["title"].startswith("Tea"):
+        assert 'value="Tea &amp; &quot;cake&quot; &lt;b&gt;"' in nhsuk_widget(plain["title"])
+        assert ">\na\n&lt;b&gt;&amp;c</textarea>" in nhsuk_widget(plain["body"])

@@ -86,5 +86,6 @@ def test_browse_query_count_is_constant_from_10_to_200_pages_of_mixed_types(
         client.get(url)  # publishing replaced the generation: the header and footer are read again
     at_200 = (count("/settings/care-homes/"), count("/domains/past-harm/"), count("/"))
     assert at_12 == at_200
-    assert max(first for first, _ in at_200) <= 20
+    # The first view after a change also reads the view restrictions, kept until content changes.
+    assert max(first for first, _ in at_200) <= 21
     assert max(kept for _, kept in at_200) <= 14

@@ -6,7 +6,8 @@ comments, so the footer needs no knowledge of which ones do.
 """
 
 from django import template
-from django.template.loader import render_to_string
+from django.template.loader import get_template, render_to_string
+from django.utils.safestring import mark_safe
 
 from portal.comments.forms import CommentForm
 from portal.comments.models import Comment, takes_comments
@@ -30,6 +31,16 @@ def _has_visible_comments(page):
     return remember(f"has-comments:{page.pk}", lambda: Comment.objects.visible().on_page(page).exists())
 
 
+def _blank_comment_fields():
+    """The empty comment form's fields, drawn once until content changes: the same for every member.
+
+    Only the fields: the form around them, with its CSRF token, is drawn for
+    each request. A form sent back with errors (``add_comment.html``) is drawn
+    afresh, with what the member typed.
+    """
+    return remember("comment-form-fields", lambda: get_template("includes/fields.html").render({"form": CommentForm()}))
+
+
 @register.simple_tag(takes_context=True)
 def page_comments(context, page):
     request = context.get("request")
@@ -47,7 +58,7 @@ def page_comments(context, page):
             "can_comment": member and page.live,
             "can_report": member,
             "waiting": not member and waiting_for_approval(user),
-            "form": CommentForm() if member else None,
+            "blank_fields": mark_safe(_blank_comment_fields()) if member else None,  # noqa: S308 - a rendered template
             "sign_in_next": f"{page.url}#comments",
         },
         request=request,

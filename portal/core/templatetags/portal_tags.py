@@ -1,6 +1,4 @@
 from django import template
-from django.contrib.auth.models import Permission
-from django.db.models import Q
 from django.middleware.csrf import get_token
 from django.template.loader import get_template
 from django.urls import reverse
@@ -11,7 +9,7 @@ from wagtailnhsukfrontend.settings.models import HeaderSettings
 from wagtailnhsukfrontend.settings.templatetags.nhsukfrontendsettings_tags import footer as footer_context
 
 from portal.core import cards
-from portal.core.access import is_moderator, keeps_records
+from portal.core.access import is_moderator, keeps_records, may_use_admin
 from portal.core.frontend import FRONTEND_SUPPORTED_SCRIPT
 from portal.core.memo import remember
 
@@ -254,29 +252,21 @@ def search_hit(hit):
 
 @register.simple_tag(takes_context=True)
 def portal_userbar(context):
-    """Wagtail's user bar, for those who may use the admin, asked in one query rather than two.
+    """Wagtail's user bar, for those who may use the admin, asked with the rest of the reader's standing.
 
     Wagtail's tag asks ``user.has_perm("wagtailadmin.access_admin")``, which
     reads all of the user's own permissions and then all of their groups'
-    (two queries on every signed-in page). Members have no admin access, so
-    one query asking only for that permission answers for them; anyone who
-    has it, and superusers, get Wagtail's own tag, which checks again.
+    (two queries on every signed-in page). Members have no admin access;
+    whether someone has it comes with their groups and profile in one query
+    (``portal.core.access.may_use_admin``), so a member's page draws nothing
+    here and asks nothing more. Anyone who has it, and superusers, get
+    Wagtail's own tag, which checks again.
     """
     request = context.get("request")
     user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
-        return ""
-    if not user.is_superuser and not _may_use_admin(user):
+    if user is None or not may_use_admin(user):
         return ""
     return wagtailuserbar(context)
-
-
-def _may_use_admin(user):
-    return (
-        Permission.objects.filter(codename="access_admin", content_type__app_label="wagtailadmin")
-        .filter(Q(user=user) | Q(group__user=user))
-        .exists()
-    )
 
 
 @register.simple_tag
