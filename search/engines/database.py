@@ -711,11 +711,11 @@ def concepts_of(text):
 class DatabaseEngine:
     def search(self, query: Query) -> Results:
         """Every word; else its spelling corrected; else pages with some of the words (``search_corrected``)."""
-        from portal.core.models import restricted_paths
+        from portal.core.models import kept_restricted_paths
 
         concepts = {}
         shown = {}  # text: the records of the results shown for it
-        restrictions = restricted_paths()  # read once for every step of this search
+        restrictions = kept_restricted_paths()  # kept until content changes; the same for every step
 
         def concepts_for(text):
             if text not in concepts:
@@ -768,15 +768,15 @@ class DatabaseEngine:
         """``Results`` and the records of the hits shown. At most six queries, however many pages match.
 
         The restrictions (unless given: a search of several steps reads
-        ``restricted_paths()`` once), the vocabularies (kept until content next
+        ``kept_restricted_paths()`` once), the vocabularies (kept until content next
         changes), the facet counts with the total and the ids of one page of
         hits in order (``_counts_and_page``), those pages, and their terms;
         then ``_hits`` reads their indexed text for snippets. Asking for a page
         past the last costs one more.
         """
-        from portal.core.models import is_members_only_path, restricted_paths
+        from portal.core.models import is_members_only_path, kept_restricted_paths
 
-        restrictions = restricted_paths() if restrictions is None else restrictions
+        restrictions = kept_restricted_paths() if restrictions is None else restrictions
         pages = visible_pages(query.user, restrictions).only(*CARD_FIELDS)
         vocabularies = _vocabularies()
         selected = {facet: set(query.filters.get(facet, ())) for facet in FACETS}
