@@ -161,7 +161,7 @@ def site_for_request(request):
 
 def serve(request, path):
     """Wagtail's serve view, with the page found by ``_route`` (see the module's docstring)."""
-    if not getattr(settings, "WAGTAIL_I18N_ENABLED", False) and not hasattr(request, "_wagtail_route_for_request"):
+    if not settings.WAGTAIL_I18N_ENABLED and not hasattr(request, "_wagtail_route_for_request"):
         site = site_for_request(request)
         if site is not None:
             components = [component for component in path.split("/") if component]
