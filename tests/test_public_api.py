@@ -104,3 +104,19 @@ def test_searches_are_throttled_more_tightly_than_listings(client, home, setting
     # Listings from the same client are still served, and another client may still search.
     assert client.get(SEARCHES, REMOTE_ADDR="203.0.113.9").status_code == 200
     assert client.get(SEARCHES, {"search": "falls"}, REMOTE_ADDR="203.0.113.10").status_code == 200
+
+
+@pytest.mark.parametrize("path", ENDPOINTS)
+@pytest.mark.parametrize("offset", ["9223372036854775808", "99999999999999999999"])
+def test_an_offset_too_large_for_the_database_is_a_400_with_a_message(client, home, path, offset):
+    """Every list answered these with the 500 page on the attacker's loopback run (SQLite overflowed)."""
+    response = client.get(path, {"offset": offset})
+    assert response.status_code == 400
+    assert response.json() == {"message": "offset cannot be higher than 1000000000"}
+
+
+@pytest.mark.parametrize("path", ENDPOINTS)
+def test_an_offset_past_the_end_is_an_empty_list(client, home, path):
+    response = client.get(path, {"offset": "1000000000"})
+    assert response.status_code == 200
+    assert response.json()["items"] == []

@@ -7,6 +7,7 @@ docs/security.md, "The read-only API reads no credentials".
 from django.conf import settings
 from rest_framework.throttling import SimpleRateThrottle
 from wagtail.api.v2.filters import SearchFilter
+from wagtail.api.v2.pagination import WagtailPagination
 from wagtail.api.v2.utils import BadRequestError
 
 from portal.core.client_ip import client_ip
@@ -89,6 +90,21 @@ class BoundedSearchFilter(SearchFilter):
         return super().filter_queryset(request, queryset, view)
 
 
+# The largest offset a list takes: far beyond any list the portal holds, and well inside
+# the 64-bit integers both databases take (SQLite refused 2**63 with a server error).
+MAX_OFFSET = 10**9
+
+
+class BoundedPagination(WagtailPagination):
+    """Wagtail's offset and limit, with an offset too large for the database answered as a 400."""
+
+    def paginate_queryset(self, queryset, request, view=None):
+        offset = request.GET.get("offset", "0")
+        if offset.isdigit() and int(offset) > MAX_OFFSET:
+            raise BadRequestError(f"offset cannot be higher than {MAX_OFFSET}")
+        return super().paginate_queryset(queryset, request, view)
+
+
 class PublicAPIMixin:
     """Public and read-only: no credentials are read, every client is throttled.
 
@@ -100,3 +116,4 @@ class PublicAPIMixin:
     authentication_classes = []
     permission_classes = []
     throttle_classes = [ClientRateThrottle]
+    pagination_class = BoundedPagination
