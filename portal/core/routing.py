@@ -37,9 +37,11 @@ routing.
 
 from django.conf import settings
 from django.db import connection
-from django.http import Http404
+from django.http import Http404, HttpResponseRedirect
 from django.http.request import split_domain_port
-from django.urls import re_path
+from django.shortcuts import resolve_url
+from django.urls import path, re_path
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from wagtail import urls as wagtail_urls
 from wagtail import views as wagtail_views
 from wagtail.models import Page, PageViewRestriction, Site
@@ -174,7 +176,29 @@ def serve(request, path):
     return wagtail_views.serve(request, path)
 
 
-# Wagtail's own URLs (the password and sign-in forms for private pages), with
-# its serve view replaced by the one above under the same name and pattern.
-urlpatterns = [pattern for pattern in wagtail_urls.urlpatterns if getattr(pattern, "name", None) != "wagtail_serve"]
+def sign_in_elsewhere(request):
+    """Wagtail's own sign-in form for private pages, answered by sending the reader to the site's.
+
+    Wagtail's form at ``/_util/login/`` is Django's plain ``LoginView``: it
+    signed people in past the sign-in throttle, the email confirmation and the
+    two-factor step of the site's own (allauth's) form. Private pages already
+    send readers to ``LOGIN_URL`` (``WAGTAIL_FRONTEND_LOGIN_URL``); anything
+    that still reaches this address, a form post included, is sent there too,
+    signed in as nobody, with its return address if that is on this site.
+    """
+    target = resolve_url(settings.LOGIN_URL)
+    next_url = request.GET.get("next", "")
+    if next_url and url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target += "?" + urlencode({"next": next_url})
+    return HttpResponseRedirect(target)
+
+
+# Wagtail's own URLs (the password form for private pages), with its serve
+# view replaced by the one above under the same name and pattern, and its
+# sign-in form by a redirect to the site's.
+_REPLACED = {"wagtail_serve", "wagtailcore_login"}
+urlpatterns = [pattern for pattern in wagtail_urls.urlpatterns if getattr(pattern, "name", None) not in _REPLACED]
+urlpatterns.append(path("_util/login/", sign_in_elsewhere, name="wagtailcore_login"))
 urlpatterns.append(re_path(wagtail_urls.serve_pattern, serve, name="wagtail_serve"))

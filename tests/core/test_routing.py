@@ -243,3 +243,21 @@ def test_a_listing_given_a_new_slug_is_found_at_its_new_address_at_once(client, 
     learning_index.save_revision().publish()
     assert client.get("/notes/" + page.slug + "/").status_code == 200
     assert client.get("/learning/" + page.slug + "/").status_code == 404
+
+
+def test_wagtails_own_sign_in_form_signs_nobody_in_and_sends_readers_to_the_sites(client, learning_index):
+    """``/_util/login/`` signed people in past the throttle, email confirmation and two-factor step."""
+    from portal.members.factories import PASSWORD
+
+    page = note(learning_index, "For members")
+    restrict_to_members(page)
+    member = MemberFactory()
+    response = client.post("/_util/login/", {"username": member.email, "password": PASSWORD, "next": page.url})
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/login/"
+    assert "_auth_user_id" not in client.session
+    assert client.get(page.url).status_code == 302  # still signed out
+    response = client.get("/_util/login/", {"next": page.url})
+    assert response["Location"] == f"/accounts/login/?next={page.url.replace('/', '%2F')}"
+    response = client.get("/_util/login/", {"next": "https://elsewhere.example/"})
+    assert response["Location"] == "/accounts/login/"
