@@ -60,3 +60,20 @@ def test_a_wrong_password_and_an_unknown_address_get_the_same_message(client):
     assert visible(wrong).replace("grace.okafor@example.org", "X") == visible(unknown).replace(
         "nobody.here@example.org", "X"
     )
+
+
+def test_signing_up_with_an_address_in_use_hashes_the_password_as_a_new_account_does(client, kersal):  # noqa: F811
+    """An attacker timed sign-ups: an address in use answered in a fortieth of a new one's time."""
+    from unittest import mock
+
+    from django.contrib.auth.hashers import get_hasher
+
+    MemberFactory(user__email="grace.okafor@example.org")
+    hasher = type(get_hasher())
+    with mock.patch.object(hasher, "encode", autospec=True, side_effect=hasher.encode) as taken_encode:
+        client.post("/accounts/signup/", signup_data(kersal, email="grace.okafor@example.org"))
+    client.logout()
+    with mock.patch.object(hasher, "encode", autospec=True, side_effect=hasher.encode) as fresh_encode:
+        client.post("/accounts/signup/", signup_data(kersal, email="new.person@example.org"))
+    assert fresh_encode.call_count == 1
+    assert taken_encode.call_count == fresh_encode.call_count
