@@ -10,8 +10,9 @@ order that make no sense.
 import unicodedata
 
 from django import forms
-from taggit.models import Tag
 
+from portal.core.knowledge_types import tag_through_models
+from portal.core.models import KnowledgePage
 from portal.taxonomy.models import SafetyDomain, Setting
 from search.results import CONTENT_TYPES, FACETS, SORTS
 
@@ -38,9 +39,10 @@ class SearchForm(forms.Form):
     page = forms.IntegerField(required=False, min_value=1, max_value=10_000)
     exact = forms.BooleanField(required=False)
 
-    def __init__(self, data):
+    def __init__(self, data, user=None):
         super().__init__(data)
         self.raw = data
+        self.user = user
         self.filter_errors = {}
         self._filters = None
 
@@ -72,7 +74,7 @@ class SearchForm(forms.Form):
                 values = list(dict.fromkeys(clean_text(value)[:100] for value in self.raw.getlist(facet)))
                 values = [value for value in values if value]
                 values = values[:MAX_VALUES_PER_FACET]
-                valid = self._known(facet, values) if values else []
+                valid = self._known(facet, values, self.user) if values else []
                 if len(valid) < len(values):
                     noun = FACET_NOUNS[facet]
                     self.filter_errors[facet] = f"There is no {noun} with that name. Showing all {noun}s instead."
@@ -81,15 +83,31 @@ class SearchForm(forms.Form):
         return self._filters
 
     @staticmethod
-    def _known(facet, values):
+    def _known(facet, values, user=None):
         if facet == "setting":
             known = set(Setting.objects.filter(slug__in=values).values_list("slug", flat=True))
         elif facet == "domain":
             known = set(SafetyDomain.objects.filter(slug__in=values).values_list("slug", flat=True))
         elif facet == "tag":
-            known = set(Tag.objects.filter(slug__in=values).values_list("slug", flat=True))
+            known = _topics_reader_may_see(values, user)
         elif facet == "type":
             known = set(CONTENT_TYPES)
         else:
             known = {value for value in values if value.isdigit() and len(value) == 4}
         return [value for value in values if value in known]
+
+
+def _topics_reader_may_see(slugs, user):
+    """Those of ``slugs`` that name a topic on a page ``user`` may find.
+
+    A topic only an unpublished draft or a member-only page has is unknown to
+    everyone else, the same as one that does not exist: naming it ("0 results
+    (its name)") told any visitor that a draft or a member-only page used that
+    word.
+    """
+    visible = KnowledgePage.objects.visible_to(user).values("pk")
+    known = set()
+    for through in tag_through_models():
+        rows = through.objects.filter(tag__slug__in=slugs, content_object_id__in=visible)
+        known.update(rows.values_list("tag__slug", flat=True))
+    return known

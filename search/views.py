@@ -120,7 +120,7 @@ def _facet_groups(results, params, errors):
 
 
 def search(request):
-    form = SearchForm(request.GET)
+    form = SearchForm(request.GET, user=request.user)
     text, filters = form.text, form.filters
     # Only what is valid goes into the links on the page.
     params = request.GET.copy()

@@ -454,3 +454,24 @@ def test_a_client_searching_faster_than_a_person_is_asked_to_wait_and_keeps_its_
     assert client.get("/search/").status_code == 200  # the empty form is not a search
     other = client.get("/search/?q=falls", REMOTE_ADDR="192.0.2.7")
     assert other.status_code == 200 and "Falls at night" in other.content.decode()
+
+
+def test_a_topic_only_a_draft_or_a_member_only_page_has_is_unknown_to_those_who_cannot_see_it(client, learning_index):
+    """An attacker confirmed words from drafts: "?tag=<a draft's topic>" said "0 results (<topic>)",
+    where a topic that did not exist was ignored."""
+    LearningNotePageFactory(parent=learning_index, title="Open falls note", tags=["falls"])
+    LearningNotePageFactory(parent=learning_index, title="Unsent", tags=["quokkaplume"], live=False)
+    restrict_to_members(LearningNotePageFactory(parent=learning_index, title="Members note", tags=["wombatfjord"]))
+
+    def answer(tag):
+        page = text_of(html_of(client.get("/search/", {"q": "falls", "tag": tag})))
+        return page.replace(tag, "TAG")
+
+    made_up = answer("nonexistentqq")
+    assert "There is no topic with that name" in made_up
+    assert "Open falls note" in made_up
+    assert answer("quokkaplume") == made_up
+    assert answer("wombatfjord") == made_up
+    client.force_login(MemberFactory())
+    assert "There is no topic with that name" not in answer("wombatfjord")
+    assert "There is no topic with that name" in answer("quokkaplume")
