@@ -16,7 +16,7 @@ from portal.core.factories import restrict_to_members
 from portal.core.models import KnowledgePage
 from portal.members.factories import MemberFactory
 from search import service
-from search.engines.database import _ranked_once, backend_query, concepts_of, visible_pages
+from search.engines.database import _first_words, _ranked_once, backend_query, concepts_of, visible_pages
 
 pytestmark = pytest.mark.django_db
 
@@ -391,3 +391,29 @@ def test_with_no_filter_each_match_is_grouped_as_it_is_found(kestrel_groups):
     assert [hit.title for hit in results.hits][:8] == [f"Kestrel report {number}" for number in range(7, -1, -1)]
     assert grouped is not None
     assert not _tables(grouped) & {"wagtailcore_page", "core_knowledgepage"}
+
+
+def test_the_title_test_looks_first_for_the_first_word_of_each_phrasing():
+    """ "bed" finds "bedsore" and "bed sores" too, so only "bed" and "pressure" are looked for before the phrases."""
+    (concept,) = concepts_of("pressure ulcers")
+    condition = _first_words(concept, "title")
+
+    assert sorted(value for _lookup, value in condition.children) == ["bed", "pressure"]
+    assert condition.connector == "OR"
+
+
+@pytest.fixture
+def bed_pages(learning_index):
+    """Titles with the first word of a phrasing and without it, the phrase in other cases, or only part of it."""
+    for title in ["BED SORES on ward 4", "Bedsore audit", "Bed rest after falls", "Pressure gauges", "Ward rounds"]:
+        LearningNotePageFactory(
+            parent=learning_index, title=title, summary="Routine rounds.", what_happened="pressure ulcers"
+        )
+
+
+def test_only_titles_with_a_whole_phrasing_come_first(bed_pages):
+    """A title with the first word but not the phrase ("Bed rest", "Pressure gauges") is ranked with the rest."""
+    results = service.query("pressure ulcers")
+
+    assert results.total == 5
+    assert {hit.title for hit in results.hits[:2]} == {"BED SORES on ward 4", "Bedsore audit"}
