@@ -17,7 +17,10 @@ BM25, or PostgreSQL full text with ``ts_rank``). Around it this engine:
   ever read from the database, and the backend's own score is worked out only
   for the groups that page falls in (``_counts_and_page``; on SQLite, whose
   backend scores in a subquery per page, once for every match, in one pass:
-  ``_scored_once``);
+  ``_scored_once``; on PostgreSQL, each distinct stemmed phrasing once:
+  ``_ranked_once``). On PostgreSQL the whole-word test of a title or summary
+  runs only on texts holding the first word of a phrasing (``_first_words``),
+  and with no filter chosen every match is grouped as it is found;
 * finds the matching pages once per search and, in the same statement, counts
   every facet over them and picks the ids of the page of results shown
   (``_counts_and_page``), however many match;
