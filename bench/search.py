@@ -13,6 +13,9 @@ times, with ``time.perf_counter``:
 * faceted: ``search.service.query(text, filters)``, the search page's call:
   matching, facet counts for all five facets, ranking, one page of hits with
   snippets;
+* unfiltered: ``search.service.query(text)``, the same searches with no
+  filter ticked, as most readers search: every match is counted, grouped and
+  ranked, not only those passing the filters;
 * raw: ``list(KnowledgePage.objects.live().search(text)[:10])``, the backend's
   own first ten matches, nothing else;
 * some words: ``search.service.query`` for searches that no page matches in
@@ -96,9 +99,10 @@ def measure_one(size, repeat, reuse, budget, query_count):
 
     from search import service
 
-    faceted, raw, totals, per_query_medians, errors = [], [], [], {}, []
+    faceted, unfiltered, raw, totals, per_query_medians, errors = [], [], [], [], {}, []
+    unfiltered_totals = []
     queries = QUERIES[:query_count]
-    per_query = budget / len(queries) / 2
+    per_query = budget / len(queries) / 3
     for text, filters in queries:
         try:
             totals.append(service.query(text, filters).total)
@@ -107,10 +111,18 @@ def measure_one(size, repeat, reuse, budget, query_count):
             errors.append(f"{text!r}: {type(error).__name__}: {error}")
             these = []
         faceted += these
+        try:
+            unfiltered_totals.append(service.query(text).total)
+            unfiltered_these = timed(lambda text=text: service.query(text), repeat, per_query)
+        except Exception as error:
+            errors.append(f"{text!r} (no filters): {type(error).__name__}: {error}")
+            unfiltered_these = []
+        unfiltered += unfiltered_these
         raw_these = timed(lambda text=text: list(KnowledgePage.objects.live().search(text)[:10]), repeat, per_query)
         raw += raw_these
         per_query_medians[text] = [
             round(statistics.median(these), 1) if these else None,
+            round(statistics.median(unfiltered_these), 1) if unfiltered_these else None,
             round(statistics.median(raw_these), 1),
         ]
     some_words, some_words_medians = [], {}
@@ -131,13 +143,16 @@ def measure_one(size, repeat, reuse, budget, query_count):
         "pages": KnowledgePage.objects.live().count(),
         "load_seconds": round(load_seconds, 1),
         "index_seconds": round(index_seconds, 1),
-        "runs": [len(faceted), len(raw)],
+        "runs": [len(faceted), len(unfiltered), len(raw)],
         "faceted_median": statistics.median(faceted) if faceted else None,
         "faceted_p95": percentile(faceted, 0.95) if faceted else None,
+        "unfiltered_median": statistics.median(unfiltered) if unfiltered else None,
+        "unfiltered_p95": percentile(unfiltered, 0.95) if unfiltered else None,
         "raw_median": statistics.median(raw),
         "raw_p95": percentile(raw, 0.95),
         "faceted_totals": totals,
-        "per_query_medians": per_query_medians,  # text: [faceted, raw] in ms
+        "unfiltered_totals": unfiltered_totals,
+        "per_query_medians": per_query_medians,  # text: [faceted, unfiltered, raw] in ms
         "some_words_median": statistics.median(some_words) if some_words else None,
         "some_words_p95": percentile(some_words, 0.95) if some_words else None,
         "some_words_medians": some_words_medians,  # text: ms
@@ -224,8 +239,9 @@ def run(sizes, repeat=20, reuse=False, budget=600, query_count=None):
 
 def table(results):
     lines = [
-        "| pages | database | faceted median | faceted p95 | raw median | raw p95 | ratio (median) | timed runs |",
-        "|---:|---|---:|---:|---:|---:|---:|---:|",
+        "| pages | database | faceted median | faceted p95 | no filters median | no filters p95 | raw median | raw p95 "
+        "| ratio (median) | timed runs |",
+        "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in results:
         if r["faceted_median"] is None:
@@ -233,9 +249,13 @@ def table(results):
         else:
             faceted = f"{r['faceted_median']:.1f} ms | {r['faceted_p95']:.1f} ms"
             ratio = f"{r['faceted_median'] / r['raw_median']:.1f}x"
+        if r.get("unfiltered_median") is None:  # failed, or a result file from before it was timed
+            unfiltered = "failed | failed" if "unfiltered_median" in r else "- | -"
+        else:
+            unfiltered = f"{r['unfiltered_median']:.1f} ms | {r['unfiltered_p95']:.1f} ms"
         lines.append(
-            f"| {r['size']:,} | {r['vendor']} | {faceted} | {r['raw_median']:.1f} ms | {r['raw_p95']:.1f} ms | "
-            f"{ratio} | {r['runs'][0]}+{r['runs'][1]} |"
+            f"| {r['size']:,} | {r['vendor']} | {faceted} | {unfiltered} | {r['raw_median']:.1f} ms | "
+            f"{r['raw_p95']:.1f} ms | {ratio} | {'+'.join(str(runs) for runs in r['runs'])} |"
         )
     by_vendor = {}
     for r in results:
@@ -245,6 +265,8 @@ def table(results):
         for small, large in zip(rows, rows[1:], strict=False):
             growth = [f"raw median x{large['raw_median'] / small['raw_median']:.1f}"]
             growth.append(f"raw p95 x{large['raw_p95'] / small['raw_p95']:.1f}")
+            if small.get("unfiltered_median") and large.get("unfiltered_median"):
+                growth.insert(0, f"no filters median x{large['unfiltered_median'] / small['unfiltered_median']:.1f}")
             if small["faceted_median"] and large["faceted_median"]:
                 growth.insert(0, f"faceted median x{large['faceted_median'] / small['faceted_median']:.1f}")
                 growth.insert(1, f"faceted p95 x{large['faceted_p95'] / small['faceted_p95']:.1f}")
@@ -253,7 +275,8 @@ def table(results):
         lines.append(
             f"\n{r['size']:,} pages ({r['vendor']}): loaded in {r['load_seconds']} s, "
             f"indexed in {r['index_seconds']} s, {r['wall_seconds']} s in all; "
-            f"faceted totals per query {r['faceted_totals']}; medians per query [faceted, raw] ms "
+            f"totals per query {r['faceted_totals']} (no filters {r.get('unfiltered_totals')}); "
+            f"medians per query [faceted, no filters, raw] ms "
             f"{r['per_query_medians']}"
         )
         if r.get("some_words_median") is not None:
@@ -261,7 +284,7 @@ def table(results):
                 f"  pages with some of the words (no page has them all): median {r['some_words_median']:.1f} ms, "
                 f"p95 {r['some_words_p95']:.1f} ms; medians per query {r['some_words_medians']}"
             )
-        lines.extend(f"  faceted query failed: {error}" for error in r["errors"])
+        lines.extend(f"  query failed: {error}" for error in r["errors"])
     return "\n".join(lines)
 
 

@@ -16,7 +16,7 @@ from portal.core.factories import restrict_to_members
 from portal.core.models import KnowledgePage
 from portal.members.factories import MemberFactory
 from search import service
-from search.engines.database import backend_query, concepts_of, visible_pages
+from search.engines.database import _first_words, _ranked_once, backend_query, concepts_of, visible_pages
 
 pytestmark = pytest.mark.django_db
 
@@ -318,3 +318,102 @@ def test_each_tag_table_is_read_only_for_matching_pages_of_its_type(kestrel_grou
     assert _lookups(plan, "casestudies_casestudypagetag") == 1
     assert _lookups(plan, "learning_learningnotepagetag") <= results.total
     assert _lookups(plan, "updates_updatepagetag") == 0
+
+
+@pytest.fixture
+def medication_pages(learning_index):
+    """Six pages naming medicines, each in a phrasing "medication" is searched by, a different number of times."""
+    words = ["medication", "medications", "drugs", "drug", "medicines", "meds"]
+    for number, word in enumerate(words):
+        LearningNotePageFactory(
+            parent=learning_index,
+            title=f"{word.capitalize()} round {number}",
+            summary="Routine rounds.",
+            what_happened=f"{word} " * (number + 1) + "checked at night",
+        )
+
+
+def _stems(words):
+    with connection.cursor() as cursor:
+        calls = ", ".join(["to_tsquery('english', %s)::text"] * len(words))
+        cursor.execute(f"SELECT {calls}", words)  # noqa: S608 - placeholders
+        return set(cursor.fetchone())
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's ts_rank")
+def test_each_phrasing_is_ranked_once_however_many_synonyms_stem_to_it(medication_pages):
+    """ "medication" is eight phrasings that stem to four ``tsquery`` values: four calls per vector, not eight."""
+    (concept,) = concepts_of("medication")
+    phrasings = [" ".join(words) for words in concept.alternatives]
+    with CaptureQueriesContext(connection) as captured:
+        results = service.query("medication")
+    statement = next(query["sql"] for query in captured.captured_queries if "WITH matched" in query["sql"])
+
+    assert results.total == 6
+    assert len(phrasings) == 8
+    assert len(_stems(phrasings)) == 4
+    assert statement.count("ts_rank(") == 2 * 4  # the title's vector and the body's
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's ts_rank")
+def test_ranking_each_phrasing_once_gives_the_backends_scores_to_the_last_bit(medication_pages):
+    """The backend's own score (a mean over all eight phrasings, repeats and all) and the one worked out once."""
+    matched = visible_pages().search(backend_query(concepts_of("medication"))).get_queryset()
+    score = matched.query.order_by[0].expression
+    backend = dict(matched.order_by().annotate(score=score).values_list("pk", "score"))
+    sql, params, _keys = _ranked_once(matched)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT page_id, _o0 FROM ({sql}) AS ranked", params)  # noqa: S608 - the engine's own SQL
+        once = dict(cursor.fetchall())
+
+    assert len(backend) == 6
+    assert len(set(backend.values())) > 1  # the pages score differently
+    assert once == backend  # float for float, not approximately
+
+
+def _cte(plan, name):
+    """The step of a JSON plan that works out the common table expression ``name``, or None."""
+    if plan.get("Subplan Name") == f"CTE {name}":
+        return plan
+    return next(filter(None, (_cte(child, name) for child in plan.get("Plans", []))), None)
+
+
+def _tables(plan):
+    return {plan.get("Relation Name"), *(table for child in plan.get("Plans", []) for table in _tables(child))} - {None}
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="reads PostgreSQL's plan of the statement")
+def test_with_no_filter_each_match_is_grouped_as_it_is_found(kestrel_groups):
+    """Titles and summaries are read with the matches, not looked up again by id to group them."""
+    results, plan = _explained("kestrel")
+    grouped = _cte(plan, "grouped")
+
+    assert [hit.title for hit in results.hits][:8] == [f"Kestrel report {number}" for number in range(7, -1, -1)]
+    assert grouped is not None
+    assert not _tables(grouped) & {"wagtailcore_page", "core_knowledgepage"}
+
+
+def test_the_title_test_looks_first_for_the_first_word_of_each_phrasing():
+    """ "bed" finds "bedsore" and "bed sores" too, so only "bed" and "pressure" are looked for before the phrases."""
+    (concept,) = concepts_of("pressure ulcers")
+    condition = _first_words(concept, "title")
+
+    assert sorted(value for _lookup, value in condition.children) == ["bed", "pressure"]
+    assert condition.connector == "OR"
+
+
+@pytest.fixture
+def bed_pages(learning_index):
+    """Titles with the first word of a phrasing and without it, the phrase in other cases, or only part of it."""
+    for title in ["BED SORES on ward 4", "Bedsore audit", "Bed rest after falls", "Pressure gauges", "Ward rounds"]:
+        LearningNotePageFactory(
+            parent=learning_index, title=title, summary="Routine rounds.", what_happened="pressure ulcers"
+        )
+
+
+def test_only_titles_with_a_whole_phrasing_come_first(bed_pages):
+    """A title with the first word but not the phrase ("Bed rest", "Pressure gauges") is ranked with the rest."""
+    results = service.query("pressure ulcers")
+
+    assert results.total == 5
+    assert {hit.title for hit in results.hits[:2]} == {"BED SORES on ward 4", "Bedsore audit"}
