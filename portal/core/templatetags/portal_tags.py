@@ -13,6 +13,7 @@ from portal.core import cards
 from portal.core.access import is_moderator, keeps_records, may_use_admin
 from portal.core.frontend import FRONTEND_SUPPORTED_SCRIPT
 from portal.core.memo import remember
+from portal.core.models import leads_to_member_only_page
 
 register = template.Library()
 
@@ -224,6 +225,12 @@ def _login_url_back_to(request):
     query = QueryDict(mutable=True)
     query["next"] = request.get_full_path()
     return f"{login_url}?{query.urlencode(safe='/')}"
+
+
+@register.simple_tag(takes_context=True)
+def asks_for_member_only_page(context, url):
+    """Whether the sign-in page was reached on the way to a member-only page (``leads_to_member_only_page``)."""
+    return leads_to_member_only_page(context["request"], url)
 
 
 @register.simple_tag(takes_context=True)
