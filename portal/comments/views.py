@@ -23,7 +23,7 @@ from portal.core.access import is_member
 from portal.members.models import MemberProfile
 
 from .forms import CommentForm, ReportForm
-from .models import Comment, CommentReport, takes_comments
+from .models import MAX_COMMENT_LENGTH, Comment, CommentReport, takes_comments
 from .notifications import notify_moderators_of_report, notify_page_owner
 
 DUPLICATE_WINDOW = timedelta(minutes=2)
@@ -61,6 +61,31 @@ def waiting_for_approval(user):
     return profile is not None and profile.status == MemberProfile.Status.PENDING
 
 
+# A comment typed by someone whose session ended (often by signing out in
+# another tab) is kept here until they sign in and post it.
+DRAFT_SESSION_KEY = "comment_draft"
+
+
+def keep_draft(request, page):
+    """Keep what a signed-out person tried to post, for this page only, so that signing in loses nothing.
+
+    Only the text, cut to the most a comment may hold; it is shown back in the
+    comment box on this page (``comment_tags.page_comments``) and never posted
+    for them. A draft for another page replaces it.
+    """
+    body = (request.POST.get("body") or "").strip()
+    if body:
+        request.session[DRAFT_SESSION_KEY] = {"page": page.pk, "body": body[:MAX_COMMENT_LENGTH]}
+
+
+def kept_draft(request, page):
+    """The text kept by ``keep_draft`` for ``page``, or None."""
+    draft = request.session.get(DRAFT_SESSION_KEY)
+    if isinstance(draft, dict) and draft.get("page") == page.pk:
+        return draft.get("body") or None
+    return None
+
+
 def _not_a_member(request, page):
     context = {"commented_page": page, "waiting": waiting_for_approval(request.user)}
     return render(request, "comments/not_allowed.html", context, status=403)
@@ -70,6 +95,8 @@ def _not_a_member(request, page):
 def add_comment(request, page_id):
     page = commentable_page(request, page_id)
     if not request.user.is_authenticated:
+        if request.method == "POST":
+            keep_draft(request, page)
         return redirect_to_login(page.url + "#comments")
     if not is_member(request.user):
         return _not_a_member(request, page)
@@ -101,6 +128,8 @@ def add_comment(request, page_id):
                     body=body,
                 )
                 notify_page_owner(comment, page)
+            if kept_draft(request, page) is not None:
+                del request.session[DRAFT_SESSION_KEY]
             messages.success(request, "Your comment has been posted.")
             return redirect(f"{page.url}#comment-{comment.pk}")
 

@@ -8,15 +8,18 @@ union per page type. Topic tags stay per page type (``XPageTag``) as
 django-taggit's ``ClusterTaggableManager`` expects.
 """
 
+from urllib.parse import urlsplit
+
 from django import forms
 from django.apps import apps
 from django.db import models
 from django.db.models import Exists, ExpressionWrapper, OuterRef, Q, Value
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
-from wagtail.models import Page, PageManager, PageViewRestriction
+from wagtail.models import Page, PageManager, PageViewRestriction, Site
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
@@ -67,6 +70,26 @@ def restricted_paths():
 def is_members_only_path(path, restrictions):
     """Whether a page at ``path`` that the reader may see is member-only (``restrictions``: ``restricted_paths()``)."""
     return any(path.startswith(restricted) for restricted, for_members in restrictions if for_members)
+
+
+def leads_to_member_only_page(request, url):
+    """Whether ``url`` (a sign-in page's ``next``) is on this site and at or below a member-only page.
+
+    The sign-in page uses it to say that the page asked for is for members,
+    rather than that nobody needs an account to read. It costs no query when
+    no page is member-only, and one otherwise (the member-only pages' web
+    addresses), so it holds for a page a ``RoutablePageMixin`` serves below them too.
+    """
+    if not url or not url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()}):
+        return False
+    member_paths = [path for path, for_members in kept_restricted_paths() if for_members]
+    site = Site.find_for_request(request) if member_paths else None
+    if site is None:
+        return False
+    path = urlsplit(url).path.lstrip("/")
+    wanted = site.root_page.url_path + path + ("" if path.endswith("/") or not path else "/")
+    url_paths = Page.objects.filter(path__in=member_paths).values_list("url_path", flat=True)
+    return any(wanted.startswith(url_path) for url_path in url_paths)
 
 
 def kept_restricted_paths():

@@ -219,6 +219,11 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
+# A form sent with an out-of-date token (most often after signing in or out
+# in another tab) gets a page in the site's design saying nothing was changed,
+# with a link back, instead of Django's bare "Forbidden (403)". Still a 403.
+# https://docs.djangoproject.com/en/5.2/ref/settings/#csrf-failure-view
+CSRF_FAILURE_VIEW = "portal.core.views.csrf_failure"
 
 # Content Security Policy (django-csp 4). The public site loads scripts and
 # styles only from its own static files: no inline script, no inline style, no

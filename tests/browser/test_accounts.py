@@ -137,3 +137,22 @@ def test_a_member_signs_in_with_a_code_from_their_email(phone, demo_server, demo
     phone.wait_for_load_state()
     assert phone.get_by_role("button", name="Sign out").is_visible()
     assert_valid_html(documents)
+
+
+def test_a_sign_in_form_left_open_in_another_tab_ends_on_a_plain_page_with_a_way_back(phone, demo_server):
+    """Sign in in one tab, then send the sign-in form still open in another: the form has expired."""
+    older = phone.context.new_page()
+    older.goto(demo_server + "/accounts/login/")
+    sign_in(phone, demo_server, *GRACE)
+
+    older.get_by_label("Email address").fill(GRACE[0])
+    older.get_by_label("Password", exact=True).fill(GRACE[1])
+    older.get_by_role("button", name="Sign in").click()
+    older.wait_for_load_state()
+    assert older.locator("h1").inner_text() == "This form has expired"
+    assert "nothing was changed" in older.locator("main").inner_text()
+    assert "CSRF" not in older.content()
+    documents = {}
+    check(older, documents)
+    assert_valid_html(documents)
+    assert older.get_by_role("link", name="the page you were on").get_attribute("href") == "/accounts/login/"

@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from .support import assert_fits_width, assert_no_axe_violations
+from .support import assert_fits_width, assert_no_axe_violations, assert_valid_html, check_on_a_phone
 
 pytestmark = pytest.mark.browser
 
@@ -20,7 +20,10 @@ def count(page):
 
 
 def choose_facet(page, heading, label):
-    """Open a facet's group and follow one of its values."""
+    """Open the filters (folded away on a phone) and a facet's group, and follow one of its values."""
+    filters = page.locator("details.portal-search-filters")
+    if filters.get_attribute("open") is None:
+        filters.locator("summary").first.click()
     group = page.locator("details.portal-facet", has=page.locator("summary", has_text=heading))
     if group.get_attribute("open") is None:
         group.locator("summary").click()
@@ -105,6 +108,32 @@ def test_search_pick_a_facet_and_remove_its_chip(page, demo_server):
     page.wait_for_url(re.compile(r".*/search/\?q=falls$"))
     assert count(page) == everything
     assert_no_axe_violations(page)
+
+
+def test_on_a_phone_the_first_result_is_on_the_first_screen_and_the_filters_one_tap_away(phone, demo_server):
+    documents = {}
+    phone.goto(demo_server + "/search/?q=falls")
+    first = phone.locator(".portal-hit").first
+    assert first.evaluate("e => e.getBoundingClientRect().top") < 740  # the phone fixture's screen height
+    summary = phone.locator(".portal-search-filters > summary")
+    assert summary.inner_text().strip() == "Filter results"
+    assert not phone.locator(".portal-facet").first.is_visible()
+    check_on_a_phone(phone, documents, "folded")
+
+    choose_facet(phone, "Care setting", "Care homes")
+    phone.wait_for_url(re.compile(r".*setting=care-homes.*"))
+    assert summary.inner_text().strip() == "Filter results (1 chosen)"
+    # The chip naming the filter comes before the results, on the first screen.
+    chip = phone.locator(".portal-active-filters .portal-term--active").first
+    assert chip.evaluate("e => e.getBoundingClientRect().bottom") < 740
+    check_on_a_phone(phone, documents, "filtered")
+    assert_valid_html(documents)
+
+
+def test_on_a_wide_screen_the_search_filters_stay_open(page, demo_server):
+    page.goto(demo_server + "/search/?q=falls")
+    assert page.locator(".portal-search-filters").get_attribute("open") is not None
+    assert page.locator(".portal-facet summary").first.is_visible()
 
 
 def test_a_typo_is_corrected_and_the_original_is_one_click_away(phone, demo_server):

@@ -7,12 +7,12 @@ from django.urls import reverse
 from wagtail.models import PageViewRestriction
 
 from casestudies.factories import CaseStudyPageFactory
-from learning.factories import PeerVisitReportPageFactory
+from learning.factories import LearningNotePageFactory, PeerVisitReportPageFactory
 from portal.comments.factories import CommentFactory
-from portal.comments.models import Comment, CommentReport
+from portal.comments.models import MAX_COMMENT_LENGTH, Comment, CommentReport
 from portal.core.access import MODERATORS_GROUP
 from portal.mail.models import OutboxEmail
-from portal.members.factories import MemberFactory, ModeratorFactory, PendingMemberFactory, UserFactory
+from portal.members.factories import PASSWORD, MemberFactory, ModeratorFactory, PendingMemberFactory, UserFactory
 from portal.updates.factories import UpdatePageFactory
 
 pytestmark = pytest.mark.django_db
@@ -110,6 +110,58 @@ def test_an_anonymous_visitor_is_sent_to_sign_in_and_nothing_is_saved(client, no
     assert "Sign in to comment" in page
     assert f'href="{reverse("account_login")}?next={note.url}%23comments"' in page
     assert "<textarea" not in page
+
+
+DRAFT_MESSAGE = "Your comment has not been posted yet."
+
+
+def sign_in(client, user, next_url):
+    """Sign in through the sign-in form, as a person does, and follow where it sends them."""
+    response = client.post(
+        f"{reverse('account_login')}?next={next_url}", {"login": user.email, "password": PASSWORD, "next": next_url}
+    )
+    assert response.status_code == 302, response.content.decode()[:500]
+    return response["Location"]
+
+
+def test_a_comment_posted_after_the_session_ended_waits_in_the_box_after_signing_in(client, note, member):
+    """Signed out in another tab, then "Post comment": the text is there after signing in, not posted."""
+    typed = "We moved the teatime round earlier & it <helped>."
+    response = client.post(add_url(note), {"body": typed})
+    assert response["Location"] == f"{reverse('account_login')}?next={note.url}%23comments"
+
+    back_to = sign_in(client, member, f"{note.url}#comments")
+    assert back_to == f"{note.url}#comments"
+    page = client.get(note.url).content.decode()
+    assert DRAFT_MESSAGE in page
+    assert "We moved the teatime round earlier &amp; it &lt;helped&gt;.</textarea>" in page
+    assert not Comment.objects.exists()  # never posted for them
+
+    client.post(add_url(note), {"body": typed})
+    assert Comment.objects.get().body == typed
+    page = client.get(note.url).content.decode()
+    assert DRAFT_MESSAGE not in page
+    assert "&lt;helped&gt;.</textarea>" not in page  # the box is empty again
+
+
+def test_a_kept_comment_shows_only_on_its_own_page(client, note, member, learning_index):
+    other = LearningNotePageFactory(parent=learning_index, title="Night checks without waking residents")
+    client.post(add_url(note), {"body": "Meant for the teatime note."})
+    sign_in(client, member, note.url)
+
+    page = client.get(other.url).content.decode()
+    assert "<textarea" in page
+    assert DRAFT_MESSAGE not in page
+    assert "Meant for the teatime note." not in page
+    assert "Meant for the teatime note." in client.get(note.url).content.decode()
+
+
+def test_a_kept_comment_is_cut_to_the_longest_a_comment_may_be(client, note, member):
+    client.post(add_url(note), {"body": "x" * (MAX_COMMENT_LENGTH + 500)})
+    sign_in(client, member, note.url)
+    page = client.get(note.url).content.decode()
+    assert "x" * MAX_COMMENT_LENGTH + "</textarea>" in page
+    assert "x" * (MAX_COMMENT_LENGTH + 1) not in page
 
 
 def test_a_member_waiting_for_approval_is_told_so_and_cannot_post(client, note):

@@ -154,6 +154,20 @@ def test_a_signed_in_member_gets_a_fresh_page_with_their_own_header(client, navi
     assert count_queries(client, falls_note.url) > 0
 
 
+def test_each_stored_page_s_sign_in_link_returns_to_that_page(client, navigation, learning_index, falls_note):
+    def sign_in_href(path):
+        response = client.get(path)
+        header = response.content.decode().split("</header>")[0]
+        return response.get("X-Page-Cache"), header.split('">Sign in</a>')[0].rsplit('href="', 1)[1]
+
+    for _ in range(2):  # drawn, then served from the cache
+        _, note_link = sign_in_href(falls_note.url)
+        cached, index_link = sign_in_href(learning_index.url)
+        assert note_link == f"/accounts/login/?next={falls_note.url}"
+        assert index_link == f"/accounts/login/?next={learning_index.url}"
+    assert cached == "hit"
+
+
 def test_a_waiting_message_is_shown_not_a_cached_page_without_it(client, home):
     client.get(home.url)
     member = MemberFactory()

@@ -32,6 +32,35 @@ def test_visitors_are_offered_sign_in_and_create_an_account(client, home):
     assert '<a class="nhsuk-header__account-link" href="/share/">Share learning</a>' in nav
 
 
+def sign_in_link(response):
+    return re.search(r'<a class="nhsuk-header__account-link" href="([^"]*)">Sign in</a>', header(response)).group(1)
+
+
+def test_the_sign_in_link_returns_to_the_page_it_is_on(client, home, navigation, learning_index, case_study_index):
+    assert sign_in_link(client.get(learning_index.url)) == f"/accounts/login/?next={learning_index.url}"
+    assert sign_in_link(client.get(case_study_index.url)) == f"/accounts/login/?next={case_study_index.url}"
+    # Each time, from each page: nothing kept from one page is shown on another.
+    assert sign_in_link(client.get(learning_index.url)) == f"/accounts/login/?next={learning_index.url}"
+
+
+def test_the_sign_in_link_keeps_the_query_escaped(client, home, learning_index):
+    response = client.get(learning_index.url, {"setting": "care-homes", "q": '"><script>alert(1)</script>'})
+    assert "<script>alert(1)</script>" not in response.content.decode()
+    link = sign_in_link(response)
+    assert link.startswith(f"/accounts/login/?next={learning_index.url}%3F")
+    assert "setting%3Dcare-homes%26" in link  # the whole query belongs to next, not to the sign-in page
+
+    response = client.get(html.unescape(link))
+    assert response.context["redirect_field_value"] == (
+        f"{learning_index.url}?setting=care-homes&q=%22%3E%3Cscript%3Ealert%281%29%3C%2Fscript%3E"
+    )
+
+
+@pytest.mark.parametrize("path", ["/", "/accounts/login/", "/accounts/signup/"])
+def test_no_return_address_from_the_home_page_or_the_sign_in_and_sign_up_pages(client, home, path):
+    assert sign_in_link(client.get(path)) == "/accounts/login/"
+
+
 def test_signed_in_people_see_their_profile_and_a_sign_out_button(client, home):
     client.force_login(MemberFactory())
     nav = header(client.get("/"))

@@ -7,6 +7,8 @@ could open, all about falls in care homes, and looks at one place the portal
 lists pages, as each kind of reader.
 """
 
+import re
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
@@ -181,6 +183,37 @@ def test_a_member_only_page_sends_visitors_who_are_not_signed_in_to_sign_in(clie
     assert response.status_code == 302
     assert response["Location"] == f"/accounts/login/?next={notes['members'].url}"
     assert 'type="password"' in client.get(response["Location"]).content.decode()
+
+
+FOR_MEMBERS = "The page you asked for is for approved members of the programme. Sign in to read it."
+
+
+def test_the_sign_in_page_says_a_member_only_page_is_for_members(client, notes):
+    """Sent to sign in on the way to a member-only page, the reader is told why, not that no account is needed."""
+    response = client.get(notes["members"].url, follow=True)
+    html = response.content.decode()
+    assert FOR_MEMBERS in html
+    assert "You do not need an account" not in html
+    assert "once yours is approved you can read pages for members" in html
+    assert re.search(r'href="/accounts/signup/[^"]*">create an account</a>', html)
+
+
+@pytest.mark.parametrize(
+    "next_url",
+    ["open", "signed_in", "/search/?q=falls", "https://elsewhere.example/learning/", None],
+    ids=["open page", "any signed-in reader's page", "search", "another site", "no next"],
+)
+def test_the_sign_in_page_says_most_pages_need_no_account_on_the_way_to_anything_else(client, notes, next_url):
+    next_url = notes[next_url].url if next_url in notes else next_url
+    html = client.get("/accounts/login/", {"next": next_url} if next_url else {}).content.decode()
+    assert FOR_MEMBERS not in html
+    assert "You do not need an account to read most of this site" in html
+
+
+def test_a_page_below_a_member_only_page_is_for_members_too(client, learning_index, notes):
+    restrict_to_members(learning_index)
+    html = client.get("/accounts/login/", {"next": notes["open"].url}).content.decode()
+    assert FOR_MEMBERS in html
 
 
 def test_a_member_only_page_opens_for_members_moderators_and_admins_only(client, notes):

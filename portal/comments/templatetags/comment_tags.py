@@ -11,7 +11,7 @@ from django.utils.safestring import mark_safe
 
 from portal.comments.forms import CommentForm
 from portal.comments.models import Comment, takes_comments
-from portal.comments.views import waiting_for_approval
+from portal.comments.views import kept_draft, waiting_for_approval
 from portal.core.access import is_member
 from portal.core.memo import remember
 
@@ -48,6 +48,8 @@ def page_comments(context, page):
         return ""
     user = request.user
     member = is_member(user)
+    # What they typed before being asked to sign in, shown back but not posted.
+    draft = kept_draft(request, page) if member and page.live else None
     comments = list(Comment.objects.visible().on_page(page).for_display()) if _has_visible_comments(page) else []
     return render_to_string(
         "comments/page_comments.html",
@@ -58,7 +60,9 @@ def page_comments(context, page):
             "can_comment": member and page.live,
             "can_report": member,
             "waiting": not member and waiting_for_approval(user),
-            "blank_fields": mark_safe(_blank_comment_fields()) if member else None,  # noqa: S308 - a rendered template
+            "blank_fields": mark_safe(_blank_comment_fields()) if member and draft is None else None,  # noqa: S308
+            "form": CommentForm(initial={"body": draft}) if draft is not None else None,
+            "draft": draft is not None,
             "sign_in_next": f"{page.url}#comments",
         },
         request=request,

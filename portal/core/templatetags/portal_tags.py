@@ -1,4 +1,5 @@
 from django import template
+from django.http import QueryDict
 from django.middleware.csrf import get_token
 from django.template.loader import get_template
 from django.urls import reverse
@@ -12,6 +13,7 @@ from portal.core import cards
 from portal.core.access import is_moderator, keeps_records, may_use_admin
 from portal.core.frontend import FRONTEND_SUPPORTED_SCRIPT
 from portal.core.memo import remember
+from portal.core.models import leads_to_member_only_page
 
 register = template.Library()
 
@@ -199,9 +201,36 @@ def _account_links(request):
     return {
         "signed_in": False,
         "share_url": share_url,
-        "login_url": reverse("account_login"),
+        "login_url": _login_url_back_to(request),
         "signup_url": reverse("account_signup"),
     }
+
+
+def _login_url_back_to(request):
+    """The sign-in page, with a return address to the page being drawn (``?next=``).
+
+    Drawn for every request, never kept with the header's settings
+    (``_header_settings``): the page cache stores a whole anonymous page under
+    its own path and query, so each stored page names itself. No return
+    address from the home page (where signing in goes anyway) or the account
+    pages (signing in from the sign-in or sign-up page should not lead back to it).
+    """
+    login_url = reverse("account_login")
+    match = getattr(request, "resolver_match", None)
+    on_an_account_page = request.path in {login_url, reverse("account_signup")} or (
+        match is not None and (match.url_name or "").startswith("account_")
+    )
+    if request.path == "/" or on_an_account_page:
+        return login_url
+    query = QueryDict(mutable=True)
+    query["next"] = request.get_full_path()
+    return f"{login_url}?{query.urlencode(safe='/')}"
+
+
+@register.simple_tag(takes_context=True)
+def asks_for_member_only_page(context, url):
+    """Whether the sign-in page was reached on the way to a member-only page (``leads_to_member_only_page``)."""
+    return leads_to_member_only_page(context["request"], url)
 
 
 @register.simple_tag(takes_context=True)

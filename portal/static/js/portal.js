@@ -28,7 +28,7 @@ document.addEventListener("focusout", (event) => {
   if (toggle && toggle.getAttribute("aria-expanded") === "true") toggle.click();
 });
 
-// Listing filters and the roadmap's long sections (details marked data-open-on-wide): on a
+// Listing and search filters and the roadmap's long sections (details marked data-open-on-wide): on a
 // phone they would fill the first screens, so they are served closed and opened here only
 // where there is room. Opening (not closing) after load
 // keeps a phone's page from jumping as it loads.
