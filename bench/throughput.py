@@ -434,8 +434,13 @@ def uncached_table(report):
     medians = report["medians"]
     labels = list(medians)
     portal, anon = labels[0], labels[0]
-    member = next((label for label in labels if label.endswith("signed in") and label.startswith(portal)), None)
-    against = next((label for label in labels if not label.startswith((portal, "bakerydemo"))), None)
+    member = next((label for label in labels if label == f"{portal}, signed in"), None)
+    # The other checkout's label may begin with "portal" too ("portal-before"): compare whole labels.
+    against = next(
+        (label for label in labels if label not in (portal, member) and not label.startswith("bakerydemo")), None
+    )
+    if against and against.endswith(", signed in"):
+        against = against.removesuffix(", signed in")
     against_label = against
     columns = [portal]
     if member:
