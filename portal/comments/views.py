@@ -184,3 +184,20 @@ def _reviewed_since(comment, report):
     if report is None or comment.reports_reviewed_at is None or comment.reports_reviewed_at < report.created_at:
         return None
     return comment.reports_reviewed_at
+
+
+def keep_turned_away_comment(request, match):
+    """A comment whose form had expired (``portal.core.views.csrf_failure``): keep it like a signed-out one.
+
+    Signing out and in again in another tab gives the page's comment form an
+    out-of-date token; what was typed is kept for that page (``keep_draft``),
+    and the page with its comment box is where to go back to.
+    """
+    if match.view_name != "comments:add":
+        return None
+    try:
+        page = commentable_page(request, match.kwargs["page_id"])
+    except Http404:
+        return None
+    keep_draft(request, page)
+    return page.url + "#comments"

@@ -3,8 +3,18 @@
 from urllib.parse import urlsplit
 
 from django.shortcuts import render
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+
+# Each app may keep what a turned-away form held (``keep_on_csrf_failure``): a function of the
+# request and the resolved URL that keeps it and returns the page to go back to, or None.
+_keepers = []
+
+
+def keep_on_csrf_failure(keeper):
+    """Register ``keeper(request, match)``, asked for each form turned away for its token."""
+    _keepers.append(keeper)
+    return keeper
 
 
 def same_site_path(request, url):
@@ -33,5 +43,25 @@ def csrf_failure(request, reason=""):
     https://docs.djangoproject.com/en/5.2/ref/csrf/#how-to-use-django-s-csrf-protection
     """
     back = same_site_path(request, request.META.get("HTTP_REFERER", "")) or "/"
-    context = {"back_url": back, "login_url": reverse("account_login")}
+    try:
+        match = resolve(request.path_info)
+    except Resolver404:
+        match = None
+    kept = None
+    if match is not None and request.method == "POST":
+        for keeper in _keepers:
+            kept = keeper(request, match) or kept
+    signed_in = request.user.is_authenticated
+    url_name = match.url_name if match else None
+    next_url = same_site_path(request, request.POST.get("next", "")) if request.method == "POST" else None
+    context = {
+        "back_url": kept or back,
+        "kept": bool(kept),
+        "login_url": reverse("account_login"),
+        # Signing out from an old tab: they are still signed in, and should be told so.
+        "still_signed_in": signed_in and url_name == "account_logout",
+        # Signing in from an old tab when another tab already did.
+        "already_signed_in": signed_in and url_name == "account_login",
+        "next_url": next_url or "/",
+    }
     return render(request, "errors/csrf_failure.html", context, status=403)

@@ -150,9 +150,9 @@ def test_a_sign_in_form_left_open_in_another_tab_ends_on_a_plain_page_with_a_way
     older.get_by_role("button", name="Sign in").click()
     older.wait_for_load_state()
     assert older.locator("h1").inner_text() == "This form has expired"
-    assert "nothing was changed" in older.locator("main").inner_text()
+    assert "You are already signed in" in older.locator("main").inner_text()
     assert "CSRF" not in older.content()
     documents = {}
     check(older, documents)
     assert_valid_html(documents)
-    assert older.get_by_role("link", name="the page you were on").get_attribute("href") == "/accounts/login/"
+    assert older.get_by_role("link", name="Carry on to the page you were going to").get_attribute("href") == "/"

@@ -413,3 +413,22 @@ def test_reporting_again_after_a_moderator_decided_says_it_was_reviewed_and_star
     assert report.reason == "It still names her."
     assert list(Comment.objects.waiting_for_decision()) == [comment]
     assert len(mail.outbox) == 2 and "It still names her." in mail.outbox[1].body
+
+
+def test_a_comment_sent_after_signing_out_and_in_elsewhere_is_kept_in_the_box(note, member):
+    """A phone review: signed out and in again in another tab, "Post comment" gave "This form has
+    expired", and the page it linked to had an empty box: the comment was gone."""
+    from django.test import Client
+
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(member)
+    typed = "Nights too: we added the checklist & it <helped>."
+    response = browser.post(add_url(note), {"body": typed, "csrfmiddlewaretoken": "a" * 64})
+    html = response.content.decode()
+    assert response.status_code == 403
+    assert "What you typed has been kept" in html
+    assert f'href="{note.url}#comments">the page you were on</a>' in html
+    assert not Comment.objects.exists()
+    page = browser.get(note.url).content.decode()
+    assert DRAFT_MESSAGE in page
+    assert "Nights too: we added the checklist &amp; it &lt;helped&gt;.</textarea>" in page

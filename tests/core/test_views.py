@@ -4,6 +4,8 @@ Client(enforce_csrf_checks=True) checks tokens as a browser's requests are
 checked; the tests send the token a form in an older tab would still hold.
 """
 
+import re
+
 import pytest
 from django.test import Client
 
@@ -21,14 +23,15 @@ def browser():
     return client
 
 
-def assert_expired_form_page(response):
+def assert_expired_form_page(response, signed_in=False):
     html = response.content.decode()
     assert response.status_code == 403
     assert "<h1>This form has expired</h1>" in html
-    assert "nothing was changed" in html
     assert 'class="nhsuk-header' in html  # the site's own header, not Django's bare page
     assert "CSRF" not in html
-    assert 'href="/accounts/login/">go to the sign-in page</a>' in html
+    if not signed_in:
+        assert "nothing was changed" in html
+        assert 'href="/accounts/login/">go to the sign-in page</a>' in html
     return html
 
 
@@ -44,7 +47,8 @@ def test_a_stale_sign_in_form_says_it_expired_and_links_back(browser, home):
     assert "_auth_user_id" not in browser.session
 
 
-def test_a_stale_sign_out_form_says_it_expired_and_links_back(browser, home):
+def test_a_stale_sign_out_form_says_they_are_still_signed_in_and_offers_to_sign_out_now(browser, home):
+    """A phone review: "Sign out" from an old tab said the form had expired and left her signed in, unsaid."""
     member = MemberFactory()
     browser.force_login(member)
     response = browser.post(
@@ -52,9 +56,30 @@ def test_a_stale_sign_out_form_says_it_expired_and_links_back(browser, home):
         {"csrfmiddlewaretoken": STALE_TOKEN},
         HTTP_REFERER="http://testserver/learning/bed-rails-review/",
     )
-    html = assert_expired_form_page(response)
-    assert 'href="/learning/bed-rails-review/">the page you were on</a>' in html
-    assert browser.session["_auth_user_id"] == str(member.pk)  # still signed in: nothing changed
+    html = assert_expired_form_page(response, signed_in=True)
+    assert "you are still signed in" in html
+    assert browser.session["_auth_user_id"] == str(member.pk)  # nothing changed yet
+    fresh = re.search(
+        r'action="/accounts/logout/">\s*<input type="hidden" name="csrfmiddlewaretoken" value="([^"]+)"', html
+    )
+    assert fresh, "a sign-out form with a token of its own"
+    assert "Sign out now</button>" in html
+    browser.post("/accounts/logout/", {"csrfmiddlewaretoken": fresh.group(1)})
+    assert "_auth_user_id" not in browser.session
+
+
+def test_a_stale_sign_in_form_after_signing_in_elsewhere_says_they_are_signed_in(browser, home):
+    """A phone review: a second sign-in tab led to "expired", then to the empty sign-in form again."""
+    member = MemberFactory()
+    browser.force_login(member)
+    response = browser.post(
+        "/accounts/login/?next=/share/mine/",
+        {"login": member.email, "password": "anything", "next": "/share/mine/", "csrfmiddlewaretoken": STALE_TOKEN},
+    )
+    html = assert_expired_form_page(response, signed_in=True)
+    assert "You are already signed in" in html
+    assert '<a href="/share/mine/">Carry on to the page you were going to</a>' in html
+    assert "go to the sign-in page" not in html
 
 
 @pytest.mark.parametrize(
