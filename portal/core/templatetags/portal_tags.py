@@ -217,9 +217,7 @@ def _login_url_back_to(request):
     """
     login_url = reverse("account_login")
     match = getattr(request, "resolver_match", None)
-    on_an_account_page = request.path in {login_url, reverse("account_signup")} or (
-        match is not None and (match.url_name or "").startswith("account_")
-    )
+    on_an_account_page = match is not None and (match.url_name or "").startswith("account_")
     if request.path == "/" or on_an_account_page:
         return login_url
     query = QueryDict(mutable=True)
