@@ -20,9 +20,11 @@ milliseconds, the median CPU time of the process (which, on SQLite, includes the
 and which a busy shared machine disturbs less), and the growth of the medians from the smallest size
 to the largest. The knowledge pages measured are the demo's own (the same page at every size), so
 growth comes from the site around them. The home page keeps its counts of pages per setting and
-domain, and a knowledge page its related learning, until content changes, so each is timed twice: as
-most views see it, and as the first view after a change ("home, after a change", "case study, after
-a change": the content generation is replaced before each request, as publishing does). Not part of
+domain, a knowledge page its related learning, and a listing its count and the ids on each of its
+pages, until content changes, so each is timed twice: as most views see it, and as the first view
+after a change ("home, after a change", "case study, after a change", "listing, after a change",
+"care setting page, after a change": the content generation is replaced before each request, as
+publishing does). Not part of
 the test suite."""
 
 import argparse
@@ -40,7 +42,12 @@ KNOWLEDGE_TYPES = ["case study", "learning note", "peer visit", "update"]
 # Rows timed as the first view after content changed: the home page's counts of pages per
 # setting and domain, and a knowledge page's related learning, are kept until then
 # (portal.core.memo.remember).
-AFTER_A_CHANGE = {"home, after a change", "case study, after a change"}
+AFTER_A_CHANGE = {
+    "home, after a change",
+    "case study, after a change",
+    "listing, after a change",
+    "care setting page, after a change",
+}
 
 
 def build(size):
@@ -90,9 +97,11 @@ def urls():
         ("home", "/"),
         ("home, after a change", "/"),
         ("listing", "/learning/"),
+        ("listing, after a change", "/learning/"),
         ("listing, filtered", "/case-studies/?setting=care-homes&domain=past-harm"),
         *pages,
         ("care setting page", "/settings/care-homes/"),
+        ("care setting page, after a change", "/settings/care-homes/"),
         ("safety domain page", "/domains/past-harm/"),
         ("search", "/search/?q=falls"),
         ("search, filtered", "/search/?q=medication&setting=care-homes&type=learning-note"),

@@ -121,11 +121,15 @@ class ListingPaginator(Paginator):
     * for a listing of up to ``KEEP_IDS_UP_TO`` pages, the ids of all its
       pages in order: the count is how many there are, and a page is those
       twelve ids read by primary key;
-    * for a longer one, its count (``COUNT(*)``); a page of it is found, on
-      SQLite, by walking the knowledge pages' date index from the newest
-      down (``KnowledgePageQuerySet.newest_slice``) when that walk is short
-      (the page's last item expected within as many index entries as there
-      are matches), as PostgreSQL's planner already does by itself.
+    * for a longer one, its count (``COUNT(*)``), and the ids of each page
+      of it once that page has been asked for; a page not yet asked for is
+      found, on SQLite, by walking the knowledge pages' date index from the
+      newest down (``KnowledgePageQuerySet.newest_slice``) when that walk is
+      short (the page's last item expected within as many index entries as
+      there are matches), as PostgreSQL's planner already does by itself.
+
+    So a second view of any page of a listing, short or long, reads no page
+    when its cards are kept too (``{% kept_cards %}``).
 
     Either way the pages shown, their order and the count are those of the
     plain queryset. Without ``remember_as`` it is Django's paginator.
@@ -172,8 +176,26 @@ class ListingPaginator(Paginator):
         if keys is not None:
             shown = keys[bottom:top]
             return KeptItems(queryset.filter(pk__in=[pk for pk, _ in shown]), shown)
+        if self.remember_as is None:
+            return queryset[bottom:top]
+        # A long listing: the ids of the pages asked for are kept, page by page, as a short
+        # listing's are all at once, so a second view of the same page reads none of them.
+        read = []
+
+        def find():
+            read.extend(self._read(bottom, top, count))
+            return [(page.pk, bool(getattr(page, "members_only", False))) for page in read]
+
+        shown = remember(f"listing-page:{self.remember_as}:{bottom}:{top}", find)
+        if read:  # found just now: the pages are at hand
+            return read
+        return KeptItems(queryset.filter(pk__in=[pk for pk, _ in shown]), shown)
+
+    def _read(self, bottom, top, count):
+        """Pages ``bottom`` to ``top`` of a long listing, read from the database."""
+        queryset = self.object_list
         walkable = hasattr(queryset, "newest_slice") and queryset.is_newest_first()
-        if self.remember_as is None or not walkable or connections[queryset.db].vendor != "sqlite":
+        if not walkable or connections[queryset.db].vendor != "sqlite":
             return queryset[bottom:top]
         # The walk reads about top * indexed / count index entries to fill the page;
         # the plain query reads every match (or every page) and sorts them.
