@@ -76,6 +76,19 @@ def keep_draft(request, page):
     body = (request.POST.get("body") or "").strip()
     if body:
         request.session[DRAFT_SESSION_KEY] = {"page": page.pk, "body": body[:MAX_COMMENT_LENGTH]}
+    return bool(body)
+
+
+def has_kept_draft(request):
+    """Whether a comment typed while signed out is waiting (for the sign-in page to say so)."""
+    session = getattr(request, "session", None)
+    draft = session.get(DRAFT_SESSION_KEY) if session is not None else None
+    return isinstance(draft, dict) and bool(draft.get("body"))
+
+
+def back_to_comment_box(page, kept):
+    """Where to return to on ``page``: its comment box when a comment was kept, else its comments."""
+    return page.url + ("#add-comment" if kept else "#comments")
 
 
 def kept_draft(request, page):
@@ -95,9 +108,8 @@ def _not_a_member(request, page):
 def add_comment(request, page_id):
     page = commentable_page(request, page_id)
     if not request.user.is_authenticated:
-        if request.method == "POST":
-            keep_draft(request, page)
-        return redirect_to_login(page.url + "#comments")
+        kept = request.method == "POST" and keep_draft(request, page)
+        return redirect_to_login(back_to_comment_box(page, kept))
     if not is_member(request.user):
         return _not_a_member(request, page)
 
@@ -199,5 +211,4 @@ def keep_turned_away_comment(request, match):
         page = commentable_page(request, match.kwargs["page_id"])
     except Http404:
         return None
-    keep_draft(request, page)
-    return page.url + "#comments"
+    return back_to_comment_box(page, keep_draft(request, page))

@@ -112,6 +112,14 @@ def test_an_anonymous_visitor_is_sent_to_sign_in_and_nothing_is_saved(client, no
     assert "<textarea" not in page
 
 
+def test_an_empty_comment_sent_signed_out_is_not_said_to_be_kept(client, note):
+    response = client.post(add_url(note), {"body": "   "})
+    assert response["Location"] == f"{reverse('account_login')}?next={note.url}%23comments"
+    sign_in_page = client.get(response["Location"]).content.decode()
+    assert "Your comment has been kept" not in sign_in_page
+    assert "Sign in" in sign_in_page
+
+
 DRAFT_MESSAGE = "Your comment has not been posted yet."
 
 
@@ -128,12 +136,16 @@ def test_a_comment_posted_after_the_session_ended_waits_in_the_box_after_signing
     """Signed out in another tab, then "Post comment": the text is there after signing in, not posted."""
     typed = "We moved the teatime round earlier & it <helped>."
     response = client.post(add_url(note), {"body": typed})
-    assert response["Location"] == f"{reverse('account_login')}?next={note.url}%23comments"
+    # Back to the comment box itself, not the top of the comments above it.
+    assert response["Location"] == f"{reverse('account_login')}?next={note.url}%23add-comment"
+    sign_in_page = client.get(response["Location"]).content.decode()
+    assert "Your comment has been kept, not posted. Sign in and it will be waiting in the comment box" in sign_in_page
 
-    back_to = sign_in(client, member, f"{note.url}#comments")
-    assert back_to == f"{note.url}#comments"
+    back_to = sign_in(client, member, f"{note.url}#add-comment")
+    assert back_to == f"{note.url}#add-comment"
     page = client.get(note.url).content.decode()
     assert DRAFT_MESSAGE in page
+    assert page.index('id="add-comment"') < page.index(DRAFT_MESSAGE) < page.index("<textarea")
     assert "We moved the teatime round earlier &amp; it &lt;helped&gt;.</textarea>" in page
     assert not Comment.objects.exists()  # never posted for them
 
@@ -427,7 +439,7 @@ def test_a_comment_sent_after_signing_out_and_in_elsewhere_is_kept_in_the_box(no
     html = response.content.decode()
     assert response.status_code == 403
     assert "What you typed has been kept" in html
-    assert f'href="{note.url}#comments">the page you were on</a>' in html
+    assert f'href="{note.url}#add-comment">the page you were on</a>' in html
     assert not Comment.objects.exists()
     page = browser.get(note.url).content.decode()
     assert DRAFT_MESSAGE in page

@@ -11,7 +11,7 @@ from django.utils.safestring import mark_safe
 
 from portal.comments.forms import CommentForm
 from portal.comments.models import Comment, takes_comments
-from portal.comments.views import kept_draft, waiting_for_approval
+from portal.comments.views import has_kept_draft, kept_draft, waiting_for_approval
 from portal.core.access import is_member
 from portal.core.memo import remember
 
@@ -39,6 +39,13 @@ def _blank_comment_fields():
     afresh, with what the member typed.
     """
     return remember("comment-form-fields", lambda: get_template("includes/fields.html").render({"form": CommentForm()}))
+
+
+@register.simple_tag(takes_context=True)
+def comment_kept(context):
+    """Whether a comment typed while signed out is waiting for its writer to sign in."""
+    request = context.get("request")
+    return request is not None and has_kept_draft(request)
 
 
 @register.simple_tag(takes_context=True)
