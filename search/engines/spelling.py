@@ -4,8 +4,13 @@ The dictionary has two parts, both built from live, public knowledge pages
 (so that a member-only page's words are never suggested to the public):
 
 * candidates: the words of titles, summaries, topic tags, care settings,
-  safety domains and the synonym list, each weighted by where it appears.
-  Only these are ever offered as corrections;
+  safety domains and the synonym list, each weighted by where it appears;
+  the joined form of each two-word tag and synonym ("bed rails" gives
+  "bedrails", which search finds either way). Only these, and the fallback
+  below, are ever offered as corrections;
+* fallback: each word of the body of two or more live, public pages (a word
+  in one page's body may be that page's own typo), offered only for a word
+  that no candidate above is close enough to;
 * known words: every word of the indexed text of knowledge pages (drafts
   included; they are never shown, only spared from "correction"). A query
   word that is known is never "corrected", even if it appears only deep in
@@ -28,7 +33,7 @@ Python, so both databases suggest the same words.
 import re
 import time
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 from django.apps import apps as django_apps
@@ -47,6 +52,7 @@ SIMILARITY_THRESHOLD = 0.3
 CACHE_KEY = "search:term-dictionary"
 CACHE_SECONDS = 10 * 60
 LETTERS = re.compile(r"[^\W\d_]{3,}")
+BODY_WORD_PAGES = 2  # a word of page bodies is suggested once this many live, public pages have it
 _kept = {}  # "dictionary": (content generation, kept until, TermDictionary), this process's last
 
 
@@ -84,9 +90,15 @@ def edit_distance(a, b):
 class TermDictionary:
     candidates: dict[str, int]  # word -> weight
     known: frozenset[str]
+    fallback: dict[str, int] = field(default_factory=dict)  # body word -> how many pages have it
 
     def is_known(self, word):
         return any(form in self.known for form in variants(word))
+
+    @cached_property
+    def fallback_dictionary(self):
+        """The body words as a dictionary of their own, with its own trigram index."""
+        return TermDictionary(candidates=self.fallback, known=self.known)
 
     @cached_property
     def trigram_index(self):
@@ -104,7 +116,7 @@ class TermDictionary:
         return index
 
     def __getstate__(self):  # the index is rebuilt where it is used, not stored in the shared cache
-        return {"candidates": self.candidates, "known": self.known}
+        return {"candidates": self.candidates, "known": self.known, "fallback": self.fallback}
 
 
 def index_text_field():
@@ -127,24 +139,45 @@ def build_dictionary():
     for through in tag_through_models():
         rows = through.objects.filter(content_object_id__in=live_ids).order_by().values_list("tag__name", flat=True)
         tags = rows if tags is None else tags.union(rows)
+    joined = Counter()
     for name in tags or []:
         weights.update(dict.fromkeys(words_in(name), 3))
+        joined.update(_joined(name))
     taxonomy = Setting.objects.order_by().values_list("name", flat=True)
     for name in taxonomy.union(SafetyDomain.objects.order_by().values_list("name", flat=True)):
         weights.update(dict.fromkeys(words_in(name), 2))
     for group in SYNONYMS:
         for term in group:
             weights.update(words_in(term))
+            joined.update(_joined(term))
     # Words from every indexed knowledge page count as known (never "corrected");
     # only live, public pages supply the suggestions themselves.
     knowledge_types = ContentType.objects.get_for_models(
         *[model for model in django_apps.get_models() if issubclass(model, KnowledgePage)]
     ).values()
-    entries = IndexEntry.objects.filter(content_type__in=knowledge_types).values_list(index_text_field(), flat=True)
-    for text in entries.iterator():
-        known.update(words_in(text))
+    public_ids = {str(pk) for pk in live.values_list("pk", flat=True)}
+    in_bodies = Counter()
+    entries = IndexEntry.objects.filter(content_type__in=knowledge_types).values_list("object_id", index_text_field())
+    for object_id, text in entries.iterator():
+        words = set(words_in(text))
+        known.update(words)
+        if object_id in public_ids:
+            in_bodies.update(words)
+    for word in joined:
+        weights.setdefault(word, 1)
+    fallback = {
+        word: pages
+        for word, pages in in_bodies.items()
+        if pages >= BODY_WORD_PAGES and word not in weights and word not in STOP_WORDS
+    }
     known.update(weights)
-    return TermDictionary(candidates=dict(weights), known=frozenset(known))
+    return TermDictionary(candidates=dict(weights), known=frozenset(known), fallback=fallback)
+
+
+def _joined(term):
+    """The one-word form of a two-word term ("bed rails": "bedrails"), or nothing."""
+    words = words_in(term)
+    return [words[0] + words[1]] if len(words) == 2 else []
 
 
 def get_dictionary():
@@ -225,6 +258,20 @@ def _needs_correction(word, dictionary):
     return _could_be_misspelt(word) and not dictionary.is_known(word)
 
 
+def _closest(words, dictionary):
+    """{word: (rank, candidate)}: each word's closest candidate of ``dictionary``, if any is close enough."""
+    best = {}
+    index = dictionary.trigram_index if connection.vendor != "postgresql" else None
+    for word, candidate, score in similar_words(words, dictionary.candidates, index):
+        distance = edit_distance(word, candidate)
+        if distance > (1 if len(word) <= 5 else 2):
+            continue
+        rank = (distance, -score, -dictionary.candidates[candidate], candidate)
+        if word not in best or rank < best[word][0]:
+            best[word] = (rank, candidate)
+    return best
+
+
 def correct(tokens, suspects=None):
     """``tokens`` with unknown words replaced by the likeliest candidate, or None if nothing changes.
 
@@ -237,15 +284,10 @@ def correct(tokens, suspects=None):
     unknown = sorted({token for token in suspects if _needs_correction(token, dictionary)})
     if not unknown:
         return None
-    best = {}
-    index = dictionary.trigram_index if connection.vendor != "postgresql" else None
-    for word, candidate, score in similar_words(unknown, dictionary.candidates, index):
-        distance = edit_distance(word, candidate)
-        if distance > (1 if len(word) <= 5 else 2):
-            continue
-        rank = (distance, -score, -dictionary.candidates[candidate], candidate)
-        if word not in best or rank < best[word][0]:
-            best[word] = (rank, candidate)
+    best = _closest(unknown, dictionary)
+    left = [word for word in unknown if word not in best]
+    if left and dictionary.fallback:
+        best.update(_closest(left, dictionary.fallback_dictionary))
     if not best:
         return None
     return [best[token][1] if token in best else token for token in tokens]
