@@ -118,6 +118,9 @@ class TermDictionary:
     def __getstate__(self):  # the index is rebuilt where it is used, not stored in the shared cache
         return {"candidates": self.candidates, "known": self.known, "fallback": self.fallback}
 
+    def __setstate__(self, state):  # one stored before the fallback existed has none
+        self.__dict__.update({"fallback": {}, **state})
+
 
 def index_text_field():
     # PostgreSQL keeps tsvectors in ``body`` and the plain text in ``body_text``.

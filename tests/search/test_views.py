@@ -238,6 +238,19 @@ def test_a_misspelt_search_shows_the_corrected_results_and_offers_the_original(c
     assert "Did you mean medicines?" in text_of(original.content.decode())
 
 
+def test_two_misspelt_words_one_only_ever_in_page_bodies_are_both_corrected(client, learning_index):
+    """A phone review: "medcines erors" found nothing and offered nothing ("errors" is in no title)."""
+    LearningNotePageFactory(
+        parent=learning_index, title="Medicines rounds at night", what_happened="Two errors were caught."
+    )
+    LearningNotePageFactory(parent=learning_index, title="Insulin at teatime", what_happened="Fewer errors since.")
+    response = client.get("/search/?q=medcines+erors")
+    assert card_titles(response) == ["Medicines rounds at night"]
+    assert "Showing results for medicines errors. Search instead for medcines erors." in text_of(
+        response.content.decode()
+    )
+
+
 def test_synonyms_and_plurals_find_the_same_pages(client, learning_index):
     LearningNotePageFactory(parent=learning_index, title="Pressure ulcers at home", summary="Turning charts.")
     for text in ("bed sores", "pressure sore", "pressure ulcer", "Pressure Ulcers"):

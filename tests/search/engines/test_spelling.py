@@ -111,3 +111,30 @@ def test_the_trigram_index_scores_exactly_as_comparing_every_candidate():
     assert sorted(spelling._similar_in_python(words, candidates, index)) == sorted(
         spelling._similar_in_python(words, candidates)
     )
+
+
+def test_a_word_in_the_bodies_of_two_public_pages_is_suggested_when_nothing_closer_is(learning_index):
+    """A phone review: "insulin erors" found nothing and suggested nothing; "errors" was only ever in bodies."""
+    for title in ("Insulin at teatime", "Night medicines round"):
+        LearningNotePageFactory(parent=learning_index, title=title, what_happened="Two errors were caught early.")
+    assert spelling.correct(["insulin", "erors"]) == ["insulin", "errors"]
+
+
+def test_a_word_in_one_page_body_or_only_in_member_only_pages_is_never_suggested(learning_index):
+    LearningNotePageFactory(parent=learning_index, title="Falls", what_happened="The hoist was serviced.")
+    private = LearningNotePageFactory(parent=learning_index, title="Restraint", what_happened="The hoist jammed.")
+    restrict_to_members(private)
+    assert spelling.correct(["hoits"]) is None  # one public page has it; the other is for members only
+
+
+def test_a_title_word_is_preferred_to_a_closer_body_word(learning_index):
+    """Body words are a fallback: "summery" is corrected to the title's "summary", not the bodies' "summer"."""
+    for title in ("Discharge summary checks", "Heat in the lounge"):
+        LearningNotePageFactory(parent=learning_index, title=title, what_happened="It was a hot summer.")
+    assert spelling.correct(["summery"]) == ["summary"]
+
+
+def test_a_two_word_topic_is_suggested_joined_up(learning_index):
+    """Search finds "bedrails" and "bed rails" alike; "bedrials" now becomes "bedrails"."""
+    LearningNotePageFactory(parent=learning_index, title="A second look", tags=["bed rails"])
+    assert spelling.correct(["bedrials"]) == ["bedrails"]
