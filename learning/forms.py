@@ -6,6 +6,7 @@ commas; up to ``PHOTO_SLOTS`` photos each need alt text (``learning.photo_forms`
 ``token`` identifies the form, so that sending it twice cannot make two pages.
 """
 
+import re
 import uuid
 
 from django import forms
@@ -42,6 +43,24 @@ REQUIRED_MESSAGES = {
 DRAFT_REQUIRED = {"title", "token"}
 MAX_TOPICS = 10
 MAX_TOPIC_LENGTH = 50
+# Anything in a topic but letters, digits, spaces, hyphens, apostrophes and ampersands.
+TOPIC_NOISE = re.compile(r"[^\w\s'&-]|_")
+
+
+def _tidy_topics(names):
+    """Topics as people mean them: symbols and emoji dropped, spaces tidied, each topic once whatever its case.
+
+    "Falls, FALLS, night staff 🌙" is two topics, "Falls" and "night staff",
+    and with ``TAGGIT_CASE_INSENSITIVE`` "Falls" is the topic "falls" already
+    in use, not a new one beside it (a phone capitalises the first word).
+    """
+    tidied, seen = [], set()
+    for name in names:
+        name = " ".join(TOPIC_NOISE.sub(" ", name).split())
+        if name and name.casefold() not in seen:
+            seen.add(name.casefold())
+            tidied.append(name)
+    return tidied
 
 
 class ContributionForm(PhotoFieldsMixin, forms.ModelForm):
@@ -117,7 +136,7 @@ class ContributionForm(PhotoFieldsMixin, forms.ModelForm):
         return date
 
     def clean_topics(self):
-        names = parse_tags(self.cleaned_data["topics"])
+        names = _tidy_topics(parse_tags(self.cleaned_data["topics"]))
         if len(names) > MAX_TOPICS:
             raise forms.ValidationError(f"Use at most {MAX_TOPICS} topics.")
         too_long = [name for name in names if len(name) > MAX_TOPIC_LENGTH]

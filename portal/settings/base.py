@@ -386,6 +386,9 @@ WAGTAIL_I18N_ENABLED = False
 # send a hash of each editor's email address to another site on every admin
 # page (and the admin policy above would block the image anyway).
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
+# A topic typed "Falls" or "FALLS" is the topic "falls" already in use, not a
+# new one beside it (django-taggit looks names up with iexact; the admin too).
+TAGGIT_CASE_INSENSITIVE = True
 
 # --- 12. Search (search/, docs/performance.md) -------------------------------------
 

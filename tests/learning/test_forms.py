@@ -4,7 +4,9 @@ from types import SimpleNamespace
 
 import pytest
 from django.utils.datastructures import MultiValueDict
+from taggit.models import Tag
 
+from learning.factories import LearningNotePageFactory
 from learning.forms import LearningNoteForm, PeerVisitForm
 from learning.models import LearningNotePage, PeerVisitReportPage
 from learning.photo_forms import PHOTO_SLOTS
@@ -54,6 +56,26 @@ def test_at_least_one_setting_and_one_domain_are_required():
     form = note_form(settings=[], safety_domains=[])
     assert form.errors["settings"] == ["Choose at least one care setting"]
     assert form.errors["safety_domains"] == ["Choose at least one safety domain"]
+
+
+def test_topics_differing_only_in_case_or_symbols_are_one_topic():
+    """A phone review: "falls, FALLS, night staff 🌙" made three topics, two of them new beside "falls"."""
+    form = note_form(topics="Falls,, ,  FALLS, <script>alert(1)</script>, night staff 🌙, falls")
+    assert form.is_valid(), form.errors
+    topics = form.cleaned_data["topics"]
+    assert len(topics) == 3
+    assert {topic.casefold() for topic in topics} == {"falls", "script alert 1 script", "night staff"}
+
+
+def test_a_topic_typed_with_capitals_is_the_topic_already_in_use(learning_index):
+    existing = LearningNotePageFactory(parent=learning_index, tags=["falls", "night staff"])
+    note = LearningNotePageFactory(parent=learning_index, tags=[])
+    form = note_form(topics="FALLS, Night Staff 🌙")
+    assert form.is_valid(), form.errors
+    note.tags.set(form.cleaned_data["topics"])
+    assert sorted(tag.slug for tag in note.tags.all()) == ["falls", "night-staff"]
+    assert Tag.objects.count() == 2
+    assert sorted(tag.pk for tag in note.tags.all()) == sorted(tag.pk for tag in existing.tags.all())
 
 
 def test_too_many_or_too_long_topics_are_refused():
