@@ -2,6 +2,8 @@
 
 from django import forms
 
+from portal.core.forms import readable_length_limits
+
 from .models import MAX_COMMENT_LENGTH
 
 
@@ -23,6 +25,7 @@ class CommentForm(forms.Form):
         # Let people paste a long text and see the message, rather than the
         # browser silently cutting it off at the limit.
         self.fields["body"].widget.attrs.pop("maxlength", None)
+        readable_length_limits(self)
 
 
 class ReportForm(forms.Form):
@@ -37,6 +40,10 @@ class ReportForm(forms.Form):
             "max_length": "Keep your reason to %(limit_value)s characters or fewer (it has %(show_value)s)",
         },
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        readable_length_limits(self)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -2,6 +2,7 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 
 
 class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
@@ -26,3 +27,24 @@ class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
                         self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": pk}
                     ) from None
         return super()._check_values(value)
+
+
+class ReadableMaxLengthValidator(MaxLengthValidator):
+    """Django's length check, with the counts in its message written as people read them: "5,999", not "5999"."""
+
+    def __call__(self, value):
+        length, limit = self.clean(value), self.limit_value
+        if self.compare(length, limit):
+            params = {"limit_value": f"{limit:,}", "show_value": f"{length:,}", "value": value}
+            raise ValidationError(self.message, code=self.code, params=params)
+
+
+def readable_length_limits(form):
+    """Give each of ``form``'s text fields a length message with its counts written "5,999"."""
+    for field in form.fields.values():
+        field.validators = [
+            ReadableMaxLengthValidator(validator.limit_value, field.error_messages.get("max_length"))
+            if type(validator) is MaxLengthValidator
+            else validator
+            for validator in field.validators
+        ]

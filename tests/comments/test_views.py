@@ -223,7 +223,7 @@ def test_a_too_long_comment_keeps_every_word_typed(client, note, member):
     typed = "Our falls huddle <b>works</b>. " + "x" * 2000
     response = client.post(add_url(note), {"body": typed})
     html = response.content.decode()
-    assert "Your comment must be 2,000 characters or fewer (it has 2031)" in html
+    assert "Your comment must be 2,000 characters or fewer (it has 2,031)" in html
     assert "Our falls huddle &lt;b&gt;works&lt;/b&gt;. " + "x" * 2000 + "</textarea>" in html
     assert not Comment.objects.exists()
 

@@ -125,3 +125,26 @@ def test_inputs_and_textareas_are_drawn_exactly_as_djangos_templates_draw_them(d
     if data and data["title"].startswith("Tea"):
         assert 'value="Tea &amp; &quot;cake&quot; &lt;b&gt;"' in nhsuk_widget(plain["title"])
         assert ">\na\n&lt;b&gt;&amp;c</textarea>" in nhsuk_widget(plain["body"])
+
+
+class LongText(forms.Form):
+    summary = forms.CharField(label="Summary", max_length=300, widget=forms.Textarea)
+    title = forms.CharField(label="Title", max_length=255)
+    first_name = forms.CharField(label="First name", max_length=150)
+    body = forms.CharField(label="Your comment", max_length=2000, widget=forms.Textarea)
+
+
+def test_a_long_text_has_the_design_systems_character_count_and_no_maxlength_to_cut_a_paste_short():
+    """A phone review: 440 characters pasted into Summary kept 300, cut mid-word, without a word said."""
+    html = render_to_string("includes/fields.html", {"form": LongText(auto_id="id_%s")})
+    summary = html[html.index('id="id_summary"') - 200 : html.index('id="id_summary-info"') + 120]
+    assert 'data-module="nhsuk-character-count" data-maxlength="300"' in summary
+    assert "nhsuk-js-character-count" in summary
+    assert 'aria-describedby="id_summary-info"' in summary
+    assert "You can enter up to 300 characters" in summary
+    for name in ("summary", "title", "body"):
+        box = html[html.index(f'name="{name}"') :].split(">", 1)[0]
+        assert "maxlength" not in box
+    assert 'data-maxlength="255"' in html  # a title can be long enough to reach its limit
+    assert 'data-maxlength="150"' not in html  # a name's limit is not worth counting
+    assert "You can enter up to 2,000 characters" in html

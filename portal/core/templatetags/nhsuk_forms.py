@@ -32,6 +32,13 @@ def nhsuk_widget(field):
         described_by.append(f"{field.auto_id}_helptext")
     if field.errors:
         described_by.append(f"{field.auto_id}_error")
+    counted = character_limit(field)
+    if counted:
+        # The design system's character count says how many are left as people type; the
+        # browser's maxlength would instead cut a pasted text off at the limit without a word.
+        widget.attrs.pop("maxlength", None)
+        classes[0] += " nhsuk-js-character-count"
+        described_by.append(f"{field.auto_id}-info")
     attrs = {"class": " ".join(filter(None, [classes[0], classes[1] if field.errors else ""]))}
     if described_by:
         attrs["aria-describedby"] = " ".join(described_by)
@@ -43,6 +50,27 @@ def nhsuk_widget(field):
     if type(widget) in _PLAIN_INPUTS:
         return field.as_widget(widget=_PlainInput(widget), attrs=attrs)
     return field.as_widget(attrs=attrs)
+
+
+# A one-line box gets a character count only when its limit is one a person could reach
+# (a title, a summary); a name's or a postcode's limit would only add clutter.
+COUNTED_ONE_LINE_LIMIT = 200
+
+
+@register.filter
+def character_limit(field):
+    """The most characters a text area (or a long text box) takes, for the design system's character count."""
+    limit = getattr(field.field, "max_length", None)
+    widget = type(field.field.widget)
+    if not limit or widget not in (forms.TextInput, forms.Textarea):
+        return None
+    return limit if widget is forms.Textarea or limit >= COUNTED_ONE_LINE_LIMIT else None
+
+
+@register.filter
+def thousands(number):
+    """2000 as "2,000"."""
+    return f"{number:,}"
 
 
 class _DrawnInPython:
