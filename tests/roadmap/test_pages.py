@@ -188,7 +188,7 @@ def test_milestones_are_grouped_by_workstream_in_planned_date_order(client, road
         "Peer visits between care homes",
     ]
     assert "3 milestones" in text_of(page.select_one(".portal-count"))
-    assert breadcrumb(page) == ["Safety Learning Portal", "Roadmap"]
+    assert breadcrumb(page) == ["Home", "Roadmap"]
 
 
 def test_milestones_come_six_to_a_page_with_workstream_counts_and_the_filters_kept(client, roadmap, timeline):
@@ -406,7 +406,7 @@ def test_dashboard_puts_each_measure_in_its_domain_row_under_each_of_its_setting
     assert "Safety huddles held No data yet No signal" in text_of(huddles)
     assert "No measures" in text_of(dashboard_cell(page, "Reliability", "Care homes"))
     assert "No measures yet for: General practice" in text_of(page)
-    assert breadcrumb(page) == ["Safety Learning Portal", "Roadmap"]
+    assert breadcrumb(page) == ["Home", "Roadmap"]
 
 
 def test_dashboard_signal_reads_improvement_when_the_better_way_moves(client, roadmap):
@@ -506,7 +506,7 @@ def test_measure_list_groups_measures_by_domain(client, roadmap, falls):
     page = soup(client.get("/roadmap/measures/"))
     assert [text_of(h) for h in page.select("main h2:not(.nhsuk-u-visually-hidden)")] == ["Past harm", "Reliability"]
     assert page.select_one(f'a[href="/roadmap/measures/{falls.slug}/"]')
-    assert breadcrumb(page) == ["Safety Learning Portal", "Roadmap"]
+    assert breadcrumb(page) == ["Home", "Roadmap"]
 
 
 def test_measure_page_shows_definition_chart_summary_and_data(client, roadmap, falls):
@@ -532,7 +532,7 @@ def test_measure_page_shows_definition_chart_summary_and_data(client, roadmap, f
     assert len(table.select("tbody tr")) == 24
     assert text_of(table.select("tbody tr")[0].select_one("th time")) == "January 2023"
     assert "1 July 2023: New falls protocol" in text_of(page.select_one("main"))
-    assert breadcrumb(page) == ["Safety Learning Portal", "Roadmap", "Measures"]
+    assert breadcrumb(page) == ["Home", "Roadmap", "Measures"]
 
 
 def test_xmr_measure_page_adds_moving_range_and_limits(client, roadmap):
@@ -909,7 +909,7 @@ def test_a_kept_measure_page_goes_out_of_date_when_the_month_turns_without_any_c
 
 def test_the_kept_breadcrumb_follows_a_new_title_at_once(client, roadmap, falls):
     assert breadcrumb(soup(client.get("/roadmap/measures/falls-in-care-homes/"))) == [
-        "Safety Learning Portal",
+        "Home",  # as the trail of every page that is not a Wagtail page starts
         "Roadmap",
         "Measures",
     ]

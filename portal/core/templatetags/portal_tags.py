@@ -153,9 +153,12 @@ def portal_breadcrumb(context):
 
     def draw():
         root = site.root_page if site else page.get_site().root_page
-        ancestors = page.get_ancestors(inclusive=False).descendant_of(root, inclusive=True).order_by("depth")
+        ancestors = list(page.get_ancestors(inclusive=False).descendant_of(root, inclusive=True).order_by("depth"))
+        for ancestor in ancestors:
+            if ancestor.pk == root.pk:
+                ancestor.title = "Home"  # as every other page's trail starts (includes/simple_breadcrumb.html)
         return get_template("wagtailnhsukfrontend/breadcrumb.html").render(
-            {"breadcrumb_pages": list(ancestors), "request": request}
+            {"breadcrumb_pages": ancestors, "request": request}
         )
 
     if page.pk is None or getattr(request, "is_preview", False):

@@ -325,7 +325,9 @@ class RoadmapPage(RoutablePageMixin, Page):
             ancestors = self.get_ancestors(inclusive=True)
             if site is not None:
                 ancestors = ancestors.descendant_of(site.root_page, inclusive=True)
-            return [(page.title, page.get_url(request)) for page in ancestors]
+            # The site's home page is "Home", as at the start of every other page's trail.
+            home = site.root_page_id if site is not None else None
+            return [("Home" if page.pk == home else page.title, page.get_url(request)) for page in ancestors]
 
         return self.kept(request, f"roadmap:breadcrumb:{getattr(site, 'pk', None)}:{self.pk}", trail) + list(extra)
 
