@@ -43,8 +43,5 @@ class ReportForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        readable_length_limits(self)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
         self.fields["reason"].widget.attrs.pop("maxlength", None)
+        readable_length_limits(self)
