@@ -5,8 +5,8 @@ Signing out in another tab (or signing out and in again there) turns the next
 form has expired" (``portal.core.views.csrf_failure``). Instead of losing the
 note, its words and choices are kept in the session under the form's one-time
 token, and shown back in the same form once its writer is signed in again,
-marked as not saved. Nothing is ever saved or sent for them, and saving that
-form clears it. Chosen photos are not kept: the page says to add them again.
+marked as not saved. Nothing is ever saved or sent for them, and saving the
+form that showed it clears it. Chosen photos are not kept: the page says to add them again.
 
 A care home computer is often shared, so kept text is shown only to the
 person who typed it. Each form carries ``typed_by``, the member's id signed
@@ -127,13 +127,19 @@ def kept_for(request, token, contribution=None):
         kept_at = datetime.datetime.fromisoformat(entry.get("at", ""))
     except (TypeError, ValueError):
         kept_at = None
-    return {**entry, "at": kept_at}
+    return {**entry, "kept_at": kept_at}
 
 
-def forget(request, token):
-    """The form with ``token`` was saved: what was kept for it is no longer needed."""
+def forget(request, token, marker):
+    """A form that showed kept text back was saved: that text is no longer needed.
+
+    ``marker`` is the hidden ``kept`` value that form carried (when it was
+    kept). A save of the same draft from another tab, which never showed the
+    kept text, leaves it waiting.
+    """
     kept = request.session.get(SESSION_KEY)
-    if isinstance(kept, dict) and str(token) in kept:
+    entry = kept.get(str(token)) if isinstance(kept, dict) else None
+    if isinstance(entry, dict) and marker and entry.get("at") == marker:
         del kept[str(token)]
         if kept:
             request.session[SESSION_KEY] = kept

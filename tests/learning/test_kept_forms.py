@@ -51,6 +51,10 @@ def sign_in(client, user, next_url):
     return response["Location"]
 
 
+def revision_in(html):
+    return re.search(r'name="revision" value="(\d+)"', html).group(1)
+
+
 def textarea(html, name):
     match = re.search(rf'<textarea name="{name}"[^>]*>\n?(.*?)</textarea>', html, re.S)
     return match.group(1) if match else None
@@ -93,7 +97,8 @@ def test_a_note_sent_after_signing_out_elsewhere_waits_in_the_form_after_signing
     assert not LearningNotePage.objects.exists()
 
     # Saving it, deliberately, saves it and forgets what was kept.
-    response = client.post(back_to, {**typed, "action": "draft"})
+    marker = re.search(r'name="kept" value="([^"]+)"', html).group(1)
+    response = client.post(back_to, {**typed, "kept": marker, "action": "draft"})
     assert response.status_code == 302
     assert LearningNotePage.objects.get().what_we_tried == "A drinks round at nine & a <jug> on each table."
     assert kept_forms.SESSION_KEY not in client.session
@@ -128,11 +133,13 @@ def test_changes_to_a_draft_sent_after_signing_out_are_shown_back_not_saved(clie
     contribution = Contribution.objects.get()
     edit_url = f"/share/mine/{contribution.pk}/edit/"
     _, fields = open_form(client, edit_url)
+    opened_with = LearningNotePage.objects.get().latest_revision_id
     client.logout()
 
     changed = learning_note_data(
         token=fields["token"],
         typed_by=fields["typed_by"],
+        revision=str(opened_with),
         what_happened="Fewer falls after <midnight>.",
         action="submit",
     )
@@ -143,6 +150,8 @@ def test_changes_to_a_draft_sent_after_signing_out_are_shown_back_not_saved(clie
     html = main(client.get(sign_in(client, member, edit_url)))
     assert f"Your changes have {NOT_SAVED}" in html
     assert textarea(html, "what_happened") == "Fewer falls after &lt;midnight&gt;."
+    # Still checked against the draft as that tab had it, so a save made since is not undone.
+    assert f'name="revision" value="{opened_with}"' in html
     # The saved draft is as it was, and still a draft.
     contribution.refresh_from_db()
     assert contribution.page.specific.get_latest_revision_as_object().what_happened == (
@@ -288,3 +297,36 @@ def test_an_expired_form_typed_by_someone_else_is_not_kept_for_whoever_is_signed
     assert "What you typed has been kept" not in response.content.decode()
     assert kept_forms.SESSION_KEY not in browser.session
     assert "Night drinks round" not in browser.get(url, follow=True).content.decode()
+
+
+def test_a_kept_change_to_a_draft_saved_since_in_another_tab_is_not_saved_over_it(client, member, indexes):
+    client.force_login(member)
+    url, fields = open_form(client, "/share/learning-note/")
+    client.post(url, learning_note_data(token=fields["token"], typed_by=fields["typed_by"], action="draft"))
+    edit_url = f"/share/mine/{Contribution.objects.get().pk}/edit/"
+    _, fields = open_form(client, edit_url)
+    opened_with = str(LearningNotePage.objects.get().latest_revision_id)
+    client.logout()
+    kept = learning_note_data(token=fields["token"], typed_by=fields["typed_by"], revision=opened_with, title="Kept")
+    client.post(edit_url, kept)
+    sign_in(client, member, edit_url)
+    client.post(
+        edit_url, learning_note_data(token=fields["token"], revision=opened_with, title="Newer", action="draft")
+    )
+
+    # The other tab's save did not clear it: it never showed the kept text.
+    html = main(client.get(edit_url))
+    assert f"Your changes have {NOT_SAVED}" in html
+    assert 'value="Kept"' in html
+    marker = re.search(r'name="kept" value="([^"]+)"', html).group(1)
+    response = client.post(edit_url, {**kept, "kept": marker, "action": "draft"})
+    assert response.status_code == 409
+    html = main(response)
+    assert "in another tab or window" in html
+    assert LearningNotePage.objects.get().get_latest_revision_as_object().title == "Newer"
+
+    # Saving again from there, deliberately, saves it and clears what was kept.
+    client.post(edit_url, {**kept, "kept": marker, "revision": revision_in(html), "action": "draft"})
+    assert LearningNotePage.objects.get().get_latest_revision_as_object().title == "Kept"
+    assert kept_forms.SESSION_KEY not in client.session
+    assert NOT_SAVED not in main(client.get(edit_url))
