@@ -80,12 +80,11 @@ def keep(request, form_class, contribution=None):
     for name, field in form_class.base_fields.items():
         if name == "token":
             continue
+        # Empty ones too: a box cleared or every choice unticked is shown back that way, not as it was saved.
         if isinstance(field, ModelMultipleChoiceField):
-            values = [value[:MAX_CHARACTERS] for value in request.POST.getlist(name)[:MAX_CHOICES]]
+            data[name] = [value[:MAX_CHARACTERS] for value in request.POST.getlist(name)[:MAX_CHOICES]]
         else:
-            values = (request.POST.get(name) or "")[:MAX_CHARACTERS]
-        if values:
-            data[name] = values
+            data[name] = (request.POST.get(name) or "")[:MAX_CHARACTERS]
     if not any(isinstance(value, str) and value.strip() for value in data.values()):
         return None  # nothing typed: nothing to say was kept
     photos_left_behind = any(request.FILES.values()) or any(

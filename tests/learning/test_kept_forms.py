@@ -140,6 +140,8 @@ def test_changes_to_a_draft_sent_after_signing_out_are_shown_back_not_saved(clie
         token=fields["token"],
         typed_by=fields["typed_by"],
         revision=str(opened_with),
+        what_we_learned="",
+        settings=[],
         what_happened="Fewer falls after <midnight>.",
         action="submit",
     )
@@ -150,6 +152,10 @@ def test_changes_to_a_draft_sent_after_signing_out_are_shown_back_not_saved(clie
     html = main(client.get(sign_in(client, member, edit_url)))
     assert f"Your changes have {NOT_SAVED}" in html
     assert textarea(html, "what_happened") == "Fewer falls after &lt;midnight&gt;."
+    # A box cleared and a choice unticked come back that way, not as the draft has them.
+    assert textarea(html, "what_we_learned") == ""
+    assert not re.search(r'name="settings" type="checkbox" value="\d+" checked', html)
+    assert re.search(r'name="safety_domains" type="checkbox" value="\d+" checked', html)
     # Still checked against the draft as that tab had it, so a save made since is not undone.
     assert f'name="revision" value="{opened_with}"' in html
     # The saved draft is as it was, and still a draft.
