@@ -66,9 +66,9 @@ def keep_typed(request, match):
         token = kept_forms.keep(request, FORMS[PAGE_CLASS_OF_FORM[match.view_name]])
         return kept_forms.form_url(match.view_name, token) if token else None
     if match.view_name == "share:edit":
-        contribution = Contribution.objects.filter(pk=match.kwargs.get("pk"), page__isnull=False).first()
-        if contribution is None:
-            return None
+        contribution = Contribution.objects.with_status().filter(pk=match.kwargs.get("pk"), page__isnull=False).first()
+        if contribution is None or not contribution.is_editable:
+            return None  # a post in review or published cannot take the change: nothing to keep it for
         form_class = FORMS[type(contribution.page.specific)]
         token = kept_forms.keep(request, form_class, contribution)
         return kept_forms.form_url(match.view_name, token, contribution) if token else None

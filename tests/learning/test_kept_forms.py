@@ -336,3 +336,17 @@ def test_a_kept_change_to_a_draft_saved_since_in_another_tab_is_not_saved_over_i
     assert LearningNotePage.objects.get().get_latest_revision_as_object().title == "Kept"
     assert kept_forms.SESSION_KEY not in client.session
     assert NOT_SAVED not in main(client.get(edit_url))
+
+
+def test_a_change_to_a_post_already_in_review_is_not_said_to_be_kept(client, member, indexes):
+    client.force_login(member)
+    url, fields = open_form(client, "/share/learning-note/")
+    client.post(url, learning_note_data(token=fields["token"], typed_by=fields["typed_by"], action="submit"))
+    contribution = Contribution.objects.with_status().get()
+    assert contribution.status == Contribution.Status.IN_REVIEW
+    client.logout()
+    edit_url = f"/share/mine/{contribution.pk}/edit/"
+    response = client.post(edit_url, learning_note_data(token=fields["token"], typed_by=fields["typed_by"]))
+    assert response["Location"] == f"/accounts/login/?next={quote(edit_url)}"
+    assert kept_forms.SESSION_KEY not in client.session
+    assert SIGN_IN_SAYS_KEPT not in main(client.get(response["Location"]))
