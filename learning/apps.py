@@ -16,9 +16,10 @@ class LearningConfig(AppConfig):
         from wagtail.models import WorkflowState
         from wagtail.signals import page_published, page_unpublished, workflow_approved, workflow_rejected
 
+        from portal.core.views import keep_on_csrf_failure
         from portal.members import my_data
 
-        from . import held_photos, member_data, notifications, private_photos
+        from . import held_photos, member_data, notifications, private_photos, views
         from .models import LearningNotePage, PeerVisitReportPage
 
         replacements = [
@@ -52,3 +53,5 @@ class LearningConfig(AppConfig):
         pre_delete.connect(held_photos.on_member_deleted, sender=get_user_model(), dispatch_uid="held_photos_of_member")
         # A member's posts in the download of their data and in deleting their account.
         my_data.register("learning", member_data.PART)
+        # What was typed into a posting form that had expired is kept, as it is when the session had ended.
+        keep_on_csrf_failure(views.keep_typed)

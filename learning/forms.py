@@ -96,7 +96,7 @@ class ContributionForm(PhotoFieldsMixin, forms.ModelForm):
         for name in self.text_fields:
             self.fields[name].widget = forms.Textarea(attrs={"rows": 5})
         if self.instance.pk and not self.is_bound:
-            self.initial["topics"] = ", ".join(tag.name for tag in self.instance.tags.all())
+            self.initial.setdefault("topics", ", ".join(tag.name for tag in self.instance.tags.all()))
         self.add_photo_fields(existing_photos, member)
         self._word_the_error_messages()
 

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from wagtail.coreutils import find_available_slug
 from wagtail.images import get_image_model
-from wagtail.models import Workflow, WorkflowState
+from wagtail.models import Page, Revision, Workflow, WorkflowState
 
 from . import held_photos
 from .models import (
@@ -56,6 +56,14 @@ class NoPlaceToPost(Exception):
 
 class NotEditable(Exception):
     """The post is under review or published, so the member cannot change it here."""
+
+
+class ChangedElsewhere(Exception):
+    """The draft was saved again (in another tab) after the form being sent was opened."""
+
+    def __init__(self, revision):
+        super().__init__("The draft has changed since this form was opened.")
+        self.revision = revision
 
 
 def posts_left_today(user):
@@ -114,10 +122,25 @@ def create_contribution(form, user):
     return contribution
 
 
+def latest_revision_id(contribution):
+    """The id of the draft's newest revision: what a form opened now is based on."""
+    return Page.objects.filter(pk=contribution.page_id).values_list("latest_revision_id", flat=True).first()
+
+
 @transaction.atomic
-def update_contribution(contribution, form, user):
-    """Save the member's changes as a new revision of their draft."""
+def update_contribution(contribution, form, user, based_on=None):
+    """Save the member's changes as a new revision of their draft.
+
+    ``based_on`` is the revision the form was opened with; if the draft has been
+    saved since, nothing is saved (``ChangedElsewhere``), so an older tab cannot
+    quietly undo changes made in a newer one. It is read under the post's lock,
+    so two saves at once are compared one after the other.
+    """
     _lock_editable(contribution)
+    if based_on is not None:
+        latest = latest_revision_id(contribution)
+        if latest != based_on:
+            raise ChangedElsewhere(Revision.objects.filter(pk=latest).first())
     page = form.save(commit=False)
     _apply_form(page, form, user)
     page.save_revision(user=user, log_action=True, clean=False)

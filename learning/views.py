@@ -17,11 +17,12 @@ from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from portal.core.access import is_member
 
-from . import moderation
+from . import kept_forms, moderation
 from .forms import LearningNoteForm, PeerVisitForm
 from .models import Contribution, LearningNotePage, PeerVisitReportPage
 
@@ -34,13 +35,15 @@ KINDS = {
         "url_name": "share:peer_visit",
     },
 }
+PAGE_CLASS_OF_FORM = {kind["url_name"]: page_class for page_class, kind in KINDS.items()}
 
 
 def members_only(view):
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
+            kept = request.method == "POST" and keep_typed(request, request.resolver_match)
+            return redirect_to_login(kept or request.get_full_path())
         if not is_member(request.user):
             return TemplateResponse(
                 request, "learning/not_yet_a_member.html", {"profile": _profile(request.user)}, status=403
@@ -48,6 +51,28 @@ def members_only(view):
         return view(request, *args, **kwargs)
 
     return wrapper
+
+
+def keep_typed(request, match):
+    """Keep what was sent to a posting form that was turned away (``learning.kept_forms``).
+
+    Used when the member's session had ended, and registered with
+    ``portal.core.views.keep_on_csrf_failure`` for a form that had expired.
+    Returns the address of the form that shows it back, or None if nothing was kept.
+    """
+    if match is None:
+        return None
+    if match.view_name in PAGE_CLASS_OF_FORM:
+        token = kept_forms.keep(request, FORMS[PAGE_CLASS_OF_FORM[match.view_name]])
+        return kept_forms.form_url(match.view_name, token) if token else None
+    if match.view_name == "share:edit":
+        contribution = Contribution.objects.with_status().filter(pk=match.kwargs.get("pk"), page__isnull=False).first()
+        if contribution is None or not contribution.is_editable:
+            return None  # a post in review or published cannot take the change: nothing to keep it for
+        form_class = FORMS[type(contribution.page.specific)]
+        token = kept_forms.keep(request, form_class, contribution)
+        return kept_forms.form_url(match.view_name, token, contribution) if token else None
+    return None
 
 
 def _profile(user):
@@ -127,9 +152,10 @@ def _blank_form(request, page_class):
         if used.author_id != request.user.pk:
             return redirect(f"{url}?form={uuid.uuid4()}")
         return _already_received(request, used)
-    initial = {**_defaults(request.user, page_class), "token": token}
+    kept = kept_forms.kept_for(request, token)
+    initial = {**_defaults(request.user, page_class), **(kept["data"] if kept else {}), "token": token}
     form = FORMS[page_class].blank(initial=initial, instance=page_class())
-    return _form_response(request, form, page_class)
+    return _form_response(request, form, page_class, kept=kept)
 
 
 def _choose_checks(request, form):
@@ -148,18 +174,54 @@ def edit(request, pk):
     form_class = FORMS[type(draft)]
     photos = list(draft.photos.all())
     if request.method != "POST":
-        form = form_class(instance=draft, initial={"token": contribution.token}, existing_photos=photos)
-        return _form_response(request, form, type(draft), contribution=contribution)
+        kept = kept_forms.kept_for(request, contribution.token, contribution)
+        initial = {**(kept["data"] if kept else {}), "token": contribution.token}
+        form = form_class(instance=draft, initial=initial, existing_photos=photos)
+        # Text kept from an older tab is checked against the draft as that tab had it.
+        revision = _revision_sent(kept) if kept else None
+        return _form_response(
+            request,
+            form,
+            type(draft),
+            contribution=contribution,
+            kept=kept,
+            revision=revision or moderation.latest_revision_id(contribution),
+        )
     form = form_class(request.POST, request.FILES, instance=draft, existing_photos=photos, member=request.user)
     _choose_checks(request, form)
+    based_on = _revision_sent(request.POST)
     if not form.is_valid():
-        return _form_response(request, form, type(draft), contribution=contribution)
+        return _form_response(request, form, type(draft), contribution=contribution, revision=based_on)
     try:
-        moderation.update_contribution(contribution, form, request.user)
+        moderation.update_contribution(contribution, form, request.user, based_on=based_on)
     except moderation.NotEditable:
         messages.info(request, "This post was already sent for review, so your last change was not saved.")
         return redirect("share:mine")
+    except moderation.ChangedElsewhere as changed:
+        form.add_error(None, _changed_elsewhere_message(changed.revision))
+        # Shown the newer draft's revision now, so saving again is a deliberate choice to replace it.
+        revision = changed.revision.pk if changed.revision else None
+        return _form_response(request, form, type(draft), contribution=contribution, status=409, revision=revision)
     return _after_save(request, contribution)
+
+
+def _revision_sent(values):
+    """The draft revision a form was opened with (its hidden ``revision``), or None if it has none."""
+    value = str(values.get("revision") or "")
+    return int(value) if value.isdigit() and len(value) < 19 else None
+
+
+def _changed_elsewhere_message(revision):
+    when = ""
+    if revision is not None:
+        saved_at = timezone.localtime(revision.created_at)
+        when = f" at {saved_at:%H:%M} on {saved_at.day} {saved_at:%B}"
+    return (
+        f"This draft was saved again{when}, in another tab or window, after this page was opened, so nothing "
+        "was saved from here: saving would have undone those changes. What you typed here is still in the boxes "
+        "below. Check it against the newer draft (open it from My contributions in another tab), then save again "
+        "if this is the version to keep."
+    )
 
 
 def _already_received(request, contribution):
@@ -178,6 +240,7 @@ def _already_received(request, contribution):
 
 
 def _after_save(request, contribution):
+    kept_forms.forget(request, contribution.token, request.POST.get("kept", ""))
     action = request.POST.get("action")
     if action == "preview":
         return redirect("share:preview", contribution.pk)
@@ -219,7 +282,9 @@ def submit(request, pk):
     saved = form_class(instance=draft, initial={"token": contribution.token}, existing_photos=photos)
     form = form_class(_answers(saved), instance=draft, existing_photos=photos)
     if not form.is_valid():
-        return _form_response(request, form, type(draft), contribution=contribution)
+        return _form_response(
+            request, form, type(draft), contribution=contribution, revision=moderation.latest_revision_id(contribution)
+        )
     return _send_for_review(request, contribution)
 
 
@@ -243,7 +308,7 @@ def _locked_message(contribution):
     return "That post is with the programme team, so it cannot be changed until they have looked at it."
 
 
-def _form_response(request, form, page_class, contribution=None, status=200):
+def _form_response(request, form, page_class, contribution=None, status=200, kept=None, revision=None):
     if form.is_bound:
         form.link_errors_to_fields()
         form.keep_photos_after_errors()
@@ -251,6 +316,11 @@ def _form_response(request, form, page_class, contribution=None, status=200):
         "form": form,
         "kind": KINDS[page_class],
         "contribution": contribution,
+        "kept": kept,
+        # Which kept text this form shows, carried through its error pages, so saving it clears that text.
+        "kept_marker": kept["at"] if kept else (request.POST.get("kept", "")[:40] if form.is_bound else ""),
+        "typed_by": kept_forms.typed_by(request.user),
+        "revision": revision,
         "posts_left": moderation.posts_left_today(request.user) if contribution is None else None,
         "action_url": reverse("share:edit", args=[contribution.pk]) if contribution else request.get_full_path(),
     }

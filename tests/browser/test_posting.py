@@ -172,3 +172,61 @@ def test_back_after_sending_then_sending_again_makes_one_post(phone, demo_server
     cards = phone.locator(".portal-contribution", has_text=title)
     assert cards.count() == 1
     assert re.search(r"Status:\s*In review", cards.first.inner_text())
+
+
+def sign_out_in(page, base_url):
+    page.goto(base_url + "/accounts/logout/")
+    page.locator("main").get_by_role("button", name="Sign out").click()
+    page.wait_for_load_state()
+
+
+def test_a_note_sent_after_signing_out_or_in_again_in_another_tab_comes_back_unsaved(phone, demo_server, tmp_path):
+    """The phone review: a half-written note, "Sign out" in tab B, then "Save as draft" in tab A, lost it;
+    so did signing out and in again in tab B, and the expired-form page's advice to reload."""
+    documents = {}
+    sign_in_to_share(phone, demo_server)
+    phone.goto(demo_server + "/share/learning-note/")
+    form_address = phone.url
+    title = "Quiet lunchtimes on Rose unit (kept while signed out)"
+    phone.get_by_label("Title").fill(title)
+    phone.get_by_label("Summary").fill("Protected mealtimes meant residents ate more.")
+    phone.get_by_label("What we tried").fill("No visits or rounds at lunch.")
+    phone.set_input_files("#id_photo_1", str(write_a_photo(tmp_path / "lunch.jpg")))
+
+    other_tab = phone.context.new_page()
+    sign_out_in(other_tab, demo_server)
+    phone.get_by_role("button", name="Save as draft").click()
+    phone.wait_for_load_state()
+    assert "/accounts/login/" in phone.url
+    assert "What you typed in the form has been kept, not saved." in phone.locator("main").inner_text()
+    check_on_a_phone(phone, documents, "sign-in page saying a note was kept")
+    phone.fill("input[name=login]", "carehome@example.org")
+    phone.fill("input[name=password]", "demo-carehome-pass")
+    phone.locator("form").filter(has=phone.locator("input[name=password]")).locator("button[type=submit]").click()
+    phone.wait_for_url(form_address)
+    notice = phone.locator(".nhsuk-inset-text")
+    assert "This learning note has not been saved yet." in notice.inner_text()
+    assert "Photos you had chosen could not be kept: choose them again below." in notice.inner_text()
+    assert phone.get_by_label("Title").input_value() == title
+    assert phone.get_by_label("What we tried").input_value() == "No visits or rounds at lunch."
+    check_on_a_phone(phone, documents, "form with the kept note")
+
+    # Signed out and in again in the other tab: this form has expired, and its text is kept too.
+    sign_out_in(other_tab, demo_server)
+    sign_in_to_share(other_tab, demo_server)
+    phone.get_by_label("What happened").fill("Residents ate more.")
+    phone.get_by_role("button", name="Save as draft").click()
+    phone.wait_for_load_state()
+    assert phone.locator("h1").inner_text() == "This form has expired"
+    assert "What you typed has been kept." in phone.locator("main").inner_text()
+    check_on_a_phone(phone, documents, "expired form with the note kept")
+    phone.get_by_role("link", name="the page you were on").click()
+    phone.wait_for_url(form_address)
+    assert phone.get_by_label("What happened").input_value() == "Residents ate more."
+    assert phone.get_by_label("Title").input_value() == title
+
+    phone.get_by_role("button", name="Save as draft").click()
+    phone.wait_for_url(re.compile(r"/share/mine/\d+/edit/$"))
+    assert "Saved as a draft. Only you can see it." in phone.locator("main").inner_text()
+    assert "not been saved yet" not in phone.locator("main").inner_text()
+    assert_valid_html(documents)

@@ -604,3 +604,77 @@ def test_the_error_summary_is_the_design_systems_and_the_title_says_error(member
     page = response.content.decode()
     assert page.count('data-module="nhsuk-error-summary"') == 1
     assert "<title>Error: Share learning" in page
+
+
+# One draft open in two tabs ------------------------------------------------------
+
+
+def revision_in(html):
+    return re.search(r'name="revision" value="(\d+)"', html).group(1)
+
+
+def two_tabs_on_one_draft(client):
+    """Save a draft, then open its edit page twice, as two tabs do; return its address and the revision shown."""
+    post_note(client, action="draft")
+    edit_url = f"/share/mine/{Contribution.objects.get().pk}/edit/"
+    tab_a, tab_b = main(client.get(edit_url)), main(client.get(edit_url))
+    assert revision_in(tab_a) == revision_in(tab_b) == str(LearningNotePage.objects.get().latest_revision_id)
+    return edit_url, revision_in(tab_a)
+
+
+def test_saving_from_an_older_tab_does_not_undo_a_newer_save_and_keeps_what_it_typed(member_client, indexes):
+    """The phone review: tab B saved a change to "What we tried"; tab A then saved a change to "What happened"
+    and said "Saved as a draft", and B's change was gone with no warning."""
+    edit_url, opened_at = two_tabs_on_one_draft(member_client)
+    token = str(Contribution.objects.get().token)
+    tab_b = learning_note_data(token=token, revision=opened_at, what_we_tried="Jugs on every table.", action="draft")
+    assert "Saved as a draft" in main(member_client.post(edit_url, tab_b, follow=True))
+    newer = LearningNotePage.objects.get().latest_revision
+
+    tab_a = learning_note_data(token=token, revision=opened_at, what_happened="Fewer falls & <fewer> calls.")
+    tab_a["action"] = "draft"
+    response = member_client.post(edit_url, tab_a)
+
+    assert response.status_code == 409
+    html = main(response)
+    saved_at = timezone.localtime(newer.created_at)
+    assert f"This draft was saved again at {saved_at:%H:%M} on {saved_at.day} {saved_at:%B}, in another tab" in html
+    assert "nothing was saved from here" in html
+    assert "Saved as a draft" not in html
+    assert "Fewer falls &amp; &lt;fewer&gt; calls.</textarea>" in html  # what this tab typed, still in the box
+    latest = LearningNotePage.objects.get().get_latest_revision_as_object()
+    assert (latest.what_we_tried, latest.what_happened) == (
+        "Jugs on every table.",
+        "Residents drank more and slept better.",
+    )
+    assert LearningNotePage.objects.get().revisions.count() == 2
+
+    # The form now carries the newer draft's revision: saving again is a deliberate choice, and it saves.
+    assert revision_in(html) == str(newer.pk)
+    response = member_client.post(edit_url, {**tab_a, "revision": revision_in(html)}, follow=True)
+    assert "Saved as a draft. Only you can see it." in main(response)
+    assert LearningNotePage.objects.get().get_latest_revision_as_object().what_happened == (
+        "Fewer falls & <fewer> calls."
+    )
+
+
+def test_sending_for_review_from_an_older_tab_sends_nothing(member_client, indexes):
+    edit_url, opened_at = two_tabs_on_one_draft(member_client)
+    token = str(Contribution.objects.get().token)
+    member_client.post(edit_url, learning_note_data(token=token, revision=opened_at, title="Newer", action="draft"))
+    response = member_client.post(edit_url, learning_note_data(token=token, revision=opened_at, action="submit"))
+    assert response.status_code == 409
+    assert "in another tab or window" in main(response)
+    assert not WorkflowState.objects.exists()
+    assert Contribution.objects.with_status().get().status == Contribution.Status.DRAFT
+    assert LearningNotePage.objects.get().get_latest_revision_as_object().title == "Newer"
+
+
+def test_saving_from_the_newest_tab_saves_as_before(member_client, indexes):
+    edit_url, opened_at = two_tabs_on_one_draft(member_client)
+    token = str(Contribution.objects.get().token)
+    data = learning_note_data(token=token, revision=opened_at, what_we_tried="Jugs.", action="draft")
+    response = member_client.post(edit_url, data, follow=True)
+    html = main(response)
+    assert "Saved as a draft. Only you can see it." in html
+    assert revision_in(html) == str(LearningNotePage.objects.get().latest_revision_id) != opened_at
