@@ -23,7 +23,9 @@ BM25, or PostgreSQL full text with ``ts_rank``). Around it this engine:
   and with no filter chosen every match is grouped as it is found;
 * finds the matching pages once per search and, in the same statement, counts
   every facet over them and picks the ids of the page of results shown
-  (``_counts_and_page``), however many match;
+  (``_counts_and_page``), however many match; settings, domains and topic
+  tags are counted from ``search_pagefacet``, a copy of them kept by triggers
+  (``search.models.PageFacet``), one index lookup per match;
 * corrects spelling with ``search.engines.spelling``: when nothing matches it
   searches for the corrected words, and with one or two results it offers
   them as "Did you mean ...?" (the steps are ``search.facets.search_corrected``,
