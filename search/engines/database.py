@@ -431,9 +431,8 @@ def _counts_and_page(matched, order, selected, start, per_page, searched=True, g
     statement ranks the pages passing every filter (``order``, the backend's
     search with its ranking) and gives the ids of the ``per_page`` from
     ``start``, so the match is made once per search, not once for the counts
-    and again for the page. Nothing is counted in Python but the sum of a
-    topic's counts from each page type's tag table. Tag names come for every
-    tag on a matching page, so a chosen topic is named without another query.
+    and again for the page. Nothing is counted in Python. Tag names come for
+    every tag on a matching page, so a chosen topic is named without another query.
 
     With ``grouping`` (a function annotating ``rank_group``, the cheap part of
     ``order``'s ranking, see ``_grouped``), the backend's own ranking is worked
@@ -531,10 +530,10 @@ def _counts_and_page(matched, order, selected, start, per_page, searched=True, g
             elif not facet:
                 total = count
             else:
-                if facet == "tag":  # each page type's tags are counted in their own table
+                if facet == "tag":
                     tag_names[key] = label
                 if count:
-                    counts[facet][key] = counts[facet].get(key, 0) + count
+                    counts[facet][key] = count
     return counts, tag_names, total, [pk for _position, pk in sorted(shown)]
 
 
