@@ -23,7 +23,9 @@ BM25, or PostgreSQL full text with ``ts_rank``). Around it this engine:
   and with no filter chosen every match is grouped as it is found;
 * finds the matching pages once per search and, in the same statement, counts
   every facet over them and picks the ids of the page of results shown
-  (``_counts_and_page``), however many match;
+  (``_counts_and_page``), however many match; settings, domains and topic
+  tags are counted from ``search_pagefacet``, a copy of them kept by triggers
+  (``search.models.PageFacet``), one index lookup per match;
 * corrects spelling with ``search.engines.spelling``: when nothing matches it
   searches for the corrected words, and with one or two results it offers
   them as "Did you mean ...?" (the steps are ``search.facets.search_corrected``,
@@ -336,58 +338,64 @@ def _fails(selected):
 
 
 def _facet_counts_sql(searched=True):
-    """SQL giving (facet, key, label, count) for every facet value of the ``matched`` pages.
+    """SQL of ``facet_counts(kind, term_id, n)``, and SQL giving (facet, key, label, count) from it and ``matched``.
+
+    Together, every facet value of the ``matched`` pages with its count.
 
     Each value is counted over the matching pages that pass every *other*
     chosen filter (``fails_<facet>`` columns of ``matched``, from
-    ``_counts_and_page``). Settings, domains and topic tags are counted by id
-    in their own table, each grouped on its own, and only then named: the
-    planner knows how few values each has, so it groups in a small hash table
-    rather than sorting every row. Type and year are columns of ``matched``.
-    ``searched`` says the pages were found by a search, and so are usually a
-    small share of the site; without it (a search with only filters) every
-    visible page is counted. Only table and column names come from the models.
+    ``_counts_and_page``). Settings, domains and topic tags are read from
+    ``search_pagefacet`` (``search.models.PageFacet``, a copy of the six tables
+    they live in, kept by triggers), counted by kind and id, and only then
+    named: the planner knows how few values there are, so it groups in a small
+    hash table rather than sorting every row. Type and year are columns of
+    ``matched``. ``searched`` says the pages were found by a search, and so are
+    usually a small share of the site; without it (a search with only filters)
+    every visible page is counted. Only table and column names come from the
+    models.
 
-    Each page type keeps its topic tags in its own table, so a tag table is
-    looked in only for the matching pages of its type (and any of a type not
-    listed, which no page is): looking every matching page up in all four
-    tables cost 40 ms of 100 for the 10,028 matches of "pressure ulcers" at
-    100,000 pages. Not when every page is counted: there each tag table is
-    hashed whole, and the test made that slower (430 against 380 ms).
+    On PostgreSQL each matching page's rows are read through the table's index
+    on (page, kind, term): one lookup per match, where reading the settings,
+    domains and the page type's tag table cost three (for the 19,050 matches of
+    "medication" at 100,000 pages, 80 ms of the statement). When every page is
+    counted, hashing the table whole is the cheaper, and the planner's join does
+    that.
     """
+    from portal.taxonomy.models import SafetyDomain, Setting
+    from search.models import PageFacet
+
     quote = connection.ops.quote_name
-    type_keys = _type_keys()
     others = {facet: " + ".join(f"m.fails_{each}" for each in FACETS if each != facet) for facet in FACETS}
     counted = {facet: f"SUM(CASE WHEN {others[facet]} = 0 THEN 1 ELSE 0 END)" for facet in FACETS}
-    parts = []
-    for model, page_column, term_column, kind in _term_sources():
-        term_model = model._meta.get_field(term_column.removesuffix("_id")).related_model
-        label = f"x.{quote('name')}" if kind == "tag" else "''"
-        table, page, term = quote(model._meta.db_table), quote(page_column), quote(term_column)
-        of_type = ""
-        if kind == "tag" and searched:
-            page_type = ContentType.objects.get_for_model(model._meta.get_field("content_object").related_model)
-            of_type = f"WHERE m.type_key IN ('{type_keys[page_type.pk]}', '')"  # our own type keys
-        if searched and connection.vendor == "postgresql":
-            # Each matching page's rows through the index: hashing the whole table instead
-            # (what the planner picks for a join) costs as much as the site is large. When
-            # every page is counted, hashing is the cheaper: 0.4 s against 1.3 s for the 16,722
-            # pages in care homes at 100,000 pages.
-            # OFFSET 0 keeps the planner from turning the lateral subquery back into a join.
-            rows = f"JOIN LATERAL (SELECT {term} AS term_id FROM {table} WHERE {page} = m.page_id OFFSET 0) t ON TRUE"  # noqa: S608 - names from the models
-        else:
-            rows = f"JOIN (SELECT {page} AS page_id, {term} AS term_id FROM {table}) t ON t.page_id = m.page_id"  # noqa: S608 - names from the models
-        parts.append(
-            f"SELECT '{kind}' AS facet, x.{quote('slug')} AS key, {label} AS label, c.n AS n FROM "  # noqa: S608 - names from the models
-            f"(SELECT t.term_id, {counted[kind]} AS n FROM matched m {rows} {of_type} GROUP BY t.term_id) c "
-            f"JOIN {quote(term_model._meta.db_table)} x ON x.{quote('id')} = c.term_id"
+    kinds = {PageFacet.SETTING: "setting", PageFacet.DOMAIN: "domain", PageFacet.TAG: "tag"}
+    failing = " ".join(f"WHEN {number} THEN {others[kind]}" for number, kind in kinds.items())
+    table = quote(PageFacet._meta.db_table)
+    if searched and connection.vendor == "postgresql":
+        # OFFSET 0 keeps the planner from turning the lateral subquery back into a join, which
+        # hashes the whole table: a cost that grows with the site rather than the matches.
+        rows = f"JOIN LATERAL (SELECT kind, term_id FROM {table} WHERE page_id = m.page_id OFFSET 0) f ON TRUE"  # noqa: S608 - names from the models
+    else:
+        rows = f"JOIN {table} f ON f.page_id = m.page_id"
+    terms = {PageFacet.SETTING: Setting, PageFacet.DOMAIN: SafetyDomain, PageFacet.TAG: Tag}
+    counts = (
+        f"SELECT f.kind AS kind, f.term_id AS term_id, "  # noqa: S608 - names from the models and our facet names
+        f"SUM(CASE WHEN (CASE f.kind {failing} END) = 0 THEN 1 ELSE 0 END) AS n "
+        f"FROM matched m {rows} GROUP BY f.kind, f.term_id"
+    )
+    named = []
+    for number, model in terms.items():
+        label = f"x.{quote('name')}" if kinds[number] == "tag" else "''"
+        named.append(
+            f"SELECT '{kinds[number]}' AS facet, x.{quote('slug')} AS key, {label} AS label, c.n AS n "  # noqa: S608 - names from the models
+            f"FROM facet_counts c JOIN {quote(model._meta.db_table)} x ON x.{quote('id')} = c.term_id "
+            f"WHERE c.kind = {number}"
         )
-    parts.extend(
+    named.extend(
         f"SELECT '{facet}' AS facet, m.{facet}_key AS key, '' AS label, {counted[facet]} AS n "  # noqa: S608 - our facet names
         f"FROM matched m GROUP BY m.{facet}_key"
         for facet in ("type", "year")
     )
-    return " UNION ALL ".join(parts)
+    return counts, " UNION ALL ".join(named)
 
 
 def _order_columns(queryset):
@@ -423,9 +431,8 @@ def _counts_and_page(matched, order, selected, start, per_page, searched=True, g
     statement ranks the pages passing every filter (``order``, the backend's
     search with its ranking) and gives the ids of the ``per_page`` from
     ``start``, so the match is made once per search, not once for the counts
-    and again for the page. Nothing is counted in Python but the sum of a
-    topic's counts from each page type's tag table. Tag names come for every
-    tag on a matching page, so a chosen topic is named without another query.
+    and again for the page. Nothing is counted in Python. Tag names come for
+    every tag on a matching page, so a chosen topic is named without another query.
 
     With ``grouping`` (a function annotating ``rank_group``, the cheap part of
     ``order``'s ranking, see ``_grouped``), the backend's own ranking is worked
@@ -501,9 +508,11 @@ def _counts_and_page(matched, order, selected, start, per_page, searched=True, g
             "WHERE position > %s AND position <= %s"
         )
         shown_params = [*ranked_params, start, start + per_page]
+    facet_counts, named_counts = _facet_counts_sql(searched)
+    ctes.append((f"facet_counts(kind, term_id, n) AS ({facet_counts})", []))
     sql = (
         f"WITH {', '.join(cte for cte, _params in ctes)} "  # noqa: S608 - SQL from the ORM and our facet names; values are parameters
-        f"SELECT facet, key, label, n, 0 FROM ({_facet_counts_sql(searched)}) AS counts "
+        f"SELECT facet, key, label, n, 0 FROM ({named_counts}) AS counts "
         f"UNION ALL SELECT '', '', '', COUNT(*), 0 FROM matched WHERE {every} = 0 "
         f"UNION ALL SELECT 'shown', '', '', shown.* FROM ({shown_sql}) AS shown"
     )
@@ -521,10 +530,10 @@ def _counts_and_page(matched, order, selected, start, per_page, searched=True, g
             elif not facet:
                 total = count
             else:
-                if facet == "tag":  # each page type's tags are counted in their own table
+                if facet == "tag":
                     tag_names[key] = label
                 if count:
-                    counts[facet][key] = counts[facet].get(key, 0) + count
+                    counts[facet][key] = count
     return counts, tag_names, total, [pk for _position, pk in sorted(shown)]
 
 

@@ -306,18 +306,21 @@ def _lookups(plan, table):
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="reads PostgreSQL's plan of the statement")
-def test_each_tag_table_is_read_only_for_matching_pages_of_its_type(kestrel_groups, case_study_index):
-    """Counting topics looks each of the 19 learning notes up in their tag table, and the case study in its own."""
+def test_facets_are_counted_with_one_lookup_per_match(kestrel_groups, case_study_index):
+    """Counting settings, domains and topics looks each of the 20 matches up once, in ``search_pagefacet``.
+
+    Before, each match was looked up in the settings, the domains and its type's tag table, and at
+    first in every type's tag table: 20 lookups in each.
+    """
     CaseStudyPageFactory(parent=case_study_index, title="Kestrel boxes", tags=["nests"])
     results, plan = _explained("kestrel")
 
     assert results.total == 20
     assert ("nests", 1, False) in counts(results, "tag")
-    # Before, every match was looked up in every table: 20 each. The planner may check a page's type
-    # after the lookup in the largest table (CI's plan read all 20 there), never in the others.
-    assert _lookups(plan, "casestudies_casestudypagetag") == 1
-    assert _lookups(plan, "learning_learningnotepagetag") <= results.total
-    assert _lookups(plan, "updates_updatepagetag") == 0
+    assert _lookups(plan, "search_pagefacet") == 20
+    for table in ("core_knowledgepage_settings", "core_knowledgepage_safety_domains", "casestudies_casestudypagetag"):
+        assert _lookups(plan, table) <= 1  # the ranking's and filters' subqueries, each read once if at all
+    assert _lookups(plan, "learning_learningnotepagetag") <= 1
 
 
 @pytest.fixture
