@@ -19,3 +19,15 @@ def count_queries(client, url):
         response = client.get(url)
     assert response.status_code == 200, url
     return len(captured)
+
+
+def facets_seen(client, url):
+    """{label: count} of every facet value listed on the search page at ``url``, as a reader reads them."""
+    html = client.get(url).content.decode()
+    links = re.findall(r'class="portal-facet__link"[^>]*>(.*?)</a>', html, flags=re.S)
+    seen = {}
+    for link in links:
+        text = " ".join(re.sub(r"<[^>]+>", " ", link).split())
+        label, count = re.fullmatch(r"(.+?) \((\d+) results? ?\)", text).groups()
+        seen[label] = int(count)
+    return seen

@@ -160,6 +160,8 @@ REBUILT = {
     "wagtailcore.ReferenceIndex": "where each object is used; rebuilt by Wagtail's rebuild_references_index",
     "wagtailimages.Rendition": "resized copies of images; made again on first view",
     "search.IndexOutbox": "Elasticsearch updates waiting to be sent; run search_rebuild after a restore",
+    "search.PageFacet": "each page's settings, domains and topics for search's facet counts; the database's "
+    "triggers copy them again as the restore writes those links",
 }
 
 # Never in an archive.

@@ -15,7 +15,7 @@ from learning.models import Contribution
 from portal.comments.models import Comment, CommentReport
 from portal.taxonomy.factories import OrganisationFactory
 from portal.taxonomy.models import Organisation
-from tests.helpers import card_titles
+from tests.helpers import card_titles, facets_seen
 
 from .conftest import back_to_a_new_site, fingerprint
 
@@ -78,6 +78,9 @@ def test_the_restored_site_shows_its_pages_and_finds_them_in_search(full_site, s
     assert "We tried this too &amp; it worked &lt;really&gt;." in response.text
     assert "Night-time falls fell after a huddle at handover" in client.get("/case-studies/").text
     assert card_titles(client.get("/search/?q=cups")) == ["Coloured cups helped residents drink more"]
+    # The facet counts come from search_pagefacet, which the triggers fill as the links are restored.
+    setting = full_site["note"].settings.first()
+    assert facets_seen(client, "/search/?q=cups")[setting.name] == 1
 
 
 def test_the_restored_member_can_sign_in_with_their_old_password(full_site, seed_archive, tmp_path, client):

@@ -8,8 +8,6 @@ reader sees on the search page, and that the copy holds exactly the rows of
 the tables it copies.
 """
 
-import re
-
 import pytest
 from django.core.cache import cache
 
@@ -20,6 +18,7 @@ from portal.taxonomy.models import SafetyDomain, Setting
 from portal.updates.factories import UpdatePageFactory
 from search.engines.database import _term_sources
 from search.models import PageFacet
+from tests.helpers import facets_seen
 
 pytestmark = pytest.mark.django_db
 
@@ -27,18 +26,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def _fresh_caches():
     cache.clear()  # the spelling dictionary and the vocabularies are cached; build them from each test's pages
-
-
-def facets_seen(client, url):
-    """{label: count} of every facet value listed on the search page at ``url``, as a reader reads them."""
-    html = client.get(url).content.decode()
-    links = re.findall(r'class="portal-facet__link"[^>]*>(.*?)</a>', html, flags=re.S)
-    seen = {}
-    for link in links:
-        text = " ".join(re.sub(r"<[^>]+>", " ", link).split())
-        label, count = re.fullmatch(r"(.+?) \((\d+) results? ?\)", text).groups()
-        seen[label] = int(count)
-    return seen
 
 
 def copied_rows():
