@@ -23,7 +23,9 @@ comparison within one run, not capacity planning. Not part of the test suite.
 
 ``--uncached`` measures only the uncached server, as the issue's comparison
 does (2 sync workers, ``wrk -t2 -c8 -d10s``), for every public page type and
-for the same pages and the member-only ones as a signed-in member, in
+for the same pages and the member-only ones as a signed-in member (who
+sends back the CSRF cookie the portal gave it, as a browser does;
+``--member-without-csrf-cookie`` sends only the session cookie), in
 ``--rounds`` interleaved rounds, and reports medians. Beside it, in the same
 rounds:
 
@@ -333,8 +335,29 @@ def _cpu_seconds(pid):
     return total / ticks
 
 
-def portal_sites(label, root, work, workers):
-    """The portal at ``root`` served uncached by gunicorn, as the public and as a signed-in member."""
+def csrf_cookie_for(base, cookie):
+    """The ``csrftoken`` cookie the portal gives a signed-in member, as ``name=value``.
+
+    A browser sends back the CSRF cookie it was given with every later request;
+    a member who never does makes Django draw a new CSRF secret for every page
+    (the header's sign-out button needs one). So the signed-in member here does
+    what a browser does, unless ``--member-without-csrf-cookie`` asks for the
+    old way.
+    """
+    request = urllib.request.Request(base + "/", headers={"Host": HOST, "Cookie": cookie})  # noqa: S310 - loopback
+    with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310
+        for header in response.headers.get_all("Set-Cookie") or []:
+            if header.startswith("csrftoken="):
+                return header.split(";", 1)[0]
+    sys.exit("The portal set no CSRF cookie for the signed-in member")
+
+
+def portal_sites(label, root, work, workers, browser_cookies=True):
+    """The portal at ``root`` served uncached by gunicorn, as the public and as a signed-in member.
+
+    The member sends the session cookie and, as a browser does, the CSRF cookie
+    it was given (``csrf_cookie_for``) unless ``browser_cookies`` is false.
+    """
     env = {**base_env(work), "WEB_CONCURRENCY": str(workers)}
     build(work, env, rebuild=False, root=root)
     found = dict(line.rsplit(" /", 1) for line in shell(env, PORTAL_PATHS_CODE, root=root) if " /" in line)
@@ -344,6 +367,8 @@ def portal_sites(label, root, work, workers):
     cookie = shell(env, MEMBER_CODE, root=root)[0]
     app = Gunicorn(env, work, page_cache=False, root=root)
     base = f"http://127.0.0.1:{app.port}"
+    if browser_cookies:
+        cookie = f"{cookie}; {csrf_cookie_for(base, cookie)}"
     member_paths = {**paths, **MEMBER_ONLY_PATHS}
     return [
         Site(label, base, paths, process=app, server_pid=app.process.pid),
@@ -513,11 +538,14 @@ def uncached(args):
     sites = []
     try:
         log("Starting the portal (this checkout)...")
-        sites += portal_sites("portal", ROOT, RESULTS_DIR / "throughput", args.workers)
+        browser_cookies = not args.member_without_csrf_cookie
+        sites += portal_sites("portal", ROOT, RESULTS_DIR / "throughput", args.workers, browser_cookies)
         if args.against:
             root = Path(args.against).resolve()
             log(f"Starting the portal from {root}...")
-            sites += portal_sites(root.name, root, root / "bench" / "results" / "throughput", args.workers)
+            sites += portal_sites(
+                root.name, root, root / "bench" / "results" / "throughput", args.workers, browser_cookies
+            )
         if args.bakerydemo:
             log("Starting bakerydemo...")
             sites.append(bakerydemo_site(args.bakerydemo, args.workers))
@@ -587,6 +615,12 @@ def main():
     )
     parser.add_argument("--rounds", type=int, default=2, help="with --uncached: interleaved rounds (default 2)")
     parser.add_argument("--workers", type=int, default=2, help="with --uncached: gunicorn sync workers (default 2)")
+    parser.add_argument(
+        "--member-without-csrf-cookie",
+        action="store_true",
+        help="with --uncached: the signed-in member sends only the session cookie (as before 2026-12-06), "
+        "not the CSRF cookie a browser sends back",
+    )
     args = parser.parse_args()
     if args.uncached:
         if not any(a.startswith("--duration") for a in sys.argv):

@@ -8,6 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from portal.comments.factories import CommentFactory
+from portal.comments.models import Comment
 from portal.core.pagecache import bump_generation
 from portal.members.factories import MemberFactory, ModeratorFactory, UserFactory
 from tests.helpers import count_queries
@@ -189,3 +190,62 @@ def test_a_renamed_author_shows_at_once_on_a_page_with_comments(client, note, me
     member.first_name = "Tom"
     member.save()
     assert "Tom Nowak, Larchfield Care Home" in client.get(note.url).content.decode()
+
+
+def _tokens(html):
+    return re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)
+
+
+def test_the_sign_out_button_and_the_comment_form_share_one_token_of_the_member_s_own(home, note, member):
+    """One masked token per page for both forms (as Django gives every form within one template), which
+    works for posting a comment and for signing out, and never for another member."""
+    from django.test import Client
+
+    reader = Client(enforce_csrf_checks=True)
+    reader.force_login(member)
+    html = reader.get(note.url).content.decode()
+    tokens = _tokens(html)
+    assert len(tokens) == 2 and tokens[0] == tokens[1]
+    assert tokens[0] != _tokens(reader.get(note.url).content.decode())[0]  # masked afresh for each response
+
+    other = Client(enforce_csrf_checks=True)
+    other.force_login(MemberFactory())
+    other_tokens = _tokens(other.get(note.url).content.decode())
+    assert other_tokens[0] == other_tokens[1] and other_tokens[0] not in html
+    assert (
+        other.post(f"/comments/{note.pk}/add/", {"body": "Taken.", "csrfmiddlewaretoken": tokens[0]}).status_code == 403
+    )
+    assert not Comment.objects.exists()
+
+    assert (
+        reader.post(f"/comments/{note.pk}/add/", {"body": "We tried it.", "csrfmiddlewaretoken": tokens[0]}).status_code
+        == 302
+    )
+    assert reader.post("/accounts/logout/", {"csrfmiddlewaretoken": tokens[1]}).status_code == 302
+    assert "_auth_user_id" not in reader.session
+
+
+def test_the_kept_form_never_shows_one_member_s_draft_to_another_and_names_its_own_page(note, member, learning_index):
+    """The blank form is kept per page until content changes; a member's kept draft is drawn afresh for them alone."""
+    from django.test import Client
+
+    from learning.factories import LearningNotePageFactory
+    from portal.comments.views import DRAFT_SESSION_KEY
+
+    other_note = LearningNotePageFactory(parent=learning_index, title="Falls huddles")
+    writer = Client()
+    writer.force_login(member)
+    writer.get(note.url)
+    session = writer.session
+    session[DRAFT_SESSION_KEY] = {"page": note.pk, "body": "Our own words, not yet posted."}
+    session.save()
+    assert "Our own words, not yet posted.</textarea>" in writer.get(note.url).content.decode()
+
+    reader = Client()
+    reader.force_login(MemberFactory())
+    page = reader.get(note.url).content.decode()
+    assert "Our own words" not in page
+    assert f'<form method="post" action="/comments/{note.pk}/add/" novalidate>' in page
+    assert '<textarea name="body" cols="40" rows="5" class="nhsuk-textarea"' in page
+    other_page = reader.get(other_note.url).content.decode()
+    assert f'action="/comments/{other_note.pk}/add/"' in other_page and f"/comments/{note.pk}/add/" not in other_page

@@ -136,3 +136,25 @@ def test_the_organisation_link_never_reaches_a_visitor_through_the_page_cache(cl
     client.logout()
     assert "Your organisation" not in header(client.get("/"))
     assert "Your organisation" not in header(client.get("/"))  # and not once the visitor's page is cached
+
+
+def test_the_header_s_addresses_follow_the_script_prefix_they_are_drawn_under(home, navigation):
+    """The header's fixed addresses are reversed once per process, keyed by the script prefix."""
+    from django.urls import set_script_prefix
+
+    member = MemberFactory(organisation=OrganisationFactory(name="Kersal Brook Care Home"))
+
+    def drawn():
+        request = RequestFactory().get("/")
+        request.user = member
+        return Template("{% load portal_tags %}{% portal_header %}").render(Context({"request": request}))
+
+    try:
+        set_script_prefix("/portal/")
+        under_prefix = drawn()
+    finally:
+        set_script_prefix("/")
+    plain = drawn()
+    for address in ["/members/profile/", "/accounts/logout/", "/share/", "/my-organisation/", "/search/"]:
+        assert f'"/portal{address}"' in under_prefix
+        assert f'"{address}"' in plain and f'"/portal{address}"' not in plain

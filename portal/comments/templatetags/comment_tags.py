@@ -7,12 +7,14 @@ comments, so the footer needs no knowledge of which ones do.
 
 from django import template
 from django.template.loader import get_template, render_to_string
+from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from portal.comments.forms import CommentForm
 from portal.comments.models import Comment, takes_comments
 from portal.comments.views import has_kept_draft, kept_draft, waiting_for_approval
 from portal.core.access import is_member
+from portal.core.csrf import token_for
 from portal.core.memo import remember
 
 register = template.Library()
@@ -31,14 +33,31 @@ def _has_visible_comments(page):
     return remember(f"has-comments:{page.pk}", lambda: Comment.objects.visible().on_page(page).exists())
 
 
-def _blank_comment_fields():
-    """The empty comment form's fields, drawn once until content changes: the same for every member.
+# Stands in for the CSRF token in the kept form: no token, and nothing else in the form, looks like it.
+_TOKEN_SLOT = "#portal-csrf-token-slot#"  # noqa: S105 - a placeholder, not a secret
 
-    Only the fields: the form around them, with its CSRF token, is drawn for
-    each request. A form sent back with errors (``add_comment.html``) is drawn
-    afresh, with what the member typed.
+
+def _blank_comment_form(page, request):
+    """A member's empty comment form for ``page``, with this request's own CSRF token.
+
+    Everything but the token is the same for every member on this page (the
+    form's address names the page; its fields and button are fixed), so it is
+    drawn once until content changes and kept in two halves either side of the
+    token. The token (``portal.core.csrf.token_for``) is put between them for
+    each request and never kept. A form sent back with errors
+    (``add_comment.html``), or holding a kept draft, is drawn afresh with what
+    the member typed.
     """
-    return remember("comment-form-fields", lambda: get_template("includes/fields.html").render({"form": CommentForm()}))
+
+    def draw():
+        html = get_template("comments/comment_form.html").render(
+            {"page": page, "form": CommentForm(), "csrf_token": _TOKEN_SLOT}
+        )
+        before, after = html.split(_TOKEN_SLOT)
+        return before, after
+
+    before, after = remember(f"comment-form:{page.pk}", draw)
+    return mark_safe(before + escape(token_for(request)) + after)  # noqa: S308 - our template, and an escaped token
 
 
 @register.simple_tag(takes_context=True)
@@ -67,7 +86,7 @@ def page_comments(context, page):
             "can_comment": member and page.live,
             "can_report": member,
             "waiting": not member and waiting_for_approval(user),
-            "blank_fields": mark_safe(_blank_comment_fields()) if member and draft is None else None,  # noqa: S308
+            "blank_form": _blank_comment_form(page, request) if member and page.live and draft is None else None,
             "form": CommentForm(initial={"body": draft}) if draft is not None else None,
             "draft": draft is not None,
             "sign_in_next": f"{page.url}#comments",

@@ -1,8 +1,10 @@
+from functools import lru_cache
+
 from django import template
+from django.conf import settings
 from django.http import QueryDict
-from django.middleware.csrf import get_token
 from django.template.loader import get_template
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.safestring import mark_safe
 from wagtail.admin.templatetags.wagtailuserbar import wagtailuserbar
 from wagtail.models import Site
@@ -11,6 +13,7 @@ from wagtailnhsukfrontend.settings.templatetags.nhsukfrontendsettings_tags impor
 
 from portal.core import cards
 from portal.core.access import is_moderator, keeps_records, may_use_admin
+from portal.core.csrf import token_for
 from portal.core.frontend import FRONTEND_SUPPORTED_SCRIPT
 from portal.core.memo import remember
 from portal.core.models import leads_to_member_only_page
@@ -83,6 +86,22 @@ def _header_settings(request):
     return remember(f"header:{request.get_host()}", read)
 
 
+def _url(name):
+    """``reverse(name)`` for the header's addresses, which take no arguments: worked out once per process.
+
+    An address depends only on the URLconf and the script prefix, which are
+    the key (as ``portal.core.cards`` keeps term links); the header of a
+    signed-in page reverses five, each costing about as much as a query's
+    SQL takes to run.
+    """
+    return _fixed_url(name, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
+
+
+@lru_cache(maxsize=64)
+def _fixed_url(name, prefix, urlconf):
+    return reverse(name, urlconf=urlconf)
+
+
 @register.inclusion_tag("wagtailnhsukfrontend/header.html", takes_context=True)
 def portal_header(context):
     """The NHS.UK header from wagtail-nhsuk-frontend, with no queries of its own most of the time.
@@ -109,7 +128,7 @@ def portal_header(context):
         links.append(organisation_link)
     return {
         **header,
-        "search_action": reverse("search"),
+        "search_action": _url("search"),
         "search_field_name": "q",
         "search_visually_hidden_label": "Search the Safety Learning Portal",
         "search_placeholder": "Search learning",
@@ -184,7 +203,7 @@ def _organisation_link(request):
         label = "Organisations' records"
     else:
         return None
-    url = reverse("improvement:mine")
+    url = _url("improvement:mine")
     return {"label": label, "url": url, "current": request.path == url, "active": request.path.startswith(url)}
 
 
@@ -192,20 +211,20 @@ def _account_links(request):
     """The header's account links. Reading ``request.user`` costs nothing more:
     the page has already loaded the user for the Wagtail user bar."""
     user = getattr(request, "user", None)
-    share_url = reverse("share:index")
+    share_url = _url("share:index")
     if user is not None and user.is_authenticated:
         return {
             "signed_in": True,
             "share_url": share_url,
-            "profile_url": reverse("members:profile"),
-            "logout_url": reverse("account_logout"),
-            "csrf_token": get_token(request),
+            "profile_url": _url("members:profile"),
+            "logout_url": _url("account_logout"),
+            "csrf_token": token_for(request),
         }
     return {
         "signed_in": False,
         "share_url": share_url,
         "login_url": _login_url_back_to(request),
-        "signup_url": reverse("account_signup"),
+        "signup_url": _url("account_signup"),
     }
 
 
@@ -218,7 +237,7 @@ def _login_url_back_to(request):
     address from the home page (where signing in goes anyway) or the account
     pages (signing in from the sign-in or sign-up page should not lead back to it).
     """
-    login_url = reverse("account_login")
+    login_url = _url("account_login")
     match = getattr(request, "resolver_match", None)
     on_an_account_page = match is not None and (match.url_name or "").startswith("account_")
     if request.path == "/" or on_an_account_page:
