@@ -246,6 +246,6 @@ def test_the_kept_form_never_shows_one_member_s_draft_to_another_and_names_its_o
     page = reader.get(note.url).content.decode()
     assert "Our own words" not in page
     assert f'<form method="post" action="/comments/{note.pk}/add/" novalidate>' in page
-    assert '<textarea name="body" cols="40" rows="5" class="nhsuk-textarea"' in page
+    assert '<textarea name="body" cols="40" rows="5" class="nhsuk-textarea nhsuk-js-character-count"' in page
     other_page = reader.get(other_note.url).content.decode()
     assert f'action="/comments/{other_note.pk}/add/"' in other_page and f"/comments/{note.pk}/add/" not in other_page
