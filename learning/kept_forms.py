@@ -18,30 +18,23 @@ https://docs.djangoproject.com/en/5.2/topics/signing/
 import datetime
 import uuid
 
-from django.core import signing
 from django.forms import ModelMultipleChoiceField
 from django.urls import reverse
 from django.utils import timezone
 
+from portal.core.typist import typed_by, typist  # noqa: F401 - typed_by is used through this module
+
 SESSION_KEY = "share_forms_kept"
-SIGNING_SALT = "learning.kept_forms.typed_by"
-# Generous for a box filled in on a phone; a note longer than this keeps its first part.
-MAX_CHARACTERS = 10_000
+# Far more than anyone types in a box, so that what is shown back is what was sent (a phone
+# review saw a 15,010-character box come back cut to 10,000, and saving it lost the rest);
+# only a box longer than this keeps its first part.
+MAX_CHARACTERS = 100_000
 MAX_CHOICES = 50
 # A few forms at once (one per tab); keeping another drops the oldest.
 MAX_FORMS = 3
 
 
-def typed_by(user):
-    """The signed ``typed_by`` value a form carries for ``user``."""
-    return signing.dumps(user.pk, salt=SIGNING_SALT)
-
-
-def _typist(request):
-    try:
-        return signing.loads(request.POST.get("typed_by", ""), salt=SIGNING_SALT)
-    except signing.BadSignature:
-        return None
+_typist = typist
 
 
 def _token(request, contribution):

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods
 from wagtail.models import Page
 
 from portal.core.access import is_member
+from portal.core.typist import typed_by, typist
 from portal.members.models import MemberProfile
 
 from .forms import CommentForm, ReportForm
@@ -64,19 +65,26 @@ def waiting_for_approval(user):
 # A comment typed by someone whose session ended (often by signing out in
 # another tab) is kept here until they sign in and post it.
 DRAFT_SESSION_KEY = "comment_draft"
+MAX_KEPT_LENGTH = 5 * MAX_COMMENT_LENGTH
 
 
 def keep_draft(request, page):
     """Keep what a signed-out person tried to post, for this page only, so that signing in loses nothing.
 
-    Only the text, cut to the most a comment may hold; it is shown back in the
-    comment box on this page (``comment_tags.page_comments``) and never posted
-    for them. A draft for another page replaces it.
+    Only the text, up to five times the most a comment may hold (a longer
+    paste is refused with its length when posted, so nothing is cut unseen);
+    it is shown back in the comment box on this page
+    (``comment_tags.page_comments``), only to the member whose form sent it
+    (its signed ``typed_by``), and never posted for them. A draft for another
+    page replaces it. Text sent without a genuine ``typed_by`` (by someone who
+    was never shown a comment form) is not kept.
     """
     body = (request.POST.get("body") or "").strip()
-    if body:
-        request.session[DRAFT_SESSION_KEY] = {"page": page.pk, "body": body[:MAX_COMMENT_LENGTH]}
-    return bool(body)
+    writer = typist(request)
+    if not body or writer is None:  # only a member's own form says who typed it (portal.core.typist)
+        return False
+    request.session[DRAFT_SESSION_KEY] = {"page": page.pk, "body": body[:MAX_KEPT_LENGTH], "typed_by": writer}
+    return True
 
 
 def has_kept_draft(request):
@@ -92,9 +100,9 @@ def back_to_comment_box(page, kept):
 
 
 def kept_draft(request, page):
-    """The text kept by ``keep_draft`` for ``page``, or None."""
+    """The text kept by ``keep_draft`` for ``page``, or None: only for the member who typed it."""
     draft = request.session.get(DRAFT_SESSION_KEY)
-    if isinstance(draft, dict) and draft.get("page") == page.pk:
+    if isinstance(draft, dict) and draft.get("page") == page.pk and draft.get("typed_by") == request.user.pk:
         return draft.get("body") or None
     return None
 
@@ -145,7 +153,8 @@ def add_comment(request, page_id):
             messages.success(request, "Your comment has been posted.")
             return redirect(f"{page.url}#comment-{comment.pk}")
 
-    return render(request, "comments/add_comment.html", {"commented_page": page, "form": form})
+    context = {"commented_page": page, "form": form, "typed_by": typed_by(request.user)}
+    return render(request, "comments/add_comment.html", context)
 
 
 def _reportable_comment(request, comment_id):

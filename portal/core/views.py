@@ -33,6 +33,26 @@ def same_site_path(request, url):
     return parts.path + (f"?{parts.query}" if parts.query else "")
 
 
+def sent_from_this_site(request):
+    """Whether a turned-away form was sent from one of this site's own pages.
+
+    Browsers name the page's origin in ``Origin`` on every POST (and
+    ``Sec-Fetch-Site`` says whether it was the same); without either, the
+    ``Referer`` must be one of this site's pages. Another site's form, which
+    may be sent without the member's session cookie, never counts: keeping
+    what it sent would start a new session over the member's own and put
+    words of another site's choosing in their box.
+    """
+    fetch_site = request.META.get("HTTP_SEC_FETCH_SITE")
+    if fetch_site is not None and fetch_site != "same-origin":
+        return False
+    origin = request.META.get("HTTP_ORIGIN")
+    if origin is not None:
+        scheme = "https" if request.is_secure() else "http"
+        return origin == f"{scheme}://{request.get_host()}"
+    return same_site_path(request, request.META.get("HTTP_REFERER", "")) is not None
+
+
 def csrf_failure(request, reason=""):
     """A form sent with an out-of-date security token (CSRF_FAILURE_VIEW).
 
@@ -48,7 +68,7 @@ def csrf_failure(request, reason=""):
     except Resolver404:
         match = None
     kept = None
-    if match is not None and request.method == "POST":
+    if match is not None and request.method == "POST" and sent_from_this_site(request):
         for keeper in _keepers:
             kept = keeper(request, match) or kept
     signed_in = request.user.is_authenticated

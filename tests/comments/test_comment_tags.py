@@ -122,8 +122,11 @@ def test_the_comment_form_shows_only_for_members(client, note, member):
 
 
 def test_each_member_gets_the_same_blank_form_with_a_csrf_token_of_their_own(note, member):
-    """The blank form's fields are drawn once and kept; its CSRF token is drawn for each page, and works."""
+    """The blank form's fields are drawn once and kept; its CSRF token and signed writer are each member's own."""
+    from django.core import signing
     from django.test import Client
+
+    from portal.core.typist import SIGNING_SALT
 
     forms = []
     for person in (member, MemberFactory(), member):
@@ -133,7 +136,9 @@ def test_each_member_gets_the_same_blank_form_with_a_csrf_token_of_their_own(not
         form = html[html.index(f'<form method="post" action="/comments/{note.pk}/add/"') :]
         form = form[: form.index("</form>")]
         token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1)
-        forms.append(form.replace(token, ""))
+        writer = re.search(r'name="typed_by" value="([^"]+)"', form).group(1)
+        assert signing.loads(writer, salt=SIGNING_SALT) == person.pk  # each member's own, never another's
+        forms.append(form.replace(token, "").replace(writer, ""))
         response = client.post(
             f"/comments/{note.pk}/add/", {"body": "We tried this too.", "csrfmiddlewaretoken": token}
         )
@@ -237,7 +242,7 @@ def test_the_kept_form_never_shows_one_member_s_draft_to_another_and_names_its_o
     writer.force_login(member)
     writer.get(note.url)
     session = writer.session
-    session[DRAFT_SESSION_KEY] = {"page": note.pk, "body": "Our own words, not yet posted."}
+    session[DRAFT_SESSION_KEY] = {"page": note.pk, "body": "Our own words, not yet posted.", "typed_by": member.pk}
     session.save()
     assert "Our own words, not yet posted.</textarea>" in writer.get(note.url).content.decode()
 

@@ -11,6 +11,7 @@ from learning.factories import LearningNotePageFactory, PeerVisitReportPageFacto
 from portal.comments.factories import CommentFactory
 from portal.comments.models import MAX_COMMENT_LENGTH, Comment, CommentReport
 from portal.core.access import MODERATORS_GROUP
+from portal.core.typist import typed_by
 from portal.mail.models import OutboxEmail
 from portal.members.factories import PASSWORD, MemberFactory, ModeratorFactory, PendingMemberFactory, UserFactory
 from portal.updates.factories import UpdatePageFactory
@@ -135,11 +136,11 @@ def sign_in(client, user, next_url):
 def test_a_comment_posted_after_the_session_ended_waits_in_the_box_after_signing_in(client, note, member):
     """Signed out in another tab, then "Post comment": the text is there after signing in, not posted."""
     typed = "We moved the teatime round earlier & it <helped>."
-    response = client.post(add_url(note), {"body": typed})
+    response = client.post(add_url(note), {"body": typed, "typed_by": typed_by(member)})
     # Back to the comment box itself, not the top of the comments above it.
     assert response["Location"] == f"{reverse('account_login')}?next={note.url}%23add-comment"
     sign_in_page = client.get(response["Location"]).content.decode()
-    assert "Your comment has been kept, not posted. Sign in and it will be waiting in the comment box" in sign_in_page
+    assert "Your comment has been kept, not posted. Sign in with the same account" in sign_in_page
 
     back_to = sign_in(client, member, f"{note.url}#add-comment")
     assert back_to == f"{note.url}#add-comment"
@@ -149,7 +150,7 @@ def test_a_comment_posted_after_the_session_ended_waits_in_the_box_after_signing
     assert "We moved the teatime round earlier &amp; it &lt;helped&gt;.</textarea>" in page
     assert not Comment.objects.exists()  # never posted for them
 
-    client.post(add_url(note), {"body": typed})
+    client.post(add_url(note), {"body": typed, "typed_by": typed_by(member)})
     assert Comment.objects.get().body == typed
     page = client.get(note.url).content.decode()
     assert DRAFT_MESSAGE not in page
@@ -158,7 +159,7 @@ def test_a_comment_posted_after_the_session_ended_waits_in_the_box_after_signing
 
 def test_a_kept_comment_shows_only_on_its_own_page(client, note, member, learning_index):
     other = LearningNotePageFactory(parent=learning_index, title="Night checks without waking residents")
-    client.post(add_url(note), {"body": "Meant for the teatime note."})
+    client.post(add_url(note), {"body": "Meant for the teatime note.", "typed_by": typed_by(member)})
     sign_in(client, member, note.url)
 
     page = client.get(other.url).content.decode()
@@ -168,12 +169,23 @@ def test_a_kept_comment_shows_only_on_its_own_page(client, note, member, learnin
     assert "Meant for the teatime note." in client.get(note.url).content.decode()
 
 
-def test_a_kept_comment_is_cut_to_the_longest_a_comment_may_be(client, note, member):
-    client.post(add_url(note), {"body": "x" * (MAX_COMMENT_LENGTH + 500)})
+def test_a_kept_comment_over_the_limit_comes_back_whole_and_is_refused_with_its_length(client, note, member):
+    """A phone review: 7,800 pasted characters came back as exactly 2,000, the rest gone without a word."""
+    typed = "x" * 7_800 + " END"
+    client.post(add_url(note), {"body": typed, "typed_by": typed_by(member)})
+    sign_in(client, member, note.url)
+    assert typed + "</textarea>" in client.get(note.url).content.decode()
+    response = client.post(add_url(note), {"body": typed})
+    assert "Your comment must be 2,000 characters or fewer (it has 7,804)" in response.content.decode()
+    assert not Comment.objects.exists()
+
+
+def test_what_is_kept_of_a_comment_has_a_ceiling(client, note, member):
+    client.post(add_url(note), {"body": "x" * 50_000, "typed_by": typed_by(member)})
     sign_in(client, member, note.url)
     page = client.get(note.url).content.decode()
-    assert "x" * MAX_COMMENT_LENGTH + "</textarea>" in page
-    assert "x" * (MAX_COMMENT_LENGTH + 1) not in page
+    assert "x" * (5 * MAX_COMMENT_LENGTH) + "</textarea>" in page
+    assert "x" * (5 * MAX_COMMENT_LENGTH + 1) not in page
 
 
 def test_a_member_waiting_for_approval_is_told_so_and_cannot_post(client, note):
@@ -221,7 +233,7 @@ def test_an_empty_comment_shows_the_message_next_to_the_box(client, note, member
 def test_a_too_long_comment_keeps_every_word_typed(client, note, member):
     client.force_login(member)
     typed = "Our falls huddle <b>works</b>. " + "x" * 2000
-    response = client.post(add_url(note), {"body": typed})
+    response = client.post(add_url(note), {"body": typed, "typed_by": typed_by(member)})
     html = response.content.decode()
     assert "Your comment must be 2,000 characters or fewer (it has 2,031)" in html
     assert "Our falls huddle &lt;b&gt;works&lt;/b&gt;. " + "x" * 2000 + "</textarea>" in html
@@ -432,10 +444,12 @@ def test_a_comment_sent_after_signing_out_and_in_elsewhere_is_kept_in_the_box(no
     expired", and the page it linked to had an empty box: the comment was gone."""
     from django.test import Client
 
-    browser = Client(enforce_csrf_checks=True)
+    browser = Client(enforce_csrf_checks=True, headers={"Origin": "http://testserver"})
     browser.force_login(member)
     typed = "Nights too: we added the checklist & it <helped>."
-    response = browser.post(add_url(note), {"body": typed, "csrfmiddlewaretoken": "a" * 64})
+    response = browser.post(
+        add_url(note), {"body": typed, "typed_by": typed_by(member), "csrfmiddlewaretoken": "a" * 64}
+    )
     html = response.content.decode()
     assert response.status_code == 403
     assert "What you typed has been kept" in html
@@ -444,3 +458,36 @@ def test_a_comment_sent_after_signing_out_and_in_elsewhere_is_kept_in_the_box(no
     page = browser.get(note.url).content.decode()
     assert DRAFT_MESSAGE in page
     assert "Nights too: we added the checklist &amp; it &lt;helped&gt;.</textarea>" in page
+
+
+def test_a_kept_comment_is_never_offered_to_someone_else_signing_in_on_the_same_browser(client, note, member):
+    """Two reviews: Grace's kept comment waited in Helen's box, and one tap posted it under Helen's name."""
+    client.post(add_url(note), {"body": "Mrs J fell twice this week.", "typed_by": typed_by(member)})
+    colleague = MemberFactory()
+    sign_in(client, colleague, f"{note.url}#add-comment")
+    page = client.get(note.url).content.decode()
+    assert "Mrs J fell twice" not in page
+    assert DRAFT_MESSAGE not in page
+    assert not Comment.objects.exists()
+
+
+def test_text_sent_without_a_members_signed_typed_by_is_not_kept(client, note, member):
+    """Someone at the computer, signed out, cannot leave words in the next member's comment box."""
+    for forged in ({}, {"typed_by": ""}, {"typed_by": f"{member.pk}:forged"}):
+        response = client.post(add_url(note), {"body": "Planted words.", **forged})
+        assert "Your comment has been kept" not in client.get(response["Location"]).content.decode()
+    sign_in(client, member, note.url)
+    assert "Planted words." not in client.get(note.url).content.decode()
+
+
+def test_another_sites_form_keeps_nothing_and_starts_no_session(note, member):
+    """The attacker's review: a cross-site POST got "This form has expired", a new session cookie over the
+    member's own (signing them out), and its words waiting in their comment box."""
+    from django.test import Client
+
+    for headers in ({"Origin": "http://evil.example"}, {"Sec-Fetch-Site": "cross-site"}, {}):
+        browser = Client(enforce_csrf_checks=True, headers=headers)
+        response = browser.post(add_url(note), {"body": "Planted cross-site.", "typed_by": typed_by(member)})
+        assert response.status_code == 403
+        assert "What you typed has been kept" not in response.content.decode()
+        assert "sessionid" not in response.cookies

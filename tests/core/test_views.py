@@ -1,6 +1,6 @@
 """A form sent with an out-of-date security token gets a page in the site's design.
 
-Client(enforce_csrf_checks=True) checks tokens as a browser's requests are
+Client(enforce_csrf_checks=True, headers={"Origin": "http://testserver"}) checks tokens as a browser's requests are
 checked; the tests send the token a form in an older tab would still hold.
 """
 
@@ -18,7 +18,7 @@ STALE_TOKEN = "a" * 64
 
 @pytest.fixture
 def browser():
-    client = Client(enforce_csrf_checks=True)
+    client = Client(enforce_csrf_checks=True, headers={"Origin": "http://testserver"})
     client.get("/accounts/login/")  # sets the CSRF cookie, as opening the page does
     return client
 

@@ -222,6 +222,17 @@ def test_an_empty_form_sent_signed_out_is_not_said_to_be_kept(client, member, in
     assert SIGN_IN_SAYS_KEPT not in main(client.get(f"/accounts/login/?next={quote(url)}"))
 
 
+def test_a_long_box_comes_back_whole(client, member, indexes):
+    """A phone review: 15,010 characters came back as 10,000 after signing in, and saving lost the rest."""
+    client.force_login(member)
+    url, fields = open_form(client, "/share/learning-note/")
+    client.logout()
+    long_text = "y" * 15_000 + " END-MARKER"
+    client.post(url, learning_note_data(token=fields["token"], typed_by=fields["typed_by"], what_we_tried=long_text))
+    html = main(client.get(sign_in(client, member, url)))
+    assert textarea(html, "what_we_tried") == long_text
+
+
 def test_what_is_kept_is_cut_to_a_size_a_session_can_hold(client, member, indexes):
     client.force_login(member)
     url, fields = open_form(client, "/share/learning-note/")
@@ -236,7 +247,7 @@ def test_what_is_kept_is_cut_to_a_size_a_session_can_hold(client, member, indexe
 
 
 def test_a_note_sent_after_signing_out_and_in_elsewhere_is_kept_and_linked_from_the_expired_page(member, indexes):
-    browser = Client(enforce_csrf_checks=True)
+    browser = Client(enforce_csrf_checks=True, headers={"Origin": "http://testserver"})
     browser.force_login(member)
     url, fields = open_form(browser, "/share/learning-note/")
     typed = learning_note_data(
@@ -261,7 +272,7 @@ def test_a_note_sent_after_signing_out_and_in_elsewhere_is_kept_and_linked_from_
 
 
 def test_a_draft_whose_form_had_expired_is_kept_for_its_edit_page(member, indexes):
-    browser = Client(enforce_csrf_checks=True)
+    browser = Client(enforce_csrf_checks=True, headers={"Origin": "http://testserver"})
     browser.force_login(member)
     url, fields = open_form(browser, "/share/learning-note/")
     token = browser.cookies["csrftoken"].value
@@ -292,7 +303,7 @@ def test_a_draft_whose_form_had_expired_is_kept_for_its_edit_page(member, indexe
 
 def test_an_expired_form_typed_by_someone_else_is_not_kept_for_whoever_is_signed_in_now(member, indexes):
     """Grace's tab, after a colleague signed in on the same computer: the colleague must not get her note."""
-    browser = Client(enforce_csrf_checks=True)
+    browser = Client(enforce_csrf_checks=True, headers={"Origin": "http://testserver"})
     browser.force_login(member)
     url, fields = open_form(browser, "/share/learning-note/")
     browser.force_login(MemberFactory())

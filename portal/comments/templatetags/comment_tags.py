@@ -16,6 +16,7 @@ from portal.comments.views import has_kept_draft, kept_draft, waiting_for_approv
 from portal.core.access import is_member
 from portal.core.csrf import token_for
 from portal.core.memo import remember
+from portal.core.typist import typed_by
 
 register = template.Library()
 
@@ -35,29 +36,34 @@ def _has_visible_comments(page):
 
 # Stands in for the CSRF token in the kept form: no token, and nothing else in the form, looks like it.
 _TOKEN_SLOT = "#portal-csrf-token-slot#"  # noqa: S105 - a placeholder, not a secret
+# And for the member's signed ``typed_by`` (portal.core.typist), which is theirs alone too.
+_TYPIST_SLOT = "#portal-typist-slot#"
 
 
 def _blank_comment_form(page, request):
     """A member's empty comment form for ``page``, with this request's own CSRF token.
 
-    Everything but the token is the same for every member on this page (the
-    form's address names the page; its fields and button are fixed), so it is
-    drawn once until content changes and kept in two halves either side of the
-    token. The token (``portal.core.csrf.token_for``) is put between them for
-    each request and never kept. A form sent back with errors
+    Everything but the token and ``typed_by`` is the same for every member on
+    this page (the form's address names the page; its fields and button are
+    fixed), so it is drawn once until content changes and kept in three parts
+    either side of them. The token (``portal.core.csrf.token_for``) and the
+    member's signed id (``portal.core.typist.typed_by``) are put between them
+    for each request and never kept. A form sent back with errors
     (``add_comment.html``), or holding a kept draft, is drawn afresh with what
     the member typed.
     """
 
     def draw():
         html = get_template("comments/comment_form.html").render(
-            {"page": page, "form": CommentForm(), "csrf_token": _TOKEN_SLOT}
+            {"page": page, "form": CommentForm(), "csrf_token": _TOKEN_SLOT, "typed_by": _TYPIST_SLOT}
         )
-        before, after = html.split(_TOKEN_SLOT)
-        return before, after
+        before, rest = html.split(_TOKEN_SLOT)
+        between, after = rest.split(_TYPIST_SLOT)
+        return before, between, after
 
-    before, after = remember(f"comment-form:{page.pk}", draw)
-    return mark_safe(before + escape(token_for(request)) + after)  # noqa: S308 - our template, and an escaped token
+    before, between, after = remember(f"comment-form-parts:{page.pk}", draw)
+    token, typist = escape(token_for(request)), escape(typed_by(request.user))
+    return mark_safe(before + token + between + typist + after)  # noqa: S308 - our template, and escaped values
 
 
 @register.simple_tag(takes_context=True)
@@ -90,6 +96,7 @@ def page_comments(context, page):
             "form": CommentForm(initial={"body": draft}) if draft is not None else None,
             "draft": draft is not None,
             "sign_in_next": f"{page.url}#comments",
+            "typed_by": typed_by(user) if member else "",
         },
         request=request,
     )
