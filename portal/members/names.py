@@ -170,8 +170,25 @@ RESERVED_MESSAGE = (
 )
 
 
+HIDDEN_CHARACTERS_MESSAGE = (
+    "Names cannot contain hidden formatting characters, such as those that reverse the order of letters. "
+    "Type the name as it should appear"
+)
+
+
+def has_hidden_characters(text):
+    """Whether ``text`` holds characters that are not shown but change what is (Unicode's format and controls).
+
+    A right-to-left override turns "maet emmargorP" into "Programme team" on
+    the page, past every check of the letters themselves.
+    """
+    return any(unicodedata.category(character) in ("Cf", "Cc") for character in text or "")
+
+
 def reserved_name_problem(name, user=None):
     """The reserved-name rule alone, for a name typed as free text (a post's "Your name"); None if it is fine."""
+    if has_hidden_characters(name):
+        return HIDDEN_CHARACTERS_MESSAGE
     if user is not None and is_moderator(user):
         return None
     first_name, _, last_name = (name or "").strip().partition(" ")
@@ -185,6 +202,8 @@ def name_problem(first_name, last_name, user=None, organisation=None, requested_
     ``organisation`` or ``requested_organisation`` is where they work. Only
     approved members are held to the namesake rules; everyone to the reserved names.
     """
+    if has_hidden_characters(first_name) or has_hidden_characters(last_name):
+        return HIDDEN_CHARACTERS_MESSAGE
     if user is not None and is_moderator(user):
         return None
     if is_reserved(first_name, last_name):

@@ -14,7 +14,7 @@ from learning.factories import LearningNotePageFactory
 from portal.comments.factories import CommentFactory
 from portal.members.factories import MemberFactory, ModeratorFactory
 from portal.members.models import NameRecord
-from portal.members.names import is_reserved, name_key
+from portal.members.names import HIDDEN_CHARACTERS_MESSAGE, is_reserved, name_key
 from portal.taxonomy.factories import OrganisationFactory
 
 pytestmark = pytest.mark.django_db
@@ -60,7 +60,6 @@ def member(larchfield):
         ("Prоgramme", "team"),  # Cyrillic о
         ("Pr0gramme", "Team"),
         ("Prógramme", "team"),
-        ("Programme\u200b", "team"),  # zero-width space
         ("The", "Programme Team"),
         ("Moderator", "Jones"),
         ("Mod", "erator"),
@@ -86,6 +85,32 @@ def test_the_programmes_names_and_look_alikes_are_refused_next_to_the_name(clien
     assert f'value="{first_name}"' in page  # what they typed is still there
     member.refresh_from_db()
     assert (member.first_name, member.last_name) == ("Tomasz", "Nowak")
+
+
+@pytest.mark.parametrize(
+    ("first_name", "last_name"),
+    [
+        ("\u202emaet", "emmargorP\u202c"),  # the attacker's review: shown as "Programme team" beside a comment
+        ("Grace\u202e", "Okafor"),
+        ("Grace", "Oka\u2066for"),
+        ("Gra\x07ce", "Okafor"),
+        ("Programme\u200b", "team"),  # zero-width space: refused as hidden, before it is read as reserved
+    ],
+)
+def test_a_name_with_hidden_formatting_characters_is_refused_next_to_the_name(client, member, first_name, last_name):
+    client.force_login(member)
+    response = rename(client, first_name, last_name)
+    assert response.status_code == 200
+    assert "Names cannot contain hidden formatting characters" in text(response)
+    member.refresh_from_db()
+    assert (member.first_name, member.last_name) == ("Tomasz", "Nowak")
+
+
+def test_a_posts_own_name_with_a_right_to_left_override_is_refused():
+    from portal.members.names import reserved_name_problem
+
+    assert reserved_name_problem("\u202emaet emmargorP") == HIDDEN_CHARACTERS_MESSAGE
+    assert reserved_name_problem("Grace Okafor") is None
 
 
 @pytest.mark.parametrize("name", ["Grace Okafor", "Badminton Jones", "Ali Khan", "Siobhán Ní Bhriain"])
