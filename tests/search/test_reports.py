@@ -125,3 +125,17 @@ def test_a_search_on_the_site_shows_up_in_the_report(client, moderator, learning
     client.get("/search/?q=nothing+like+this+zzz")
     client.force_login(moderator)
     assert rows(client.get(REPORT)) == [("falls", "1", "0"), ("nothing like this zzz", "1", "1")]
+
+
+def test_a_search_typed_as_a_formula_downloads_as_text_not_a_formula(client, moderator, learning_index):
+    """The attacker's review: a search for "=a1+1+cmd|' /C calc'!A0" reached the CSV as a live formula."""
+    for typed in ("=a1+1+cmd|' /C calc'!A0", "@SUM(1+1)", "+1+1", "-2+3"):
+        client.get("/search/", {"q": typed})
+    client.force_login(moderator)
+    response = client.get(REPORT, {"export": "csv"})
+    cells = [
+        line.split(",", 1)[0].strip('"') for line in b"".join(response.streaming_content).decode().splitlines()[1:]
+    ]
+    assert cells
+    assert not [cell for cell in cells if cell[:1] in ("=", "+", "-", "@")], cells
+    assert "'=a1+1+cmd|' /c calc'!a0" in cells
