@@ -451,10 +451,16 @@ def _counts_and_page(matched, order, selected, start, per_page, searched=True, g
     part (``ts_rank`` unpacks each page's search vector once per phrasing).
 
     ``found`` (``_found``, PostgreSQL), when given, is the same pages as
-    ``matched`` found by page id, and the statement finds them through it.
+    ``matched`` found by page id. The statement finds them through it, with
+    no parallel workers, unless every match is grouped as it is found (no
+    filter chosen): then the whole-word tests of each match's title and
+    summary are most of the work, and PostgreSQL shares them between its
+    parallel workers over Wagtail's join, which gives each worker its own
+    share of the entries ("medication" with no filters at 100,000 pages: 373
+    ms that way against 410 ms found by id without workers, alternated ten
+    times; "pressure ulcers" 313 against 288 ms).
     """
     fails = _fails(selected)
-    source = matched if found is None else found
     zero = Value(0, output_field=IntegerField())
     type_key = Case(
         *[When(content_type_id=pk, then=Value(key)) for pk, key in _type_keys().items()],
@@ -469,6 +475,9 @@ def _counts_and_page(matched, order, selected, start, per_page, searched=True, g
     # With no filter chosen every match passes, and on PostgreSQL each is grouped as it is found
     # (``grouped`` reads the group from ``matched``) rather than looked up again by id to be grouped.
     group_in_match = grouping is not None and not fails and connection.vendor == "postgresql"
+    if group_in_match:
+        found = None
+    source = matched if found is None else found
     if group_in_match:
         matching = grouping(source.order_by()).annotate(**columns).values_list("pk", *columns, "rank_group")
         columns["rank_group"] = None
