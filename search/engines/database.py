@@ -80,14 +80,6 @@ CARD_FIELDS = ("id", "title", "summary", "date", "content_type_id", "url_path", 
 # every index entry rather than the GIN index: 420 ms against 120 ms. Searched pages are read from
 # memory or SSD, for which 1.1 is the usual figure.
 _BEFORE_SEARCH = {"postgresql": "SET LOCAL jit = off; SET LOCAL random_page_cost = 1.1; "}
-# The search's one statement (``_counts_and_page``) finds its pages through an ``IN`` over the
-# matching index entries (``_found``). PostgreSQL cannot share that subquery's hashed result between
-# parallel workers, so in a parallel plan each of them read every matching entry's vectors again:
-# 3 x 152 ms for "pressure ulcers" at 100,000 pages. Without parallel workers the entries are read once.
-_BEFORE_COUNTS = {
-    "postgresql": "SET LOCAL jit = off; SET LOCAL max_parallel_workers_per_gather = 0; "
-    "SET LOCAL random_page_cost = 1.1; "
-}
 
 
 def knowledge_types():
@@ -429,7 +421,7 @@ def _numbered(keys, prefix=""):
     return f"ROW_NUMBER() OVER (ORDER BY {order})"
 
 
-def _counts_and_page(matched, order, selected, start, per_page, searched=True, grouping=None, found=None):
+def _counts_and_page(matched, order, selected, start, per_page, searched=True, grouping=None):
     """``({facet: {key: count}}, {tag slug: name}, total, [ids of the pages shown]`` in one query.
 
     The matching pages are found once (a common table expression carrying
@@ -449,16 +441,6 @@ def _counts_and_page(matched, order, selected, start, per_page, searched=True, g
     are found by their place, and the backend orders only within them. The
     order is the same as ``order``'s; the backend's ranking is the expensive
     part (``ts_rank`` unpacks each page's search vector once per phrasing).
-
-    ``found`` (``_found``, PostgreSQL), when given, is the same pages as
-    ``matched`` found by page id. The statement finds them through it, with
-    no parallel workers, unless every match is grouped as it is found (no
-    filter chosen): then the whole-word tests of each match's title and
-    summary are most of the work, and PostgreSQL shares them between its
-    parallel workers over Wagtail's join, which gives each worker its own
-    share of the entries ("medication" with no filters at 100,000 pages: 373
-    ms that way against 410 ms found by id without workers, alternated ten
-    times; "pressure ulcers" 313 against 288 ms).
     """
     fails = _fails(selected)
     zero = Value(0, output_field=IntegerField())
@@ -476,13 +458,10 @@ def _counts_and_page(matched, order, selected, start, per_page, searched=True, g
     # (``grouped`` reads the group from ``matched``) rather than looked up again by id to be grouped.
     group_in_match = grouping is not None and not fails and connection.vendor == "postgresql"
     if group_in_match:
-        found = None
-    source = matched if found is None else found
-    if group_in_match:
-        matching = grouping(source.order_by()).annotate(**columns).values_list("pk", *columns, "rank_group")
+        matching = grouping(matched.order_by()).annotate(**columns).values_list("pk", *columns, "rank_group")
         columns["rank_group"] = None
     else:
-        matching = source.order_by().annotate(**columns).values_list("pk", *columns)
+        matching = matched.order_by().annotate(**columns).values_list("pk", *columns)
     matched_sql, matched_params = _compiled(matching)
     every = " + ".join(f"fails_{facet}" for facet in FACETS)
     passing = RawSQL(f"SELECT page_id FROM matched WHERE {every} = 0", ())  # noqa: S608, S611 - our own column names
@@ -541,8 +520,7 @@ def _counts_and_page(matched, order, selected, start, per_page, searched=True, g
     counts = {facet: {} for facet in FACETS}
     tag_names, total, shown = {}, 0, []
     with connection.cursor() as cursor:
-        settings = _BEFORE_COUNTS if found is not None else _BEFORE_SEARCH
-        cursor.execute(settings.get(connection.vendor, "") + sql, params)
+        cursor.execute(_BEFORE_SEARCH.get(connection.vendor, "") + sql, params)
         while cursor.description is None:  # past the setting, to the rows
             cursor.nextset()
         for facet, key, label, count, position in cursor.fetchall():
@@ -815,28 +793,6 @@ def _some_page_has(pages, searches):
         return [bool(value) for value in cursor.fetchone()]
 
 
-def _found(pages, search):
-    """``pages`` that the backend ``search`` matches, found by page id (PostgreSQL), for the search's statement.
-
-    Wagtail's own queryset joins the index entries to the pages on a text
-    ``object_id`` (``page_ptr_id::varchar = object_id``), so PostgreSQL hashed
-    the matching entries and then cast and probed the id of every knowledge
-    page, and read every live page to join them (about 60 ms of the 130 ms of
-    finding "medication"'s 19,050 matches at 100,000 pages). Here the same
-    entries (the backend's ``tsquery``, expression and content types:
-    ``_matching_entries``) give integer page ids, which the planner can join
-    to the pages by their primary key. The pages are the same: a knowledge
-    page has one index entry, under its own content type. The backend's
-    ranking still comes from its own queryset (``_ranked_once``), which needs
-    each entry's vectors. None on other databases.
-    """
-    if connection.vendor != "postgresql":
-        return None
-    # Cast in the select list, which is worked out only for the entries passing the WHERE: pages' ids.
-    entries = _matching_entries(search).annotate(page_id=Cast("object_id", IntegerField())).values("page_id")
-    return pages.filter(pk__in=entries)
-
-
 def _matching_entries(search):
     """The ``object_id`` of the index entries of knowledge pages that the backend ``search`` matches (PostgreSQL)."""
     from portal.core.models import KnowledgePage
@@ -996,13 +952,12 @@ class DatabaseEngine:
         pages = visible_pages(query.user, restrictions).only(*CARD_FIELDS)
         vocabularies = _vocabularies()
         selected = {facet: set(query.filters.get(facet, ())) for facet in FACETS}
-        unmatched, having, search = (), (), None
+        unmatched, having = (), ()
         if concepts and some_words:
-            search, having, unmatched = self._match_some(pages, concepts)  # None when no page has any word
+            matched, having, unmatched = self._match_some(pages, concepts)  # None when no page has any word
         elif concepts:
-            search = pages.search(backend_query(concepts))
+            matched = pages.search(backend_query(concepts)).get_queryset()
         if concepts:
-            matched = search.get_queryset() if search is not None else None
             order = None  # ranked in ``_counts_and_page`` by ``grouping``; ``_ranked`` only past the last page
         elif query.text.strip():
             matched = order = None  # only punctuation, emoji or stop words: nothing to look for
@@ -1019,9 +974,8 @@ class DatabaseEngine:
             counts, tag_names, total, shown_ids = {}, {}, 0, []
         else:
             start = (page_number - 1) * per_page
-            found = _found(pages, search) if search is not None else None
             counts, tag_names, total, shown_ids = _counts_and_page(
-                matched, order, selected, start, per_page, searched=bool(concepts), grouping=grouping, found=found
+                matched, order, selected, start, per_page, searched=bool(concepts), grouping=grouping
             )
         missing = selected["tag"] - set(tag_names)
         if missing:  # a chosen topic no matching page has: name it all the same
@@ -1055,7 +1009,7 @@ class DatabaseEngine:
 
     @staticmethod
     def _match_some(pages, concepts):
-        """The backend search for any concept; the ids of the pages matching each concept; the concepts no page has.
+        """Pages matching any concept; the ids of those matching each concept; the concepts no page has.
 
         A page's topic tags, care settings and safety domains are in its index
         entry (``search.signals`` indexes it again once they are saved), so
@@ -1067,7 +1021,7 @@ class DatabaseEngine:
         (``_some_page_has``), asked before the search for any concept is
         built: counting every match of every concept took 0.3 to 0.7 s at
         100,000 pages on PostgreSQL. When no page has any (a search that found
-        nothing at all) no search is built: the search is None. Otherwise
+        nothing at all) no search is built: ``matched`` is None. Otherwise
         only the concepts found are searched for, since the others match no
         page. With one found, every matching page has it, so how many
         concepts a page has adds the same to every page's rank and is left
@@ -1079,11 +1033,11 @@ class DatabaseEngine:
         found = [concept for concept, has in zip(concepts, exists, strict=True) if has]
         if not found:
             return None, (), unmatched
-        any_found = pages.search(Or([backend_query([concept]) for concept in found]))
+        matched = pages.search(Or([backend_query([concept]) for concept in found])).get_queryset()
         having = [
             search.get_queryset().order_by().values("pk") for search, has in zip(searches, exists, strict=True) if has
         ]
-        return any_found, having if len(having) > 1 else (), unmatched
+        return matched, having if len(having) > 1 else (), unmatched
 
     @staticmethod
     def _records(pages):

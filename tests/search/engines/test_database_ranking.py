@@ -4,8 +4,6 @@ Run on SQLite by default and on PostgreSQL with ``DATABASE_URL``: both must
 give exactly these answers.
 """
 
-import json
-
 import pytest
 from django.core.cache import cache
 from django.db import connection
@@ -275,10 +273,10 @@ def test_every_page_of_results_is_its_slice_of_the_whole_ranking(kestrel_groups)
             assert shown == whole[(page - 1) * per_page : page * per_page], (per_page, page)
 
 
-def _explained(text, filters=None):
+def _explained(text):
     """PostgreSQL's JSON plan, run, of the statement a search for ``text`` makes."""
     with CaptureQueriesContext(connection) as captured:
-        results = service.query(text, filters or {})
+        results = service.query(text)
     statement = next(query["sql"] for query in captured.captured_queries if "@@" in query["sql"])
     statement = statement.rsplit("random_page_cost = 1.1; ", 1)[-1]
     with connection.cursor() as cursor:
@@ -422,51 +420,3 @@ def test_only_titles_with_a_whole_phrasing_come_first(bed_pages):
 
     assert results.total == 5
     assert {hit.title for hit in results.hits[:2]} == {"BED SORES on ward 4", "Bedsore audit"}
-
-
-def _strings(plan):
-    """Every condition and output of a JSON plan and its steps, as one string."""
-    own = [value for key, value in plan.items() if key.endswith("Cond") or key == "Filter"]
-    own += plan.get("Output", [])
-    return " ".join([*own, *(_strings(child) for child in plan.get("Plans", []))])
-
-
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="reads PostgreSQL's plan of the statement")
-def test_filtered_matches_are_joined_to_their_pages_by_integer_id_without_parallel_workers(kestrel_groups):
-    """Index entries give page ids as integers: no knowledge page's id is cast to text to be compared.
-
-    Wagtail's queryset compares ``page_ptr_id::varchar`` with the entry's text
-    ``object_id``, which made PostgreSQL cast every page's id and read every
-    live page. In a parallel plan each worker would read the matching entries
-    again, so the statement runs without them.
-    """
-    results, plan = _explained("kestrel", {"type": ["learning-note"]})
-    matched = _cte(plan, "matched")
-
-    assert results.total == 19
-    assert [hit.title for hit in results.hits][:8] == [f"Kestrel report {number}" for number in range(7, -1, -1)]
-    assert "object_id)::integer" in _strings(matched)
-    assert "page_ptr_id)::character varying" not in _strings(matched)
-    assert "Gather" not in json.dumps(plan)
-
-
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="reads PostgreSQL's plan of the statement")
-def test_with_no_filter_the_matches_come_from_the_backends_own_join(kestrel_groups):
-    """Grouped as they are found, the matches keep the join whose work PostgreSQL can share between workers."""
-    results, plan = _explained("kestrel")
-
-    assert results.total == 19
-    assert "object_id)::integer" not in _strings(_cte(plan, "matched"))
-
-
-def test_member_only_matches_stay_out_of_the_statements_pages(kestrel_groups, learning_index):
-    """The pages the statement finds are the reader's visible pages: a member-only match is counted for members only."""
-    hidden = LearningNotePageFactory(parent=learning_index, title="Kestrel nest, members' notes")
-    restrict_to_members(hidden)
-
-    public = service.query("kestrel", per_page=20)
-    member = service.query("kestrel", per_page=20, user=MemberFactory())
-
-    assert (public.total, member.total) == (19, 20)
-    assert hidden.pk not in [hit.page_id for hit in public.hits]
-    assert hidden.pk in [hit.page_id for hit in member.hits]
