@@ -190,6 +190,11 @@ def edit(request, pk):
     form = form_class(request.POST, request.FILES, instance=draft, existing_photos=photos, member=request.user)
     _choose_checks(request, form)
     based_on = _revision_sent(request.POST)
+    if based_on is None and moderation.latest_revision_id(contribution) is not None:
+        # Every edit form carries the revision it was opened with; one without a genuine
+        # number (missing, garbled) is treated as opened before the newest save, never as
+        # permission to overwrite it (the attacker's review saved over a newer draft so).
+        based_on = 0
     if not form.is_valid():
         return _form_response(request, form, type(draft), contribution=contribution, revision=based_on)
     try:

@@ -169,6 +169,7 @@ def test_a_draft_can_be_changed_and_keeps_one_page(member_client, indexes):
     post_note(member_client, action="draft")
     contribution = Contribution.objects.get()
     data = learning_note_data(title="Night drinks round, two months on", action="draft")
+    data["revision"] = LearningNotePage.objects.get().latest_revision_id  # as the edit form carries it
     member_client.post(f"/share/mine/{contribution.pk}/edit/", data)
     page = LearningNotePage.objects.get()
     assert page.draft_title == "Night drinks round, two months on"
@@ -247,6 +248,7 @@ def test_photos_on_a_draft_can_be_removed_and_the_limit_is_three(member_client, 
     assert 'alt="One"' in html and "Remove photo 1" in html and "Remove photo 2" in html
     assert 'id="id_photo_3"' in html and 'id="id_photo_1"' not in html
     data = learning_note_data(action="draft", **{f"remove_photo_{first.pk}": "on"})
+    data["revision"] = LearningNotePage.objects.get().latest_revision_id  # as the edit form carries it
     member_client.post(f"/share/mine/{contribution.pk}/edit/", data)
     fresh = Contribution.objects.get()  # latest_draft caches the page it read
     assert [p.alt_text for p in moderation.latest_draft(fresh).photos.all()] == ["Two"]
@@ -678,3 +680,20 @@ def test_saving_from_the_newest_tab_saves_as_before(member_client, indexes):
     html = main(response)
     assert "Saved as a draft. Only you can see it." in html
     assert revision_in(html) == str(LearningNotePage.objects.get().latest_revision_id) != opened_at
+
+
+@pytest.mark.parametrize("revision", [None, "", "-1", "abc", "99999999999999999999999"])
+def test_a_save_without_a_genuine_revision_never_overwrites_the_draft(member_client, indexes, revision):
+    """The attacker's review: an edit form whose hidden revision was missing or garbled saved over the draft."""
+    edit_url, _opened_at = two_tabs_on_one_draft(member_client)
+    token = str(Contribution.objects.get().token)
+    data = learning_note_data(token=token, what_happened="From a form that lost its revision.", action="draft")
+    data.pop("revision", None)
+    if revision is not None:
+        data["revision"] = revision
+    response = member_client.post(edit_url, data)
+    assert response.status_code == 409
+    assert "nothing was saved from here" in main(response)
+    assert LearningNotePage.objects.get().get_latest_revision_as_object().what_happened != (
+        "From a form that lost its revision."
+    )

@@ -100,6 +100,7 @@ def test_the_member_edits_and_resubmits_and_moderators_are_told_again(
     contribution = Contribution.objects.get()
     client.force_login(member)
     data = learning_note_data(title="Night drinks round (from March)")
+    data["revision"] = LearningNotePage.objects.get().latest_revision_id  # as the edit form carries it
     response = client.post(f"/share/mine/{contribution.pk}/edit/", data)
     assert response["Location"] == "/share/mine/"
     page = LearningNotePage.objects.get()
