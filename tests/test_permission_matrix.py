@@ -92,7 +92,10 @@ def try_post(client, world, user):
 
 
 def _edit_draft(client, contribution, title):
-    client.post(reverse("share:edit", args=[contribution.pk]), learning_note_data(title=title, action="draft"))
+    # With the revision the edit form carries: one without it is refused as out of date.
+    revision = Page.objects.get(pk=contribution.page_id).latest_revision_id
+    data = learning_note_data(title=title, action="draft", revision=revision)
+    client.post(reverse("share:edit", args=[contribution.pk]), data)
     return Page.objects.get(pk=contribution.page_id).get_latest_revision_as_object().title == title
 
 
