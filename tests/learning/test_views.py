@@ -697,3 +697,18 @@ def test_a_save_without_a_genuine_revision_never_overwrites_the_draft(member_cli
     assert LearningNotePage.objects.get().get_latest_revision_as_object().what_happened != (
         "From a form that lost its revision."
     )
+
+
+def test_a_send_for_review_that_fails_its_checks_says_nothing_was_saved(member_client, indexes):
+    """A phone review: "Send for review" with a section missing showed the problem but not that the
+    change was not saved; leaving the page lost it."""
+    post_note(member_client, action="draft")
+    contribution = Contribution.objects.get()
+    data = learning_note_data(what_we_would_advise="", what_we_learned="Typed on the bus.", action="submit")
+    data["revision"] = LearningNotePage.objects.get().latest_revision_id
+    response = member_client.post(f"/share/mine/{contribution.pk}/edit/", data)
+    html = main(response)
+    assert "There is a problem" in html
+    assert "Nothing on this page has been saved yet." in html
+    assert "Typed on the bus.</textarea>" in html
+    assert LearningNotePage.objects.get().get_latest_revision_as_object().what_we_learned != "Typed on the bus."
