@@ -114,7 +114,16 @@ def _new(request, page_class):
     if not form.is_valid():
         return _form_response(request, form, page_class)
     try:
-        contribution = moderation.create_contribution(form, request.user)
+        try:
+            contribution = moderation.create_contribution(form, request.user)
+        except moderation.AlreadyReceived as received:
+            if received.contribution is not None:
+                raise
+            # The form's one-time token had made someone else's post (a link opened by two
+            # members, or on a shared computer): these words are this member's, and are
+            # saved under a token of their own rather than dropped (the attacker's review).
+            form.cleaned_data["token"] = uuid.uuid4()
+            contribution = moderation.create_contribution(form, request.user)
     except moderation.PostingLimitReached:
         form.add_error(
             None,

@@ -1,6 +1,7 @@
 """Posting from the public site: who may, what they see, drafts, previews, limits and double submits."""
 
 import re
+import uuid
 from datetime import timedelta
 
 import pytest
@@ -712,3 +713,24 @@ def test_a_send_for_review_that_fails_its_checks_says_nothing_was_saved(member_c
     assert "Nothing on this page has been saved yet." in html
     assert "Typed on the bus.</textarea>" in html
     assert LearningNotePage.objects.get().get_latest_revision_as_object().what_we_learned != "Typed on the bus."
+
+
+def test_a_form_link_two_members_opened_saves_the_second_members_note_too(client, member, indexes):
+    """The attacker's review: Helen saved first from a ?form= link Grace also had open; Grace's
+    complete note was then dropped with "We already had this form from you"."""
+    from portal.members.factories import MemberFactory
+
+    token = str(uuid.uuid4())
+    helen = MemberFactory(user__first_name="Helen", user__last_name="Marsh")
+    client.force_login(helen)
+    client.post("/share/learning-note/", learning_note_data(token=token, title="Helen's note", action="draft"))
+    client.force_login(member)
+    response = client.post(
+        "/share/learning-note/", learning_note_data(token=token, title="Grace's note", action="draft"), follow=True
+    )
+    assert "We already had this form from you" not in main(response)
+    assert "Saved as a draft" in main(response)
+    assert sorted(Contribution.objects.values_list("author__first_name", "page__title")) == [
+        ("Grace", "Grace's note"),
+        ("Helen", "Helen's note"),
+    ]
