@@ -17,9 +17,9 @@ from django.utils import timezone
 from wagtail.admin.auth import permission_denied
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import Column, NumberColumn
+from wagtail.admin.views.reports import ReportView
 from wagtail.contrib.search_promotions.models import Query, QueryDailyHits
 
-from portal.core.reports import PortalReportView
 from search.models import ZeroResultSearch
 
 DAYS = 30
@@ -69,7 +69,7 @@ class SearchTermsFilterSet(WagtailFilterSet):
         return queryset.filter(found_nothing__gt=0) if value == "found-nothing" else queryset
 
 
-class SearchTermsReportView(PortalReportView):
+class SearchTermsReportView(ReportView):
     page_title = "Search terms"
     header_icon = "search"
     index_url_name = "search_terms_report"

@@ -7,6 +7,7 @@ class CoreConfig(AppConfig):
     verbose_name = "Portal core"
 
     def ready(self):
-        from portal.core import purge
+        from portal.core import purge, reports
 
         purge.connect_signals()
+        reports.install()

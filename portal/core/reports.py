@@ -1,8 +1,19 @@
-"""What every admin report's download shares."""
+"""Every admin report's CSV download writes what people typed as text, never as a formula.
 
-from wagtail.admin.views.reports import ReportView
+Wagtail's reports (the portal's own, and its built-in site history and
+workflow reports) download as CSV or Excel. The Excel download already
+stores a cell that starts like a formula as text; the CSV one wrote it as it
+came, and a title, a name or a search is typed by members and the public. The
+attacker's reviews planted ``=HYPERLINK(...)`` in a post's title and
+``=a1+1+cmd|' /c calc'!a0`` in a search, both of which a spreadsheet would run
+when a moderator opened the file. ``install`` (called when the app loads)
+puts an apostrophe before such a cell in every CSV download, as OWASP's
+"CSV Injection" advises.
+"""
 
-# A spreadsheet reads a cell that starts with one of these as a formula (OWASP, "CSV Injection").
+from wagtail.admin.views.mixins import SpreadsheetExportMixin
+
+# A spreadsheet reads a cell that starts with one of these as a formula.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -13,15 +24,14 @@ def as_text_in_a_spreadsheet(value):
     return value
 
 
-class PortalReportView(ReportView):
-    """Wagtail's report view, whose CSV download never hands a spreadsheet a formula.
-
-    Its Excel download already stores such a cell as text; its CSV wrote it as
-    it came. The search terms report holds whatever anyone typed into the
-    search box: the attacker's review planted ``=a1+1+cmd|' /c calc'!a0`` there.
-    """
+def install():
+    """Make every Wagtail CSV download write formula-like cells as text (once, however often it is called)."""
+    write = SpreadsheetExportMixin.write_csv_row
+    if getattr(write, "writes_formulas_as_text", False):
+        return
 
     def write_csv_row(self, writer, row_dict):
-        return super().write_csv_row(
-            writer, {field: as_text_in_a_spreadsheet(value) for field, value in row_dict.items()}
-        )
+        return write(self, writer, {field: as_text_in_a_spreadsheet(value) for field, value in row_dict.items()})
+
+    write_csv_row.writes_formulas_as_text = True
+    SpreadsheetExportMixin.write_csv_row = write_csv_row

@@ -9,9 +9,9 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from wagtail.admin.auth import permission_denied
 from wagtail.admin.ui.tables import Column, NumberColumn
+from wagtail.admin.views.reports import ReportView
 
 from portal.core.access import is_moderator
-from portal.core.reports import PortalReportView
 
 from .models import ChangeIdeaStatus
 
@@ -31,7 +31,7 @@ def spread_rows():
     )
 
 
-class SpreadReportView(PortalReportView):
+class SpreadReportView(ReportView):
     page_title = "Spread of change ideas"
     header_icon = "group"
     index_url_name = "spread_report"

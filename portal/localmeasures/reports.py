@@ -11,8 +11,8 @@ from django.db.models import Exists, Max, OuterRef, Q, Subquery
 from django.utils import timezone
 from wagtail.admin.auth import permission_denied
 from wagtail.admin.ui.tables import Column
+from wagtail.admin.views.reports import ReportView
 
-from portal.core.reports import PortalReportView
 from portal.taxonomy.models import Organisation
 
 from .models import LocalMeasure, LocalValue, months_back
@@ -46,7 +46,7 @@ class LatestMonthColumn(Column):
         return f"{instance.latest_month:%B %Y}" if instance.latest_month else "Never"
 
 
-class MissingLocalDataReportView(PortalReportView):
+class MissingLocalDataReportView(ReportView):
     page_title = "Local data not entered"
     header_icon = "warning"
     index_url_name = "local_data_missing_report"
