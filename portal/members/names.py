@@ -26,7 +26,6 @@ change at once. The rules:
 """
 
 import json
-import re
 import string
 import unicodedata
 from functools import cache
@@ -114,18 +113,43 @@ RESERVED_PARTS = (
 )
 
 
-def name_key(text):
+def name_key(text, unknown=""):
     """How a name compares with others.
 
     "Prog-ramme  TEAM" and "Рrogramme team" (with a Cyrillic "Р") both give the
-    key of "Programme team".
+    key of "Programme team". A letter that is none of a to z even then (a small
+    capital "ᴘ", a runic "ᚱ", a stroked "ǥ") becomes ``unknown``: nothing, for
+    comparing names, or a wildcard for the reserved names (``is_reserved``).
     """
     text = unicodedata.normalize("NFKC", text or "").translate(unicode_look_alikes())
     text = text.casefold().translate(unicode_look_alikes()).translate(LOOK_ALIKES)
     # Accents off: "é" compares as "e".
     text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
-    text = re.sub(r"[^a-z]", "", text.translate(LOOK_ALIKES))
+    text = "".join(
+        c if "a" <= c <= "z" else unknown if unicodedata.category(c).startswith("L") else ""
+        for c in text.translate(LOOK_ALIKES)
+    )
     return text.replace("rn", "m").replace("vv", "w")
+
+
+def _matches(pattern, key):
+    """Whether ``key`` is ``pattern`` with each "?" standing for any one letter."""
+    return len(pattern) == len(key) and all(p in ("?", k) for p, k in zip(pattern, key, strict=True))
+
+
+def _passes_for_reserved(text):
+    """Whether ``text``, its unknown letters read as any letter, is a reserved name or holds a reserved part."""
+    pattern = name_key(text, unknown="?")
+    if "?" not in pattern:
+        return False
+    if any(_matches(pattern, key) for key in reserved_keys()):
+        return True
+    for part in RESERVED_PARTS:
+        part_key = name_key(part)
+        windows = (pattern[start : start + len(part_key)] for start in range(len(pattern) - len(part_key) + 1))
+        if any(_matches(window, part_key) for window in windows):
+            return True
+    return False
 
 
 def reserved_keys():
@@ -136,11 +160,14 @@ def reserved_keys():
 def is_reserved(first_name, last_name):
     whole = name_key(f"{first_name} {last_name}")
     if not whole:
-        return False
+        return _passes_for_reserved(f"{first_name} {last_name}")
     keys = reserved_keys()
     if whole in keys or name_key(first_name) in keys or name_key(last_name) in keys:
         return True
-    return any(name_key(part) in whole for part in RESERVED_PARTS)
+    if any(name_key(part) in whole for part in RESERVED_PARTS):
+        return True
+    # A letter no table maps to a to z ("ᴘrogramme", "Moderatoᚱ") may stand for any letter.
+    return any(_passes_for_reserved(text) for text in (f"{first_name} {last_name}", first_name, last_name))
 
 
 def programme_team_users():

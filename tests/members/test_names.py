@@ -72,6 +72,14 @@ def member(larchfield):
         ("Mօderator", "Team"),  # Armenian օ
         ("ɑdmin", "Team"),  # Latin alpha
         ("Ꮲrogramme", "Team"),  # Cherokee
+        # Found by the second attack: letters no table maps to a to z, read as any letter.
+        ("ᴘrogramme", "team"),  # small capital P
+        ("ᴘʀᴏɢʀᴀᴍᴍᴇ", "ᴛᴇᴀᴍ"),
+        ("ᴍoderator", "Team"),
+        ("Moderatoᚱ", "Jones"),  # runic
+        ("Proǥramme", "team"),  # G with stroke
+        ("Adᴍin", "Helen"),
+        ("A former", "ᴍember"),
     ],
 )
 def test_the_programmes_names_and_look_alikes_are_refused_next_to_the_name(client, member, first_name, last_name):
@@ -113,7 +121,20 @@ def test_a_posts_own_name_with_a_right_to_left_override_is_refused():
     assert reserved_name_problem("Grace Okafor") is None
 
 
-@pytest.mark.parametrize("name", ["Grace Okafor", "Badminton Jones", "Ali Khan", "Siobhán Ní Bhriain"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Grace Okafor",
+        "Badminton Jones",
+        "Ali Khan",
+        "Siobhán Ní Bhriain",
+        "Amin Khan",
+        "Bjørn Ødegård",
+        "Łukasz Żółw",
+        "Þóra Sigurðardóttir",
+        "Đặng Văn",
+    ],
+)
 def test_ordinary_names_are_not_reserved(name):
     first_name, last_name = name.split(" ", 1)
     assert not is_reserved(first_name, last_name)
