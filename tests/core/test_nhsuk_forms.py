@@ -148,3 +148,14 @@ def test_a_long_text_has_the_design_systems_character_count_and_no_maxlength_to_
     assert 'data-maxlength="255"' in html  # a title can be long enough to reach its limit
     assert 'data-maxlength="150"' not in html  # a name's limit is not worth counting
     assert "You can enter up to 2,000 characters" in html
+
+
+def test_a_long_text_drawn_outside_the_field_template_points_at_no_missing_count_message():
+    """The culture answer form draws its text areas itself: the Nu HTML Checker found them pointing at
+    "-info" messages that only templates/includes/field.html draws."""
+    from django.template import Context, Template
+
+    form = LongText(auto_id="id_%s")
+    html = Template("{% load nhsuk_forms %}{{ field|nhsuk_widget }}").render(Context({"field": form["summary"]}))
+    assert "-info" not in html
+    assert 'maxlength="300"' in html  # without the count, the browser's own limit stays

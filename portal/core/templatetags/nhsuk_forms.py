@@ -21,7 +21,13 @@ WIDGET_CLASSES = [
 
 
 @register.filter
-def nhsuk_widget(field):
+def nhsuk_counted_widget(field):
+    """``nhsuk_widget`` inside the design system's character count (templates/includes/field.html draws its message)."""
+    return nhsuk_widget(field, counted=True)
+
+
+@register.filter
+def nhsuk_widget(field, counted=False):
     widget = field.field.widget
     classes = next(
         ([base, error] for kind, base, error in WIDGET_CLASSES if isinstance(widget, kind)),
@@ -32,8 +38,7 @@ def nhsuk_widget(field):
         described_by.append(f"{field.auto_id}_helptext")
     if field.errors:
         described_by.append(f"{field.auto_id}_error")
-    counted = character_limit(field)
-    if counted:
+    if counted and character_limit(field):
         # The design system's character count says how many are left as people type; the
         # browser's maxlength would instead cut a pasted text off at the limit without a word.
         widget.attrs.pop("maxlength", None)
