@@ -96,7 +96,9 @@ def manage(env, *args, root=ROOT):
 def build(work, env, rebuild, root=ROOT):
     ready = work / "built"
     if ready.exists() and not rebuild:
-        log(f"Reusing the demo database in {work} (--rebuild to start again)")
+        log(f"Reusing the demo database in {work} (--rebuild to start again); migrating it to this checkout")
+        # As a deploy does: a database built before a new migration would fail on its tables.
+        manage(env, "migrate", "--noinput", "-v", "1", root=root)
         return
     if work.exists():
         shutil.rmtree(work)
