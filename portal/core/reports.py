@@ -25,13 +25,19 @@ def as_text_in_a_spreadsheet(value):
 
 
 def install():
-    """Make every Wagtail CSV download write formula-like cells as text (once, however often it is called)."""
-    write = SpreadsheetExportMixin.write_csv_row
-    if getattr(write, "writes_formulas_as_text", False):
+    """Make every Wagtail CSV download write formula-like cells as text (once, however often it is called).
+
+    The cell is checked as it will be written, after the report's own
+    preprocessing: the workflow report turns a page into its title there, so
+    checking the raw value let a post titled "=2+3" through (the third review).
+    """
+    preprocess = SpreadsheetExportMixin.preprocess_field_value
+    if getattr(preprocess, "writes_formulas_as_text", False):
         return
 
-    def write_csv_row(self, writer, row_dict):
-        return write(self, writer, {field: as_text_in_a_spreadsheet(value) for field, value in row_dict.items()})
+    def preprocess_field_value(self, field, value, export_format):
+        written = preprocess(self, field, value, export_format)
+        return as_text_in_a_spreadsheet(written) if export_format == self.FORMAT_CSV else written
 
-    write_csv_row.writes_formulas_as_text = True
-    SpreadsheetExportMixin.write_csv_row = write_csv_row
+    preprocess_field_value.writes_formulas_as_text = True
+    SpreadsheetExportMixin.preprocess_field_value = preprocess_field_value

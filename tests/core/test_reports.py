@@ -38,3 +38,23 @@ def test_a_cell_starting_like_a_formula_gets_an_apostrophe(value):
 @pytest.mark.parametrize("value", ["falls", "bed rails", 12, None, "1-2"])
 def test_other_cells_are_written_as_they_are(value):
     assert as_text_in_a_spreadsheet(value) == value
+
+
+def test_the_workflow_report_download_writes_a_formula_title_as_text(client, django_user_model, learning_index):
+    """The third attacker review: a post titled "=2+3" sent for review reached the workflow report's CSV bare,
+    because that report turns each page into its title after the row is read."""
+    from wagtail.models import GroupApprovalTask, Workflow, WorkflowPage, WorkflowTask
+
+    page = LearningNotePageFactory(parent=learning_index, title="=2+3")
+    page.save_revision()
+    workflow = Workflow.objects.create(name="Formula check")
+    task = GroupApprovalTask.objects.create(name="Approve")
+    WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)
+    WorkflowPage.objects.update_or_create(page=learning_index, defaults={"workflow": workflow})
+    workflow.start(page, django_user_model.objects.create_user("grace", password="pw"))
+    client.force_login(django_user_model.objects.create_superuser("admin", "admin@example.org", "pw"))
+    response = client.get("/admin/reports/workflow/", {"export": "csv"})
+    assert response.status_code == 200
+    found = cells(response)
+    assert "'=2+3" in found, found
+    assert not [cell for cell in found if cell[:1] in ("=", "+", "-", "@")]
