@@ -122,7 +122,9 @@ def _new(request, page_class):
             # The form's one-time token had made someone else's post (a link opened by two
             # members, or on a shared computer): these words are this member's, and are
             # saved under a token of their own rather than dropped (the attacker's review).
-            form.cleaned_data["token"] = uuid.uuid4()
+            # Worked out from the form's token and the member, so a double tap or Back and
+            # send again finds the same token and makes no second post (the third review).
+            form.cleaned_data["token"] = uuid.uuid5(form.cleaned_data["token"], f"member:{request.user.pk}")
             contribution = moderation.create_contribution(form, request.user)
     except moderation.PostingLimitReached:
         form.add_error(

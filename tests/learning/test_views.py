@@ -734,3 +734,18 @@ def test_a_form_link_two_members_opened_saves_the_second_members_note_too(client
         ("Grace", "Grace's note"),
         ("Helen", "Helen's note"),
     ]
+
+
+def test_sending_a_form_whose_token_another_member_used_twice_makes_one_post(client, member, indexes):
+    """The third attacker review: Helen's three taps on "Send for review", on a form Grace had already
+    sent, made three posts."""
+    from portal.members.factories import MemberFactory
+
+    token = str(uuid.uuid4())
+    client.force_login(MemberFactory())
+    client.post("/share/learning-note/", learning_note_data(token=token, title="The first member's note"))
+    client.force_login(member)
+    for _ in range(3):
+        response = client.post("/share/learning-note/", learning_note_data(token=token, title="Grace's note"))
+    assert Contribution.objects.filter(author=member).count() == 1
+    assert "We already had this form from you" in main(client.get(response["Location"]))
