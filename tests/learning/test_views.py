@@ -289,12 +289,21 @@ def test_the_form_token_is_unique_in_the_database(member, indexes):
         Contribution.objects.create(token=token, author=member)
 
 
-def test_a_token_from_someone_elses_form_makes_nothing(member_client, indexes):
+def test_a_token_from_someone_elses_form_never_touches_their_post_and_keeps_the_senders_words(
+    member_client, member, indexes
+):
+    """Someone else's token changes nothing of theirs; the sender's note is saved as their own, not
+    dropped with "We already had this form from you" (the attacker's review)."""
     other = MemberFactory()
-    Contribution.objects.create(token="6f1b2c3d-0000-4000-8000-000000000002", author=other)
-    response = post_note(member_client, token="6f1b2c3d-0000-4000-8000-000000000002")
-    assert response["Location"] == "/share/mine/"
-    assert not LearningNotePage.objects.exists()
+    theirs = Contribution.objects.create(token="6f1b2c3d-0000-4000-8000-000000000002", author=other)
+    response = post_note(member_client, token="6f1b2c3d-0000-4000-8000-000000000002", action="draft")
+    theirs.refresh_from_db()
+    assert theirs.page_id is None and theirs.author == other
+    own = Contribution.objects.get(author=member)
+    assert str(own.token) != "6f1b2c3d-0000-4000-8000-000000000002"
+    assert response["Location"] == f"/share/mine/{own.pk}/edit/" or "Saved as a draft" in main(
+        member_client.get(response["Location"])
+    )
 
 
 def test_the_eleventh_post_in_a_day_is_refused_and_the_text_is_kept(member_client, member, indexes):
