@@ -22,7 +22,7 @@ from django.forms import ModelMultipleChoiceField
 from django.urls import reverse
 from django.utils import timezone
 
-from portal.core.typist import typed_by, typist  # noqa: F401 - typed_by is used through this module
+from portal.core.typist import typist
 
 SESSION_KEY = "share_forms_kept"
 # Far more than anyone types in a box, so that what is shown back is what was sent (a phone
@@ -32,9 +32,6 @@ MAX_CHARACTERS = 100_000
 MAX_CHOICES = 50
 # A few forms at once (one per tab); keeping another drops the oldest.
 MAX_FORMS = 3
-
-
-_typist = typist
 
 
 def _token(request, contribution):
@@ -61,7 +58,7 @@ def keep(request, form_class, contribution=None):
     is named as having typed it, or someone else is signed in on this browser:
     that person must not be shown it.
     """
-    user_id = _typist(request)
+    user_id = typist(request)
     token = _token(request, contribution)
     if user_id is None or token is None:
         return None

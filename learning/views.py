@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from portal.core.access import is_member
+from portal.core.typist import typed_by
 
 from . import kept_forms, moderation
 from .forms import LearningNoteForm, PeerVisitForm
@@ -335,7 +336,7 @@ def _form_response(request, form, page_class, contribution=None, status=200, kep
         "kept": kept,
         # Which kept text this form shows, carried through its error pages, so saving it clears that text.
         "kept_marker": kept["at"] if kept else (request.POST.get("kept", "")[:40] if form.is_bound else ""),
-        "typed_by": kept_forms.typed_by(request.user),
+        "typed_by": typed_by(request.user),
         "revision": revision,
         "posts_left": moderation.posts_left_today(request.user) if contribution is None else None,
         "action_url": reverse("share:edit", args=[contribution.pk]) if contribution else request.get_full_path(),
