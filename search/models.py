@@ -1,3 +1,5 @@
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.search import SearchVectorField
 from django.db import IntegrityError, models, transaction
 
 
@@ -127,3 +129,39 @@ class PageFacet(models.Model):
 
     def __str__(self):
         return f"page {self.page_id} {self.KINDS.get(self.kind, self.kind)} {self.term_id}"
+
+
+class PageDocument(models.Model):
+    """A knowledge page as a search on PostgreSQL finds and counts it: one narrow row, kept by database triggers.
+
+    Its index entry's title and body vectors together (what Wagtail's backend
+    matches), with its own GIN index; whether the page is live; its path (for
+    view restrictions); its content type, date, title and summary; the ids of
+    its care settings, safety domains and topic tags. So a search finds its
+    matches, counts their facets and groups them for ranking from one table,
+    without joining each match to the page tables
+    (``search.engines.database._counts_and_page``).
+
+    The table, its index and its triggers exist on PostgreSQL only and are made
+    by migration ``search.0008``, which says what keeps each column in step.
+    Django neither creates nor writes it (``managed = False``); nothing in
+    Python writes it.
+    """
+
+    page_id = models.IntegerField(primary_key=True)
+    vector = SearchVectorField()
+    live = models.BooleanField()
+    path = models.TextField()
+    content_type_id = models.IntegerField()
+    date = models.DateField(null=True)
+    title = models.TextField()
+    summary = models.TextField()
+    settings = ArrayField(models.IntegerField())
+    domains = ArrayField(models.IntegerField())
+    tags = ArrayField(models.IntegerField())
+
+    class Meta:
+        managed = False
+
+    def __str__(self):
+        return f"search document of page {self.page_id}"

@@ -92,6 +92,23 @@ def leads_to_member_only_page(request, url):
     return any(wanted.startswith(url_path) for url_path in url_paths)
 
 
+def hidden_from(user, restrictions=None):
+    """A ``Q`` on ``path`` for the pages ``user`` may not find: under any restriction, bar member-only ones for members.
+
+    Empty when nothing is hidden. Any model with a tree ``path`` can be
+    filtered with it (``searchable_by``, and the search's own copy of each
+    page, ``search.models.PageDocument``).
+    """
+    if restrictions is None:
+        restrictions = restricted_paths()
+    member = user is not None and is_member(user)
+    hidden = Q()
+    for path, for_members in restrictions:
+        if not (member and for_members):
+            hidden |= Q(path__startswith=path)
+    return hidden
+
+
 def kept_restricted_paths():
     """``restricted_paths()``, kept until content changes (``portal.core.memo.remember``).
 
@@ -149,13 +166,7 @@ class KnowledgePageQuerySet(PageQuerySet):
         ``restrictions`` (from ``restricted_paths``) may be passed in when the
         caller needs them too, so that they are read once.
         """
-        if restrictions is None:
-            restrictions = restricted_paths()
-        member = user is not None and is_member(user)
-        hidden = Q()
-        for path, for_members in restrictions:
-            if not (member and for_members):
-                hidden |= Q(path__startswith=path)
+        hidden = hidden_from(user, restrictions)
         return self.live().exclude(hidden) if hidden else self.live()
 
     def in_setting(self, setting):

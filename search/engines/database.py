@@ -99,6 +99,44 @@ def visible_pages(user=None, restrictions=None):
     return KnowledgePage.objects.searchable_by(user, restrictions)
 
 
+def visible_documents(user=None, restrictions=None):
+    """On PostgreSQL, the search's copy of the pages ``visible_pages`` gives (``PageDocument``); elsewhere None.
+
+    The same rule: live, and not below a restriction the reader is not let
+    through (``hidden_from``, the rule ``searchable_by`` applies).
+    """
+    if connection.vendor != "postgresql":
+        return None
+    from portal.core.models import hidden_from
+    from search.models import PageDocument
+
+    hidden = hidden_from(user, restrictions)
+    documents = PageDocument.objects.filter(live=True)
+    return documents.exclude(hidden) if hidden else documents
+
+
+def _search_query_of(matched):
+    """The full-text query Wagtail's backend put in ``matched``'s filter (its ``vector @@ query``), or None.
+
+    The same query, matched against the same vectors (``PageDocument.vector``
+    is the index entry's title and body together, as the backend matches
+    them), finds the same pages.
+    """
+    from django.contrib.postgres.search import SearchQueryCombinable
+
+    found = []
+
+    def walk(node):
+        for child in getattr(node, "children", ()):
+            if isinstance(getattr(child, "rhs", None), SearchQueryCombinable):
+                found.append(child.rhs)
+            else:
+                walk(child)
+
+    walk(matched.query.where)
+    return found[0] if len(found) == 1 else None
+
+
 def backend_query(concepts):
     """Wagtail search query objects: AND over concepts, OR over each concept's alternatives."""
     parts = []
@@ -272,8 +310,12 @@ def _grouped(pages, concepts, having=()):
     else 1 if in its summary. With ``having`` (for pages with some of the
     words: the ids of the pages matching each concept) the number of concepts
     a page has comes before the score: it is counted in units larger than any
-    score can reach.
+    score can reach. ``pages`` may also be ``PageDocument`` rows, which carry
+    the same title and summary and their page's tag ids.
     """
+    documents = pages.model._meta.label == "search.PageDocument"
+    if documents:
+        from django.contrib.postgres.expressions import ArraySubquery
     score = Value(0)
     for concept in concepts:
         pattern = _concept_pattern(concept)
@@ -281,9 +323,13 @@ def _grouped(pages, concepts, having=()):
         if connection.vendor == "postgresql":
             in_title = _first_words(concept, "title") & in_title
             in_summary = _first_words(concept, "summary") & in_summary
+        if documents:  # the page's own tag ids, against those of the tags the pattern names
+            in_tags = Q(tags__overlap=ArraySubquery(Tag.objects.filter(name__iregex=pattern).order_by().values("pk")))
+        else:
+            in_tags = _any_tag(tag__name__iregex=pattern)
         score = score + Case(
             When(in_title, then=Value(3)),
-            When(_any_tag(tag__name__iregex=pattern), then=Value(2)),
+            When(in_tags, then=Value(2)),
             When(in_summary, then=Value(1)),
             default=Value(0),
             output_field=IntegerField(),
@@ -309,12 +355,15 @@ def _compiled(queryset):
     return queryset.query.get_compiler(connection=connection).as_sql()
 
 
-def _fails(selected):
+def _fails(selected, documents=False):
     """{facet: an expression that is 1 for a page failing that facet's chosen filter, else 0}, for chosen facets.
 
     Each is one uncorrelated ``IN`` subquery, which both databases answer once
     for the whole search (PostgreSQL as a hashed subplan), not once per page.
-    A facet whose chosen values are none the database knows fails every page.
+    With ``documents``, for ``PageDocument`` rows, whose settings, domains and
+    tags are arrays of ids: a test that the array shares an id with the
+    chosen values' ids (one small subquery each). A facet whose chosen values
+    are none the database knows fails every page.
     """
     from portal.core.models import KnowledgePage
 
@@ -330,6 +379,18 @@ def _fails(selected):
         "tag": lambda values: _any_tag(tag__slug__in=values),
         "year": lambda values: Q(date__year__in=values),
     }
+    if documents:
+        from django.contrib.postgres.expressions import ArraySubquery
+
+        from portal.taxonomy.models import SafetyDomain, Setting
+
+        def shares(column, model):
+            return lambda values: Q(
+                **{f"{column}__overlap": ArraySubquery(model.objects.filter(slug__in=values).order_by().values("pk"))}
+            )
+
+        conditions.update(setting=shares("settings", Setting), domain=shares("domains", SafetyDomain))
+        conditions["tag"] = shares("tags", Tag)
     fails = {}
     for facet, values in chosen.items():
         passes = conditions[facet](values) if values else Q(pk__in=[])
@@ -337,7 +398,7 @@ def _fails(selected):
     return fails
 
 
-def _facet_counts_sql(searched=True):
+def _facet_counts_sql(searched=True, arrays=False):
     """SQL of ``facet_counts(kind, term_id, n)``, and SQL giving (facet, key, label, count) from it and ``matched``.
 
     Together, every facet value of the ``matched`` pages with its count.
@@ -360,6 +421,10 @@ def _facet_counts_sql(searched=True):
     "medication" at 100,000 pages, 80 ms of the statement). When every page is
     counted, hashing the table whole is the cheaper, and the planner's join does
     that.
+
+    With ``arrays`` (``matched`` read from ``PageDocument``), each match's
+    settings, domains and tags are arrays of ids in its own row, and are
+    unnested there: no lookup at all.
     """
     from portal.taxonomy.models import SafetyDomain, Setting
     from search.models import PageFacet
@@ -382,6 +447,16 @@ def _facet_counts_sql(searched=True):
         f"SUM(CASE WHEN (CASE f.kind {failing} END) = 0 THEN 1 ELSE 0 END) AS n "
         f"FROM matched m {rows} GROUP BY f.kind, f.term_id"
     )
+    if arrays:  # each kind's ids unnested straight from the rows, with the filters the count heeds
+        columns = {PageFacet.SETTING: "settings", PageFacet.DOMAIN: "domains", PageFacet.TAG: "tags"}
+        unnested = " UNION ALL ".join(
+            f"SELECT {number} AS kind, unnest(m.{column}) AS term_id, {others[kinds[number]]} AS others FROM matched m"  # noqa: S608 - our column names
+            for number, column in columns.items()
+        )
+        counts = (
+            "SELECT f.kind AS kind, f.term_id AS term_id, SUM(CASE WHEN f.others = 0 THEN 1 ELSE 0 END) AS n "  # noqa: S608 - our column names
+            f"FROM ({unnested}) AS f GROUP BY f.kind, f.term_id"
+        )
     named = []
     for number, model in terms.items():
         label = f"x.{quote('name')}" if kinds[number] == "tag" else "''"
@@ -421,7 +496,7 @@ def _numbered(keys, prefix=""):
     return f"ROW_NUMBER() OVER (ORDER BY {order})"
 
 
-def _counts_and_page(matched, order, selected, start, per_page, searched=True, grouping=None):
+def _counts_and_page(matched, order, selected, start, per_page, searched=True, grouping=None, documents=None):
     """``({facet: {key: count}}, {tag slug: name}, total, [ids of the pages shown]`` in one query.
 
     The matching pages are found once (a common table expression carrying
@@ -441,8 +516,17 @@ def _counts_and_page(matched, order, selected, start, per_page, searched=True, g
     are found by their place, and the backend orders only within them. The
     order is the same as ``order``'s; the backend's ranking is the expensive
     part (``ts_rank`` unpacks each page's search vector once per phrasing).
+
+    With ``documents`` (on PostgreSQL: ``visible_documents``, the search's
+    copy of the pages ``matched`` is searched over), the matching pages are
+    found in that copy by the same full-text query against the same vectors,
+    and their type, year, filters and facets read from its rows
+    (``PageDocument``): no join of each match to the page tables, and no
+    lookup of its facets. The rest (grouping, ranking) is as without.
     """
-    fails = _fails(selected)
+    query = _search_query_of(matched) if documents is not None and searched else None
+    documents = documents.filter(vector=query) if query is not None else None
+    fails = _fails(selected, documents=documents is not None)
     zero = Value(0, output_field=IntegerField())
     type_key = Case(
         *[When(content_type_id=pk, then=Value(key)) for pk, key in _type_keys().items()],
@@ -457,15 +541,16 @@ def _counts_and_page(matched, order, selected, start, per_page, searched=True, g
     # With no filter chosen every match passes, and on PostgreSQL each is grouped as it is found
     # (``grouped`` reads the group from ``matched``) rather than looked up again by id to be grouped.
     group_in_match = grouping is not None and not fails and connection.vendor == "postgresql"
+    source = matched.order_by() if documents is None else documents
+    names = [*columns, *(("settings", "domains", "tags") if documents is not None else ())]
     if group_in_match:
-        matching = grouping(matched.order_by()).annotate(**columns).values_list("pk", *columns, "rank_group")
-        columns["rank_group"] = None
-    else:
-        matching = matched.order_by().annotate(**columns).values_list("pk", *columns)
+        source = grouping(source)
+        names.append("rank_group")
+    matching = source.annotate(**columns).values_list("pk", *names)
     matched_sql, matched_params = _compiled(matching)
     every = " + ".join(f"fails_{facet}" for facet in FACETS)
     passing = RawSQL(f"SELECT page_id FROM matched WHERE {every} = 0", ())  # noqa: S608, S611 - our own column names
-    ctes = [(f"matched(page_id, {', '.join(columns)}) AS ({matched_sql})", matched_params)]
+    ctes = [(f"matched(page_id, {', '.join(names)}) AS ({matched_sql})", matched_params)]
     if grouping is None:
         shown, keys = _order_columns(order.filter(pk__in=passing))
         shown_sql, shown_params = _compiled(
@@ -477,7 +562,9 @@ def _counts_and_page(matched, order, selected, start, per_page, searched=True, g
         if group_in_match:
             grouped_sql, grouped_params = "SELECT page_id, rank_group FROM matched", []
         else:
-            grouped_sql, grouped_params = _grouped_statement(grouping, matched, passing)
+            grouped_sql, grouped_params = _grouped_statement(
+                grouping, matched.model if documents is None else documents.model, passing
+            )
         needed = RawSQL(
             "SELECT page_id FROM grouped WHERE rank_group BETWEEN (SELECT lo FROM bounds) AND (SELECT hi FROM bounds)",
             (),
@@ -508,7 +595,7 @@ def _counts_and_page(matched, order, selected, start, per_page, searched=True, g
             "WHERE position > %s AND position <= %s"
         )
         shown_params = [*ranked_params, start, start + per_page]
-    facet_counts, named_counts = _facet_counts_sql(searched)
+    facet_counts, named_counts = _facet_counts_sql(searched, arrays=documents is not None)
     ctes.append((f"facet_counts(kind, term_id, n) AS ({facet_counts})", []))
     sql = (
         f"WITH {', '.join(cte for cte, _params in ctes)} "  # noqa: S608 - SQL from the ORM and our facet names; values are parameters
@@ -537,19 +624,19 @@ def _counts_and_page(matched, order, selected, start, per_page, searched=True, g
     return counts, tag_names, total, [pk for _position, pk in sorted(shown)]
 
 
-def _grouped_statement(grouping, matched, passing):
+def _grouped_statement(grouping, model, passing):
     """The SQL and parameters of ``grouped(page_id, rank_group)``: the passing pages with ``grouping``'s number.
 
     On SQLite, when ``grouping`` is ``_grouped``, the same SQL as the ORM
     gives for it is written out (``_grouped_sql``): building those Case and
     When expressions and compiling them cost more than the database's whole
-    answer for a search of the demo site. Elsewhere, through the ORM.
+    answer for a search of the demo site. Elsewhere, through the ORM, over
+    ``model``'s rows (the knowledge pages, or on PostgreSQL the search's copy
+    of them, ``PageDocument``).
     """
     if connection.vendor == "sqlite" and isinstance(grouping, partial) and grouping.func is _grouped:
         return _grouped_sql(passing, **grouping.keywords)
-    return _compiled(
-        grouping(matched.model._base_manager.filter(pk__in=passing)).order_by().values_list("pk", "rank_group")
-    )
+    return _compiled(grouping(model._base_manager.filter(pk__in=passing)).order_by().values_list("pk", "rank_group"))
 
 
 def _grouped_sql(passing, concepts, having=()):
@@ -975,7 +1062,14 @@ class DatabaseEngine:
         else:
             start = (page_number - 1) * per_page
             counts, tag_names, total, shown_ids = _counts_and_page(
-                matched, order, selected, start, per_page, searched=bool(concepts), grouping=grouping
+                matched,
+                order,
+                selected,
+                start,
+                per_page,
+                searched=bool(concepts),
+                grouping=grouping,
+                documents=visible_documents(query.user, restrictions),
             )
         missing = selected["tag"] - set(tag_names)
         if missing:  # a chosen topic no matching page has: name it all the same

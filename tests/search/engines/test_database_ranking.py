@@ -306,20 +306,21 @@ def _lookups(plan, table):
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="reads PostgreSQL's plan of the statement")
-def test_facets_are_counted_with_one_lookup_per_match(kestrel_groups, case_study_index):
-    """Counting settings, domains and topics looks each of the 20 matches up once, in ``search_pagefacet``.
+def test_facets_are_counted_from_the_matches_own_rows_without_a_lookup(kestrel_groups, case_study_index):
+    """The 20 matches are found in ``search_pagedocument`` and their settings, domains and topics read from there.
 
-    Before, each match was looked up in the settings, the domains and its type's tag table, and at
-    first in every type's tag table: 20 lookups in each.
+    Before, each match was looked up in ``search_pagefacet``, and before that in the settings, the
+    domains and its type's tag table: 20 lookups in each. And each match was joined to the page tables.
     """
     CaseStudyPageFactory(parent=case_study_index, title="Kestrel boxes", tags=["nests"])
     results, plan = _explained("kestrel")
 
     assert results.total == 20
     assert ("nests", 1, False) in counts(results, "tag")
-    assert _lookups(plan, "search_pagefacet") == 20
+    assert _lookups(plan, "search_pagedocument") >= 1
+    assert _lookups(plan, "search_pagefacet") == 0
     for table in ("core_knowledgepage_settings", "core_knowledgepage_safety_domains", "casestudies_casestudypagetag"):
-        assert _lookups(plan, table) <= 1  # the ranking's and filters' subqueries, each read once if at all
+        assert _lookups(plan, table) <= 1  # the ranking's subqueries, each read once if at all
     assert _lookups(plan, "learning_learningnotepagetag") <= 1
 
 
