@@ -23,17 +23,22 @@ BM25, or PostgreSQL full text with ``ts_rank``). Around it this engine:
   and with no filter chosen every match is grouped as it is found;
 * finds the matching pages once per search and, in the same statement, counts
   every facet over them and picks the ids of the page of results shown
-  (``_counts_and_page``), however many match; settings, domains and topic
-  tags are counted from ``search_pagefacet``, a copy of them kept by triggers
-  (``search.models.PageFacet``), one index lookup per match;
+  (``_counts_and_page``), however many match. On PostgreSQL the matches are
+  found, counted and grouped in ``search_pagedocument``
+  (``search.models.PageDocument``), one narrow row per page kept by triggers,
+  with the same full-text query against the same vectors: no join of each
+  match to the page tables and no lookup of its facets. On SQLite, settings,
+  domains and topic tags are counted from ``search_pagefacet``, a copy of them
+  kept by triggers (``search.models.PageFacet``), one index lookup per match;
 * corrects spelling with ``search.engines.spelling``: when nothing matches it
   searches for the corrected words, and with one or two results it offers
   them as "Did you mean ...?" (the steps are ``search.facets.search_corrected``,
   shared with the Elasticsearch engine).
 
 On PostgreSQL the matching uses a GIN index over the index entries' title and
-body together (migration ``search.0006``), the expression Wagtail's backend
-searches.
+body together (``search_pagedocument``'s copy of them, migration
+``search.0008``; Wagtail's own query, which ranks the page of results shown,
+uses the index of migration ``search.0006`` over the entries themselves).
 
 Only live pages are searched: public ones, and member-only ones for members
 (``KnowledgePageQuerySet.searchable_by``, the same rule as the listings and the
