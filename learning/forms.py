@@ -13,7 +13,7 @@ from django import forms
 from django.utils import timezone
 from taggit.utils import parse_tags
 
-from portal.core.forms import ModelMultipleChoiceField
+from portal.core.forms import ModelMultipleChoiceField, readable_length_limits
 from portal.members.names import reserved_name_problem
 from portal.taxonomy.models import Organisation, SafetyDomain, Setting
 
@@ -105,8 +105,9 @@ class ContributionForm(PhotoFieldsMixin, forms.ModelForm):
             if name in REQUIRED_MESSAGES:
                 field.error_messages["required"] = REQUIRED_MESSAGES[name]
             field.error_messages["max_length"] = (
-                f"{field.label} must be %(limit_value)d characters or fewer (it has %(show_value)d)"
+                f"{field.label} must be %(limit_value)s characters or fewer (it has %(show_value)s)"
             )
+        readable_length_limits(self)
         self.fields["date"].error_messages["invalid"] = "Enter a real date, such as 15 March 2026"
 
     def check_as_draft(self):

@@ -7,7 +7,8 @@ class CoreConfig(AppConfig):
     verbose_name = "Portal core"
 
     def ready(self):
-        from portal.core import purge, reports
+        from portal.core import purge, reports, textareas
 
         purge.connect_signals()
         reports.install()
+        textareas.install()

@@ -40,10 +40,18 @@ class ReadableMaxLengthValidator(MaxLengthValidator):
 
 
 def readable_length_limits(form):
-    """Give each of ``form``'s text fields a length message with its counts written "5,999"."""
+    """Give each of ``form``'s text fields a length message with its counts written "5,999".
+
+    A field without a length message of its own gets one naming it: "Name
+    must be 200 characters or fewer (it has 420)." Messages use
+    ``%(limit_value)s`` and ``%(show_value)s``: the counts come as text.
+    """
     for field in form.fields.values():
+        message = field.error_messages.get("max_length") or (
+            f"{field.label} must be %(limit_value)s characters or fewer (it has %(show_value)s)."
+        )
         field.validators = [
-            ReadableMaxLengthValidator(validator.limit_value, field.error_messages.get("max_length"))
+            ReadableMaxLengthValidator(validator.limit_value, message)
             if type(validator) is MaxLengthValidator
             else validator
             for validator in field.validators

@@ -5,6 +5,8 @@ import datetime
 from django import forms
 from django.utils import timezone
 
+from portal.core.forms import readable_length_limits
+
 from .models import Action, DebriefItem, Level, Round
 
 LEVEL_CHOICES = [(str(value), label) for value, label in Level.choices]
@@ -60,8 +62,12 @@ class AnswerForm(forms.Form):
                 max_length=COMMENT_MAX,
                 widget=forms.Textarea(attrs={"rows": 3}),
                 help_text="Do not include names or anything that could identify you or a patient.",
-                error_messages={"max_length": f"Keep your comment to {COMMENT_MAX} characters or fewer."},
+                error_messages={
+                    "max_length": f"Keep your comment on {dimension.name.lower()} to %(limit_value)s characters "
+                    "or fewer (it has %(show_value)s)."
+                },
             )
+        readable_length_limits(self)
         if self.data:
             expected = set(self.fields)
             posted = {key for key in self.data if key.startswith(("level_", "comment_"))}
@@ -184,6 +190,10 @@ class OpenRoundForm(forms.ModelForm):
     def __init__(self, *args, organisation, **kwargs):
         super().__init__(*args, **kwargs)
         self.organisation = organisation
+        self.fields["title"].error_messages["max_length"] = (
+            "The name of the round must be %(limit_value)s characters or fewer (it has %(show_value)s)."
+        )
+        readable_length_limits(self)
         if not self.is_bound:
             today = timezone.localdate()
             self.initial.setdefault("opens_on", _day_month_year(today))

@@ -36,6 +36,26 @@ def test_the_form_offers_five_described_levels_and_a_comment_for_each_dimension(
     assert "Save and finish later" in page and "Send my answers" in page
 
 
+def test_each_comment_box_counts_its_characters_and_takes_line_breaks_as_one(client, round_, dimensions):
+    url = link(round_)
+    page = client.get(url).content.decode()
+    assert page.count('data-module="nhsuk-character-count" data-maxlength="2000"') == len(dimensions)
+    assert page.count("You can enter up to 2,000 characters") == len(dimensions)
+    assert " maxlength=" not in page  # a paste is never cut off: the count says how many are over
+
+    first, second = dimensions[0], dimensions[1]
+    full = "a" * 999 + "\r\n" + "b" * 1000  # 2,000 characters as the box counts them
+    data = {"action": "save", f"comment_{first.pk}": full, f"comment_{second.pk}": "x" * 2001}
+    page = client.post(url, data).content.decode()
+    assert f"Keep your comment on {second.name.lower()} to 2,000 characters or fewer (it has 2,001)." in page
+    assert f"Keep your comment on {first.name.lower()}" not in page
+    assert "x" * 2001 + "</textarea>" in page
+    assert not Response.objects.exists()
+
+    client.post(url, {**data, f"comment_{second.pk}": "Short"})
+    assert Answer.objects.get(dimension=first).comment == "a" * 999 + "\n" + "b" * 1000
+
+
 def test_saving_keeps_a_draft_that_the_same_link_reopens(client, round_, dimensions):
     url = link(round_)
     data = {"action": "save", f"level_{dimensions[0].pk}": "4", f"comment_{dimensions[0].pk}": "Huddles help"}

@@ -69,6 +69,20 @@ def test_bad_dates_are_explained_next_to_the_field_and_nothing_typed_is_lost(cli
     assert not Round.objects.exists()
 
 
+def test_a_long_round_name_is_refused_in_the_sites_words_and_kept(client, staff):
+    client.force_login(staff)
+    today = timezone.localdate()
+    name = "Spring round for the night team " * 14  # 448 characters
+    data = {"title": name, "opens_on": today.isoformat(), "closes_on": today.isoformat()}
+    page = client.post(reverse("culture:open_round"), data).content.decode()
+
+    assert "The name of the round must be 200 characters or fewer (it has 447)." in page
+    assert "Ensure this value" not in page
+    assert "You can enter up to 200 characters" in page  # the count under the box
+    assert f'value="{name}"' in page  # as typed, to the last space
+    assert not Round.objects.exists()
+
+
 def test_only_approved_members_with_an_organisation_open_rounds(client, outsider, moderator, db):
     from portal.members.factories import UserFactory
 

@@ -130,6 +130,19 @@ def test_values_that_are_too_long_are_refused_with_a_clear_message(member_client
     assert not Contribution.objects.exists()
 
 
+def test_line_breaks_count_once_as_under_the_box_and_long_counts_have_commas(member_client, member, indexes):
+    """A browser sends each line break in a text area as CR LF; the count under the box counts it as one."""
+    summary = "a" * 149 + "\r\n" + "b" * 150  # 300 characters as typed and counted in the browser
+    response = post_note(member_client, action="draft", summary=summary)
+
+    assert response.status_code == 302
+    page = Contribution.objects.get().page.get_latest_revision_as_object()
+    assert page.summary == "a" * 149 + "\n" + "b" * 150
+
+    html = main(post_note(member_client, summary="A paragraph.\r\n" * 400 + "The end."))
+    assert "Summary must be 300 characters or fewer (it has 5,208)" in html
+
+
 def test_a_bad_photo_is_reported_next_to_its_field(member_client, indexes):
     svg = b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
     html = main(post_note(member_client, photo_1=upload(svg, "cute.png", "image/png"), photo_1_alt="Chart"))
