@@ -218,11 +218,14 @@ def tags_in_use(tag_through_model, pages, remember_as=None):
     (a name saying which listing and audience) the answer is kept until
     content changes (``portal.core.memo.remember``).
     """
-    shown = pages.order_by().filter(pk=OuterRef("content_object_id"))
-    on_a_page = tag_through_model.objects.filter(tag_id=OuterRef("pk")).filter(Exists(shown))
-    used = Tag.objects.filter(Exists(on_a_page)).values_list("pk", flat=True)
-    if remember_as is not None:
-        used = remember(f"tags-in-use:{remember_as}", lambda: list(used.order_by().distinct()))
+
+    def in_use():  # built only when asked: a view that finds the answer kept builds no query for it
+        shown = pages.order_by().filter(pk=OuterRef("content_object_id"))
+        return Tag.objects.filter(Exists(tag_through_model.objects.filter(tag_id=OuterRef("pk")).filter(Exists(shown))))
+
+    if remember_as is None:
+        return in_use().order_by("name")
+    used = remember(f"tags-in-use:{remember_as}", lambda: list(in_use().values_list("pk", flat=True)))
     return Tag.objects.filter(pk__in=used).order_by("name")
 
 
