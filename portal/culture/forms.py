@@ -132,6 +132,10 @@ class DebriefItemForm(forms.ModelForm):
         instead, notes typed meanwhile are kept even if no level has been chosen yet."""
         super().__init__(*args, **kwargs)
         self.fields["agreed_level"].required = require_level
+        self.fields["notes"].error_messages["max_length"] = (
+            "Keep the notes to %(limit_value)s characters or fewer (it has %(show_value)s)."
+        )
+        readable_length_limits(self)
 
     class Meta:
         model = DebriefItem
@@ -146,6 +150,13 @@ class ActionForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["what"].error_messages["max_length"] = (
+            "Keep the action to %(limit_value)s characters or fewer (it has %(show_value)s)."
+        )
+        self.fields["owner"].error_messages["max_length"] = (
+            "Keep who will do it to %(limit_value)s characters or fewer (it has %(show_value)s)."
+        )
+        readable_length_limits(self)
         if self.instance.pk and not self.is_bound:
             self.initial["due_on"] = _day_month_year(self.instance.due_on)
 

@@ -285,6 +285,23 @@ def test_a_facilitator_runs_a_round_on_a_phone_from_opening_it_to_the_printed_su
     assert_valid_html(documents)
 
 
+def test_a_round_name_without_spaces_wraps_on_the_culture_page(browser, demo_server):
+    """A facilitator's own text: a long unbroken run in a round's name must not widen the page."""
+    documents = {}
+    context, page = phone_page(browser)
+    name = "Ordsall-" + "w" * 150
+    sign_in(page, demo_server)
+    page.get_by_role("link", name="Open a safety culture round").click()
+    page.get_by_label("Name of the round").fill(name)
+    page.get_by_role("button", name="Open the round").click()
+    expect(page.locator("main")).to_contain_text("The round is open.")
+
+    page.goto(f"{demo_server}/culture/")
+    expect(page.locator("main")).to_contain_text(name)
+    check(page, documents, "culture page with a long round name")
+    context.close()
+
+
 def test_an_earlier_rounds_results_and_change_over_time_fit_a_phone(browser, demo_server):
     """The demo's debriefed Spring 2026 round has change-over-time charts as well."""
     documents = {}

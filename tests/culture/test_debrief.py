@@ -63,6 +63,26 @@ def test_the_facilitator_adds_an_action_with_an_owner_and_due_date(client, debri
     assert (action.dimension, action.owner, str(action.due_on)) == (dimensions[2], "Practice manager", "2027-02-28")
 
 
+def test_over_long_notes_and_actions_are_refused_naming_the_box_and_kept(client, debrief_round, dimensions):
+    url = dimension_url(debrief_round, dimensions[2])
+    data = {
+        "form": "action",
+        "agreed-agreed_level": "3",
+        "agreed-notes": "n" * 4001,
+        "action-what": "w" * 301,
+        "action-owner": "Practice manager",
+        "action-due_on": "2027-02-28",
+    }
+    page = client.post(url, data).content.decode()
+
+    assert "Keep the notes to 4,000 characters or fewer (it has 4,001)." in page
+    assert "Keep the action to 300 characters or fewer (it has 301)." in page
+    assert "Ensure this value" not in page
+    assert "n" * 4001 + "</textarea>" in page
+    assert "w" * 301 in page
+    assert not Action.objects.exists()
+
+
 def test_a_dimension_of_another_framework_is_not_found(client, debrief_round):
     from portal.culture.models import Framework
 

@@ -143,6 +143,19 @@ def test_line_breaks_count_once_as_under_the_box_and_long_counts_have_commas(mem
     assert "Summary must be 300 characters or fewer (it has 5,208)" in html
 
 
+def test_a_summary_in_paragraphs_keeps_its_line_breaks_on_the_page(client, indexes):
+    page = LearningNotePageFactory(
+        parent=indexes[0], summary="We moved the huddle.\n\nNight staff now <b>join</b> it.\nIt takes ten minutes."
+    )
+    html = main(client.get(page.url))
+
+    lede = html[html.index('<p class="nhsuk-lede-text">') :]
+    lede = lede[: lede.index("</p>")]
+    assert lede.endswith(
+        "We moved the huddle.<br><br>Night staff now &lt;b&gt;join&lt;/b&gt; it.<br>It takes ten minutes."
+    )
+
+
 def test_a_bad_photo_is_reported_next_to_its_field(member_client, indexes):
     svg = b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
     html = main(post_note(member_client, photo_1=upload(svg, "cute.png", "image/png"), photo_1_alt="Chart"))
