@@ -447,11 +447,6 @@ def _facet_counts_sql(searched=True, arrays=False):
     else:
         rows = f"JOIN {table} f ON f.page_id = m.page_id"
     terms = {PageFacet.SETTING: Setting, PageFacet.DOMAIN: SafetyDomain, PageFacet.TAG: Tag}
-    counts = (
-        f"SELECT f.kind AS kind, f.term_id AS term_id, "  # noqa: S608 - names from the models and our facet names
-        f"SUM(CASE WHEN (CASE f.kind {failing} END) = 0 THEN 1 ELSE 0 END) AS n "
-        f"FROM matched m {rows} GROUP BY f.kind, f.term_id"
-    )
     if arrays:  # each kind's ids unnested straight from the rows, with the filters the count heeds
         columns = {PageFacet.SETTING: "settings", PageFacet.DOMAIN: "domains", PageFacet.TAG: "tags"}
         unnested = " UNION ALL ".join(
@@ -461,6 +456,12 @@ def _facet_counts_sql(searched=True, arrays=False):
         counts = (
             "SELECT f.kind AS kind, f.term_id AS term_id, SUM(CASE WHEN f.others = 0 THEN 1 ELSE 0 END) AS n "  # noqa: S608 - our column names
             f"FROM ({unnested}) AS f GROUP BY f.kind, f.term_id"
+        )
+    else:
+        counts = (
+            f"SELECT f.kind AS kind, f.term_id AS term_id, "  # noqa: S608 - names from the models and our facet names
+            f"SUM(CASE WHEN (CASE f.kind {failing} END) = 0 THEN 1 ELSE 0 END) AS n "
+            f"FROM matched m {rows} GROUP BY f.kind, f.term_id"
         )
     named = []
     for number, model in terms.items():

@@ -1,8 +1,11 @@
-"""Fixtures for the search tests: a loopback server that answers as a failing cluster would."""
+"""Fixtures for the search tests: a loopback server that answers as a failing cluster would, and pages."""
 
 import pytest
 from wagtail.signals import page_published
 
+from casestudies.factories import CaseStudyPageFactory
+from learning.factories import LearningNotePageFactory, PeerVisitReportPageFactory
+from portal.updates.factories import UpdatePageFactory
 from search.elasticsearch import health, signals
 from tests.search.es_fault_server import FaultServer
 
@@ -36,3 +39,18 @@ def es_signals():
     yield
     if not connected_before:
         signals.disconnect()
+
+
+@pytest.fixture
+def one_page_of_each_type(learning_index, case_study_index, peer_visit_index, update_index):
+    """A live page of every knowledge type, with settings or domains and two topic tags each."""
+    made = [
+        LearningNotePageFactory(parent=learning_index, settings=["care-homes"], safety_domains=["past-harm"]),
+        CaseStudyPageFactory(parent=case_study_index, settings=["acute-hospital", "care-homes"]),
+        PeerVisitReportPageFactory(parent=peer_visit_index, safety_domains=["reliability"]),
+        UpdatePageFactory(parent=update_index, settings=["mental-health"]),
+    ]
+    for number, page in enumerate(made):
+        page.tags.set([f"topic {number}", "falls"])
+        page.save_revision().publish()
+    return made

@@ -22,11 +22,10 @@ from wagtail.models import PageViewRestriction
 from wagtail.search.models import IndexEntry
 
 from casestudies.factories import CaseStudyPageFactory
-from learning.factories import LearningNotePageFactory, PeerVisitReportPageFactory
+from learning.factories import LearningNotePageFactory
 from portal.core.factories import restrict_to_members
 from portal.core.models import KnowledgePage
 from portal.members.factories import MemberFactory
-from portal.updates.factories import UpdatePageFactory
 from search import service
 from search.engines import database
 from tests.helpers import facets_seen
@@ -87,18 +86,8 @@ def found(text, filters=None, user=None):
     return [hit.title for hit in service.query(text, filters, user=user).hits]
 
 
-def test_every_page_type_has_its_row_as_its_tables_say(
-    learning_index, case_study_index, peer_visit_index, update_index
-):
-    made = [
-        LearningNotePageFactory(parent=learning_index, settings=["care-homes"], safety_domains=["past-harm"]),
-        CaseStudyPageFactory(parent=case_study_index, settings=["acute-hospital", "care-homes"]),
-        PeerVisitReportPageFactory(parent=peer_visit_index, safety_domains=["reliability"]),
-        UpdatePageFactory(parent=update_index, settings=["mental-health"]),
-    ]
-    for number, page in enumerate(made):
-        page.tags.set([f"topic {number}", "falls"])
-        page.save_revision().publish()
+def test_every_page_type_has_its_row_as_its_tables_say(one_page_of_each_type):
+    made = one_page_of_each_type
 
     rows = the_copy()
     assert [row[0] for row in rows] == [page.pk for page in made]

@@ -11,11 +11,9 @@ the tables it copies.
 import pytest
 from django.core.cache import cache
 
-from casestudies.factories import CaseStudyPageFactory
-from learning.factories import LearningNotePageFactory, PeerVisitReportPageFactory
+from learning.factories import LearningNotePageFactory
 from portal.core.models import KnowledgePage
 from portal.taxonomy.models import SafetyDomain, Setting
-from portal.updates.factories import UpdatePageFactory
 from search.engines.database import _term_sources
 from search.models import PageFacet
 from tests.helpers import facets_seen
@@ -41,18 +39,8 @@ def the_copy():
     return sorted(PageFacet.objects.values_list("page_id", "kind", "term_id"))
 
 
-def test_the_copy_holds_every_page_types_settings_domains_and_tags(
-    learning_index, case_study_index, peer_visit_index, update_index
-):
-    made = [
-        LearningNotePageFactory(parent=learning_index, settings=["care-homes"], safety_domains=["past-harm"]),
-        CaseStudyPageFactory(parent=case_study_index, settings=["acute-hospital", "care-homes"]),
-        PeerVisitReportPageFactory(parent=peer_visit_index, safety_domains=["reliability"]),
-        UpdatePageFactory(parent=update_index, settings=["mental-health"]),
-    ]
-    for number, page in enumerate(made):
-        page.tags.set([f"topic {number}", "falls"])
-        page.save()
+def test_the_copy_holds_every_page_types_settings_domains_and_tags(one_page_of_each_type):
+    made = one_page_of_each_type
 
     # Every page type's tag table has its triggers: a new type needs them in a migration.
     assert {page_id for page_id, kind, _term in the_copy() if kind == PageFacet.TAG} == {page.pk for page in made}
